@@ -1,0 +1,1 @@
+"""Services: every write and every transition of the assessment cycle goes through here."""

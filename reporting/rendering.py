@@ -1,0 +1,92 @@
+"""HTML template → PDF, with one shared font configuration (the reporting service).
+
+Fonts are shipped in ``static/fonts`` (DejaVu Sans: Cyrillic with the Kazakh letters
+Ә Ғ Қ Ң Ө Ұ Ү Һ І) and declared with ``@font-face`` so that rendering never depends on what the
+machine happens to have installed. Rendering is a plain function; the Celery task only wraps it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+FONT_FAMILY = "DocSans"
+_FONT_FILES = {
+    ("normal", "normal"): "DejaVuSans.ttf",
+    ("bold", "normal"): "DejaVuSans-Bold.ttf",
+    ("normal", "italic"): "DejaVuSans-Oblique.ttf",
+}
+
+
+@lru_cache(maxsize=1)
+def font_configuration():
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def font_face_css() -> str:
+    rules = []
+    for (weight, style), name in _FONT_FILES.items():
+        path = (settings.PDF_FONT_DIR / name).resolve()
+        rules.append(
+            "@font-face { font-family: '%s'; src: url('%s'); font-weight: %s; font-style: %s; }"
+            % (FONT_FAMILY, path.as_uri(), weight, style)
+        )
+    return "\n".join(rules)
+
+
+@lru_cache(maxsize=2)
+def base_stylesheets(draft: bool):
+    from weasyprint import CSS
+
+    css = font_face_css() + """
+@page { size: A4; margin: 20mm 15mm 20mm 20mm;
+        @bottom-right { content: counter(page) " / " counter(pages);
+                        font-family: '%(f)s'; font-size: 8pt; color: #555; } }
+html { font-family: '%(f)s'; font-size: 10.5pt; line-height: 1.35; }
+""" % {"f": FONT_FAMILY}
+    if draft:
+        css += """
+@page { @top-center { content: "ПРОЕКТ · ЖОБА"; font-family: '%(f)s'; font-weight: bold;
+                      font-size: 14pt; color: #b00020; letter-spacing: 3pt; } }
+""" % {"f": FONT_FAMILY}
+    return [CSS(string=css, font_config=font_configuration())]
+
+
+@atexit.register
+def _release_fonts() -> None:
+    # Free the font configuration while the interpreter is still whole (its __del__ needs it).
+    base_stylesheets.cache_clear()
+    font_configuration.cache_clear()
+
+
+def render_html(template_name: str, context: dict[str, Any], *, language: str = "ru") -> str:
+    with translation.override(language):
+        return render_to_string(template_name, {**context, "language": language})
+
+
+def html_to_pdf(html: str, *, draft: bool = False) -> bytes:
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=str(settings.BASE_DIR))
+    return document.write_pdf(
+        stylesheets=base_stylesheets(draft), font_config=font_configuration()
+    )
+
+
+def render_pdf(
+    template_name: str, context: dict[str, Any], *, language: str = "ru", draft: bool = False
+) -> bytes:
+    """Render a Django template to PDF bytes."""
+    return html_to_pdf(render_html(template_name, context, language=language), draft=draft)
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

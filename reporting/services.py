@@ -1,0 +1,75 @@
+"""Requesting and rendering documents. Rendering is idempotent: a stored version is reused."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from assessments.services import clock
+from reporting import renderers
+from reporting.models import RenderedDocument
+from reporting.rendering import render_pdf, sha256_hex
+
+
+def document_request(
+    *,
+    kind: str,
+    subject=None,
+    version: int = 1,
+    language: str = "ru",
+    draft: bool = False,
+    requested_by=None,
+    render_now: bool = False,
+) -> RenderedDocument:
+    """Get or create the document row and schedule its rendering after commit.
+
+    ``render_now`` renders synchronously in this process (used by services that must hand the
+    bytes on at once, e.g. signing, and by ``demo_cycle``).
+    """
+    renderers.get_renderer(kind)  # fail early on an unknown kind
+    subject_type = ContentType.objects.get_for_model(subject) if subject is not None else None
+    subject_id = subject.pk if subject is not None else None
+    document, _created = RenderedDocument.objects.get_or_create(
+        kind=kind,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        version=version,
+        language=language,
+        draft=draft,
+        defaults={"requested_by": requested_by},
+    )
+    if document.state != RenderedDocument.State.RENDERED:
+        if render_now:
+            return document_render(document_id=document.pk)
+        from reporting.tasks import render_document
+
+        transaction.on_commit(lambda: render_document.delay(document.pk))
+    return document
+
+
+def document_render(*, document_id: int) -> RenderedDocument:
+    """Render one document; a document already rendered is returned as it is (idempotent)."""
+    with transaction.atomic():
+        document = RenderedDocument.objects.select_for_update().get(pk=document_id)
+        if document.state == RenderedDocument.State.RENDERED and document.file:
+            return document
+        renderer = renderers.get_renderer(document.kind)
+        try:
+            template_name, context = renderer(document)
+            data = render_pdf(
+                template_name, context, language=document.language, draft=document.draft
+            )
+        except Exception as exc:
+            document.state = RenderedDocument.State.FAILED
+            document.error = f"{type(exc).__name__}: {exc}"
+            document.save(update_fields=["state", "error"])
+            raise
+        document.sha256 = sha256_hex(data)
+        document.size = len(data)
+        document.file.save(f"{document.sha256}.pdf", ContentFile(data), save=False)
+        document.state = RenderedDocument.State.RENDERED
+        document.error = ""
+        document.rendered_at = clock.now()
+        document.save()
+        return document
