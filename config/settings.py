@@ -101,6 +101,9 @@ try:
 except ValueError as exc:  # dj-database-url says what it could not read
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _sqlite_name = DATABASES["default"].get("NAME") or ""
+    if _sqlite_name and _sqlite_name != ":memory:":  # a fresh clone has no var/ yet
+        Path(_sqlite_name).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["TEST"] = {"NAME": None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
