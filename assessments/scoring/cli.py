@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from .engine import score
 from .validate import ScoringError, validate_case
@@ -37,7 +37,8 @@ def loads_case(text: str | bytes) -> object:
 
 
 def _dumps_compact(obj: dict) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    # ASCII-only output (non-ASCII escaped): valid JSON whatever the terminal's encoding.
+    return json.dumps(obj, separators=(",", ":"))
 
 
 def score_text(text: str | bytes) -> dict:
@@ -45,18 +46,19 @@ def score_text(text: str | bytes) -> dict:
     return score(validate_case(loads_case(text)))
 
 
-def run_single(text: str | bytes, indent: int | None = 2) -> tuple[int, str, str]:
+def run_single(text: str | bytes, indent: int | None = None) -> tuple[int, str, str]:
     try:
         result = score_text(text)
     except ScoringError as e:
         return 2, "", f"invalid case: {e.path or '<root>'}: {e.message}\n"
     if indent is None:
         return 0, _dumps_compact(result) + "\n", ""
-    return 0, json.dumps(result, ensure_ascii=False, indent=indent) + "\n", ""
+    return 0, json.dumps(result, indent=indent) + "\n", ""
 
 
-def run_jsonl(lines: Iterable[str], out: TextIO, err: TextIO | None = None) -> int:
-    """Score one case per line, writing one compact line per case, in order."""
+def run_jsonl(lines: Iterable[str | bytes], out: TextIO, err: TextIO | None = None) -> int:
+    """Score one case per line (``str`` or UTF-8 ``bytes``), writing one compact line per case,
+    in order. Returns 2 if any line was invalid, else 0."""
     status = 0
     write = out.write
     for lineno, line in enumerate(lines, 1):
@@ -74,10 +76,14 @@ def run_jsonl(lines: Iterable[str], out: TextIO, err: TextIO | None = None) -> i
     return status
 
 
-def _read_source(name: str, stdin: TextIO) -> str:
+def _binary(stream: TextIO) -> BinaryIO | TextIO:
+    return getattr(stream, "buffer", stream)
+
+
+def _read_source(name: str, stdin: TextIO) -> str | bytes:
     if name == "-":
-        return stdin.read()
-    with open(name, encoding="utf-8") as f:
+        return _binary(stdin).read()
+    with open(name, "rb") as f:
         return f.read()
 
 
@@ -96,21 +102,28 @@ def main(
     parser = argparse.ArgumentParser(prog="score_case", description="Score one case (JSON).")
     parser.add_argument("case", nargs="?", help="CASE.json, or - for standard input")
     parser.add_argument("--jsonl", metavar="FILE", help="one case per line; - for standard input")
+    parser.add_argument("--indent", type=int, default=None, help="pretty-print a single result")
     args = parser.parse_args(argv)
-    return dispatch(args.case, args.jsonl, stdin, stdout, stderr)
+    return dispatch(args.case, args.jsonl, stdin, stdout, stderr, args.indent)
 
 
 def dispatch(
-    case: str | None, jsonl: str | None, stdin: TextIO, stdout: TextIO, stderr: TextIO
+    case: str | None,
+    jsonl: str | None,
+    stdin: TextIO,
+    stdout: TextIO,
+    stderr: TextIO,
+    indent: int | None = None,
 ) -> int:
+    """Run the command: ``case`` (path or ``-``) or ``jsonl`` (path or ``-``); exit status."""
     if (case is None) == (jsonl is None):
         stderr.write("score_case: give exactly one of CASE.json (or -) and --jsonl FILE (or -)\n")
         return 2
     if jsonl is not None:
         if jsonl == "-":
-            return run_jsonl(stdin, stdout, stderr)
+            return run_jsonl(_binary(stdin), stdout, stderr)
         try:
-            with open(jsonl, encoding="utf-8") as f:
+            with open(jsonl, "rb") as f:
                 return run_jsonl(f, stdout, stderr)
         except OSError as e:
             stderr.write(f"score_case: cannot read {jsonl}: {e.strerror}\n")
@@ -120,10 +133,7 @@ def dispatch(
     except OSError as e:
         stderr.write(f"score_case: cannot read {case}: {e.strerror}\n")
         return 2
-    except UnicodeDecodeError as e:
-        stderr.write(f"score_case: {case} is not UTF-8 text: {e}\n")
-        return 2
-    status, out, err = run_single(text)
+    status, out, err = run_single(text, indent)
     if out:
         stdout.write(out)
     if err:
