@@ -46,6 +46,9 @@ class CriterionTable:
     source: str
     indicators: tuple[tuple[str, Param], ...]  # in table order
     maxima: dict[str, Param]
+    scorable: dict[str, Param]  # indicators an assessor scores (maxima less the computed ones)
+    rows: tuple[tuple[str, Param, str, str], ...]  # (indicator, max, "<ind>.kk", "<ind>.ru")
+    always_ruled: frozenset[str]  # indicators always computed by a rule (computed, dislikes)
     other_kind_only: frozenset[str]  # indicators the other kind of body has but this one not
     computed: frozenset[str]
     stimulus: frozenset[str]
@@ -147,6 +150,10 @@ def _build(raw: dict) -> Edition:
                 source=c["source"],
                 indicators=inds,
                 maxima=dict(inds),
+                scorable={k: v for k, v in inds if k not in c.get("computed", ())},
+                rows=tuple((k, v, f"{k}.kk", f"{k}.ru") for k, v in inds),
+                always_ruled=frozenset(c.get("computed", ()))
+                | frozenset([c["dislikes"]["indicator"]] if "dislikes" in c else []),
                 other_kind_only=frozenset(set(c["indicators"][other]) - names),
                 computed=frozenset(c.get("computed", ())),
                 stimulus=frozenset(c.get("stimulus", ())),

@@ -341,8 +341,39 @@ def _criterion(t, c: Criterion, body_special: frozenset, explain: dict) -> tuple
     tot_n, tot_d = 0, 1
     stim_n, stim_d = 0, 1
     stimulus = t.stimulus
-    for ind, mx in t.indicators:
+    ruled = t.always_ruled
+    if peer or full_by or zero_by:
+        ruled = ruled.union(peer, full_by, zero_by)
+    for ind, mx, kkey, rkey in t.rows:
         sc = scores.get(ind)
+        if ind not in ruled:  # the common case: the assessor's scores as given
+            if sc:
+                kk = sc.get("kk", ZERO)
+                ru = sc.get("ru", ZERO)
+                inputs[kkey] = kk[2]
+                inputs[rkey] = ru[2]
+                n, d, _ = kk
+                if n:
+                    if d == tot_d:
+                        tot_n += n
+                    elif tot_d % d == 0:
+                        tot_n += n * (tot_d // d)
+                    else:
+                        tot_n, tot_d = tot_n * d + n * tot_d, tot_d * d
+                n, d, _ = ru
+                if n:
+                    if d == tot_d:
+                        tot_n += n
+                    elif tot_d % d == 0:
+                        tot_n += n * (tot_d // d)
+                    else:
+                        tot_n, tot_d = tot_n * d + n * tot_d, tot_d * d
+                if stimulus and ind in stimulus:
+                    stim_n, stim_d = kk[0] * ru[1] + ru[0] * kk[1], kk[1] * ru[1]
+            else:
+                inputs[kkey] = "0"
+                inputs[rkey] = "0"
+            continue
         if ind in peer:
             pv = peer[ind]
             kk = pv["kk"]
@@ -427,8 +458,8 @@ def _criterion(t, c: Criterion, body_special: frozenset, explain: dict) -> tuple
                      "rated": str(rated), "disliked": str(disliked), "threshold": thr.text},
                     en, ed_, rules, t.dislike_source, "blog_answers",
                 )  # fmt: skip
-        inputs[ind + ".kk"] = kk[2]
-        inputs[ind + ".ru"] = ru[2]
+        inputs[kkey] = kk[2]
+        inputs[rkey] = ru[2]
         for n, d, _ in (kk, ru):
             if n:
                 if d == tot_d:

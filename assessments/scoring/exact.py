@@ -109,10 +109,24 @@ def round2(n: int, d: int) -> tuple[int, int]:
     return -((-200 * n + d) // (2 * d)), 100
 
 
+_POW10_LEN = {10**i: i for i in range(1, 19)}
+
+
 def qstr(n: int, d: int) -> str:
     """Exact text of ``n/d``: a finite decimal when possible, else ``"n/d"`` in lowest terms."""
     if d == 1:
         return str(n)
+    k = _POW10_LEN.get(d)
+    if k is not None:  # fast path: a power of ten, no gcd needed
+        if n < 0:
+            q, r = divmod(-n, d)
+            sign = "-"
+        else:
+            q, r = divmod(n, d)
+            sign = ""
+        if r == 0:
+            return f"{sign}{q}"
+        return f"{sign}{q}.{str(r).rjust(k, '0').rstrip('0')}"
     g = gcd(n, d)
     if g != 1:
         n //= g

@@ -8,6 +8,8 @@ one of the field that is too large. Paths are only built when an error is raised
 
 from __future__ import annotations
 
+import re
+
 from .edition import Edition, available_editions, load_edition
 from .exact import NumberError, parse_count, parse_number
 from .model import (
@@ -75,6 +77,8 @@ COMPLAINT_KEYS = frozenset(COMPLAINT_COUNTS)
 PENALTY_KEYS = frozenset({"unreliable_facts", "incomplete_facts"})
 SUBORDINATES_KEYS = frozenset({"penalties"})
 KINDS = ("central", "local")
+_NUM_RE = re.compile(r"-?[0-9]{1,30}(?:\.[0-9]{1,60})?\Z")
+_POW10 = [10**i for i in range(61)]
 _WHERE = {
     "flags": "flags are allowed on open_data, open_budget and open_npa only",
     "not_assessed": "not_assessed is allowed on open_budget only",
@@ -389,23 +393,40 @@ def _criterion(v: object, P: str, t, body: Body) -> Criterion:  # noqa: ANN001
     out = Criterion()
     maxima = t.maxima
     if "scores" in c:
-        sp = f"{P}.scores"
-        scores = _obj(c["scores"], sp)
+        scores = c["scores"]
+        if type(scores) is not dict:
+            _obj(scores, f"{P}.scores")
         res: dict[str, dict[str, Num]] = {}
+        scorable = t.scorable
         for ind, cols in scores.items():
-            mx = maxima.get(ind)
-            if mx is None or ind in t.computed:
-                _bad_indicator(f"{sp}.{ind}", ind, t, body.kind)
-            ip = None
-            col_obj = cols if type(cols) is dict else _obj(cols, f"{sp}.{ind}")
+            mx = scorable.get(ind)
+            if mx is None:
+                _bad_indicator(f"{P}.scores.{ind}", ind, t, body.kind)
+            if type(cols) is not dict:
+                _obj(cols, f"{P}.scores.{ind}")
+            mxn = mx.n
+            mxd = mx.d
             r: dict[str, Num] = {}
-            for col, val in col_obj.items():
+            for col, val in cols.items():
                 if col != "kk" and col != "ru":
-                    ip = f"{sp}.{ind}"
-                    raise ScoringError(f"{ip}.{col}", "unknown language column; allowed: kk, ru")
-                r[col] = _num(
-                    val, f"{sp}.{ind}.{col}", ZERO, (mx.n, mx.d, mx.text), "the indicator's maximum"
-                )
+                    raise ScoringError(
+                        f"{P}.scores.{ind}.{col}", "unknown language column; allowed: kk, ru"
+                    )
+                # fast path: a plain decimal string (the common case), else the general parser
+                if type(val) is str and _NUM_RE.match(val) is not None:
+                    i = val.find(".")
+                    if i < 0:
+                        x = (int(val), 1, val)
+                    else:
+                        x = (int(val[:i] + val[i + 1 :]), _POW10[len(val) - i - 1], val)
+                else:
+                    x = _num(val, f"{P}.scores.{ind}.{col}", None)
+                if x[0] < 0 or x[0] * mxd > mxn * x[1]:
+                    _num(
+                        val, f"{P}.scores.{ind}.{col}", ZERO, (mxn, mxd, mx.text),
+                        "the indicator's maximum",
+                    )  # fmt: skip
+                r[col] = x
             res[ind] = r
         out.scores = res
     if "flags" in c:

@@ -27,9 +27,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--jsonl", metavar="FILE", help="one case per line (FILE, or - for standard input)"
         )
-        parser.add_argument(
-            "--indent", type=int, default=None, help="pretty-print a single result"
-        )
+        parser.add_argument("--indent", type=int, default=None, help="pretty-print a single result")
 
     def handle(self, *args, **options) -> None:
         stdin = options.get("stdin") or sys.stdin
