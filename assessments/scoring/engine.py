@@ -28,7 +28,7 @@ from .formulas import (
 )
 from .model import ZERO, Case, Complaints, Criterion, Openness, PenaltyFacts, Services
 
-__all__ = ["score", "SERVICE_KEYS_CENTRAL", "SERVICE_KEYS_LOCAL"]
+__all__ = ["score", "band_of", "SERVICE_KEYS_CENTRAL", "SERVICE_KEYS_LOCAL"]
 
 SERVICE_KEYS_CENTRAL = (
     "P1", "P2", "K1", "T1", "T2", "T3", "T4", "K2",
@@ -677,6 +677,18 @@ def _complaints(
     return out, fn, fd
 
 
+def _band(cents: int, ov: dict, printed: str) -> tuple[str, str]:
+    for lo, name in ov["bands"]:
+        if cents * lo.d >= lo.n * 100:
+            return name, f"{printed} ≥ {lo.text} → {name}"
+    return ov["below"], f"{printed} below every band → {ov['below']}"
+
+
+def band_of(cents: int, edition: str = "2023") -> str:
+    """The effectiveness band of an overall score given in hundredths (6573 for 65.73)."""
+    return _band(cents, load_edition(edition).overall, fmt2(cents, 100))[0]
+
+
 # --- the case ------------------------------------------------------------------------------------
 
 
@@ -731,13 +743,7 @@ def score(case: Case) -> dict:
         printed = fmt2(on, od)
         result["overall"] = printed
         cents = int(printed.replace(".", ""))
-        band = ov["below"]
-        rule = f"{printed} below every band → {band}"
-        for lo, name in ov["bands"]:
-            if cents * lo.d >= lo.n * 100:
-                band = name
-                rule = f"{printed} ≥ {lo.text} → {name}"
-                break
+        band, rule = _band(cents, ov, printed)
         result["band"] = band
         explain["band"] = {
             "formula": "≥ 90 high, ≥ 70 medium, ≥ 50 low, else ineffective "
