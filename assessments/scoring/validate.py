@@ -79,6 +79,10 @@ SUBORDINATES_KEYS = frozenset({"penalties"})
 KINDS = ("central", "local")
 _NUM_RE = re.compile(r"-?[0-9]{1,30}(?:\.[0-9]{1,60})?\Z")
 _POW10 = [10**i for i in range(61)]
+_COMPUTED_HINT = {
+    "scores": "this criterion is computed from the case's raw data; no assessor's scores",
+    "flags": "flags are allowed on open_data, open_budget and open_npa only",
+}
 _WHERE = {
     "flags": "flags are allowed on open_data, open_budget and open_npa only",
     "not_assessed": "not_assessed is allowed on open_budget only",
@@ -352,7 +356,7 @@ def _openness(v: object, body: Body, ed: Edition) -> Openness:
     if "subordinates" in o:
         sp = "openness.subordinates"
         sb = _obj(o["subordinates"], sp)
-        _keys(sb, SUBORDINATES_KEYS, sp)
+        _keys(sb, SUBORDINATES_KEYS, sp, _COMPUTED_HINT)
         if "penalties" in sb:
             pp = "openness.subordinates.penalties"
             pens = _obj(sb["penalties"], pp)
@@ -520,7 +524,7 @@ _PCT_MAX: Num = (100, 1, "100")
 def _media(v: object) -> Media:
     P = "openness.media"
     m = _obj(v, P)
-    _keys(m, MEDIA_KEYS, P)
+    _keys(m, MEDIA_KEYS, P, _COMPUTED_HINT)
     ehp = {"kk": 0, "ru": 0}
     if "events_high_publicity" in m:
         ep = f"{P}.events_high_publicity"
@@ -533,7 +537,7 @@ def _media(v: object) -> Media:
     pct = []
     for key in ("media_satisfied_percent", "population_satisfied_percent"):
         if key in m:
-            pct.append(_num(m[key], f"{P}.{key}", ZERO, _PCT_MAX, "100 %:"))
+            pct.append(_num(m[key], f"{P}.{key}", ZERO, _PCT_MAX, "the maximum percentage"))
         else:
             pct.append(ZERO)
     for col in ("kk", "ru"):
