@@ -61,6 +61,7 @@ def run_jsonl(lines: Iterable[str | bytes], out: TextIO, err: TextIO | None = No
     in order. Returns 2 if any line was invalid, else 0."""
     status = 0
     write = out.write
+    flush = out.flush  # one line answered = one line written: usable as a co-process
     for lineno, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -69,10 +70,12 @@ def run_jsonl(lines: Iterable[str | bytes], out: TextIO, err: TextIO | None = No
         except ScoringError as e:
             status = 2
             write(_dumps_compact(e.as_dict()) + "\n")
+            flush()
             if err is not None:
                 err.write(f"line {lineno}: invalid case: {e.path or '<root>'}: {e.message}\n")
             continue
         write(_dumps_compact(result) + "\n")
+        flush()
     return status
 
 

@@ -24,6 +24,7 @@ from .formulas import (
     deduction,
     media_a_sum,
     media_b,
+    satisfaction_mean,
     smartphone,
 )
 from .model import ZERO, Case, Complaints, Criterion, Openness, PenaltyFacts, Services
@@ -100,6 +101,7 @@ def _penalty_final(
         pn, pd, rules, pen["source"], "penalty",
     )  # fmt: skip
     tn, td = total
+    total_text = explain[prefix + "total"]["value"]
     fn = tn * pd - pn * td
     fd = td * pd
     rules = []
@@ -108,7 +110,7 @@ def _penalty_final(
         rules.append(_FLOOR)
     explain[prefix + "final"] = _entry(
         "max(0, total − penalty)",
-        {"total": qstr(tn, td), "penalty": qstr(pn, pd)},
+        {"total": total_text, "penalty": explain[prefix + "penalty"]["value"]},
         fn, fd, rules, pen["source"], "final",
     )  # fmt: skip
     return fmt2(pn, pd), fmt2(fn, fd), fn, fd
@@ -135,23 +137,10 @@ def _services(
         inputs["max"] = mx.text
         rules.append(_ZB.format(what="no satisfaction levels (n = 0)"))
     else:
-        bands = p1["bands"]
-        below = p1["below"]
-        sn, sd = 0, 1
-        for i, (n, d, text) in enumerate(levels):
-            pts = below
-            for lo, pt in bands:
-                if n * lo.d >= lo.n * d:
-                    pts = pt
-                    break
-            if pts.d == sd:
-                sn += pts.n
-            else:
-                sn = sn * pts.d + pts.n * sd
-                sd *= pts.d
-            inputs[f"level[{i}]"] = text
+        p1n, p1d, points = satisfaction_mean(levels, p1["bands"], p1["below"])
+        for i, (level, pts) in enumerate(zip(levels, points, strict=True)):
+            inputs[f"level[{i}]"] = level[2]
             inputs[f"U[{i}]"] = pts.text
-        p1n, p1d = sn, sd * count
     explain[pre + "P1"] = _entry(
         "(U1 + … + Un) / n, Un from the level by annex 6", inputs, p1n, p1d, rules,
         p1["source"], "satisfaction_mean",
@@ -164,8 +153,8 @@ def _services(
     out["P2"] = fmt2(p2n, p2d)
     k1n, k1d = p1n * p2d + p2n * p1d, p1d * p2d
     explain[pre + "K1"] = _entry(
-        "P1 + P2", {"P1": qstr(p1n, p1d), "P2": qstr(p2n, p2d)}, k1n, k1d, [],
-        sp["K1"]["source"], "sum",
+        "P1 + P2", {"P1": explain[pre + "P1"]["value"], "P2": explain[pre + "P2"]["value"]},
+        k1n, k1d, [], sp["K1"]["source"], "sum",
     )  # fmt: skip
     out["K1"] = fmt2(k1n, k1d)
     # T1–T4
@@ -182,16 +171,21 @@ def _services(
     k2n, k2d = a_n * b_d + b_n * a_d, a_d * b_d
     explain[pre + "K2"] = _entry(
         "T1 + T2 + T3 + T4",
-        {"T1": qstr(t1n, t1d), "T2": qstr(t2n, t2d), "T3": qstr(t3n, t3d), "T4": qstr(t4n, t4d)},
+        {
+            "T1": explain[pre + "T1"]["value"],
+            "T2": explain[pre + "T2"]["value"],
+            "T3": explain[pre + "T3"]["value"],
+            "T4": explain[pre + "T4"]["value"],
+        },
         k2n, k2d, [], sp["K2"]["source"], "sum",
     )  # fmt: skip
     out["K2"] = fmt2(k2n, k2d)
     tn, td = k1n * k2d + k2n * k1d, k1d * k2d
-    total_inputs = {"K1": qstr(k1n, k1d), "K2": qstr(k2n, k2d)}
+    total_inputs = {"K1": explain[pre + "K1"]["value"], "K2": explain[pre + "K2"]["value"]}
     if kind == "central":
         k3n, k3d = _automation(s, sp, explain, out)
         tn, td = tn * k3d + k3n * td, td * k3d
-        total_inputs["K3"] = qstr(k3n, k3d)
+        total_inputs["K3"] = explain[pre + "K3"]["value"]
         formula = "K1 + K2 + K3"
     else:
         formula = "K1 + K2 (the seed's T = M1 + M2)"
@@ -312,8 +306,9 @@ def _automation(s: Services, sp: dict, explain: dict, out: dict) -> tuple[int, i
         kn, kd = rn, rd
     explain[pre + "K3"] = _entry(
         "min(max, max(0, T + V + C − P + D + S))",
-        {"T": qstr(tn, td), "V": qstr(vn, vd), "C": qstr(cn, cd), "P": qstr(pn, pd),
-         "D": qstr(dn, dd), "S": qstr(sn_, sd_), "max": cap.text},
+        {"T": explain[pre + "T"]["value"], "V": explain[pre + "V"]["value"],
+         "C": explain[pre + "C"]["value"], "P": explain[pre + "P"]["value"],
+         "D": explain[pre + "D"]["value"], "S": explain[pre + "S"]["value"], "max": cap.text},
         kn, kd, rules, spec["source"], "automation_criterion",
     )  # fmt: skip
     out["K3"] = fmt2(kn, kd)
@@ -595,12 +590,12 @@ def _openness(
     tn, td = 0, 1
     inputs = {}
     for code, n, d in parts:
-        inputs[code] = qstr(n, d)
+        inputs[code] = explain["openness." + code]["value"]
         if d == td:
             tn += n
         else:
             tn, td = tn * d + n * td, td * d
-    inputs[p7code] = qstr(p7n, p7d)
+    inputs[p7code] = explain["openness." + p7code]["value"]
     tn, td = tn * p7d - p7n * td, td * p7d
     rules = []
     if tn < 0:
@@ -669,7 +664,12 @@ def _complaints(
     tn, td = an * bd + bn * ad, ad * bd
     explain[pre + "total"] = _entry(
         "R1 + R2 + R3 + R4",
-        {"R1": qstr(r1n, r1d), "R2": qstr(r2n, r2d), "R3": qstr(r3n, r3d), "R4": qstr(r4n, r4d)},
+        {
+            "R1": explain[pre + "R1"]["value"],
+            "R2": explain[pre + "R2"]["value"],
+            "R3": explain[pre + "R3"]["value"],
+            "R4": explain[pre + "R4"]["value"],
+        },
         tn, td, [], cp["total"]["source"], "sum",
     )  # fmt: skip
     out["total"] = fmt2(tn, td)

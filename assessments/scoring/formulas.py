@@ -32,6 +32,7 @@ Every function returns an exact rational ``(numerator, denominator)`` with a pos
 from __future__ import annotations
 
 __all__ = [
+    "satisfaction_mean",
     "deduction",
     "automation_degree",
     "automation_efficiency",
@@ -39,6 +40,28 @@ __all__ = [
     "media_a_sum",
     "media_b",
 ]
+
+
+def satisfaction_mean(levels, bands, below) -> tuple[int, int, list]:  # noqa: ANN001
+    """[reconstructed] P1 = (U1 + … + Un) / n, Un by the bands (``[(lower, points), …]``,
+    highest first, each lower edge inclusive; ``below`` under the last). ``n > 0``.
+
+    Returns ``(n, d, [points per level])``.
+    """
+    sn, sd = 0, 1
+    chosen = []
+    for n, d, _ in levels:
+        pts = below
+        for lo, pt in bands:
+            if n * lo.d >= lo.n * d:
+                pts = pt
+                break
+        chosen.append(pts)
+        if pts.d == sd:
+            sn += pts.n
+        else:
+            sn, sd = sn * pts.d + pts.n * sd, sd * pts.d
+    return sn, sd * len(levels), chosen
 
 
 def deduction(kn: int, kd: int, x: int, b: int, per: int) -> tuple[int, int, bool, bool]:

@@ -221,7 +221,7 @@ def validate_case(case: object) -> Case:
     out = Case(edition=name, body=body)
     v = c.get("services")
     if v is not None:
-        out.services = _services(v, kind)
+        out.services = _services(v, kind, ed)
     v = c.get("openness")
     if v is not None:
         out.openness = _openness(v, body, ed)
@@ -267,18 +267,18 @@ def _body(v: object, ed: Edition) -> Body:
 
 # --- services ------------------------------------------------------------------------------------
 
-_LEVEL_MAX: Num = (5, 1, "5")
 
-
-def _services(v: object, kind: str) -> Services:
+def _services(v: object, kind: str, ed: Edition) -> Services:
     P = "services"
     s = _obj(v, P)
     _keys(s, SERVICE_KEYS, P)
     if "satisfaction_levels" not in s:
         raise ScoringError("services.satisfaction_levels", "required (it may be an empty list)")
     raw_levels = _list(s["satisfaction_levels"], "services.satisfaction_levels")
+    lm = ed.services[kind]["P1"]["level_max"]
+    level_max = (lm.n, lm.d, lm.text)
     levels = tuple(
-        _num(x, f"services.satisfaction_levels[{i}]", ZERO, _LEVEL_MAX, "the highest level")
+        _num(x, f"services.satisfaction_levels[{i}]", ZERO, level_max, "the highest level")
         for i, x in enumerate(raw_levels)
     )
     rendered = _count(s, "rendered", P)
@@ -451,16 +451,19 @@ def _criterion(v: object, P: str, t, body: Body) -> Criterion:  # noqa: ANN001
                 _bad_indicator(f"{np_}[{i}]", ind, t, body.kind)
         out.not_assessed = frozenset(lst)
     # indicators that take the peer average: not_assessed + the body's special status
-    need = set(out.not_assessed)
+    need: set[str] = set()
     reasons: dict[str, str] = {}
-    for ind in out.not_assessed:
-        reasons[ind] = "listed in not_assessed"
-    for s in body.special:
-        sp_entry = t.special_peer.get(s)
-        if sp_entry:
-            for ind in sp_entry[0]:
-                need.add(ind)
-                reasons.setdefault(ind, f"body.special holds {s}")
+    if out.not_assessed:
+        need.update(out.not_assessed)
+        for ind in out.not_assessed:
+            reasons[ind] = "listed in not_assessed"
+    if body.special and t.special_peer:
+        for s in sorted(body.special):
+            sp_entry = t.special_peer.get(s)
+            if sp_entry:
+                for ind in sp_entry[0]:
+                    need.add(ind)
+                    reasons.setdefault(ind, f"body.special holds {s}")
     peer: dict[str, dict[str, Num]] = {}
     if "peer_average" in c:
         pp = f"{P}.peer_average"
@@ -487,7 +490,7 @@ def _criterion(v: object, P: str, t, body: Body) -> Criterion:  # noqa: ANN001
                         f"{path}.{col}", "required: a peer average needs both columns"
                     )
             peer[ind] = r
-    for ind, _mx in t.indicators:
+    for ind, _mx in t.indicators if need else ():
         if ind in need and ind not in peer:
             raise ScoringError(
                 f"{P}.peer_average.{ind}",
