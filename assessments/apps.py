@@ -6,3 +6,13 @@ class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Оценка")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Access rules and home-page to-do providers of every app register themselves on import:
+        # this app's live in assessments/access.py and assessments/todos.py; other apps put theirs
+        # in <app>/access_rules.py and <app>/todos.py.
+        from django.utils.module_loading import autodiscover_modules
+
+        from assessments import access, todos  # noqa: F401
+
+        autodiscover_modules("access_rules", "todos")

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
+    "axes",
     "assessments",
     "reporting",
     "appeals",
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the login page with the message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -84,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "assessments.context_processors.cycle",
             ],
         },
     },
@@ -115,11 +119,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 24 * 3600, minimum=300)
+
+# Lockout after repeated failed logins (django-axes): per account and, separately, per address.
+# Unlocks by itself after the cool-off, or when an administrator deletes the attempts in the admin.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "assessments.views.auth.lockout_response"
+AXES_VERBOSE = False
+# Behind a reverse proxy, the number of proxies that append to X-Forwarded-For (0: none).
+_AXES_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
+if _AXES_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = _AXES_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # --- Languages and time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "ru"
@@ -221,3 +245,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "WARNING"}},
 }
+
+# --- Signing (reporting.signing): PAdES B-B, offline; see README, "Signing" -----------------------
+# The demo certification authority (root key, issued PKCS#12 files) lives here, never in git.
+SIGNING_CA_DIR = Path(env_str("SIGNING_CA_DIR", str(VAR_DIR / "demo-ca")))
+# Trust roots for verification: comma-separated PEM/DER files; default the demo CA's root.
+SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS", [str(SIGNING_CA_DIR / "root-ca.pem")])
+LOGGING["loggers"]["pyhanko"] = {"level": "ERROR"}  # untrusted paths are reported, not logged

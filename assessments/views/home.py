@@ -1,20 +1,55 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from assessments import access
 from assessments.services import calendar, clock
+from assessments.services.cycles import current_cycle, cycle_schedule
+from assessments.todos import todos_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The role-aware home page: the person's roles, what to do next with its deadline, the
+    current cycle's next milestones, and how many bodies they can see."""
     today = clock.today()
-    return render(
-        request,
-        "home.html",
-        {
-            "today": today,
-            "is_working_day": calendar.is_working_day(today),
-            "next_working_day": calendar.add_working_days(today, 1),
-        },
+    context = {
+        "today": today,
+        "is_working_day": calendar.is_working_day(today),
+        "next_working_day": calendar.add_working_days(today, 1),
+    }
+    if request.user.is_authenticated:
+        cycle = current_cycle()
+        p = access.principal(request.user)
+        context.update(
+            {
+                "cycle": cycle,
+                "memberships": p.memberships,
+                "is_admin": p.is_admin,
+                "schedule": cycle_schedule(cycle, today=today, upcoming_only=True, limit=4)
+                if cycle
+                else [],
+                "todos": todos_for(request.user, cycle, today),
+                "counts": _body_counts(request.user),
+            }
+        )
+    return render(request, "home.html", context)
+
+
+def _body_counts(user) -> dict[str, int]:
+    from django.db.models import Count
+
+    from assessments.models import Organisation
+
+    rows = (
+        access.visible(user, Organisation.objects.filter(is_evaluated=True))
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("pk"))
     )
+    counts = {row["kind"]: row["n"] for row in rows}
+    return {
+        "central": counts.get(Organisation.Kind.CENTRAL, 0),
+        "local": counts.get(Organisation.Kind.LOCAL, 0),
+    }
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -1,0 +1,418 @@
+"""Object-level access: the one place that decides who may see and do what.
+
+Every view, queryset and task acting for a user goes through here; no view checks roles by hand.
+
+    visible(user, Model | queryset) -> queryset          what the user may see
+    get_visible_or_404(user, Model | queryset, **lookup) one object, or Http404 (outsiders: 404)
+    can(user, action, obj, **context) -> bool            may the user do ``action`` on ``obj``
+    require(user, action, obj, **context)                the same, or PermissionDenied (403)
+    principal(user) -> Principal                         the user's memberships, loaded once
+
+Rules are registered per model, so later parts of the application add theirs without touching
+this module (in their app's ``access_rules.py``, imported by ``AssessmentsConfig.ready``):
+
+    @access.visibility(Report)
+    def _reports(p: Principal) -> Q | None:          # OR-ed with every other rule of the model
+        return access.body_direction_q(p, body="body", direction="direction")
+
+    @access.action(Report, "submit")
+    def _submit(p: Principal, report, **context) -> bool: ...
+
+A model without a visibility rule is visible to nobody (fail closed), and ``can`` is False for an
+action nobody registered. ``visible`` rules return a ``Q`` (``EVERYTHING`` for all rows) or None.
+
+Who sees what (p.5, p.113; the brief of issue 3):
+* administrators, the Agency's coordinator and the Commission's working body see every body;
+* a body's staff (submitter, head) see their body and its sub-units;
+* an evaluating body's people (assessors and unit heads for their direction, signatories for
+  all of its directions) see the bodies their organisation evaluates — and only on those
+  directions, through ``body_direction_q``;
+* everybody sees the organisations they belong to;
+* commission members see the objections before their commission (rules of the appeals app).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from assessments.models import (
+    AssessorAssignment,
+    AuditEntry,
+    Cycle,
+    Membership,
+    Milestone,
+    Organisation,
+    OrganisationName,
+    Role,
+)
+from assessments.models.people import BODY_ROLES, COMMISSION_ROLES, EVALUATOR_ROLES
+from assessments.services import clock
+
+# A Q that matches every row (``Q()`` would vanish when OR-ed with another Q).
+EVERYTHING = Q(pk__isnull=False)
+NOTHING = Q(pk__in=[])
+
+GLOBAL_ROLES = frozenset({Role.ADMINISTRATOR, Role.COORDINATOR, Role.WORKING_BODY_REP})
+
+VisibilityRule = Callable[["Principal"], Q | None]
+ActionRule = Callable[..., bool]
+
+_visibility: dict[type[models.Model], list[VisibilityRule]] = defaultdict(list)
+_actions: dict[tuple[type[models.Model], str], list[ActionRule]] = defaultdict(list)
+
+
+# --- The principal: who the user is, in the system's terms -----------------------------------
+
+
+@dataclass
+class Principal:
+    """A user's active memberships (loaded once per request) and what follows from them."""
+
+    user: Any
+    day: date
+    memberships: tuple[Membership, ...] = ()
+    _rules: Any = field(default=None, repr=False)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return bool(getattr(self.user, "is_authenticated", False))
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(m.role for m in self.memberships)
+
+    @property
+    def is_admin(self) -> bool:
+        return bool(getattr(self.user, "is_superuser", False)) or Role.ADMINISTRATOR in self.roles
+
+    @property
+    def is_coordinator(self) -> bool:
+        return Role.COORDINATOR in self.roles
+
+    @property
+    def sees_every_body(self) -> bool:
+        return self.is_admin or bool(self.roles & GLOBAL_ROLES)
+
+    def has_role(self, role: str, *, organisation: Organisation | int | None = None,
+                 direction: str | None = None) -> bool:
+        org_id = organisation.pk if isinstance(organisation, Organisation) else organisation
+        return any(
+            m.role == role
+            and (org_id is None or m.organisation_id == org_id)
+            and (direction is None or m.direction in ("", direction))
+            for m in self.memberships
+        )
+
+    def org_ids(self, *roles: str) -> frozenset[int]:
+        """Organisations where the user holds one of ``roles`` (any role when none given)."""
+        return frozenset(
+            m.organisation_id for m in self.memberships if not roles or m.role in roles
+        )
+
+    @cached_property
+    def body_ids(self) -> frozenset[int]:
+        """Evaluated bodies the user works for (submitter, head)."""
+        return self.org_ids(*BODY_ROLES)
+
+    @cached_property
+    def commission_org_ids(self) -> frozenset[int]:
+        """Evaluating bodies on whose special commission the user sits (p.113)."""
+        return self.org_ids(*COMMISSION_ROLES)
+
+    @cached_property
+    def evaluator_scopes(self) -> frozenset[tuple[int, str]]:
+        """``(evaluating body, direction)`` pairs the user works on.
+
+        Assessors and unit heads work on their membership's direction; signatories (and those
+        memberships without a direction) on every direction their body evaluates.
+        """
+        from assessments.models import Direction
+
+        scopes = set()
+        for m in self.memberships:
+            if m.role not in EVALUATOR_ROLES:
+                continue
+            directions = [m.direction] if m.direction else list(Direction.values)
+            scopes.update((m.organisation_id, d) for d in directions)
+        return frozenset(scopes)
+
+    @property
+    def rules(self):
+        if self._rules is None:
+            from assessments.services.evaluators import RuleTable
+
+            self._rules = RuleTable.load(self.day)
+        return self._rules
+
+
+def principal(user) -> Principal:
+    """The user's principal for today, cached on the user object (one request, one load)."""
+    if isinstance(user, Principal):
+        return user
+    today = clock.today()
+    cached = getattr(user, "_access_principal", None)
+    if cached is not None and cached.day == today:
+        return cached
+    memberships: tuple[Membership, ...] = ()
+    if getattr(user, "is_authenticated", False) and getattr(user, "is_active", False):
+        memberships = tuple(
+            Membership.objects.filter(user=user)
+            .filter(Q(active_from__isnull=True) | Q(active_from__lte=today))
+            .filter(Q(active_to__isnull=True) | Q(active_to__gte=today))
+            .select_related("organisation")
+        )
+    result = Principal(user=user, day=today, memberships=memberships)
+    try:
+        user._access_principal = result
+    except AttributeError:  # AnonymousUser allows attributes; anything else is fine uncached
+        pass
+    return result
+
+
+def forget(user) -> None:
+    """Drop the cached principal (after the user's memberships changed in this request)."""
+    if hasattr(user, "_access_principal"):
+        del user._access_principal
+
+
+# --- Registration --------------------------------------------------------------------------
+
+
+def visibility(model: type[models.Model]) -> Callable[[VisibilityRule], VisibilityRule]:
+    """Register a visibility rule for ``model`` (decorator). Rules of one model are OR-ed."""
+
+    def decorator(rule: VisibilityRule) -> VisibilityRule:
+        _visibility[model].append(rule)
+        return rule
+
+    return decorator
+
+
+def action(model: type[models.Model], name: str) -> Callable[[ActionRule], ActionRule]:
+    """Register a rule for ``can(user, name, obj)`` on ``model`` (decorator); rules are OR-ed."""
+
+    def decorator(rule: ActionRule) -> ActionRule:
+        _actions[(model, name)].append(rule)
+        return rule
+
+    return decorator
+
+
+def registered_models() -> list[type[models.Model]]:
+    return list(_visibility)
+
+
+def registered_actions(model: type[models.Model]) -> list[str]:
+    return sorted(name for (m, name) in _actions if m is model)
+
+
+# --- The questions ---------------------------------------------------------------------------
+
+
+def _queryset(model_or_qs) -> models.QuerySet:
+    if isinstance(model_or_qs, models.QuerySet):
+        return model_or_qs
+    return model_or_qs._default_manager.all()
+
+
+def visible_q(user, model: type[models.Model]) -> Q:
+    """The filter of ``model``'s rows ``user`` may see."""
+    rules = _visibility.get(model)
+    if not rules:
+        raise ImproperlyConfigured(
+            f"No access rule for {model._meta.label}: register one with "
+            "assessments.access.visibility before showing it to users."
+        )
+    p = principal(user)
+    if not p.is_authenticated:
+        return NOTHING
+    result = None
+    for rule in rules:
+        q = rule(p)
+        if q is not None:
+            result = q if result is None else result | q
+    return NOTHING if result is None else result
+
+
+def visible(user, model_or_qs) -> models.QuerySet:
+    """The rows of a model (or of a queryset) that ``user`` may see."""
+    qs = _queryset(model_or_qs)
+    q = visible_q(user, qs.model)
+    if q is NOTHING:
+        return qs.none()
+    # Rules follow foreign keys only (never a to-many relation), so no DISTINCT is needed.
+    return qs.filter(q)
+
+
+def get_visible_or_404(user, model_or_qs, **lookup) -> models.Model:
+    """The object matching ``lookup`` among those ``user`` may see; Http404 otherwise (an outsider
+    learns nothing about objects of others, not even that they exist)."""
+    try:
+        return visible(user, model_or_qs).get(**lookup)
+    except (models.ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+def can(user, action_name: str, obj: models.Model, **context) -> bool:
+    """May ``user`` do ``action_name`` on ``obj``? ``"view"`` is visibility itself."""
+    p = principal(user)
+    if not p.is_authenticated:
+        return False
+    model = type(obj)
+    if action_name == "view":
+        return visible(user, model).filter(pk=obj.pk).exists()
+    return any(rule(p, obj, **context) for rule in _actions.get((model, action_name), ()))
+
+
+def require(user, action_name: str, obj: models.Model, **context) -> None:
+    """``can`` or PermissionDenied (a 403: the object is visible, the action is not allowed)."""
+    if not can(user, action_name, obj, **context):
+        raise PermissionDenied
+
+
+# --- Building blocks for rules of any model tied to bodies -----------------------------------
+
+SUBUNIT_DEPTH = 3
+
+
+def _subtree_q(ids: frozenset[int] | set[int], prefix: str) -> Q:
+    """Organisations (through ``prefix``) in ``ids`` or below one of them."""
+    if not ids:
+        return NOTHING
+    ids = sorted(ids)
+    q = Q(**{f"{prefix}pk__in": ids})
+    path = prefix
+    for _ in range(SUBUNIT_DEPTH):
+        path += "parent__"
+        q |= Q(**{f"{path}pk__in": ids})
+    return q
+
+
+def bodies_q(user, prefix: str = "") -> Q:
+    """Filter on Organisation (through ``prefix``, e.g. ``"body__"``): bodies the user may see."""
+    p = principal(user)
+    if not p.is_authenticated:
+        return NOTHING
+    if p.sees_every_body:
+        return EVERYTHING if not prefix else Q(**{f"{prefix}pk__isnull": False})
+    q = _subtree_q(p.body_ids, prefix) | Q(**{f"{prefix}pk__in": sorted(p.org_ids())})
+    for evaluator_id, direction in sorted(p.evaluator_scopes):
+        q |= p.rules.bodies_q(evaluator_id, direction, prefix)
+    return q
+
+
+def body_direction_q(user, *, body: str = "body", direction: str = "direction") -> Q:
+    """Filter for objects of one body × direction (reports, scores, conclusions): the body's
+    staff see all its directions, an evaluating body's people only the directions they work on,
+    for the bodies their organisation evaluates."""
+    p = principal(user)
+    if not p.is_authenticated:
+        return NOTHING
+    if p.sees_every_body:
+        return EVERYTHING
+    q = _subtree_q(p.body_ids, f"{body}__")
+    for evaluator_id, d in sorted(p.evaluator_scopes):
+        q |= Q(**{direction: d}) & p.rules.bodies_q(evaluator_id, d, f"{body}__")
+    return q
+
+
+def evaluates(user, body: Organisation, direction: str) -> bool:
+    """Whether the user works for the body that evaluates ``body`` on ``direction``."""
+    p = principal(user)
+    evaluator_id = p.rules.evaluator_id(_chain(body), direction)
+    return evaluator_id is not None and (evaluator_id, direction) in p.evaluator_scopes
+
+
+def _chain(body: Organisation) -> list[Organisation]:
+    from assessments.services.evaluators import _chain as chain
+
+    return chain(body)
+
+
+# --- Rules of this app's models --------------------------------------------------------------
+
+
+@visibility(Organisation)
+def _organisations(p: Principal) -> Q:
+    return bodies_q(p)
+
+
+@action(Organisation, "change")
+def _organisation_change(p: Principal, obj, **context) -> bool:
+    return p.is_admin
+
+
+@visibility(OrganisationName)
+def _organisation_names(p: Principal) -> Q:
+    return bodies_q(p, "organisation__")
+
+
+@visibility(Cycle)
+def _cycles(p: Principal) -> Q:
+    # The schedule is public to everyone taking part: every page that depends on it shows it.
+    return EVERYTHING
+
+
+@action(Cycle, "edit_schedule")
+def _cycle_edit_schedule(p: Principal, cycle, **context) -> bool:
+    return p.is_admin or p.is_coordinator
+
+
+@action(Cycle, "assign_assessor")
+def _cycle_assign(p: Principal, cycle, *, body=None, direction=None, **context) -> bool:
+    """Admins and the coordinator assign anywhere; a unit head or signatory of the evaluating
+    body assigns on the bodies × directions it evaluates (``body`` and ``direction`` given)."""
+    if p.is_admin or p.is_coordinator:
+        return True
+    if body is None or direction is None:
+        return bool(p.roles & {Role.ASSESSOR_UNIT_HEAD, Role.SIGNATORY})
+    evaluator_id = p.rules.evaluator_id(_chain(body), direction)
+    return evaluator_id is not None and (
+        p.has_role(Role.ASSESSOR_UNIT_HEAD, organisation=evaluator_id, direction=direction)
+        or p.has_role(Role.SIGNATORY, organisation=evaluator_id)
+    )
+
+
+@visibility(Milestone)
+def _milestones(p: Principal) -> Q:
+    return EVERYTHING
+
+
+@action(Milestone, "change")
+def _milestone_change(p: Principal, milestone, **context) -> bool:
+    return p.is_admin or p.is_coordinator
+
+
+@visibility(AssessorAssignment)
+def _assignments(p: Principal) -> Q:
+    return body_direction_q(p) | Q(assessor_id=p.user.pk)
+
+
+@action(AssessorAssignment, "remove")
+def _assignment_remove(p: Principal, assignment, **context) -> bool:
+    return _cycle_assign(p, assignment.cycle, body=assignment.body,
+                         direction=assignment.direction)
+
+
+@visibility(Membership)
+def _memberships(p: Principal) -> Q:
+    if p.sees_every_body:
+        return EVERYTHING
+    return Q(user_id=p.user.pk) | Q(organisation_id__in=sorted(p.org_ids()))
+
+
+@visibility(AuditEntry)
+def _audit_entries(p: Principal) -> Q | None:
+    # The whole log is for administrators; others read an object's history on its page.
+    return EVERYTHING if p.is_admin else None
+

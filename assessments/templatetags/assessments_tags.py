@@ -1,0 +1,27 @@
+"""Template includes other pages reuse: a cycle's schedule and an object's history."""
+
+from django import template
+
+from assessments.services import clock
+from assessments.services.audit import object_history
+from assessments.services.cycles import cycle_schedule
+
+register = template.Library()
+
+
+@register.inclusion_tag("assessments/partials/schedule.html")
+def schedule_panel(cycle, upcoming_only=True, limit=None, heading_level=2):
+    """The cycle's milestones with their dates and days left: include it on every page whose
+    work depends on the schedule (``{% schedule_panel cycle %}``)."""
+    rows = (
+        cycle_schedule(cycle, today=clock.today(), upcoming_only=upcoming_only, limit=limit)
+        if cycle
+        else []
+    )
+    return {"cycle": cycle, "rows": rows, "heading_level": heading_level}
+
+
+@register.inclusion_tag("assessments/partials/history.html")
+def history_panel(obj, heading_level=2):
+    """An object's audit trail and state transitions (``{% history_panel obj %}``)."""
+    return {"rows": object_history(obj), "heading_level": heading_level}
