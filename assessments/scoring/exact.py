@@ -110,6 +110,7 @@ def round2(n: int, d: int) -> tuple[int, int]:
 
 
 _POW10_LEN = {10**i: i for i in range(1, 19)}
+_POW5_LOG = {5**i: i for i in range(0, 60)}  # a denominator 2^a·5^b with b < 60 is "finite"
 
 
 def qstr(n: int, d: int) -> str:
@@ -133,17 +134,12 @@ def qstr(n: int, d: int) -> str:
         d //= g
         if d == 1:
             return str(n)
-    t = d
-    k2 = (t & -t).bit_length() - 1
-    t >>= k2
-    k5 = 0
-    while t % 5 == 0:
-        t //= 5
-        k5 += 1
-    if t != 1:
+    k2 = (d & -d).bit_length() - 1
+    k5 = _POW5_LOG.get(d >> k2)
+    if k5 is None:
         return f"{n}/{d}"
     k = k2 if k2 > k5 else k5
-    m = n * (10**k // d)
+    m = n * (_POW10[k] // d if k < 64 else 10**k // d)
     if m < 0:
         s = str(-m).rjust(k + 1, "0")
         return f"-{s[:-k]}.{s[-k:]}"
