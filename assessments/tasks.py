@@ -24,3 +24,50 @@ def add_working_days_task(day: str, n: int) -> str:
     from assessments.services import calendar
 
     return calendar.add_working_days(date.fromisoformat(day), n).isoformat()
+
+
+@shared_task
+def send_notification_emails(ids: list[int]) -> int:
+    """E-mail copies of in-app notifications (idempotent: each is e-mailed once)."""
+    from assessments.services.notifications import send_emails
+
+    return send_emails(ids)
+
+
+@shared_task
+def assemble_scoring_input(cycle_id: int, body_id: int) -> int | None:
+    """Assemble the body's scoring input from accepted reports, imports and openness scores."""
+    from assessments.models import Cycle, Organisation
+    from assessments.services.assembly import scoring_input_assemble
+
+    result = scoring_input_assemble(
+        cycle=Cycle.objects.get(pk=cycle_id), body=Organisation.objects.get(pk=body_id), actor=None
+    )
+    return getattr(result, "pk", None)
+
+
+@shared_task
+def import_validate(batch_id: int) -> dict:
+    """Validate an uploaded import file (streamed; rows staged; progress on the batch)."""
+    from assessments.services.imports.pipeline import import_validate as run
+
+    batch = run(batch_id=batch_id)
+    return {"state": batch.state, "valid": batch.rows_valid, "invalid": batch.rows_invalid}
+
+
+@shared_task
+def import_apply(batch_id: int, actor_id: int) -> dict:
+    """Apply a validated import atomically."""
+    from assessments.models import User
+    from assessments.services.imports.pipeline import import_apply as run
+
+    batch = run(batch_id=batch_id, actor=User.objects.get(pk=actor_id))
+    return {"state": batch.state, "created": batch.rows_created, "updated": batch.rows_updated}
+
+
+@shared_task
+def submission_reminders() -> dict:
+    """Beat job: remind bodies of report deadlines and assessors of reports waiting (idempotent)."""
+    from assessments.services.reminders import send_reminders
+
+    return send_reminders()

@@ -1,0 +1,183 @@
+"""Access rules of reports, evidence, imports, openness scoring and notifications (issue 5).
+
+* A report is seen by its body's staff (all directions) and by the evaluating body's people on
+  that direction (``access.body_direction_q``); the same for its documents.
+* The body's submitter and head edit a draft or returned report; the evaluator of the automation
+  criterion (the Ministry) completes the automation data while reviewing it (annex 5).
+* Submitting is the head's, or a submitter's where the body allows it (SubmissionPolicy).
+* Reviewing (start, return, accept) is for the evaluating body's assessors and unit heads on the
+  direction (p.12).
+* Imports are seen and made by the evaluating bodies that receive the data (p.31, p.39, p.53,
+  p.80) and by administrators.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from assessments import access
+from assessments.access import EVERYTHING, NOTHING, Principal
+from assessments.models import (
+    Direction,
+    Evidence,
+    ImportBatch,
+    ImportKind,
+    Notification,
+    Organisation,
+    OpennessAssessment,
+    OpennessScore,
+    PublicService,
+    Report,
+    Role,
+    SubmissionPolicy,
+)
+
+REVIEW_ROLES = (Role.ASSESSOR, Role.ASSESSOR_UNIT_HEAD)
+
+# Which evaluating bodies receive each kind of imported data (p.31, p.37–39, p.53, p.80).
+IMPORT_KIND_EVALUATORS: dict[str, tuple[str, ...]] = {
+    ImportKind.MONITORING: (Organisation.EvaluatorRole.AGENCY,),
+    ImportKind.SATISFACTION: (Organisation.EvaluatorRole.AGENCY,),
+    ImportKind.INSPECTIONS: (Organisation.EvaluatorRole.AGENCY,),
+    ImportKind.IS_FAILURES: (
+        Organisation.EvaluatorRole.AGENCY, Organisation.EvaluatorRole.DIGITAL_MINISTRY,
+    ),
+    ImportKind.EGOV_INCIDENTS: (Organisation.EvaluatorRole.DIGITAL_MINISTRY,),
+    ImportKind.MEDIA_SURVEY: (Organisation.EvaluatorRole.INFORMATION_MINISTRY,),
+    ImportKind.POPULATION_SURVEY: (Organisation.EvaluatorRole.INFORMATION_MINISTRY,),
+}
+
+
+def _is_body_staff(p: Principal, body_id: int) -> bool:
+    return p.has_role(Role.BODY_SUBMITTER, organisation=body_id) or p.has_role(
+        Role.BODY_HEAD, organisation=body_id
+    )
+
+
+def _reviews(p: Principal, report: Report) -> bool:
+    if p.is_admin:
+        return True
+    if not any(p.has_role(role, direction=report.direction) for role in REVIEW_ROLES):
+        return False
+    evaluator_id = p.rules.evaluator_id(access._chain(report.body), report.direction)
+    return evaluator_id is not None and any(
+        p.has_role(role, organisation=evaluator_id, direction=report.direction)
+        for role in REVIEW_ROLES
+    )
+
+
+@access.visibility(Report)
+def _reports(p: Principal) -> Q:
+    return access.body_direction_q(p)
+
+
+@access.action(Report, "edit")
+def _report_edit(p: Principal, report: Report, **context) -> bool:
+    if report.state in (Report.State.DRAFT, Report.State.RETURNED):
+        return _is_body_staff(p, report.body_id)
+    if report.state == Report.State.UNDER_REVIEW and report.direction == Direction.AUTOMATION:
+        return _reviews(p, report)
+    return False
+
+
+@access.action(Report, "attach")
+def _report_attach(p: Principal, report: Report, **context) -> bool:
+    return _report_edit(p, report)
+
+
+@access.action(Report, "submit")
+def _report_submit(p: Principal, report: Report, **context) -> bool:
+    if report.state != Report.State.DRAFT:
+        return False
+    if p.has_role(Role.BODY_HEAD, organisation=report.body_id):
+        return True
+    if p.has_role(Role.BODY_SUBMITTER, organisation=report.body_id):
+        return SubmissionPolicy.objects.filter(
+            body_id=report.body_id, submitters_may_submit=True
+        ).exists()
+    return False
+
+
+@access.action(Report, "review")
+def _report_review(p: Principal, report: Report, **context) -> bool:
+    return _reviews(p, report)
+
+
+@access.visibility(Evidence)
+def _evidence(p: Principal) -> Q:
+    return access.body_direction_q(p, body="report__body", direction="report__direction")
+
+
+def _openness_q(p: Principal) -> Q:
+    if p.sees_every_body:
+        return EVERYTHING
+    q = access._subtree_q(p.body_ids, "body__")
+    for evaluator_id, direction in sorted(p.evaluator_scopes):
+        if direction == Direction.OPENNESS:
+            q |= p.rules.bodies_q(evaluator_id, direction, "body__")
+    return q
+
+
+@access.visibility(OpennessScore)
+def _openness_scores(p: Principal) -> Q:
+    return _openness_q(p)
+
+
+@access.visibility(OpennessAssessment)
+def _openness_assessments(p: Principal) -> Q:
+    return _openness_q(p)
+
+
+@access.action(Organisation, "score_openness")
+def _score_openness(p: Principal, body: Organisation, **context) -> bool:
+    if p.is_admin:
+        return True
+    evaluator_id = p.rules.evaluator_id(access._chain(body), Direction.OPENNESS)
+    return evaluator_id is not None and any(
+        p.has_role(role, organisation=evaluator_id, direction=Direction.OPENNESS)
+        for role in REVIEW_ROLES
+    )
+
+
+def import_kinds_for(p: Principal) -> list[str]:
+    """Kinds of data the user may import (their evaluating body receives them)."""
+    p = access.principal(p)
+    if p.is_admin:
+        return list(ImportKind.values)
+    roles = {m.organisation.evaluator_role for m in p.memberships
+             if m.role in (Role.ASSESSOR, Role.ASSESSOR_UNIT_HEAD, Role.SIGNATORY)}
+    return [kind for kind, evaluators in IMPORT_KIND_EVALUATORS.items()
+            if roles & set(evaluators)]
+
+
+@access.visibility(ImportBatch)
+def _imports(p: Principal) -> Q:
+    if p.sees_every_body:
+        return EVERYTHING
+    kinds = import_kinds_for(p)
+    return Q(kind__in=kinds) if kinds else NOTHING
+
+
+@access.action(ImportBatch, "apply")
+def _import_apply(p: Principal, batch: ImportBatch, **context) -> bool:
+    return batch.kind in import_kinds_for(p)
+
+
+@access.visibility(Notification)
+def _notifications(p: Principal) -> Q:
+    return Q(user_id=p.user.pk)
+
+
+@access.visibility(PublicService)
+def _public_services(p: Principal) -> Q:
+    return EVERYTHING
+
+
+@access.visibility(SubmissionPolicy)
+def _policies(p: Principal) -> Q:
+    return access.bodies_q(p, "body__")
+
+
+@access.action(SubmissionPolicy, "change")
+def _policy_change(p: Principal, policy: SubmissionPolicy, **context) -> bool:
+    return p.is_admin or p.has_role(Role.BODY_HEAD, organisation=policy.body_id)

@@ -1,0 +1,146 @@
+"""Imports by the evaluating bodies of what other systems give them (p.31, p.37–40, p.53, p.80):
+"Мониторинг" violations, public-monitoring satisfaction, e-government unavailability incidents,
+confirmed information-system failures, the media and population surveys, inspection results.
+
+One ``ImportBatch`` per uploaded file: upload → validate (rows staged, errors listed) → preview →
+apply (atomic). Applied rows live in ``ImportRecord``, one per ``(cycle, kind, row_key)``, so a
+file that overlaps an earlier one updates its rows and never duplicates them; a file whose content
+hash was already applied is not applied twice.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportKind(models.TextChoices):
+    MONITORING = "monitoring", _("ИС «Мониторинг»: нарушения по услугам")
+    SATISFACTION = "satisfaction", _("Общественный мониторинг: уровень удовлетворённости")
+    EGOV_INCIDENTS = "egov_incidents", _("Недоступность услуг «электронного правительства»")
+    IS_FAILURES = "is_failures", _("Сбои информационных систем (подтверждённые)")
+    MEDIA_SURVEY = "media_survey", _("Опрос СМИ")
+    POPULATION_SURVEY = "population_survey", _("Опрос населения")
+    INSPECTIONS = "inspections", _("Результаты проверок")
+
+
+def import_upload_to(instance: ImportBatch, filename: str) -> str:
+    return f"imports/{instance.kind}/{instance.sha256[:2]}/{instance.sha256}.{instance.file_format}"
+
+
+class ImportBatch(models.Model):
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", _("Загружен")
+        VALIDATING = "validating", _("Проверяется")
+        VALIDATED = "validated", _("Проверен (предпросмотр)")
+        APPLYING = "applying", _("Применяется")
+        APPLIED = "applied", _("Применён")
+        FAILED = "failed", _("Ошибка")
+        DISCARDED = "discarded", _("Отменён")
+
+    kind = models.CharField(_("Вид данных"), max_length=30, choices=ImportKind.choices)
+    cycle = models.ForeignKey(
+        "assessments.Cycle", on_delete=models.PROTECT, related_name="import_batches",
+        verbose_name=_("Цикл"),
+    )
+    evaluator = models.ForeignKey(
+        "assessments.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("Уполномоченный орган"),
+    )
+    file = models.FileField(_("Файл"), upload_to=import_upload_to, max_length=300)
+    original_name = models.CharField(_("Имя файла"), max_length=255)
+    file_format = models.CharField(_("Формат"), max_length=10)
+    size = models.PositiveBigIntegerField(_("Размер, байт"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    state = models.CharField(
+        _("Состояние"), max_length=20, choices=State.choices, default=State.UPLOADED
+    )
+    rows_total = models.PositiveIntegerField(_("Строк"), default=0)
+    rows_valid = models.PositiveIntegerField(_("Строк без ошибок"), default=0)
+    rows_invalid = models.PositiveIntegerField(_("Строк с ошибками"), default=0)
+    rows_created = models.PositiveIntegerField(_("Добавлено записей"), default=0)
+    rows_updated = models.PositiveIntegerField(_("Обновлено записей"), default=0)
+    bytes_done = models.PositiveBigIntegerField(_("Обработано байт"), default=0)
+    errors = models.JSONField(_("Ошибки (первые)"), default=list, blank=True)
+    message = models.TextField(_("Сообщение"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("Кто загрузил"),
+    )
+    created_at = models.DateTimeField(_("Когда загружен"))
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("Кто применил"),
+    )
+    applied_at = models.DateTimeField(_("Когда применён"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("импорт данных")
+        verbose_name_plural = _("импорты данных")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "kind", "sha256"],
+                condition=models.Q(state="applied"),
+                name="import_batch_applied_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.size:
+            return 100
+        if self.state in (self.State.VALIDATED, self.State.APPLIED):
+            return 100
+        return min(99, int(self.bytes_done * 100 / self.size))
+
+
+class ImportRecord(models.Model):
+    """One applied row: its key within (cycle, kind), the body and service it concerns, its date
+    and its values (``data``). The latest batch that carried the key wins."""
+
+    cycle = models.ForeignKey("assessments.Cycle", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=30, choices=ImportKind.choices)
+    row_key = models.CharField(max_length=200)
+    body = models.ForeignKey(
+        "assessments.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    service = models.ForeignKey(
+        "assessments.PublicService", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    day = models.DateField(null=True, blank=True)
+    day_to = models.DateField(null=True, blank=True)
+    data = models.JSONField(default=dict)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="records")
+
+    class Meta:
+        verbose_name = _("импортированная запись")
+        verbose_name_plural = _("импортированные записи")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "kind", "row_key"], name="import_record_unique_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["cycle", "kind", "body"])]
+
+
+class ImportStagingRow(models.Model):
+    """A validated row waiting for the batch to be confirmed (deleted once applied)."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="+")
+    line = models.PositiveIntegerField()
+    row_key = models.CharField(max_length=200)
+    body_id = models.BigIntegerField(null=True)
+    service_id = models.BigIntegerField(null=True)
+    day = models.DateField(null=True)
+    day_to = models.DateField(null=True)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["batch", "line"])]
