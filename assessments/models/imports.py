@@ -129,6 +129,9 @@ class ImportRecord(models.Model):
         ]
         indexes = [models.Index(fields=["cycle", "kind", "body"])]
 
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.row_key}"
+
 
 class ImportStagingRow(models.Model):
     """A validated row waiting for the batch to be confirmed (deleted once applied)."""
@@ -144,3 +147,6 @@ class ImportStagingRow(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["batch", "line"])]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.line}"

@@ -31,7 +31,9 @@ class Notification(models.Model):
         verbose_name_plural = _("уведомления")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "key"], condition=~models.Q(key=""), name="notification_once_per_key"
+                fields=["user", "key"],
+                condition=~models.Q(key=""),
+                name="notification_once_per_key",
             )
         ]
         indexes = [models.Index(fields=["user", "read_at"])]

@@ -9,7 +9,7 @@ annex 9 and annex 10).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
