@@ -24,6 +24,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from reporting.signing._loop import outside_event_loop
 from reporting.signing.base import SignatoryInfo, Signer
 from reporting.signing.errors import CredentialRefused
 from reporting.signing.trust import as_asn1
@@ -149,5 +150,5 @@ class Pkcs12Signer(Signer):
         )
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
         pdf_signer = _PdfSignerAt(metadata, signer=self._signer, signing_time=signing_time)
-        output = pdf_signer.sign_pdf(writer)
+        output = outside_event_loop(pdf_signer.sign_pdf, writer)
         return output.getvalue()

@@ -39,6 +39,7 @@ from reporting.models import (
 from reporting.rendering import sha256_hex
 from reporting.signing import ca as demo_ca_module
 from reporting.signing import roles, trust
+from reporting.signing._loop import outside_event_loop
 from reporting.signing.base import SignatoryInfo, Signer, signature_field_name
 from reporting.signing.errors import CredentialRefused, SigningRefused
 from reporting.signing.pkcs12 import (
@@ -460,7 +461,7 @@ def _validate_chain(certificate: x509.Certificate, chain: Sequence[x509.Certific
         validation_context=trust.validation_context(),
     )
     try:
-        asyncio.run(validator.async_validate_usage(key_usage=set()))
+        outside_event_loop(asyncio.run, validator.async_validate_usage(key_usage=set()))
     except Exception as exc:  # no path to a root, or a path whose signatures do not hold
         logger.info("credential refused, certificate path: %s", exc)
         raise CredentialRefused(

@@ -30,6 +30,7 @@ from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
 
 from reporting.signing import trust
+from reporting.signing._loop import outside_event_loop
 
 
 class Status(StrEnum):
@@ -205,7 +206,8 @@ def _check_one(embedded, roots, *, is_last: bool) -> SignatureCheck:
                               coverage="unclear", modified_after="other",
                               problem=f"certificate: {exc}", **base)
     try:
-        status = validate_pdf_signature(
+        status = outside_event_loop(
+            validate_pdf_signature,
             embedded,
             signer_validation_context=trust.validation_context(roots),
             key_usage_settings=trust.SIGNING_KEY_USAGE,

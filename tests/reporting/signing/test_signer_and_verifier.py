@@ -238,3 +238,19 @@ def test_status_lines_are_translated(twice_signed, roots, language, expected):
     report = verify_pdf(twice, roots)
     with translation.override(language):
         assert report.signatures[0].label == expected
+
+
+def test_signing_and_verifying_work_inside_a_running_event_loop(sample_pdf, signers, roots):
+    """pyHanko's sync API calls asyncio.run; under a running loop (an ASGI worker, Playwright's
+    sync API in the browser tests) the service still works."""
+    import asyncio
+
+    async def inside_a_loop():
+        data = signers[0].sign(sample_pdf, field_name="Signature1", signatory=IVANOV)
+        return verify_pdf(data, roots).status
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    # a thread of its own, since this one may already run a loop (the browser tests')
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, inside_a_loop()).result() == Status.VALID_TRUSTED
