@@ -102,7 +102,7 @@ class RuleTable:
 
 def _chain(body: Organisation) -> list[Organisation]:
     chain, node, seen = [], body, set()
-    while node is not None and node.pk not in seen and len(chain) <= MAX_SUBUNIT_DEPTH + 1:
+    while node is not None and node.pk not in seen and len(chain) < MAX_SUBUNIT_DEPTH + 1:
         chain.append(node)
         seen.add(node.pk)
         node = node.parent

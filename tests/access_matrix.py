@@ -1,0 +1,177 @@
+"""The registry of the project's object URLs, for the access matrix test.
+
+``tests/assessments/test_access_matrix.py`` walks every URL pattern of the project. Each pattern
+that takes an object id or slug must have at least one case here, saying how to reach an object
+of the demo data and which demo personas (``assessments.demo.DEMO_LOGINS``) may open it:
+
+* ``allowed``   — get the page (200);
+* ``forbidden`` — see the object but may not do this with it (403);
+* everyone else — 404: an outsider learns nothing about other bodies' objects.
+
+To register a new object URL, add a case next to the others, e.g. for a report's page:
+
+    register(
+        "report_detail", "a central body's services report",
+        build=lambda w: {"pk": w.report("mf", "services").pk},
+        allowed=GLOBAL | CGO_STAFF | AGENCY_EVALUATORS,
+    )
+
+``build`` receives a ``World`` (the demo data after ``seed_demo``) and returns the URL's kwargs;
+it may create what the demo data lacks. URLs that take parameters but are not object pages (a
+token, a file path) go in ``EXEMPT`` with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# --- Persona groups (usernames of assessments.demo.PERSONAS) ----------------------------------
+
+GLOBAL = frozenset({"admin", "coordinator", "working-body"})
+CGO_STAFF = frozenset({"cgo-submitter", "cgo-head"})
+MIO_STAFF = frozenset({"mio-submitter", "mio-head"})
+AGENCY_EVALUATORS = frozenset({"agency-assessor", "agency-unit-head", "agency-deputy"})
+AGENCY_COMMISSION = frozenset({"commission-chair", "commission-secretary", "commission-member"})
+MIOD = frozenset({"miod-assessor", "miod-head"})
+COMMITTEE = frozenset({"committee-assessor", "committee-head"})
+DIGITAL = frozenset({"mdd-assessor", "mdd-head"})
+
+
+def everyone() -> frozenset[str]:
+    from assessments.demo import DEMO_LOGINS
+
+    return frozenset(username for username, _label in DEMO_LOGINS)
+
+
+class World:
+    """The demo data, for building objects of the cases."""
+
+    def body(self, key: str):
+        from assessments.demo import body
+
+        return body(key)
+
+    @property
+    def cycle(self):
+        from assessments.models import Cycle
+
+        return Cycle.objects.get(is_current=True)
+
+    def user(self, username: str):
+        from assessments.models import User
+
+        return User.objects.get(username=username)
+
+    def signed_document(self):
+        """A frozen one-page PDF for the Agency's deputy chair and head of unit to sign."""
+        from io import BytesIO
+
+        from pypdf import PdfWriter
+
+        from reporting.signing.services import signed_document_freeze
+
+        buffer = BytesIO()
+        writer = PdfWriter()
+        writer.add_blank_page(width=595, height=842)
+        writer.write(buffer)
+        return signed_document_freeze(
+            signatories=[self.user("agency-deputy"), self.user("agency-unit-head")],
+            pdf=buffer.getvalue(), kind="access-matrix", title="Access matrix",
+        )
+
+    def assignment(self, username: str, body_key: str, direction: str):
+        from assessments.models import AssessorAssignment
+
+        return AssessorAssignment.objects.get(
+            cycle=self.cycle, assessor__username=username, body=self.body(body_key),
+            direction=direction,
+        )
+
+
+@dataclass(frozen=True)
+class Case:
+    url_name: str
+    label: str
+    build: Callable[[World], dict]
+    allowed: frozenset[str] | Callable[[], frozenset[str]]
+    forbidden: frozenset[str] | Callable[[], frozenset[str]] = frozenset()
+
+    def allowed_set(self) -> frozenset[str]:
+        return self.allowed() if callable(self.allowed) else self.allowed
+
+    def forbidden_set(self) -> frozenset[str]:
+        return self.forbidden() if callable(self.forbidden) else self.forbidden
+
+
+CASES: list[Case] = []
+
+# URL names (or namespace prefixes ending in ":") that take parameters but are not object pages.
+EXEMPT: dict[str, str] = {
+    "admin:": "Django admin: staff only, with its own permission checks (tested separately)",
+    "password_reset_confirm": "a one-time token from the reset e-mail, not an object",
+}
+
+
+def register(url_name: str, label: str, *, build, allowed, forbidden=frozenset()) -> None:
+    CASES.append(Case(url_name, label, build, allowed, forbidden))
+
+
+# --- assessments ---------------------------------------------------------------------------
+
+register("organisation_detail", "a ministry (central body)",
+         build=lambda w: {"pk": w.body("mf").pk},
+         allowed=GLOBAL | CGO_STAFF | AGENCY_EVALUATORS | MIOD | COMMITTEE | DIGITAL)
+register("organisation_detail", "a territorial unit of a ministry's committee",
+         build=lambda w: {"pk": w.body("mf-sgd-astana").pk},
+         allowed=GLOBAL | CGO_STAFF | AGENCY_EVALUATORS | MIOD | COMMITTEE | DIGITAL)
+register("organisation_detail", "an oblast akimat (local body, no automation)",
+         build=lambda w: {"pk": w.body("akimat-akmola").pk},
+         allowed=GLOBAL | MIO_STAFF | AGENCY_EVALUATORS | MIOD | COMMITTEE)
+register("organisation_detail", "a rural okrug three levels below the akimat",
+         build=lambda w: {"pk": w.body("katarkol").pk},
+         allowed=GLOBAL | MIO_STAFF | AGENCY_EVALUATORS | MIOD | COMMITTEE)
+register("organisation_detail", "another oblast's akimat",
+         build=lambda w: {"pk": w.body("akimat-ulytau").pk},
+         allowed=GLOBAL | AGENCY_EVALUATORS | MIOD | COMMITTEE)
+register("organisation_detail", "the General Prosecutor's Office (the Administration's, p.5)",
+         build=lambda w: {"pk": w.body("gp").pk},
+         allowed=GLOBAL)
+register("organisation_detail", "the Agency (services by the Administration, p.5)",
+         build=lambda w: {"pk": w.body("agency").pk},
+         allowed=GLOBAL | AGENCY_EVALUATORS | AGENCY_COMMISSION | MIOD | COMMITTEE)
+register("organisation_detail", "MIOD (openness by the Prime Minister's Office, p.5)",
+         build=lambda w: {"pk": w.body("miod").pk},
+         allowed=GLOBAL | MIOD | AGENCY_EVALUATORS | COMMITTEE | DIGITAL)
+register("organisation_detail", "the Presidential Administration (not evaluated)",
+         build=lambda w: {"pk": w.body("pa").pk},
+         allowed=GLOBAL)
+
+register("cycle_detail", "the current cycle and its schedule",
+         build=lambda w: {"code": w.cycle.code}, allowed=everyone)
+register("cycle_assignments", "the cycle's assessor assignments (filtered per person)",
+         build=lambda w: {"code": w.cycle.code}, allowed=everyone)
+register("milestone_edit", "a milestone of the schedule (the coordinator edits it)",
+         build=lambda w: {"code": w.cycle.code, "pk": w.cycle.milestones.first().pk},
+         allowed=frozenset({"admin", "coordinator"}),
+         forbidden=lambda: everyone() - {"admin", "coordinator"})
+register("assignment_remove", "the Agency assessor's assignment to a ministry's services",
+         build=lambda w: {"pk": w.assignment("agency-assessor", "mf", "services").pk},
+         allowed=frozenset({"admin", "coordinator", "agency-unit-head", "agency-deputy"}),
+         forbidden=frozenset({"working-body", "agency-assessor"}) | CGO_STAFF)
+register("assignment_remove", "MIOD's assessor's assignment to an akimat's openness",
+         build=lambda w: {"pk": w.assignment("miod-assessor", "akimat-akmola", "openness").pk},
+         allowed=frozenset({"admin", "coordinator", "miod-head"}),
+         forbidden=frozenset({"working-body", "miod-assessor"}) | MIO_STAFF)
+
+# --- reporting: signed documents (visible to staff and to the people in the signature block) --
+
+SIGNATORIES = frozenset({"admin", "agency-deputy", "agency-unit-head"})
+register("reporting:signed_document_detail", "a document frozen for two Agency signatories",
+         build=lambda w: {"pk": w.signed_document().pk}, allowed=SIGNATORIES)
+register("reporting:signed_document_sign", "the signing page of that document",
+         build=lambda w: {"pk": w.signed_document().pk}, allowed=SIGNATORIES)
+register("reporting:signed_document_file", "its current PDF",
+         build=lambda w: {"pk": w.signed_document().pk}, allowed=SIGNATORIES)
+register("reporting:signed_document_file_version", "its frozen source PDF (version 0)",
+         build=lambda w: {"pk": w.signed_document().pk, "order": 0}, allowed=SIGNATORIES)
