@@ -65,6 +65,18 @@ def _media_root(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
+@pytest.fixture(scope="session")
+def _test_signing_ca_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("signing-ca")
+
+
+@pytest.fixture(autouse=True)
+def _signing_ca(settings, _test_signing_ca_dir):
+    """Tests sign with a throwaway demo CA (made on first use), never the one in var/demo-ca."""
+    settings.SIGNING_CA_DIR = _test_signing_ca_dir
+    settings.SIGNING_TRUST_ROOTS = [str(_test_signing_ca_dir / "root-ca.pem")]
+
+
 def pytest_sessionfinish(session, exitstatus):
     if not IN_CI:
         return
