@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -57,7 +58,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation": organisation,
             "cycle": cycle,
             "names_then": names_then,
-            "name_history": list(organisation.names.order_by("valid_from")),
+            "name_history": list(
+                organisation.names.order_by(F("valid_from").asc(nulls_first=True))
+            ),
             "evaluators": [(Direction(d).label, evaluators[d]) for d in Direction.values],
             "children": selectors.organisation_children(request.user, organisation),
             "staff": selectors.organisation_staff(request.user, organisation),

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 
 from assessments.models import AuditEntry, Organisation, OrganisationName
 from assessments.selectors import name_on, names_on
@@ -72,7 +73,8 @@ def test_rename_keeps_the_old_name_for_earlier_cycles(personas):
         "Акимат Южно-Казахстанской области", "Оңтүстік Қазақстан облысының әкімдігі"
     )
     assert name_on(org, date(2018, 6, 19))[0] == "Акимат Туркестанской области"
-    periods = list(org.names.order_by("valid_from").values_list("valid_to", flat=True))
+    periods = list(org.names.order_by(F("valid_from").asc(nulls_first=True)).values_list(
+        "valid_to", flat=True))
     assert periods == [date(2018, 6, 18), None]
     entry = AuditEntry.objects.for_object(org).filter(action="rename").get()
     assert entry.changes["name_ru"] == ["Акимат Южно-Казахстанской области",
