@@ -7,6 +7,7 @@ block, each an incremental update over the frozen bytes (see README, "Signing").
 * ``trust`` — the configured trust roots, the offline validation context;
 * ``ca`` — the demo certification authority (root, per-person certificates, ``trust-root.pem``);
 * ``roles`` / ``blocks`` — who may sign a slot; the seed's signature blocks per annex;
+* ``hooks`` — what the module that froze a document does after each signature;
 * ``services`` — freeze, sign, verify; credentials upload and issue;
 * ``selectors`` — reads the pages share.
 

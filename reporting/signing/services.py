@@ -38,7 +38,7 @@ from reporting.models import (
 )
 from reporting.rendering import sha256_hex
 from reporting.signing import ca as demo_ca_module
-from reporting.signing import roles, trust
+from reporting.signing import hooks, roles, trust
 from reporting.signing._loop import outside_event_loop
 from reporting.signing.base import SignatoryInfo, Signer, signature_field_name
 from reporting.signing.errors import CredentialRefused, SigningRefused
@@ -268,7 +268,8 @@ def signed_document_sign(
     second signature in a slot or by the same person, a missing/expired credential, a wrong
     passphrase. After signing, the whole file is verified against the trust roots; anything but
     "valid and trusted" refuses the signature and nothing is stored. ``signer`` replaces the
-    PKCS#12 signer (another ``Signer`` implementation, e.g. NCALayer's).
+    PKCS#12 signer (another ``Signer`` implementation). The handlers registered for the
+    document's kind (``reporting.signing.hooks``) run last, in the same transaction.
     """
     now = clock.now()
     with transaction.atomic():
@@ -341,11 +342,13 @@ def signed_document_sign(
         document.current_file.name = signature.file.name
         document.current_sha256 = digest
         document.current_size = len(data)
-        if document.slots.filter(signature__isnull=True).exists():
-            document.record_signature(by=user)
-        else:
+        complete = not document.slots.filter(signature__isnull=True).exists()
+        if complete:
             document.record_last_signature(by=user)
+        else:
+            document.record_signature(by=user)
         document.save()
+        hooks.notify(document, signature, complete=complete)
         return signature
 
 

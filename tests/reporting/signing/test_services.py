@@ -328,3 +328,38 @@ def test_the_state_and_current_version_move_only_through_the_service(act, evalua
     document = _fresh(act)
     with pytest.raises(AttributeError):
         document.state = SignedDocument.State.SIGNED  # protected fsm field
+
+
+# --- hooks ----------------------------------------------------------------------------------------
+
+def test_the_module_that_froze_a_document_hears_of_each_signature(act, evaluator_rep, body_rep):
+    from reporting.signing import hooks
+
+    heard = []
+
+    def handler(signed_document, signature, *, complete):
+        heard.append((signed_document.pk, signature.order, complete, signed_document.state))
+
+    hooks.on_signature("sample")(handler)
+    try:
+        _sign(act, evaluator_rep)
+        _sign(act, body_rep)
+    finally:
+        hooks.remove_handler("sample", handler)
+    assert heard == [(act.pk, 1, False, "partially_signed"), (act.pk, 2, True, "signed")]
+
+
+def test_a_handler_that_refuses_undoes_the_signature(act, evaluator_rep):
+    from reporting.signing import hooks
+
+    def refuse(signed_document, signature, *, complete):
+        raise SigningRefused("the act cannot be marked signed now")
+
+    hooks.on_signature("sample")(refuse)
+    try:
+        with pytest.raises(SigningRefused, match="cannot be marked signed"):
+            _sign(act, evaluator_rep)
+    finally:
+        hooks.remove_handler("sample", refuse)
+    assert not Signature.objects.exists()
+    assert _fresh(act).state == SignedDocument.State.FROZEN
