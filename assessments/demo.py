@@ -445,7 +445,6 @@ def seed_cycle() -> None:
             code=str(year),
             year=year,
             edition="2023",
-            title=f"Операционная оценка за {year} год",
             reason="demo",
         )
     if not Cycle.objects.filter(is_current=True).exists():
