@@ -49,7 +49,12 @@ def document_request(
 
 
 def document_render(*, document_id: int) -> RenderedDocument:
-    """Render one document; a document already rendered is returned as it is (idempotent)."""
+    """Render one document; a document already rendered is returned as it is (idempotent).
+
+    A failure is recorded on the row (state ``failed`` and the error) and then re-raised, outside
+    the transaction that saved it, so that the record survives the exception.
+    """
+    failure: Exception | None = None
     with transaction.atomic():
         document = RenderedDocument.objects.select_for_update().get(pk=document_id)
         if document.state == RenderedDocument.State.RENDERED and document.file:
@@ -64,12 +69,14 @@ def document_render(*, document_id: int) -> RenderedDocument:
             document.state = RenderedDocument.State.FAILED
             document.error = f"{type(exc).__name__}: {exc}"
             document.save(update_fields=["state", "error"])
-            raise
-        document.sha256 = sha256_hex(data)
-        document.size = len(data)
-        document.file.save(f"{document.sha256}.pdf", ContentFile(data), save=False)
-        document.state = RenderedDocument.State.RENDERED
-        document.error = ""
-        document.rendered_at = clock.now()
-        document.save()
-        return document
+            failure = exc
+        else:
+            document.sha256 = sha256_hex(data)
+            document.size = len(data)
+            document.file.save(f"{document.sha256}.pdf", ContentFile(data), save=False)
+            document.state = RenderedDocument.State.RENDERED
+            document.error = ""
+            document.rendered_at = clock.now()
+            document.save()
+            return document
+    raise failure
