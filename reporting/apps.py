@@ -15,3 +15,6 @@ class ReportingConfig(AppConfig):
 
         if seed_demo_signing not in demo.DEMO_STEPS:
             demo.DEMO_STEPS.append(seed_demo_signing)
+
+        # Register the annexes' document kinds (annex1 … annex15) with the renderer registry.
+        from reporting.annexes import registry  # noqa: F401
