@@ -1,0 +1,70 @@
+"""Annex 14: the disagreement table."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from reporting.annexes import disagreement_table_context
+
+from .conftest import render_text
+
+ROWS = [
+    {"subject": "T1 Соблюдение сроков", "evaluator_conclusion": "8,00 из 12: 100 нарушений",
+     "objection": "30 нарушений вызваны сбоем ИС, подтвержденным письмом", "decision": "accepted",
+     "reasoning": "Сбой подтвержден уполномоченным органом", "note": "письмо № 12"},
+    {"subject": "P2 Обжалование", "evaluator_conclusion": "9,52 из 10",
+     "objection": "Две жалобы не обоснованы", "decision": "rejected",
+     "reasoning": "Жалобы признаны обоснованными решением"},
+]  # fmt: skip
+
+
+def test_the_commissions_table_with_the_overall_after_appeal(central_body):
+    ctx = disagreement_table_context(
+        body=central_body, direction="services", period=2025, rows=ROWS,
+        overall_after_appeal="85.32", decided_on=date(2026, 4, 8),
+        signatories=[
+            {"role": "commission_chair", "full_name": "Нұрланов Асқар", "position":
+             "Председатель специальной комиссии, заместитель Председателя Агентства",
+             "signed_at": date(2026, 4, 8)},
+            {"role": "body_representative", "full_name": "Өтегенов Ержан Қуатұлы",
+             "position": "директор департамента", "signed_at": date(2026, 4, 9)},
+        ],
+    )  # fmt: skip
+    _data, text = render_text("annex14", ctx)
+    assert "Таблица разногласий по результатам операционной оценки по направлению" in text
+    assert "Качество оказания государственных услуг" in text
+    assert central_body.name_ru in text and "(оцениваемый государственный орган)" in text
+    for header in ("Заключение уполномоченного на оценку государственного органа",
+                   "Возражение оцениваемого государственного органа",
+                   "Решение специальной комиссии", "Примечание"):
+        assert header in text
+    assert "30 нарушений вызваны сбоем ИС" in text
+    assert "Возражение принято" in text and "Возражение не принято" in text
+    assert "Сбой подтвержден уполномоченным органом" in text
+    assert ctx["accepted"] == 1 and ctx["rejected"] == 1
+    assert "Общий балл с учетом итогов обжалования составил 85,32." in text
+    assert "Решение специальной комиссии принято «08» апреля 2026 г." in text
+    i_chair = text.index("Председатель комиссии")
+    i_ack = text.index("С итогами обжалования ознакомлен:")
+    assert i_chair < text.index("Нұрланов Асқар") < i_ack
+    assert i_ack < text.index("Представитель государственного органа") < text.index(
+        "Өтегенов Ержан Қуатұлы")
+    assert "«09» апреля 2026 г." in text
+
+
+def test_before_the_decision_the_overall_line_is_blank(local_body):
+    rows = [{k: v for k, v in ROWS[0].items() if k not in ("decision", "reasoning")}]
+    ctx = disagreement_table_context(body=local_body, direction="openness", rows=rows)
+    _data, text = render_text("annex14", ctx)
+    assert "Общий балл с учетом итогов обжалования составил _____." in text
+    assert "Возражение принято" not in text
+    with pytest.raises(ValueError, match="needs a decision on every row"):
+        disagreement_table_context(body=local_body, direction="openness", rows=rows,
+                                   overall_after_appeal="10.00")
+    with pytest.raises(ValueError, match="at least one row"):
+        disagreement_table_context(body=local_body, direction="openness", rows=[])
+    with pytest.raises(ValueError, match="decision must be"):
+        disagreement_table_context(body=local_body, direction="openness",
+                                   rows=[{**rows[0], "decision": "maybe"}])
