@@ -402,3 +402,4 @@ class StateLogAdmin(ReadOnlyAdmin):
     list_filter = ("transition", "content_type")
     list_select_related = ("by", "content_type")
     date_hierarchy = "timestamp"
+from assessments import admin_submission  # noqa: E402,F401  (registers its admins)

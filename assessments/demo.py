@@ -466,3 +466,8 @@ DEMO_STEPS: list[Callable[[], None]] = [
     seed_people,
     seed_cycle,
 ]
+
+
+from assessments.demo_submission import seed_submission  # noqa: E402
+
+DEMO_STEPS.append(seed_submission)

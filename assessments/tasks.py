@@ -71,3 +71,16 @@ def submission_reminders() -> dict:
     from assessments.services.reminders import send_reminders
 
     return send_reminders()
+
+
+@shared_task
+def assemble_after_import(batch_id: int) -> int:
+    """After an import: reassemble the scoring input of every body it touched."""
+    from assessments.models import ImportBatch
+    from assessments.services.imports.pipeline import bodies_of_batch
+
+    batch = ImportBatch.objects.get(pk=batch_id)
+    bodies = bodies_of_batch(batch_id)
+    for body_id in bodies:
+        assemble_scoring_input.delay(batch.cycle_id, body_id)
+    return len(bodies)

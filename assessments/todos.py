@@ -138,3 +138,4 @@ def _body_submission(p: access.Principal, cycle: Cycle | None, today: date) -> l
             due_on=milestone.due_on,
         )
     ]
+from assessments import todos_submission  # noqa: E402,F401  (registers its providers)

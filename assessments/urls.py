@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.views import audit, cycles, home, organisations
+from assessments.views import assessment, audit, cycles, home, imports, organisations, reports
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -21,4 +21,27 @@ urlpatterns = [
         name="assignment_remove",
     ),
     path("audit/", audit.audit_log, name="audit_log"),
+    # reports, evidence, assessors' pages, imports, notifications (issue 5)
+    path("reports/", reports.report_queue, name="report_queue"),
+    path("cycles/<slug:code>/bodies/<int:pk>/reports/", reports.body_reports,
+         name="body_reports"),
+    path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
+    path("reports/<int:pk>/sections/<slug:key>/", reports.report_section_edit,
+         name="report_section_edit"),
+    path("reports/<int:pk>/sections/<slug:key>/evidence/", reports.evidence_add,
+         name="evidence_add"),
+    path("reports/<int:pk>/submit/", reports.report_submit_view, name="report_submit"),
+    path("reports/<int:pk>/review/", reports.report_review_view, name="report_review"),
+    path("reports/<int:pk>/return/", reports.report_return_view, name="report_return"),
+    path("reports/<int:pk>/accept/", reports.report_accept_view, name="report_accept"),
+    path("evidence/<int:pk>/", reports.evidence_download, name="evidence_download"),
+    path("cycles/<slug:code>/bodies/<int:pk>/openness/", assessment.openness_workspace,
+         name="openness_workspace"),
+    path("cycles/<slug:code>/bodies/<int:pk>/scoring-input/", assessment.scoring_input_page,
+         name="scoring_input_page"),
+    path("imports/", imports.import_list, name="import_list"),
+    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("imports/templates/<slug:kind>.<slug:fmt>", imports.import_template,
+         name="import_template"),
+    path("notifications/", imports.notification_list, name="notification_list"),
 ]

@@ -199,6 +199,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "assessments.tasks.calendar_heartbeat",
         "schedule": timedelta(hours=24),
     },
+    # Reminders of report deadlines and of reports waiting for review (idempotent, issue 5).
+    "submission-reminders": {
+        "task": "assessments.tasks.submission_reminders",
+        "schedule": timedelta(hours=6),
+    },
 }
 
 CACHES = {

@@ -69,7 +69,7 @@ def send_emails(ids: list[int]) -> int:
         "user"
     ):
         if note.user.email:
-            link = f"\n\n{settings.SITE_URL.rstrip('/')}{note.link}" if note.link else ""
+            link = f"\n\n{getattr(settings, 'SITE_URL', '').rstrip('/')}{note.link}" if note.link else ""
             send_mail(
                 subject=note.text[:120],
                 message=note.text + link,

@@ -1,0 +1,48 @@
+"""Admin of the register of public services and read-only views of reports, documents and
+imports (issue 5). Imported by assessments/admin.py."""
+
+from django.contrib import admin
+
+from assessments.models import Evidence, ImportBatch, Notification, PublicService, Report
+
+
+@admin.register(PublicService)
+class PublicServiceAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_ru", "name_kk", "monitored", "electronic", "active")
+    list_filter = ("monitored", "electronic", "active")
+    search_fields = ("code", "name_ru", "name_kk")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ("body", "direction", "cycle", "state", "submitted_on", "late")
+    list_filter = ("cycle", "direction", "state", "late")
+    search_fields = ("body__name_ru", "body__bin")
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ("title", "report", "version", "classification", "sha256", "uploaded_by")
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdmin):
+    list_display = ("original_name", "kind", "cycle", "state", "rows_total", "created_by",
+                    "applied_by")
+    list_filter = ("kind", "state")
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("user", "text", "created_at", "read_at")

@@ -1,0 +1,326 @@
+"""Assembling a body's scoring input from accepted reports, imports and the assessors' openness
+scores (p.31–104), with the source of every number.
+
+    scoring_values(cycle=, body=) -> Assembled(values, sources, notes)
+    scoring_input_assemble(cycle=, body=, actor=) -> ScoringInput | None
+
+Source precedence for the violations of a service (p.37, p.40): inspection results first; else,
+for a service connected to "Мониторинг", its records — less those dated within an information-
+system failure confirmed by the informatisation authority; else the body's own report. The
+body's internal-control findings are never a source (p.8): report rows marked so are left out.
+Unavailability hours (p.53): incidents the body did not answer count as confirmed; disputed
+ones do not count. A direction is assembled only from an accepted report (automation too, for a
+central body's services).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Avg
+from django.utils.translation import gettext as _
+
+from assessments.models import (
+    Cycle,
+    Direction,
+    ImportKind,
+    ImportRecord,
+    OpennessAssessment,
+    OpennessScore,
+    Organisation,
+    PublicService,
+    Report,
+)
+from assessments.scoring import load_edition
+from assessments.services.report_schema import COLUMNS
+from assessments.services.reports import body_kind
+
+VIOLATIONS = ("late", "unjustified_refusals", "incomplete_package", "extra_documents")
+AUTOMATION_KEYS = (
+    "kinds_total", "partially_automated", "fully_automated", "electronic_volume", "total_volume",
+    "automated_paper_volume", "automated_total_volume", "mobile_available",
+    "proactive_services", "digital_documents",
+)
+COMPLAINT_KEYS = ("handled", "handled_late", "court_upheld", "received", "redirected_late",
+                  "disciplinary_actions", "excused")
+SPECIAL_CODES = ("ministry_of_defence", "ministry_of_foreign_affairs", "national_bank")
+
+
+@dataclass
+class Assembled:
+    values: dict = field(default_factory=dict)
+    sources: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+    def put(self, path: str, value, kind: str, ref, label: str) -> None:
+        self.values[path] = value
+        self.sources[path] = {"kind": kind, "ref": ref, "label": label}
+
+
+def _accepted(cycle: Cycle, body: Organisation) -> dict[str, Report]:
+    reports = Report.objects.filter(cycle=cycle, body=body, state=Report.State.ACCEPTED)
+    return {r.direction: r for r in reports.prefetch_related("sections")}
+
+
+def _section(report: Report, key: str) -> dict:
+    for row in report.sections.all():
+        if row.key == key:
+            return row.data or {}
+    return {}
+
+
+def _report_ref(report: Report, key: str) -> str:
+    return f"report:{report.pk}#{key}"
+
+
+def _records(cycle, kind, **filters):
+    return ImportRecord.objects.filter(cycle=cycle, kind=kind, **filters)
+
+
+# --- Services (p.31–53) --------------------------------------------------------------------
+
+
+def _failure_windows(cycle: Cycle) -> list[tuple]:
+    return list(_records(cycle, ImportKind.IS_FAILURES).values_list("service_id", "day", "day_to",
+                                                                     "batch_id"))
+
+
+def _in_failure(windows, service_id, day) -> bool:
+    return any(day is not None and start <= day <= end and sid in (None, service_id)
+               for sid, start, end, _b in windows)
+
+
+def _services(out: Assembled, cycle: Cycle, body: Organisation, reports: dict, kind: str) -> None:
+    report = reports.get(Direction.SERVICES)
+    if report is None:
+        return
+    if kind == "central" and Direction.AUTOMATION not in reports:
+        out.notes.append(_("Направление «госуслуги» ждёт принятия отчёта по автоматизации."))
+        return
+    rows = (_section(report, "services").get("rows") or [])
+    services = PublicService.objects.in_bulk([r.get("service") for r in rows], field_name="code")
+    inspected: dict[int, dict] = defaultdict(lambda: dict.fromkeys(VIOLATIONS, 0))
+    inspection_batches: dict[int, set] = defaultdict(set)
+    for record in _records(cycle, ImportKind.INSPECTIONS, body=body):
+        for name in VIOLATIONS:
+            inspected[record.service_id][name] += int(record.data.get(name, 0))
+        inspection_batches[record.service_id].add(record.batch_id)
+    windows = _failure_windows(cycle)
+    monitored: dict[int, dict] = defaultdict(lambda: dict.fromkeys(("rendered",) + VIOLATIONS, 0))
+    monitoring_batches: dict[int, set] = defaultdict(set)
+    excluded_days = 0
+    for service_id, day, data, batch_id in _records(
+        cycle, ImportKind.MONITORING, body=body
+    ).values_list("service_id", "day", "data", "batch_id").iterator(chunk_size=5000):
+        totals = monitored[service_id]
+        totals["rendered"] += int(data.get("rendered", 0))
+        monitoring_batches[service_id].add(batch_id)
+        if windows and _in_failure(windows, service_id, day):
+            excluded_days += 1
+            continue
+        for name in VIOLATIONS:
+            totals[name] += int(data.get(name, 0))
+    totals = dict.fromkeys(("rendered", "justified_complaints") + VIOLATIONS, 0)
+    basis_of: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        service = services.get(row.get("service"))
+        if service is None:
+            continue
+        code = service.code
+        own = row.get("basis") != "internal_control"
+        if service.monitored and service.pk in monitoring_batches:
+            totals["rendered"] += monitored[service.pk]["rendered"]
+            basis_of["rendered"].append(f"{code}: Мониторинг")
+        else:
+            totals["rendered"] += int(row.get("rendered") or 0)
+            basis_of["rendered"].append(f"{code}: отчёт органа")
+        totals["justified_complaints"] += int(row.get("justified_complaints") or 0)
+        if service.pk in inspected:
+            source, counts = "проверки", inspected[service.pk]
+        elif service.monitored:
+            source, counts = "Мониторинг", monitored.get(service.pk) or dict.fromkeys(VIOLATIONS, 0)
+        elif own:
+            source, counts = "отчёт органа", {n: int(row.get(n) or 0) for n in VIOLATIONS}
+        else:
+            source, counts = "внутренний контроль — не учитывается (п.8)", dict.fromkeys(
+                VIOLATIONS, 0)
+        for name in VIOLATIONS:
+            totals[name] += counts[name]
+            basis_of[name].append(f"{code}: {source}")
+    ref = _report_ref(report, "services")
+    batches = sorted({b for s in monitoring_batches.values() for b in s}
+                     | {b for s in inspection_batches.values() for b in s})
+    out.put("services.rendered", totals["rendered"], "report" if not monitoring_batches else
+            "import", ref, "; ".join(basis_of["rendered"]))
+    out.put("services.justified_complaints", totals["justified_complaints"], "report", ref,
+            _("Обоснованные жалобы по данным органа (п.33)"))
+    for name in VIOLATIONS:
+        out.put(f"services.{name}", totals[name], "import" if batches else "report",
+                {"report": ref, "batches": batches}, "; ".join(basis_of[name]))
+    if excluded_days:
+        out.notes.append(_("Исключено записей «Мониторинга» в периоды подтверждённых сбоев: "
+                           "%(n)s") % {"n": excluded_days})
+    levels = list(_records(cycle, ImportKind.SATISFACTION, body=body)
+                  .order_by("service__code").values_list("data", "batch_id"))
+    out.put("services.satisfaction_levels", [d["level"] for d, _b in levels], "import",
+            sorted({b for _d, b in levels}), _("Общественный мониторинг (п.31, прил. 6)"))
+    if kind == "central":
+        auto = reports[Direction.AUTOMATION]
+        fields = _section(auto, "automation").get("fields") or {}
+        for name in AUTOMATION_KEYS:
+            out.put(f"services.automation.{name}", int(fields.get(name) or 0), "report",
+                    _report_ref(auto, "automation"),
+                    _("Отчёт по автоматизации, проверенный МЦРИАП (прил. 5)"))
+        hours = Decimal(0)
+        incident_batches = set()
+        for data, batch_id in _records(cycle, ImportKind.EGOV_INCIDENTS, body=body).values_list(
+            "data", "batch_id"
+        ):
+            if data.get("confirmed"):
+                hours += Decimal(data["hours"])
+                incident_batches.add(batch_id)
+        out.put("services.automation.unavailability_hours", format(hours.normalize(), "f")
+                if hours else "0", "import", sorted(incident_batches),
+                _("Инциденты АО «НИТ»: без ответа органа — подтверждённые (п.53)"))
+
+
+# --- Openness (annex 10) -------------------------------------------------------------------
+
+
+def peer_averages(cycle: Cycle, criterion: str, indicators, *, central_only: bool,
+                  exclude_body: int) -> dict[str, dict[str, str]]:
+    """The average of the other bodies' scores on each indicator and column (p.67, table 6)."""
+    qs = OpennessScore.objects.filter(cycle=cycle, criterion=criterion,
+                                      indicator__in=list(indicators)).exclude(body_id=exclude_body)
+    if central_only:
+        qs = qs.filter(body__kind=Organisation.Kind.CENTRAL)
+    result: dict[str, dict[str, str]] = {i: {c: "0" for c in COLUMNS} for i in indicators}
+    for row in qs.values("indicator", "column").annotate(avg=Avg("value")):
+        value = Decimal(str(row["avg"])).quantize(Decimal("0.01"))
+        result[row["indicator"]][row["column"]] = format(value, "f")
+    return result
+
+
+def _openness(out: Assembled, cycle: Cycle, body: Organisation, reports: dict, kind: str) -> None:
+    report = reports.get(Direction.OPENNESS)
+    if report is None:
+        return
+    edition = load_edition(cycle.edition)
+    criteria = edition.criteria[kind]
+    assessment = OpennessAssessment.objects.filter(cycle=cycle, body=body).first()
+    flags = (assessment.flags if assessment else {}) or {}
+    not_assessed = list((assessment.not_assessed if assessment else []) or [])
+    for score in OpennessScore.objects.filter(cycle=cycle, body=body).select_related("scored_by"):
+        table = criteria.get(score.criterion)
+        if table is None or score.indicator not in table.scorable:
+            continue
+        out.put(f"openness.{score.criterion}.scores.{score.indicator}.{score.column}",
+                format(score.value, "f"), "assessor", score.pk,
+                f"{score.scored_by} {score.scored_at:%d.%m.%Y %H:%M}")
+    for criterion, items in flags.items():
+        if items:
+            out.put(f"openness.{criterion}.flags", sorted(items), "assessor",
+                    assessment.pk, _("Особые правила, отмеченные экспертом"))
+    special = body.special if body.special in SPECIAL_CODES else ""
+    if not_assessed or special == "national_bank":
+        peer = set(not_assessed)
+        if special == "national_bank":
+            peer |= set(criteria["open_budget"].special_peer.get("national_bank", ((), ""))[0])
+        if not_assessed:
+            out.put("openness.open_budget.not_assessed", sorted(not_assessed), "assessor",
+                    assessment.pk, _("Бюджет секретный или ДСП (п.67)"))
+        out.put("openness.open_budget.peer_average",
+                peer_averages(cycle, "open_budget", sorted(peer), central_only=False,
+                              exclude_body=body.pk),
+                "peer_average", cycle.pk, _("Средний балл всех органов (п.67)"))
+    if special in ("ministry_of_defence", "ministry_of_foreign_affairs"):
+        indicators = criteria["open_dialogue"].special_peer.get(special, ((), ""))[0]
+        out.put("openness.open_dialogue.peer_average",
+                peer_averages(cycle, "open_dialogue", sorted(indicators), central_only=True,
+                              exclude_body=body.pk),
+                "peer_average", cycle.pk, _("Средний балл центральных государственных органов "
+                                            "(табл. 6, прим. **)"))
+    dialogue = _section(report, "t5_open_dialogue").get("fields") or {}
+    ref = _report_ref(report, "t5_open_dialogue")
+    for name in ("blog_posts", "rated_answers", "disliked_answers"):
+        out.put(f"openness.open_dialogue.{name}", int(dialogue.get(name) or 0), "report", ref,
+                _("Отчёт органа, таблица 5"))
+    media = _section(report, "t5_1_media").get("fields") or {}
+    ref = _report_ref(report, "t5_1_media")
+    out.put("openness.media.events_high_publicity",
+            {c: int(media.get(f"events_high_publicity_{c}") or 0) for c in COLUMNS},
+            "report", ref, _("Отчёт органа, таблица 5-1"))
+    for name in ("events_total", "requests_received", "requests_answered",
+                 "requests_answered_late"):
+        out.put(f"openness.media.{name}", int(media.get(name) or 0), "report", ref,
+                _("Отчёт органа, таблица 5-1"))
+    for import_kind, name in ((ImportKind.MEDIA_SURVEY, "media_satisfied_percent"),
+                              (ImportKind.POPULATION_SURVEY, "population_satisfied_percent")):
+        record = _records(cycle, import_kind, body=body).first()
+        if record is not None:
+            out.put(f"openness.media.{name}", record.data[name], "import", record.batch_id,
+                    _("Опрос (импорт)"))
+        else:
+            out.notes.append(_("Нет данных опроса: %(n)s") % {"n": name})
+    if kind == "central" and assessment and assessment.subordinate_penalties:
+        penalties = {key: {c: bool(v.get(c)) for c in COLUMNS}
+                     for key, v in assessment.subordinate_penalties.items()
+                     if any(v.get(c) for c in COLUMNS)}
+        if penalties:
+            out.put("openness.subordinates.penalties", penalties, "assessor", assessment.pk,
+                    _("Штрафы подведомственных организаций (табл. 9–11)"))
+
+
+# --- Complaints (p.92–104) -----------------------------------------------------------------
+
+
+def _complaints(out: Assembled, reports: dict) -> None:
+    report = reports.get(Direction.COMPLAINTS)
+    if report is None:
+        return
+    fields = _section(report, "complaints").get("fields") or {}
+    ref = _report_ref(report, "complaints")
+    for name in COMPLAINT_KEYS:
+        out.put(f"complaints.{name}", int(fields.get(name) or 0), "report", ref,
+                _("ИС «Единый учёт обращений», форма 1-ОЛ (п.9)"))
+
+
+def scoring_values(*, cycle: Cycle, body: Organisation) -> Assembled:
+    out = Assembled()
+    kind = body_kind(body)
+    reports = _accepted(cycle, body)
+    _services(out, cycle, body, reports, kind)
+    _openness(out, cycle, body, reports, kind)
+    _complaints(out, reports)
+    return out
+
+
+def case_from_values(values: dict, *, body: Organisation, edition: str) -> dict:
+    """The nested case (SCORING_IO.md) the dotted values describe (for checks and previews)."""
+    special = [body.special] if body.special in SPECIAL_CODES else []
+    case: dict = {"edition": edition, "body": {"kind": body_kind(body), "special": special}}
+    for path, value in values.items():
+        node = case
+        parts = path.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return case
+
+
+def scoring_input_assemble(*, cycle: Cycle, body: Organisation, actor=None):
+    """Store what the accepted data say as the body's scoring input (a new version only when
+    something changed; the scoring-input service validates and schedules the recompute)."""
+    assembled = scoring_values(cycle=cycle, body=body)
+    if not assembled.values:
+        return None
+    try:
+        from assessments.services.scoring_inputs import scoring_input_set
+    except ImportError:  # the stored scoring inputs are not installed: nothing to store into
+        return None
+    return scoring_input_set(
+        cycle=cycle, body=body, values=assembled.values, sources=assembled.sources,
+        actor=actor, reason=_("Сборка из принятых отчётов, импортов и оценок экспертов"),
+    )

@@ -1,0 +1,265 @@
+"""The kinds of import files: their columns (the downloadable template), how a row is checked
+and what it becomes: ``(row_key, body_id, service_id, day, day_to, data)``.
+
+Bodies are identified by BIN, services by their register code (p.31, p.37). A row's key makes
+re-imports idempotent: a later file with the same key updates the row (``ImportRecord``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import ImportKind
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+class RowError(Exception):
+    def __init__(self, column: str, reason) -> None:
+        super().__init__(reason)
+        self.column = column
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: object
+    example: str
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    kind: str
+    columns: tuple[Column, ...]
+    source: str
+    note: object = ""
+
+    @property
+    def header(self) -> list[str]:
+        return [c.key for c in self.columns]
+
+
+class Lookups:
+    """BIN → body id and code → service id, loaded once per file."""
+
+    def __init__(self, cycle) -> None:
+        from assessments.models import Organisation, PublicService
+
+        self.cycle = cycle
+        self.bodies = dict(Organisation.objects.values_list("bin", "pk"))
+        self.services = dict(PublicService.objects.values_list("code", "pk"))
+        self.year = cycle.year
+
+
+def parse_day(text: str, column: str, *, year: int | None = None) -> date:
+    text = text.strip()
+    try:
+        if len(text) == 10 and text[4] == "-":
+            day = date(int(text[:4]), int(text[5:7]), int(text[8:10]))
+        elif len(text) == 10 and text[2] == ".":
+            day = date(int(text[6:]), int(text[3:5]), int(text[:2]))
+        elif text.isdigit() and 4 <= len(text) <= 6:
+            day = _EXCEL_EPOCH + timedelta(days=int(text))
+        else:
+            raise ValueError
+    except ValueError:
+        raise RowError(column, _("дата должна быть в формате ГГГГ-ММ-ДД или ДД.ММ.ГГГГ"))
+    if year is not None and day.year != year:
+        raise RowError(column, _("дата вне отчётного периода (%(year)s год)") % {"year": year})
+    return day
+
+
+def parse_count(text: str, column: str) -> int:
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    if text.endswith(".0") and text[:-2].isdigit():
+        return int(text[:-2])
+    if not text:
+        raise RowError(column, _("обязательное поле"))
+    raise RowError(column, _("нужно целое неотрицательное число"))
+
+
+def parse_decimal(text: str, column: str, lo: Decimal, hi: Decimal) -> str:
+    try:
+        value = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        raise RowError(column, _("нужно число"))
+    if not value.is_finite() or value < lo or value > hi:
+        raise RowError(column, _("число должно быть от %(lo)s до %(hi)s") % {"lo": lo, "hi": hi})
+    return format(value.normalize(), "f")
+
+
+def body_of(lookups: Lookups, text: str, column: str = "bin") -> int:
+    text = text.strip()
+    body_id = lookups.bodies.get(text)
+    if body_id is None:
+        if len(text) != 12 or not text.isdigit():
+            raise RowError(column, _("БИН должен состоять из 12 цифр"))
+        raise RowError(column, _("органа с БИН %(bin)s нет в реестре") % {"bin": text})
+    return body_id
+
+
+def service_of(lookups: Lookups, text: str, column: str = "service_code") -> int:
+    text = text.strip()
+    service_id = lookups.services.get(text)
+    if service_id is None:
+        raise RowError(column, _("услуги с кодом «%(code)s» нет в реестре") % {"code": text[:40]})
+    return service_id
+
+
+VIOLATIONS = ("late", "unjustified_refusals", "incomplete_package", "extra_documents")
+
+
+def _monitoring(row: list[str], lk: Lookups):
+    if len(row) < 8:
+        raise RowError("", _("в строке меньше 8 столбцов"))
+    bin_, code, day_text = row[0], row[1], row[2]
+    body_id = body_of(lk, bin_)
+    service_id = service_of(lk, code)
+    day = parse_day(day_text, "date", year=lk.year)
+    rendered = parse_count(row[3], "rendered")
+    counts = [parse_count(row[4], "late"), parse_count(row[5], "unjustified_refusals"),
+              parse_count(row[6], "incomplete_package"), parse_count(row[7], "extra_documents")]
+    for name, value in zip(VIOLATIONS, counts, strict=True):
+        if value > rendered:
+            raise RowError(name, _("больше, чем оказано услуг (rendered)"))
+    data = '{"rendered":%d,"late":%d,"unjustified_refusals":%d,"incomplete_package":%d,' \
+           '"extra_documents":%d}' % (rendered, *counts)
+    return f"{bin_.strip()}|{code.strip()}|{day.isoformat()}", body_id, service_id, day, None, data
+
+
+def _satisfaction(row, lk):
+    body_id = body_of(lk, row[0])
+    service_id = service_of(lk, row[1])
+    level = parse_decimal(row[2], "level", Decimal(0), Decimal(5))
+    return (f"{row[0].strip()}|{row[1].strip()}", body_id, service_id, None, None,
+            '{"level":"%s"}' % level)
+
+
+RESPONSES = {"none": False, "confirmed": False, "disputed": True, "": False,
+             "нет ответа": False, "подтвердил": False, "оспорил": True}
+
+
+def _egov_incidents(row, lk):
+    incident = row[0].strip()
+    if not incident:
+        raise RowError("incident_id", _("обязательное поле"))
+    body_id = body_of(lk, row[1])
+    day = parse_day(row[2], "date", year=lk.year)
+    hours = parse_decimal(row[3], "hours", Decimal(0), Decimal(24 * 366))
+    response = (row[4] if len(row) > 4 else "").strip().lower()
+    if response not in RESPONSES:
+        raise RowError("body_response", _("допустимо: none, confirmed, disputed"))
+    disputed = RESPONSES[response]
+    # p.53: where the body does not answer, the recorded downtime counts as confirmed.
+    data = '{"hours":"%s","response":"%s","confirmed":%s}' % (
+        hours, response or "none", "false" if disputed else "true")
+    return incident[:200], body_id, None, day, None, data
+
+
+def _is_failures(row, lk):
+    failure = row[0].strip()
+    if not failure:
+        raise RowError("failure_id", _("обязательное поле"))
+    start = parse_day(row[1], "date_from")
+    end = parse_day(row[2], "date_to")
+    if end < start:
+        raise RowError("date_to", _("раньше даты начала"))
+    service_id = service_of(lk, row[3]) if len(row) > 3 and row[3].strip() else None
+    ref = (row[4] if len(row) > 4 else "").strip().replace("\\", "/").replace('"', "'")[:200]
+    if not ref:
+        raise RowError("confirmed_by", _("укажите документ уполномоченного органа"))
+    return failure[:200], None, service_id, start, end, '{"confirmed_by":"%s"}' % ref
+
+
+def _survey(field_name):
+    def parse(row, lk):
+        body_id = body_of(lk, row[0])
+        value = parse_decimal(row[1], field_name, Decimal(0), Decimal(100))
+        return row[0].strip(), body_id, None, None, None, '{"%s":"%s"}' % (field_name, value)
+
+    return parse
+
+
+def _inspections(row, lk):
+    inspection = row[0].strip()
+    if not inspection:
+        raise RowError("inspection_id", _("обязательное поле"))
+    body_id = body_of(lk, row[1])
+    service_id = service_of(lk, row[2])
+    day = parse_day(row[3], "date")
+    counts = [parse_count(row[4 + i], name) for i, name in enumerate(VIOLATIONS)]
+    data = '{"late":%d,"unjustified_refusals":%d,"incomplete_package":%d,' \
+           '"extra_documents":%d}' % tuple(counts)
+    return f"{inspection[:150]}|{row[2].strip()}", body_id, service_id, day, None, data
+
+
+C = Column
+SPECS: dict[str, KindSpec] = {
+    ImportKind.MONITORING: KindSpec(ImportKind.MONITORING, (
+        C("bin", _("БИН органа"), "990240010008"),
+        C("service_code", _("Код услуги по реестру"), "00101001"),
+        C("date", _("Дата (ГГГГ-ММ-ДД)"), "2025-03-14"),
+        C("rendered", _("Оказано услуг"), "120"),
+        C("late", _("С нарушением срока"), "1"),
+        C("unjustified_refusals", _("Необоснованные отказы"), "0"),
+        C("incomplete_package", _("При неполном пакете документов"), "0"),
+        C("extra_documents", _("Истребование непредусмотренных документов"), "0"),
+    ), "p.37–39"),
+    ImportKind.SATISFACTION: KindSpec(ImportKind.SATISFACTION, (
+        C("bin", _("БИН органа"), "990240010008"),
+        C("service_code", _("Код услуги по реестру"), "00101001"),
+        C("level", _("Уровень удовлетворённости (0–5)"), "4.72"),
+    ), "p.31; annex 6"),
+    ImportKind.EGOV_INCIDENTS: KindSpec(ImportKind.EGOV_INCIDENTS, (
+        C("incident_id", _("Номер инцидента"), "INC-2025-0001"),
+        C("bin", _("БИН органа"), "990240010008"),
+        C("date", _("Дата (ГГГГ-ММ-ДД)"), "2025-05-02"),
+        C("hours", _("Часов недоступности"), "2.5"),
+        C("body_response", _("Ответ органа: none / confirmed / disputed"), "none"),
+    ), "p.53", _("Инциденты без ответа органа считаются подтверждёнными (п.53); оспоренные "
+                 "не учитываются.")),
+    ImportKind.IS_FAILURES: KindSpec(ImportKind.IS_FAILURES, (
+        C("failure_id", _("Номер сбоя"), "F-2025-07"),
+        C("date_from", _("Начало (ГГГГ-ММ-ДД)"), "2025-07-01"),
+        C("date_to", _("Окончание (ГГГГ-ММ-ДД)"), "2025-07-02"),
+        C("service_code", _("Код услуги (пусто — все услуги)"), "", required=False),
+        C("confirmed_by", _("Документ уполномоченного органа"), "Письмо МЦРИАП № 01-2/345"),
+    ), "p.37", _("Нарушения, датированные периодом подтверждённого сбоя, не учитываются.")),
+    ImportKind.MEDIA_SURVEY: KindSpec(ImportKind.MEDIA_SURVEY, (
+        C("bin", _("БИН органа"), "990240010008"),
+        C("media_satisfied_percent", _("Доля удовлетворённых СМИ, %"), "78.5"),
+    ), "p.80; annex 10, table 7-1"),
+    ImportKind.POPULATION_SURVEY: KindSpec(ImportKind.POPULATION_SURVEY, (
+        C("bin", _("БИН органа"), "990240010008"),
+        C("population_satisfied_percent",
+          _("Доля населения, полностью и скорее удовлетворённого, %"), "72"),
+    ), "p.80; annex 10, table 7-1, note *"),
+    ImportKind.INSPECTIONS: KindSpec(ImportKind.INSPECTIONS, (
+        C("inspection_id", _("Номер проверки"), "П-2025-12"),
+        C("bin", _("БИН органа"), "990240010008"),
+        C("service_code", _("Код услуги по реестру"), "00101001"),
+        C("date", _("Дата акта (ГГГГ-ММ-ДД)"), "2025-09-30"),
+        C("late", _("С нарушением срока"), "3"),
+        C("unjustified_refusals", _("Необоснованные отказы"), "0"),
+        C("incomplete_package", _("При неполном пакете документов"), "1"),
+        C("extra_documents", _("Истребование непредусмотренных документов"), "0"),
+    ), "p.37, p.40", _("Результаты проверок — первый источник нарушений (п.37).")),
+}
+
+PARSERS = {
+    ImportKind.MONITORING: _monitoring,
+    ImportKind.SATISFACTION: _satisfaction,
+    ImportKind.EGOV_INCIDENTS: _egov_incidents,
+    ImportKind.IS_FAILURES: _is_failures,
+    ImportKind.MEDIA_SURVEY: _survey("media_satisfied_percent"),
+    ImportKind.POPULATION_SURVEY: _survey("population_satisfied_percent"),
+    ImportKind.INSPECTIONS: _inspections,
+}

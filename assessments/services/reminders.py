@@ -1,0 +1,70 @@
+"""Reminders run by Celery beat (idempotent: each reminder is keyed, sent once per person).
+
+* Bodies: 5 and 1 working days before the submission deadline, for each report not yet
+  submitted (p.4 График).
+* Assessors: reports submitted and waiting for review, once per report and submission.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from assessments.models import Organisation, Report
+from assessments.services import calendar, clock
+from assessments.services.cycles import current_cycle
+from assessments.services.notifications import notify
+from assessments.services.report_schema import report_directions
+from assessments.services.reports import (
+    body_kind,
+    body_staff,
+    report_assessors,
+    report_deadline,
+)
+
+REMIND_WORKING_DAYS_BEFORE = (5, 1)
+
+
+def send_reminders() -> dict:
+    cycle = current_cycle()
+    if cycle is None:
+        return {"bodies": 0, "assessors": 0}
+    today = clock.today()
+    sent_bodies = sent_assessors = 0
+    bodies = list(Organisation.objects.filter(is_evaluated=True))
+    reports = {(r.body_id, r.direction): r for r in Report.objects.filter(cycle=cycle)}
+    for body in bodies:
+        staff = None
+        for direction in report_directions(body_kind(body)):
+            deadline = report_deadline(cycle, direction)
+            if deadline is None or deadline < today:
+                continue
+            report = reports.get((body.pk, direction))
+            if report is not None and report.state not in (Report.State.DRAFT,
+                                                            Report.State.RETURNED):
+                continue
+            for n in REMIND_WORKING_DAYS_BEFORE:
+                # the reminder day: n working days before the deadline
+                if calendar.working_days_between(today, deadline) != n:
+                    continue
+                staff = staff if staff is not None else body_staff(body)
+                link = reverse("body_reports", args=[cycle.code, body.pk])
+                sent_bodies += len(notify(
+                    staff,
+                    _("Напоминание: отчёт «%(d)s» нужно представить до %(date)s "
+                      "(осталось рабочих дней: %(n)s).")
+                    % {"d": dict(Report._meta.get_field("direction").choices)[direction],
+                       "date": deadline.strftime("%d.%m.%Y"), "n": n},
+                    link, key=f"deadline:{cycle.pk}:{body.pk}:{direction}:{deadline}:{n}",
+                ))
+    for report in Report.objects.filter(cycle=cycle, state=Report.State.SUBMITTED).select_related(
+        "body", "cycle"
+    ):
+        sent_assessors += len(notify(
+            report_assessors(report),
+            _("Ожидает рассмотрения: %(r)s (представлен %(d)s).")
+            % {"r": report, "d": report.submitted_on.strftime("%d.%m.%Y")},
+            reverse("report_detail", args=[report.pk]),
+            key=f"waiting:{report.pk}:{report.submitted_at.isoformat()}",
+        ))
+    return {"bodies": sent_bodies, "assessors": sent_assessors}

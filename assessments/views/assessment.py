@@ -1,0 +1,172 @@
+"""Assessor pages: the openness scoring workspace (annex 10) and a body's assembled scoring
+input with the source of every number and the scores it gives."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from assessments import access
+from assessments.models import (
+    Cycle,
+    Direction,
+    OpennessAssessment,
+    OpennessScore,
+    Organisation,
+    Report,
+    ReportSection,
+)
+from assessments.scoring import ScoringError, score_case_dict
+from assessments.services.assembly import case_from_values, scoring_values
+from assessments.services.errors import DomainError
+from assessments.services.openness import (
+    allowed_flags,
+    criteria_for,
+    indicator_rows,
+    openness_assessment_update,
+    openness_score_set,
+    subordinate_penalty_keys,
+)
+from assessments.services.report_schema import COLUMNS, sections_for
+from assessments.services.reports import body_kind
+
+
+def _links_by_score(report: Report | None, kind: str) -> dict[tuple[str, str], list]:
+    """The body's links (per language) beside each scored indicator (annex 9 → annex 10)."""
+    result: dict[tuple[str, str], list] = {}
+    if report is None:
+        return result
+    stored = {s.key: s.data for s in ReportSection.objects.filter(report=report)}
+    for section in sections_for(Direction.OPENNESS, kind):
+        fields = (stored.get(section.key) or {}).get("fields") or {}
+        for spec in section.link_fields(kind):
+            for pair in spec.scores:
+                result.setdefault(pair, []).append((spec.label, fields.get(spec.key) or {}))
+    return result
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def openness_workspace(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    cycle = access.get_visible_or_404(request.user, Cycle, code=code)
+    body = access.get_visible_or_404(request.user, Organisation, pk=pk, is_evaluated=True)
+    if not access.can(request.user, "score_openness", body):
+        raise PermissionDenied
+    kind = body_kind(body)
+    scores = {(s.criterion, s.indicator, s.column): s for s in OpennessScore.objects.filter(
+        cycle=cycle, body=body).select_related("scored_by")}
+    assessment = OpennessAssessment.objects.filter(cycle=cycle, body=body).first()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        saved = 0
+        for row in indicator_rows(cycle, body):
+            if row.computed:
+                continue
+            for column in COLUMNS:
+                name = f"{row.criterion}.{row.indicator}.{column}"
+                raw = request.POST.get(name, "").strip()
+                comment = request.POST.get(f"{name}.comment", "").strip()
+                version = request.POST.get(f"{name}.version", "")
+                existing = scores.get((row.criterion, row.indicator, column))
+                if raw == "" and existing is None:
+                    continue
+                if raw == "" and existing is not None:
+                    errors[name] = _("Укажите балл (0, если показатель не выполнен).")
+                    continue
+                try:
+                    with transaction.atomic():
+                        openness_score_set(
+                            actor=request.user, cycle=cycle, body=body,
+                            criterion=row.criterion, indicator=row.indicator, column=column,
+                            value=raw, comment=comment,
+                            expected_version=int(version) if version.isdigit() else None)
+                    saved += 1
+                except DomainError as error:
+                    errors[name] = error.message
+        flags = {criterion: request.POST.getlist(f"flags.{criterion}")
+                 for criterion in allowed_flags(cycle, body)}
+        penalties = {key: {c: bool(request.POST.get(f"penalty.{key}.{c}")) for c in COLUMNS}
+                     for key, _v in subordinate_penalty_keys(cycle)}
+        version = request.POST.get("assessment_version", "")
+        try:
+            openness_assessment_update(
+                actor=request.user, cycle=cycle, body=body, flags=flags,
+                not_assessed=request.POST.getlist("not_assessed"),
+                subordinate_penalties=penalties if kind == "central" else {},
+                expected_version=int(version) if version.isdigit() else None)
+        except DomainError as error:
+            errors["rules"] = error.message
+        if not errors:
+            messages.success(request, _("Оценка сохранена."))
+            return redirect("openness_workspace", code=cycle.code, pk=body.pk)
+        messages.error(request, _("Часть значений не сохранена: см. сообщения у полей."))
+        scores = {(s.criterion, s.indicator, s.column): s for s in OpennessScore.objects.filter(
+            cycle=cycle, body=body).select_related("scored_by")}
+        assessment = OpennessAssessment.objects.filter(cycle=cycle, body=body).first()
+    report = Report.objects.filter(cycle=cycle, body=body, direction=Direction.OPENNESS).first()
+    links = _links_by_score(report, kind)
+    criteria = criteria_for(cycle, body)
+    table_rows = []
+    for row in indicator_rows(cycle, body):
+        cells = []
+        for column in COLUMNS:
+            name = f"{row.criterion}.{row.indicator}.{column}"
+            score = scores.get((row.criterion, row.indicator, column))
+            cells.append({"name": name, "column": column, "score": score,
+                          "posted": request.POST.get(name) if request.method == "POST" else None,
+                          "posted_comment": request.POST.get(f"{name}.comment")
+                          if request.method == "POST" else None,
+                          "error": errors.get(name)})
+        table_rows.append({"row": row, "cells": cells,
+                           "links": links.get((row.criterion, row.indicator), []),
+                           "title": criteria[row.criterion].code})
+    values = scoring_values(cycle=cycle, body=body)
+    computed = {path: value for path, value in values.values.items()
+                if path.startswith(("openness.open_dialogue.", "openness.media."))}
+    return render(request, "assessments/openness_workspace.html", {
+        "cycle": cycle, "body": body, "rows": table_rows, "assessment": assessment,
+        "flags": allowed_flags(cycle, body),
+        "set_flags": (assessment.flags if assessment else {}) or {},
+        "not_assessed_choices": sorted(criteria["open_budget"].scorable),
+        "not_assessed": (assessment.not_assessed if assessment else []) or [],
+        "penalties": subordinate_penalty_keys(cycle) if kind == "central" else [],
+        "set_penalties": (assessment.subordinate_penalties if assessment else {}) or {},
+        "computed": computed, "report": report, "errors": errors, "columns": COLUMNS,
+    })
+
+
+@login_required
+def scoring_input_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The body's assembled scoring input (sources shown) and the scores it gives now."""
+    cycle = access.get_visible_or_404(request.user, Cycle, code=code)
+    body = access.get_visible_or_404(request.user, Organisation, pk=pk, is_evaluated=True)
+    reports = access.visible(request.user, Report).filter(cycle=cycle, body=body)
+    if not reports.exists():
+        raise PermissionDenied
+    assembled = scoring_values(cycle=cycle, body=body)
+    case = case_from_values(assembled.values, body=body, edition=cycle.edition)
+    result, error = None, None
+    try:
+        result = score_case_dict(case)
+    except ScoringError as exc:
+        error = f"{exc.path}: {exc.message}" if hasattr(exc, "path") else str(exc)
+    stored = None
+    try:
+        from assessments.services.scoring_inputs import scoring_input_current
+
+        stored = scoring_input_current(cycle=cycle, body=body)
+    except ImportError:
+        stored = None
+    rows = [(path, value, assembled.sources.get(path, {}))
+            for path, value in sorted(assembled.values.items())]
+    return render(request, "assessments/scoring_input.html", {
+        "cycle": cycle, "body": body, "rows": rows, "notes": assembled.notes,
+        "result": result, "error": error, "stored": stored,
+        "explain": sorted((result or {}).get("explain", {}).items()),
+    })

@@ -1,0 +1,122 @@
+"""Import pages: upload, preview with row errors and a progress bar, confirm or discard,
+templates of each file, and notifications."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from assessments import access
+from assessments.access_rules import import_kinds_for
+from assessments.models import ImportBatch, ImportKind, Notification
+from assessments.report_forms import ImportUploadForm
+from assessments.services.cycles import current_cycle
+from assessments.services.errors import DomainError
+from assessments.services.imports.kinds import SPECS
+from assessments.services.imports.pipeline import import_apply, import_discard, import_upload
+from assessments.services.notifications import notification_mark_read
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_list(request: HttpRequest) -> HttpResponse:
+    kinds = import_kinds_for(request.user)
+    if not kinds:
+        raise PermissionDenied
+    cycle = current_cycle()
+    labels = dict(ImportKind.choices)
+    form = ImportUploadForm(request.POST or None, request.FILES or None,
+                            kinds=[(k, labels[k]) for k in kinds])
+    if request.method == "POST" and form.is_valid() and cycle is not None:
+        upload = form.cleaned_data["file"]
+        try:
+            batch = import_upload(actor=request.user, cycle=cycle,
+                                  kind=form.cleaned_data["kind"], upload=upload,
+                                  original_name=upload.name)
+        except DomainError as error:
+            form.add_error("file", error.message)
+        else:
+            return redirect("import_detail", pk=batch.pk)
+    batches = access.visible(request.user, ImportBatch).select_related(
+        "created_by", "applied_by", "cycle")[:100]
+    return render(request, "assessments/import_list.html", {
+        "form": form, "batches": batches, "cycle": cycle,
+        "specs": [(k, labels[k], SPECS[k]) for k in kinds],
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = access.get_visible_or_404(
+        request.user, ImportBatch.objects.select_related("created_by", "applied_by", "cycle"),
+        pk=pk)
+    if request.method == "POST":
+        access.require(request.user, "apply", batch)
+        try:
+            if request.POST.get("action") == "discard":
+                import_discard(batch_id=batch.pk, actor=request.user)
+                messages.success(request, _("Импорт отменён."))
+            else:
+                batch = import_apply(batch_id=batch.pk, actor=request.user)
+                messages.success(request, _("Импорт применён: добавлено %(c)s, обновлено %(u)s.")
+                                 % {"c": batch.rows_created, "u": batch.rows_updated})
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect("import_detail", pk=pk)
+    template = "assessments/partials/import_progress.html" if request.headers.get(
+        "HX-Request") else "assessments/import_detail.html"
+    return render(request, template, {
+        "batch": batch, "spec": SPECS[batch.kind],
+        "can_apply": access.can(request.user, "apply", batch),
+        "running": batch.state in (ImportBatch.State.UPLOADED, ImportBatch.State.VALIDATING,
+                                   ImportBatch.State.APPLYING),
+    })
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    if kind not in SPECS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    if kind not in import_kinds_for(request.user):
+        raise PermissionDenied
+    spec = SPECS[kind]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(spec.header)
+        writer.writerow([c.example for c in spec.columns])
+        response = HttpResponse(buffer.getvalue().encode("utf-8-sig"),
+                                content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(kind)
+        sheet.append(spec.header)
+        sheet.append([c.example for c in spec.columns])
+        out = io.BytesIO()
+        book.save(out)
+        response = HttpResponse(
+            out.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.{fmt}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        notification_mark_read(user=request.user)
+        return redirect("notification_list")
+    notes = access.visible(request.user, Notification).order_by("-created_at", "-id")[:200]
+    return render(request, "assessments/notification_list.html", {"notes": notes})

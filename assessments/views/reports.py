@@ -1,0 +1,347 @@
+"""Report pages: the queue, a body's reports, a report with its sections and documents side by
+side, section forms, and one confirmation page per transition. Thin views: access, a service,
+a message."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Value, When
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from assessments import access
+from assessments.models import Cycle, Direction, Evidence, Organisation, Report, ReportSection
+from assessments.report_forms import (
+    EvidenceForm,
+    ReturnForm,
+    SectionForm,
+    row_formset,
+    rows_initial,
+)
+from assessments.services import clock
+from assessments.services.audit import object_history
+from assessments.services.cycles import current_cycle
+from assessments.services.errors import DomainError
+from assessments.services.evidence import evidence_upload
+from assessments.services.report_schema import (
+    SECTIONS_BY_KEY,
+    evidence_indicators,
+    publication_deadline,
+    report_directions,
+    sections_for,
+)
+from assessments.services.reports import (
+    EditConflict,
+    SectionInvalid,
+    body_kind,
+    report_accept,
+    report_get_or_create,
+    report_missing,
+    report_return,
+    report_start_review,
+    report_submit,
+    section_errors,
+)
+
+STATE_ORDER = Case(
+    When(state=Report.State.SUBMITTED, then=Value(0)),
+    When(state=Report.State.UNDER_REVIEW, then=Value(1)),
+    When(state=Report.State.RETURNED, then=Value(2)),
+    When(state=Report.State.DRAFT, then=Value(3)),
+    default=Value(4),
+    output_field=IntegerField(),
+)
+
+
+@login_required
+def report_queue(request: HttpRequest) -> HttpResponse:
+    """Reports the user may see, by state and deadline (the assessors' queue, p.12)."""
+    cycle = current_cycle()
+    reports = (
+        access.visible(request.user, Report)
+        .select_related("body", "cycle")
+        .annotate(state_order=STATE_ORDER)
+        .order_by("state_order", "deadline", "body__name_ru", "direction")
+    )
+    if cycle is not None:
+        reports = reports.filter(cycle=cycle)
+    state = request.GET.get("state", "")
+    if state in Report.State.values:
+        reports = reports.filter(state=state)
+    direction = request.GET.get("direction", "")
+    if direction in Direction.values:
+        reports = reports.filter(direction=direction)
+    p = access.principal(request.user)
+    bodies = []
+    if cycle is not None and p.body_ids:
+        bodies = list(Organisation.objects.filter(pk__in=sorted(p.body_ids), is_evaluated=True))
+    return render(request, "assessments/report_queue.html", {
+        "cycle": cycle, "reports": reports[:500], "states": Report.State.choices,
+        "directions": Direction.choices, "state": state, "direction": direction,
+        "bodies": bodies, "today": clock.today(),
+    })
+
+
+@login_required
+def body_reports(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A body's reports of the cycle, one per direction it reports on (created on first use)."""
+    cycle = access.get_visible_or_404(request.user, Cycle, code=code)
+    body = access.get_visible_or_404(request.user, Organisation, pk=pk, is_evaluated=True)
+    p = access.principal(request.user)
+    is_staff = body.pk in p.body_ids
+    reports = []
+    for direction in report_directions(body_kind(body)):
+        if is_staff:
+            report = report_get_or_create(cycle=cycle, body=body, direction=direction)
+        else:
+            report = Report.objects.filter(cycle=cycle, body=body, direction=direction).first()
+        if report is not None and access.can(request.user, "view", report):
+            reports.append(report)
+    if not reports:
+        raise Http404
+    return render(request, "assessments/body_reports.html",
+                  {"cycle": cycle, "body": body, "reports": reports})
+
+
+def _report(request, pk) -> Report:
+    return access.get_visible_or_404(
+        request.user, Report.objects.select_related("body", "cycle", "submitted_by",
+                                                    "accepted_by", "reviewer"), pk=pk)
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    kind = body_kind(report.body)
+    stored = {row.key: row for row in ReportSection.objects.filter(report=report)
+              .select_related("updated_by")}
+    evidence = list(Evidence.objects.filter(report=report).select_related("uploaded_by")
+                    .order_by("section_key", "indicator", "-version"))
+    sections = []
+    for section in sections_for(report.direction, kind):
+        row = stored.get(section.key)
+        data = row.data if row else {}
+        labels = {f.key: f for f in section.fields_for(kind)}
+        dated = []
+        if section.table is not None and any(c.key == "due_on" for c in section.table.columns):
+            for item in data.get("rows") or []:
+                if item.get("due_on") and item.get("published_on"):
+                    from datetime import date
+
+                    deadline = publication_deadline(date.fromisoformat(item["due_on"]))
+                    dated.append({**item, "deadline": deadline,
+                                  "on_time": date.fromisoformat(item["published_on"]) <= deadline})
+        sections.append({
+            "spec": section, "row": row, "data": data,
+            "fields": [(labels[k], v) for k, v in (data.get("fields") or {}).items()
+                       if k in labels],
+            "dated": dated,
+            "evidence": [e for e in evidence if e.section_key == section.key],
+        })
+    return render(request, "assessments/report_detail.html", {
+        "report": report, "sections": sections,
+        "missing": report_missing(report) if report.is_editable_by_body else [],
+        "can_edit": access.can(request.user, "edit", report),
+        "can_attach": access.can(request.user, "attach", report),
+        "can_submit": access.can(request.user, "submit", report),
+        "can_review": access.can(request.user, "review", report),
+        "history": object_history(report),
+    })
+
+
+def _apply_errors(form: SectionForm, formset, errors: dict[str, str]) -> None:
+    for path, message in errors.items():
+        parts = path.split(".")
+        if parts[0] == "fields":
+            name = form.field_name(parts[1], message)
+            form.add_error(name, message)
+        elif parts[0] == "rows" and len(parts) == 3 and formset is not None:
+            index = int(parts[1])
+            if index < len(formset.forms):
+                formset.forms[index].add_error(parts[2], message)
+            else:
+                form.add_error(None, message)
+        else:
+            form.add_error(None, message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    report = _report(request, pk)
+    section = SECTIONS_BY_KEY.get(key)
+    kind = body_kind(report.body)
+    if section is None or section.direction != report.direction or not section.applies_to(kind):
+        raise Http404
+    access.require(request.user, "edit", report)
+    row = ReportSection.objects.filter(report=report, key=key).first()
+    data = row.data if row else {}
+    version = row.version if row else 0
+    if request.method == "POST":
+        form = SectionForm(request.POST, section=section, kind=kind)
+        formset = row_formset(section, data=request.POST) if section.table else None
+        forms_ok = form.is_valid() & (formset.is_valid() if formset is not None else True)
+        if forms_ok:
+            new = {"fields": form.values()}
+            rows_forms = []
+            if formset is not None:
+                rows_forms = [f for f in formset.forms if f.value() is not None]
+                new["rows"] = [f.value() for f in rows_forms]
+            invalid, _missing = section_errors(section, kind, new)
+            if invalid:
+                # map row indexes of non-empty rows back to the forms shown
+                remapped = {}
+                for path, message in invalid.items():
+                    parts = path.split(".")
+                    if parts[0] == "rows" and len(parts) == 3:
+                        index = formset.forms.index(rows_forms[int(parts[1])])
+                        path = f"rows.{index}.{parts[2]}"
+                    remapped[path] = message
+                _apply_errors(form, formset, remapped)
+            else:
+                try:
+                    report_section_save_view(request, report, key, new, form)
+                except EditConflict as conflict:
+                    form.add_error(None, conflict.message)
+                except SectionInvalid as error:
+                    _apply_errors(form, formset, error.errors)
+                except DomainError as error:
+                    form.add_error(None, error.message)
+                else:
+                    messages.success(request, _("Раздел «%(s)s» сохранён.") % {"s": section.title})
+                    return redirect("report_detail", pk=report.pk)
+    else:
+        form = SectionForm(initial=SectionForm.initial_from(section, kind, data, version),
+                           section=section, kind=kind)
+        formset = row_formset(section, initial=rows_initial(section, data)) \
+            if section.table else None
+    return render(request, "assessments/section_form.html", {
+        "report": report, "section": section, "form": form, "formset": formset, "row": row,
+    })
+
+
+def report_section_save_view(request, report, key, new, form):
+    from assessments.services.reports import report_section_save
+
+    expected = form.cleaned_data.get("version")
+    return report_section_save(actor=request.user, report=report, key=key, data=new,
+                               expected_version=expected if expected is not None else 0)
+
+
+def _transition_page(request, report, *, template, action, success, form=None, extra=None):
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            action()
+        except DomainError as error:
+            messages.error(request, error.message)
+            if form is not None:
+                form.add_error(None, error.message)
+        except PermissionDenied:
+            messages.error(request, _("У вас нет права на это действие."))
+        else:
+            messages.success(request, success)
+            return redirect("report_detail", pk=report.pk)
+    context = {"report": report, "form": form}
+    context.update(extra or {})
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    access.require(request.user, "submit", report)
+    return _transition_page(
+        request, report, template="assessments/report_submit.html",
+        action=lambda: report_submit(actor=request.user, report=report),
+        success=_("Отчёт представлен."),
+        extra={"missing": report_missing(report), "today": clock.today()},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def report_review_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    access.require(request.user, "review", report)
+    try:
+        report_start_review(actor=request.user, report=report)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Рассмотрение начато."))
+    return redirect("report_detail", pk=report.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_return_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    access.require(request.user, "review", report)
+    form = ReturnForm(request.POST or None,
+                      sections=sections_for(report.direction, body_kind(report.body)))
+    return _transition_page(
+        request, report, template="assessments/report_return.html",
+        action=lambda: report_return(actor=request.user, report=report,
+                                     comments=form.comments(),
+                                     comment=form.cleaned_data.get("comment", "")),
+        success=_("Отчёт возвращён на доработку."), form=form,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    access.require(request.user, "review", report)
+    return _transition_page(
+        request, report, template="assessments/report_accept.html",
+        action=lambda: report_accept(actor=request.user, report=report),
+        success=_("Отчёт принят; данные заблокированы."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_add(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    report = _report(request, pk)
+    section = SECTIONS_BY_KEY.get(key)
+    if section is None or section.direction != report.direction:
+        raise Http404
+    access.require(request.user, "attach", report)
+    replaces = None
+    if request.GET.get("replaces") or request.POST.get("replaces"):
+        replaces = access.get_visible_or_404(
+            request.user, Evidence.objects.filter(report=report),
+            pk=request.GET.get("replaces") or request.POST.get("replaces"))
+    form = EvidenceForm(request.POST or None, request.FILES or None,
+                        indicators=evidence_indicators(section, body_kind(report.body)))
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            evidence_upload(
+                actor=request.user, report=report, section_key=key,
+                indicator=form.cleaned_data["indicator"], title=form.cleaned_data["title"],
+                upload=upload, original_name=upload.name,
+                classification=form.cleaned_data["classification"],
+                language=form.cleaned_data["language"], replaces=replaces,
+            )
+        except DomainError as error:
+            form.add_error("file" if error.code not in ("classified", "classification")
+                           else "classification", error.message)
+        else:
+            messages.success(request, _("Документ приложен."))
+            return redirect("report_detail", pk=report.pk)
+    return render(request, "assessments/evidence_form.html",
+                  {"report": report, "section": section, "form": form, "replaces": replaces})
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = access.get_visible_or_404(request.user, Evidence, pk=pk)
+    return FileResponse(evidence.file.open("rb"), as_attachment=True,
+                        filename=evidence.original_name)
