@@ -175,3 +175,80 @@ register("reporting:signed_document_file", "its current PDF",
          build=lambda w: {"pk": w.signed_document().pk}, allowed=SIGNATORIES)
 register("reporting:signed_document_file_version", "its frozen source PDF (version 0)",
          build=lambda w: {"pk": w.signed_document().pk, "order": 0}, allowed=SIGNATORIES)
+
+# --- reports, evidence, openness scoring, imports (issue 5) -----------------------------------
+
+
+def _report(w: World, body_key: str, direction: str):
+    from assessments.models import Report
+
+    return Report.objects.get(cycle=w.cycle, body=w.body(body_key), direction=direction)
+
+
+def _evidence(w: World):
+    """A document attached by the akimat's submitter to its draft openness report."""
+    from assessments.models import Evidence
+    from assessments.services.evidence import evidence_upload
+    from tests.assessments.submission.samples import png_bytes
+
+    report = _report(w, "akimat-akmola", "openness")
+    existing = Evidence.objects.filter(report=report).first()
+    if existing:
+        return existing
+    return evidence_upload(actor=w.user("mio-submitter"), report=report,
+                           section_key="t1_open_data", indicator="published", title="Скриншот",
+                           upload=png_bytes(), original_name="shot.png",
+                           classification="open")
+
+
+def _import(w: World):
+    from assessments.models import ImportBatch
+
+    return ImportBatch.objects.filter(cycle=w.cycle, kind="monitoring").first()
+
+
+EVALUATORS_OF_MF = AGENCY_EVALUATORS | MIOD | COMMITTEE | DIGITAL
+register("body_reports", "a ministry's reports (each evaluator sees its direction's)",
+         build=lambda w: {"code": w.cycle.code, "pk": w.body("mf").pk},
+         allowed=GLOBAL | CGO_STAFF | EVALUATORS_OF_MF)
+register("report_detail", "a ministry's accepted services report",
+         build=lambda w: {"pk": _report(w, "mf", "services").pk},
+         allowed=GLOBAL | CGO_STAFF | AGENCY_EVALUATORS)
+register("report_section_edit", "a section of an akimat's draft openness report",
+         build=lambda w: {"pk": _report(w, "akimat-akmola", "openness").pk,
+                          "key": "t1_open_data"},
+         allowed=MIO_STAFF, forbidden=GLOBAL | MIOD)
+register("evidence_add", "attaching a document to the akimat's draft openness report",
+         build=lambda w: {"pk": _report(w, "akimat-akmola", "openness").pk,
+                          "key": "t1_open_data"},
+         allowed=MIO_STAFF, forbidden=GLOBAL | MIOD)
+register("report_submit", "submitting the akimat's draft (the head; submitters if allowed)",
+         build=lambda w: {"pk": _report(w, "akimat-akmola", "openness").pk},
+         allowed=frozenset({"mio-head"}), forbidden=GLOBAL | MIOD | {"mio-submitter"})
+register("report_review", "starting the review of a ministry's submitted complaints report",
+         build=lambda w: {"pk": _report(w, "mf", "complaints").pk},
+         allowed=frozenset({"admin", "committee-assessor"}),
+         forbidden=frozenset({"coordinator", "working-body", "committee-head"}) | CGO_STAFF)
+register("report_return", "returning a ministry's openness report under review",
+         build=lambda w: {"pk": _report(w, "mf", "openness").pk},
+         allowed=frozenset({"admin", "miod-assessor"}),
+         forbidden=frozenset({"coordinator", "working-body", "miod-head"}) | CGO_STAFF)
+register("report_accept", "accepting a ministry's openness report under review",
+         build=lambda w: {"pk": _report(w, "mf", "openness").pk},
+         allowed=frozenset({"admin", "miod-assessor"}),
+         forbidden=frozenset({"coordinator", "working-body", "miod-head"}) | CGO_STAFF)
+register("evidence_download", "a document of the akimat's openness report",
+         build=lambda w: {"pk": _evidence(w).pk}, allowed=GLOBAL | MIO_STAFF | MIOD)
+register("openness_workspace", "scoring a ministry's openness (annex 10)",
+         build=lambda w: {"code": w.cycle.code, "pk": w.body("mf").pk},
+         allowed=frozenset({"admin", "miod-assessor"}),
+         forbidden=(GLOBAL | CGO_STAFF | EVALUATORS_OF_MF) - {"admin", "miod-assessor"})
+register("scoring_input_page", "a ministry's assembled scoring input and scores",
+         build=lambda w: {"code": w.cycle.code, "pk": w.body("mf").pk},
+         allowed=GLOBAL | CGO_STAFF | EVALUATORS_OF_MF)
+register("import_detail", "the Agency's applied 'Мониторинг' import",
+         build=lambda w: {"pk": _import(w).pk}, allowed=GLOBAL | AGENCY_EVALUATORS)
+register("import_template", "the 'Мониторинг' template (the Agency imports it)",
+         build=lambda w: {"kind": "monitoring", "fmt": "csv"},
+         allowed=frozenset({"admin"}) | AGENCY_EVALUATORS,
+         forbidden=lambda: everyone() - {"admin"} - AGENCY_EVALUATORS)

@@ -69,7 +69,8 @@ def send_emails(ids: list[int]) -> int:
         "user"
     ):
         if note.user.email:
-            link = f"\n\n{getattr(settings, 'SITE_URL', '').rstrip('/')}{note.link}" if note.link else ""
+            site = getattr(settings, "SITE_URL", "").rstrip("/")
+            link = f"\n\n{site}{note.link}" if note.link else ""
             send_mail(
                 subject=note.text[:120],
                 message=note.text + link,

@@ -264,17 +264,15 @@ def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def report_review_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     access.require(request.user, "review", report)
-    try:
-        report_start_review(actor=request.user, report=report)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Рассмотрение начато."))
-    return redirect("report_detail", pk=report.pk)
+    return _transition_page(
+        request, report, template="assessments/report_review.html",
+        action=lambda: report_start_review(actor=request.user, report=report),
+        success=_("Рассмотрение начато."),
+    )
 
 
 @login_required
