@@ -1,0 +1,154 @@
+"""Assembly into the scoring input: source precedence (p.37, p.40), failures, p.8, p.53, the
+assessors' openness scores, and the engine accepting what is assembled."""
+
+import io
+
+import pytest
+
+from assessments.demo_submission import sample_sections
+from assessments.models import ImportBatch
+from assessments.scoring import score_case_dict
+from assessments.services.assembly import case_from_values, scoring_values
+from assessments.services.errors import DomainError
+from assessments.services.imports.pipeline import import_apply, import_upload
+from assessments.services.openness import openness_assessment_update, openness_score_set
+from assessments.services.reports import (
+    SectionInvalid,
+    report_accept,
+    report_get_or_create,
+    report_section_save,
+    report_start_review,
+    report_submit,
+)
+from tests.assessments.submission.samples import MONITORING_HEADER, csv_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def accept(personas, cycle, body, direction, head, reviewer, override=None):
+    report = report_get_or_create(cycle=cycle, body=body, direction=direction)
+    for key, data in sample_sections(direction, "central" if body.kind == "central"
+                                     else "local").items():
+        if override and key in override:
+            data = override[key]
+        try:
+            report_section_save(actor=head, report=report, key=key, data=data,
+                                expected_version=0)
+        except SectionInvalid as error:
+            raise AssertionError(error.errors) from error
+    report_submit(actor=head, report=report)
+    report_start_review(actor=reviewer, report=report)
+    return report_accept(actor=reviewer, report=report)
+
+
+def load(actor, cycle, kind, rows, capture):
+    with capture(execute=True):
+        batch = import_upload(actor=actor, cycle=cycle, kind=kind,
+                              upload=io.BytesIO(csv_bytes(rows)), original_name=f"{kind}.csv")
+    batch = ImportBatch.objects.get(pk=batch.pk)
+    assert batch.rows_invalid == 0, batch.errors
+    with capture(execute=True):
+        return import_apply(batch_id=batch.pk, actor=actor)
+
+
+def test_services_source_precedence_failures_and_internal_control(
+        clock, assigned, cycle, schedule, services_register, django_capture_on_commit_callbacks):
+    p, r = assigned, assigned.registry
+    cap = django_capture_on_commit_callbacks
+    rows = [
+        {"service": "00101001", "basis": "own_records", "rendered": 900, "late": 900,
+         "unjustified_refusals": 900, "incomplete_package": 0, "extra_documents": 0,
+         "justified_complaints": 2},   # monitored: the body's counts are not used
+        {"service": "00201002", "basis": "own_records", "rendered": 1000, "late": 500,
+         "unjustified_refusals": 0, "incomplete_package": 0, "extra_documents": 0,
+         "justified_complaints": 0},   # monitored and inspected: the inspection wins
+        {"service": "00601006", "basis": "internal_control", "rendered": 300, "late": 30,
+         "unjustified_refusals": 0, "incomplete_package": 0, "extra_documents": 0,
+         "justified_complaints": 1},   # not connected, internal control: not a source (p.8)
+    ]
+    with cap(execute=True):
+        accept(p, cycle, r.ministry, "automation", p.head, p.digital_assessor)
+        accept(p, cycle, r.ministry, "services", p.head, p.assessor,
+               override={"services": {"rows": rows}})
+    mf = r.ministry.bin
+    load(p.assessor, cycle, "monitoring", [
+        MONITORING_HEADER,
+        [mf, "00101001", "2025-02-01", 5000, 4, 1, 0, 0],
+        [mf, "00101001", "2025-07-01", 5000, 7, 0, 0, 0],   # within the confirmed failure
+        [mf, "00201002", "2025-02-01", 800, 9, 0, 0, 0],
+    ], cap)
+    load(p.assessor, cycle, "is_failures", [
+        ["failure_id", "date_from", "date_to", "service_code", "confirmed_by"],
+        ["F-1", "2025-06-30", "2025-07-02", "", "Письмо МЦРИАП № 1"]], cap)
+    load(p.assessor, cycle, "inspections", [
+        ["inspection_id", "bin", "service_code", "date", "late", "unjustified_refusals",
+         "incomplete_package", "extra_documents"],
+        ["П-1", mf, "00201002", "2025-09-30", 3, 0, 1, 0]], cap)
+    load(p.assessor, cycle, "satisfaction", [["bin", "service_code", "level"],
+                                             [mf, "00101001", "4.85"], [mf, "00201002", "4.1"]],
+         cap)
+    load(p.digital_assessor, cycle, "egov_incidents", [
+        ["incident_id", "bin", "date", "hours", "body_response"],
+        ["I-1", mf, "2025-05-01", "2.5", "none"], ["I-2", mf, "2025-05-02", "4", "disputed"],
+        ["I-3", mf, "2025-05-03", "1", "confirmed"]], cap)
+    out = scoring_values(cycle=cycle, body=r.ministry)
+    v = out.values
+    assert v["services.late"] == 4 + 3          # Мониторинг less the failure day + inspection
+    assert v["services.unjustified_refusals"] == 1
+    assert v["services.incomplete_package"] == 1
+    assert v["services.rendered"] == 10000 + 800 + 300
+    assert v["services.justified_complaints"] == 3
+    assert v["services.satisfaction_levels"] == ["4.85", "4.1"]
+    assert v["services.automation.unavailability_hours"] == "3.5"
+    assert "внутренний контроль" in out.sources["services.late"]["label"]
+    assert "проверки" in out.sources["services.late"]["label"]
+    assert out.sources["services.automation.unavailability_hours"]["kind"] == "import"
+    result = score_case_dict(case_from_values(v, body=r.ministry, edition=cycle.edition))
+    assert result["services"]["T1"] == "5.69"  # 12 − 7 / 11100 × 10000
+    assert result["services"]["P"] == "0.70"    # 3.5 h × 0.2
+
+
+def test_openness_scores_flags_and_computed_data_reach_the_engine(
+        clock, assigned, cycle, schedule, django_capture_on_commit_callbacks):
+    p, r = assigned, assigned.registry
+    with django_capture_on_commit_callbacks(execute=True):
+        accept(p, cycle, r.akimat, "openness", p.local_head, p.assessor_other_direction)
+    a = p.assessor_other_direction
+    openness_score_set(actor=a, cycle=cycle, body=r.akimat, criterion="open_data",
+                       indicator="published", column="kk", value="2.5")
+    score = openness_score_set(actor=a, cycle=cycle, body=r.akimat, criterion="open_data",
+                               indicator="published", column="ru", value="2")
+    with pytest.raises(DomainError) as too_much:
+        openness_score_set(actor=a, cycle=cycle, body=r.akimat, criterion="open_data",
+                           indicator="published", column="ru", value="2.6")
+    assert too_much.value.message == "Балл должен быть от 0 до 2.5."
+    with pytest.raises(DomainError) as computed:
+        openness_score_set(actor=a, cycle=cycle, body=r.akimat, criterion="open_dialogue",
+                           indicator="blog_posts", column="ru", value="1")
+    assert computed.value.code == "computed"
+    with pytest.raises(DomainError):  # stale version of the same cell
+        openness_score_set(actor=a, cycle=cycle, body=r.akimat, criterion="open_data",
+                           indicator="published", column="ru", value="1", expected_version=0)
+    assert score.version == 1
+    openness_assessment_update(actor=a, cycle=cycle, body=r.akimat,
+                               flags={"open_budget": ["no_state_audit"]}, not_assessed=[],
+                               subordinate_penalties={})
+    with pytest.raises(DomainError):  # penalties of subordinates are for central bodies only
+        openness_assessment_update(actor=a, cycle=cycle, body=r.akimat, flags={},
+                                   not_assessed=[],
+                                   subordinate_penalties={"no_blog": {"kk": True}})
+    out = scoring_values(cycle=cycle, body=r.akimat)
+    assert out.values["openness.open_data.scores.published.kk"] == "2.50"
+    assert out.sources["openness.open_data.scores.published.kk"]["kind"] == "assessor"
+    assert out.values["openness.open_budget.flags"] == ["no_state_audit"]
+    assert out.values["openness.open_dialogue.blog_posts"] == 30
+    result = score_case_dict(case_from_values(out.values, body=r.akimat, edition=cycle.edition))
+    # 4.5 published + 2 × 2 audit (no state audit: full) + blog posts 2 × 1 + media
+    assert result["openness"]["P1"] == "4.50" and result["openness"]["P2"] == "4.00"
+    with pytest.raises(Exception):
+        openness_score_set(actor=p.assessor, cycle=cycle, body=r.akimat, criterion="open_data",
+                           indicator="published", column="kk", value="1")
+
+
+def test_nothing_accepted_assembles_nothing(clock, assigned, cycle):
+    assert scoring_values(cycle=cycle, body=assigned.registry.ministry).values == {}
