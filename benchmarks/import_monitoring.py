@@ -10,7 +10,6 @@ bench_import``, created if missing; migrated on first use). Sizes: ``--rows`` an
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import resource
 import sys
@@ -55,7 +54,13 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     from assessments.models import (
-        Cycle, ImportBatch, ImportRecord, Membership, Organisation, PublicService, User,
+        Cycle,
+        ImportBatch,
+        ImportRecord,
+        Membership,
+        Organisation,
+        PublicService,
+        User,
     )
     from assessments.services.imports.pipeline import import_apply, import_upload, import_validate
 
@@ -103,7 +108,8 @@ def main() -> None:
                 for day in days:
                     if n >= args.rows:
                         break
-                    out.write(f"{b},{code},{day},{100 + n % 50},{n % 3},{n % 2},0,{n % 5 // 4}\n")
+                    out.write(f"{b},{code},{day},{100 + n % 50},{n % 3},{n % 2},0,"
+                              f"{n % 5 // 4}\n")
                     n += 1
     size_mb = path.stat().st_size / 1e6
 
@@ -113,8 +119,9 @@ def main() -> None:
         cursor.execute("CREATE UNLOGGED TABLE bench_copy (bin text, service_code text, day date, "
                        "rendered int, late int, refusals int, incomplete int, extra int)")
     start = time.perf_counter()
+    sql = "COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)"
     with transaction.atomic(), connection.cursor() as cursor, open(path, "rb") as source:
-        with cursor.cursor.copy("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as cp:
+        with cursor.cursor.copy(sql) as cp:
             while chunk := source.read(1 << 20):
                 cp.write(chunk)
     copy_seconds = time.perf_counter() - start

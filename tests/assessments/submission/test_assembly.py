@@ -4,6 +4,7 @@ assessors' openness scores, and the engine accepting what is assembled."""
 import io
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from assessments.demo_submission import sample_sections
 from assessments.models import ImportBatch
@@ -145,7 +146,7 @@ def test_openness_scores_flags_and_computed_data_reach_the_engine(
     result = score_case_dict(case_from_values(out.values, body=r.akimat, edition=cycle.edition))
     # 4.5 published + 2 × 2 audit (no state audit: full) + blog posts 2 × 1 + media
     assert result["openness"]["P1"] == "4.50" and result["openness"]["P2"] == "4.00"
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):  # the Agency's assessor does not score openness
         openness_score_set(actor=p.assessor, cycle=cycle, body=r.akimat, criterion="open_data",
                            indicator="published", column="kk", value="1")
 
