@@ -129,7 +129,7 @@ def main() -> None:
         cursor.execute("DROP TABLE bench_copy")
     copy_rate = args.rows / copy_seconds
 
-    # --- the import, as the page does it ------------------------------------------------------------
+    # --- the import, as the page does it -------------------------------------------------
     rss_before = _rss_mb()
     start = time.perf_counter()
     with open(path, "rb") as source:
