@@ -41,3 +41,15 @@ def assigned(personas, cycle):
             AssessorAssignment.objects.create(cycle=cycle, body=body, direction=direction,
                                               assessor=assessor, assigned_at=clock.now())
     return personas
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    """These tests call the services; the tasks they queue run in-process even where Redis is
+    configured (the real worker is exercised by tests/core/test_celery_worker.py)."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
