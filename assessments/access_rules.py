@@ -181,3 +181,7 @@ def _policies(p: Principal) -> Q:
 @access.action(SubmissionPolicy, "change")
 def _policy_change(p: Principal, policy: SubmissionPolicy, **context) -> bool:
     return p.is_admin or p.has_role(Role.BODY_HEAD, organisation=policy.body_id)
+
+
+# The scores part registers its rules in its own module (issue 4).
+from assessments import access_scores  # noqa: E402, F401

@@ -84,3 +84,25 @@ def assemble_after_import(batch_id: int) -> int:
     for body_id in bodies:
         assemble_scoring_input.delay(batch.cycle_id, body_id)
     return len(bodies)
+
+
+@shared_task
+def score_body(cycle_id: int, body_id: int) -> dict:
+    """Recompute one body's sheets from its current scoring input (queued after each change)."""
+    from assessments.models import Cycle, Organisation
+    from assessments.services.scores import score_body as score_body_service
+
+    sheets = score_body_service(
+        cycle=Cycle.objects.get(pk=cycle_id), body=Organisation.objects.get(pk=body_id)
+    )
+    return {direction: str(sheet.final) for direction, sheet in sheets.items()}
+
+
+@shared_task
+def recompute_cycle(cycle_id: int, job_id: int | None = None, actor_id: int | None = None) -> dict:
+    """Peer averages, then every body of the cycle; progress in the BackgroundJob ``job_id``."""
+    from assessments.models import Cycle, User
+    from assessments.services.scores import cycle_recompute
+
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    return cycle_recompute(cycle=Cycle.objects.get(pk=cycle_id), actor=actor, job_id=job_id)

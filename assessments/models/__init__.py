@@ -6,12 +6,14 @@ from .cycles import AssessorAssignment, Cycle, Milestone
 from .directions import MAIN_DIRECTIONS, Direction
 from .evidence import Classification, Evidence
 from .imports import ImportBatch, ImportKind, ImportRecord, ImportStagingRow
+from .jobs import BackgroundJob
 from .notifications import Notification
 from .openness import OpennessAssessment, OpennessScore
 from .organisations import EvaluatorRule, Organisation, OrganisationName, Region
 from .people import Membership, Role, User
 from .public_services import PublicService
 from .reports import Report, ReportSection, SubmissionPolicy
+from .scores import SOURCE_KINDS, ScoreSheet, ScoringInput
 
 __all__ = [
     "Classification",
@@ -29,6 +31,7 @@ __all__ = [
     "SubmissionPolicy",
     "AssessorAssignment",
     "AuditEntry",
+    "BackgroundJob",
     "Cycle",
     "Direction",
     "EvaluatorRule",
@@ -39,6 +42,9 @@ __all__ = [
     "OrganisationName",
     "Region",
     "Role",
+    "SOURCE_KINDS",
+    "ScoreSheet",
+    "ScoringInput",
     "User",
     "WorkingDayOverride",
 ]

@@ -127,3 +127,34 @@ def object_history(obj: models.Model) -> list[HistoryRow]:
     ]
     rows.sort(key=lambda row: row.at, reverse=True)
     return rows
+
+
+def audit_build(
+    *,
+    actor,
+    obj: models.Model,
+    action: str,
+    changes: Mapping[str, tuple[Any, Any]] | None = None,
+    reason: str = "",
+    at: datetime | None = None,
+) -> AuditEntry:
+    """An unsaved entry, as :func:`audit_record` would write it: for services that write many
+    rows at once and store their entries with :func:`audit_record_many` (one query)."""
+    return AuditEntry(
+        actor=actor if getattr(actor, "pk", None) else None,
+        at=at or clock.now(),
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        object_repr=str(obj)[:500],
+        action=action,
+        changes={
+            name: [_plain(before), _plain(after)]
+            for name, (before, after) in (changes or {}).items()
+        },
+        reason=reason,
+    )
+
+
+def audit_record_many(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
+    """Store entries built by :func:`audit_build` in one query."""
+    return AuditEntry.objects.bulk_create(list(entries))

@@ -1,0 +1,139 @@
+"""Progress of long-running jobs (a cycle recompute, an import, a batch of PDFs).
+
+How to use it for a new kind of job::
+
+    # the service that starts the job (in the user's request)
+    job = job_create(kind="import_monitoring", label=_("Импорт …"), subject=cycle, actor=user)
+    transaction.on_commit(lambda: tasks.import_monitoring.delay(job.pk, …))
+    return job          # the view redirects to reverse("job_detail", args=[job.pk])
+
+    # the service doing the work (called by the thin task)
+    with job_running(job_id, total=len(rows), message="…") as progress:
+        for batch in batches:                 # a fixed number of batches, not one per row
+            …
+            progress.advance(len(batch))      # one UPDATE, committed at once
+        progress.result = {"imported": n}     # stored when the block ends
+    # an exception inside the block marks the job failed (error text kept) and is re-raised
+
+``job_detail`` shows a progress bar that polls itself with htmx every second until the job ends;
+``{% include "assessments/partials/job_progress.html" with job=job %}`` embeds the same bar in
+any page. A job is visible to whoever started it, to administrators and to the coordinator.
+
+Progress updates are single ``UPDATE … SET done = done + n`` statements outside the work's own
+transaction (autocommit), so the page sees them while the job runs, and two workers advancing one
+job never lose an update.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import F
+
+from assessments.models import BackgroundJob
+from assessments.services import clock
+
+__all__ = [
+    "JobProgress",
+    "job_active",
+    "job_advance",
+    "job_create",
+    "job_fail",
+    "job_finish",
+    "job_running",
+    "job_start",
+]
+
+S = BackgroundJob.State
+
+
+def job_create(
+    *, kind: str, label: str, subject: models.Model | None = None, actor=None, total: int = 0
+) -> BackgroundJob:
+    """A queued job (create it before queueing the task, pass its id to the task)."""
+    return BackgroundJob.objects.create(
+        kind=kind,
+        label=str(label)[:255],
+        total=total,
+        content_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+        object_id=subject.pk if subject is not None else None,
+        started_by=actor if getattr(actor, "pk", None) else None,
+        created_at=clock.now(),
+    )
+
+
+def job_active(*, kind: str, subject: models.Model) -> BackgroundJob | None:
+    """The queued or running job of ``kind`` about ``subject``, if any."""
+    return (
+        BackgroundJob.objects.filter(
+            kind=kind,
+            content_type=ContentType.objects.get_for_model(subject),
+            object_id=subject.pk,
+            state__in=[S.QUEUED, S.RUNNING],
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def job_start(job_id: int, *, total: int, message: str = "") -> None:
+    BackgroundJob.objects.filter(pk=job_id).update(
+        state=S.RUNNING, total=total, done=0, message=str(message)[:255], error="",
+        started_at=clock.now(), finished_at=None,
+    )
+
+
+def job_advance(job_id: int, n: int = 1, *, message: str | None = None) -> None:
+    """Add ``n`` to the job's done count (one statement; safe from several workers)."""
+    fields: dict[str, Any] = {"done": F("done") + n}
+    if message is not None:
+        fields["message"] = str(message)[:255]
+    BackgroundJob.objects.filter(pk=job_id).update(**fields)
+
+
+def job_finish(job_id: int, *, result: dict | None = None, message: str = "") -> None:
+    BackgroundJob.objects.filter(pk=job_id).update(
+        state=S.DONE, done=F("total"), result=result or {}, message=str(message)[:255],
+        finished_at=clock.now(),
+    )
+
+
+def job_fail(job_id: int, *, error: str) -> None:
+    BackgroundJob.objects.filter(pk=job_id).update(
+        state=S.FAILED, error=str(error)[:5000], finished_at=clock.now()
+    )
+
+
+@dataclass
+class JobProgress:
+    job_id: int | None
+    result: dict = field(default_factory=dict)
+    message: str = ""
+
+    def advance(self, n: int = 1, *, message: str | None = None) -> None:
+        if self.job_id is not None:
+            job_advance(self.job_id, n, message=message)
+
+    def set_total(self, total: int) -> None:
+        if self.job_id is not None:
+            BackgroundJob.objects.filter(pk=self.job_id).update(total=total)
+
+
+@contextmanager
+def job_running(job_id: int | None, *, total: int, message: str = ""):
+    """Run a block as the job ``job_id`` (None: no progress is recorded, the block just runs)."""
+    progress = JobProgress(job_id=job_id)
+    if job_id is not None:
+        job_start(job_id, total=total, message=message)
+    try:
+        yield progress
+    except BaseException as exc:
+        if job_id is not None:
+            job_fail(job_id, error=f"{type(exc).__name__}: {exc}")
+        raise
+    if job_id is not None:
+        job_finish(job_id, result=progress.result, message=progress.message)
