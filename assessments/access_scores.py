@@ -81,8 +81,10 @@ def visible_directions(user, body) -> tuple[str, ...]:
     """The case directions of ``body`` that ``user`` sees on the input and what-if pages."""
     p = access.principal(user)
     all_directions = ("services", "openness", "complaints")
-    if p.sees_every_body or body.pk in p.body_ids or any(
-        b.pk in p.body_ids for b in _ancestors(body)
+    if (
+        p.sees_every_body
+        or body.pk in p.body_ids
+        or any(b.pk in p.body_ids for b in _ancestors(body))
     ):
         return all_directions
     seen: set[str] = set()

@@ -82,8 +82,13 @@ def job_active(*, kind: str, subject: models.Model) -> BackgroundJob | None:
 
 def job_start(job_id: int, *, total: int, message: str = "") -> None:
     BackgroundJob.objects.filter(pk=job_id).update(
-        state=S.RUNNING, total=total, done=0, message=str(message)[:255], error="",
-        started_at=clock.now(), finished_at=None,
+        state=S.RUNNING,
+        total=total,
+        done=0,
+        message=str(message)[:255],
+        error="",
+        started_at=clock.now(),
+        finished_at=None,
     )
 
 
@@ -97,7 +102,10 @@ def job_advance(job_id: int, n: int = 1, *, message: str | None = None) -> None:
 
 def job_finish(job_id: int, *, result: dict | None = None, message: str = "") -> None:
     BackgroundJob.objects.filter(pk=job_id).update(
-        state=S.DONE, done=F("total"), result=result or {}, message=str(message)[:255],
+        state=S.DONE,
+        done=F("total"),
+        result=result or {},
+        message=str(message)[:255],
         finished_at=clock.now(),
     )
 

@@ -191,8 +191,14 @@ def peer_averages_compute(
                 acc[2].append(si.body_id)
     return {
         key: PeerAverage(
-            criterion=key[0], indicator=key[1], population=key[2], maximum=key[3],
-            kk=kk / len(ids), ru=ru / len(ids), count=len(ids), body_ids=tuple(ids),
+            criterion=key[0],
+            indicator=key[1],
+            population=key[2],
+            maximum=key[3],
+            kk=kk / len(ids),
+            ru=ru / len(ids),
+            count=len(ids),
+            body_ids=tuple(ids),
         )
         for key, (kk, ru, ids) in sums.items()
     }
@@ -236,7 +242,10 @@ def peer_averages_updates(
 
 
 def peer_averages_apply(
-    *, cycle: Cycle, actor=None, results: Mapping[int, dict] | None = None,
+    *,
+    cycle: Cycle,
+    actor=None,
+    results: Mapping[int, dict] | None = None,
     schedule_recompute: bool = False,
 ) -> dict[int, ScoringInput]:
     """Compute the cycle's averages and write them into the cases that take them (a new version

@@ -103,9 +103,7 @@ def _sheet(values: dict, final: Decimal | None, band: str, explain: dict) -> She
     return SheetData(values=values, final=final, band=band, explain=explain, digest=digest)
 
 
-def _store(
-    cycle: Cycle, pairs: list[tuple[ScoringInput, dict]], actor, now
-) -> tuple[int, int]:
+def _store(cycle: Cycle, pairs: list[tuple[ScoringInput, dict]], actor, now) -> tuple[int, int]:
     """Store the sheets of ``pairs`` (input version, engine result) that changed: three queries
     at most. Returns ``(sheets created, sheets kept)``."""
     if not pairs:
@@ -113,8 +111,9 @@ def _store(
     body_ids = sorted({si.body_id for si, _ in pairs})
     current = {
         (s.body_id, s.direction): s
-        for s in ScoreSheet.objects.filter(cycle=cycle, body_id__in=body_ids, is_current=True)
-        .only("id", "body_id", "direction", "scoring_input_id", "digest")
+        for s in ScoreSheet.objects.filter(cycle=cycle, body_id__in=body_ids, is_current=True).only(
+            "id", "body_id", "direction", "scoring_input_id", "digest"
+        )
     }
     stale: list[int] = []
     new: list[ScoreSheet] = []
@@ -130,9 +129,17 @@ def _store(
                 stale.append(cur.pk)
             new.append(
                 ScoreSheet(
-                    cycle=cycle, body_id=si.body_id, direction=direction, scoring_input=si,
-                    values=data.values, final=data.final, band=data.band, explain=data.explain,
-                    digest=data.digest, is_current=True, computed_by=computed_by,
+                    cycle=cycle,
+                    body_id=si.body_id,
+                    direction=direction,
+                    scoring_input=si,
+                    values=data.values,
+                    final=data.final,
+                    band=data.band,
+                    explain=data.explain,
+                    digest=data.digest,
+                    is_current=True,
+                    computed_by=computed_by,
                     computed_at=now,
                 )
             )
@@ -160,8 +167,9 @@ def score_body(*, cycle: Cycle, body: Organisation, actor=None) -> dict[str, Sco
         _store(cycle, [(si, score_case_dict(si.case))], actor, clock.now())
     return {
         s.direction: s
-        for s in ScoreSheet.objects.filter(cycle=cycle, body=body, is_current=True)
-        .select_related("scoring_input")
+        for s in ScoreSheet.objects.filter(cycle=cycle, body=body, is_current=True).select_related(
+            "scoring_input"
+        )
     }
 
 
@@ -194,9 +202,12 @@ def cycle_recompute(
         averages = peer_averages_compute(inputs, results)
         updates = peer_averages_updates(inputs, averages)
         written = scoring_inputs_set_many(
-            cycle=cycle, updates=updates, actor=actor,
+            cycle=cycle,
+            updates=updates,
+            actor=actor,
             reason="Расчёт средних баллов (п.67; прил. 10, табл. 2, 6)",
-            action="peer_averages", schedule_recompute=False,
+            action="peer_averages",
+            schedule_recompute=False,
         )
         by_pk = {si.pk: si for si in inputs}
         new_versions = 0

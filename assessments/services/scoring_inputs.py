@@ -107,8 +107,9 @@ def scoring_inputs_current(
 ) -> models.QuerySet[ScoringInput]:
     """The current version of every body's input in the cycle (one query, whatever the count)."""
     latest = (
-        ScoringInput.objects.filter(cycle_id=models.OuterRef("cycle_id"),
-                                    body_id=models.OuterRef("body_id"))
+        ScoringInput.objects.filter(
+            cycle_id=models.OuterRef("cycle_id"), body_id=models.OuterRef("body_id")
+        )
         .order_by("-version")
         .values("version")[:1]
     )
@@ -364,8 +365,12 @@ def _check_sources(values: Mapping[str, Any], sources: Mapping[str, dict]) -> No
         raise ValueError(f"sources given for paths not set: {', '.join(sorted(unknown))}")
 
 
-def _merge_sources(old: Mapping[str, dict], values: Mapping[str, Any],
-                   sources: Mapping[str, dict], dropped: Iterable[str] = ()) -> dict:
+def _merge_sources(
+    old: Mapping[str, dict],
+    values: Mapping[str, Any],
+    sources: Mapping[str, dict],
+    dropped: Iterable[str] = (),
+) -> dict:
     result = dict(old)
     for path in list(values) + list(dropped):
         for key in list(result):
@@ -484,8 +489,12 @@ def scoring_inputs_set_many(
         ScoringInput.objects.bulk_create(created)
         audit_record_many(
             audit_build(
-                actor=actor, obj=si, action=action, changes=changes_of[si.body_id],
-                reason=reason, at=now,
+                actor=actor,
+                obj=si,
+                action=action,
+                changes=changes_of[si.body_id],
+                reason=reason,
+                at=now,
             )
             for si in created
         )
@@ -555,8 +564,13 @@ def scoring_input_load_case(
             ScoringInputUpdate(
                 body=body,
                 values={},
-                sources={"": {"kind": source_kind, "ref": "" if ref is None else str(ref),
-                              "label": label}},
+                sources={
+                    "": {
+                        "kind": source_kind,
+                        "ref": "" if ref is None else str(ref),
+                        "label": label,
+                    }
+                },
                 replace=case,
             )
         ],

@@ -1,0 +1,70 @@
+"""Fixtures of the scores tests: a small registry of evaluated bodies and a cycle.
+
+The project's shared factories (tests/factories.py) build people and the evaluating bodies;
+these fixtures add what scores need: bodies of both kinds with the special statuses the engine
+knows, and whole valid cases for them.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+
+import pytest
+
+from assessments.models import Cycle, Organisation
+from assessments.scoring.samples import perfect_case
+from assessments.validators import bin_control_digit
+
+_serials = itertools.count(1)
+
+
+def new_bin() -> str:
+    while True:
+        head = f"020540{next(_serials):05d}"
+        control = bin_control_digit(head)
+        if control is not None:
+            return head + str(control)
+
+
+def make_body(name: str, kind: str = "central", special: str = "", **extra) -> Organisation:
+    return Organisation.objects.create(
+        kind=kind,
+        central_type="ministry" if kind == "central" else "",
+        level="oblast" if kind == "local" else "",
+        name_ru=name,
+        name_kk=name,
+        bin=new_bin(),
+        is_evaluated=True,
+        special=special,
+        **extra,
+    )
+
+
+def case_for(body: Organisation, **over) -> dict:
+    """A perfect case for ``body`` (its kind and special status), with ``over`` replacing
+    top-level blocks."""
+    case = perfect_case(body.kind)
+    case["body"] = {
+        "kind": body.kind,
+        "special": [body.special]
+        if body.special in ("ministry_of_defence", "ministry_of_foreign_affairs", "national_bank")
+        else [],
+    }
+    case.update(copy.deepcopy(over))
+    return case
+
+
+@pytest.fixture
+def scores_cycle(db) -> Cycle:
+    return Cycle.objects.create(code="2025", year=2025, edition="2023", is_current=True)
+
+
+@pytest.fixture
+def ministry(db) -> Organisation:
+    return make_body("Министерство финансов")
+
+
+@pytest.fixture
+def akimat(db) -> Organisation:
+    return make_body("Акимат Акмолинской области", kind="local")
