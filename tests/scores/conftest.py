@@ -68,3 +68,21 @@ def ministry(db) -> Organisation:
 @pytest.fixture
 def akimat(db) -> Organisation:
     return make_body("Акимат Акмолинской области", kind="local")
+
+
+@pytest.fixture
+def tasks_inline(monkeypatch) -> list:
+    """Run this part's tasks in-process when queued (``.delay`` → ``.apply``), whatever the
+    broker, and record each call ``(task name, args, kwargs)``."""
+    from assessments import tasks
+
+    calls: list = []
+    for name in ("score_body", "recompute_cycle"):
+        task = getattr(tasks, name)
+
+        def delay(*args, _task=task, **kwargs):
+            calls.append((_task.name, args, kwargs))
+            return _task.apply(args=args, kwargs=kwargs, throw=True)
+
+        monkeypatch.setattr(task, "delay", delay)
+    return calls

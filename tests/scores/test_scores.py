@@ -267,7 +267,7 @@ def test_recompute_is_idempotent(scores_cycle):
 
 
 def test_recompute_job_records_its_progress(
-    scores_cycle, django_user_model, django_capture_on_commit_callbacks
+    scores_cycle, django_user_model, django_capture_on_commit_callbacks, tasks_inline
 ):
     admin = django_user_model.objects.create(username="root", is_superuser=True)
     bodies = [make_body(f"B{i}") for i in range(12)]
@@ -279,6 +279,10 @@ def test_recompute_job_records_its_progress(
     assert job.state == "done" and job.total == 12 and job.done == 12 and job.percent == 100
     assert job.result["bodies"] == 12 and job.result["sheets_created"] == 48
     assert job.started_by == admin and job.finished_at is not None
+    assert tasks_inline == [
+        ("assessments.tasks.recompute_cycle", (scores_cycle.pk,),
+         {"job_id": job.pk, "actor_id": admin.pk})
+    ]
 
 
 def test_only_coordinators_and_admins_start_a_recompute(scores_cycle, django_user_model):

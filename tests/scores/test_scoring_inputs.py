@@ -219,11 +219,13 @@ def test_load_case_is_for_administrators(scores_cycle, ministry, django_user_mod
 
 
 def test_recompute_is_scheduled_after_commit(
-    scores_cycle, ministry, django_capture_on_commit_callbacks
+    scores_cycle, ministry, django_capture_on_commit_callbacks, tasks_inline
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         _set(scores_cycle, ministry, {"complaints": COMPLAINTS})
-    assert len(callbacks) == 1
+    assert len(callbacks) == 1 and tasks_inline == []  # nothing runs before the commit
+    callbacks[0]()
+    assert tasks_inline == [("assessments.tasks.score_body", (scores_cycle.pk, ministry.pk), {})]
     from assessments.models import ScoreSheet
 
     sheet = ScoreSheet.objects.get(body=ministry, direction="complaints", is_current=True)
