@@ -280,8 +280,11 @@ def test_recompute_job_records_its_progress(
     assert job.result["bodies"] == 12 and job.result["sheets_created"] == 48
     assert job.started_by == admin and job.finished_at is not None
     assert tasks_inline == [
-        ("assessments.tasks.recompute_cycle", (scores_cycle.pk,),
-         {"job_id": job.pk, "actor_id": admin.pk})
+        (
+            "assessments.tasks.recompute_cycle",
+            (scores_cycle.pk,),
+            {"job_id": job.pk, "actor_id": admin.pk},
+        )
     ]
 
 
