@@ -13,6 +13,12 @@ class AssessmentsConfig(AppConfig):
         # in <app>/access_rules.py and <app>/todos.py.
         from django.utils.module_loading import autodiscover_modules
 
-        from assessments import access, todos  # noqa: F401
+        from assessments import (  # noqa: F401  # noqa: F401
+            access,
+            access_rules_reverification,
+            documents_reverification,
+            todos,
+            todos_reverification,
+        )
 
         autodiscover_modules("access_rules", "todos")

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from assessments.views import assessment, audit, cycles, home, imports, organisations, reports
 
@@ -44,4 +44,5 @@ urlpatterns = [
     path("imports/templates/<slug:kind>.<slug:fmt>", imports.import_template,
          name="import_template"),
     path("notifications/", imports.notification_list, name="notification_list"),
+    path("reverification/", include("assessments.urls_reverification")),
 ]

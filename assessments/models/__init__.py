@@ -13,9 +13,27 @@ from .organisations import EvaluatorRule, Organisation, OrganisationName, Region
 from .people import Membership, Role, User
 from .public_services import PublicService
 from .reports import Report, ReportSection, SubmissionPolicy
+from .reverification import (
+    ConfirmingDocument,
+    DocumentRequest,
+    Finding,
+    ReconciliationAct,
+    Reverification,
+    RiskMethod,
+    RiskSample,
+    SystemCheck,
+)
 from .scores import SOURCE_KINDS, ScoreSheet, ScoringInput
 
 __all__ = [
+    "ConfirmingDocument",
+    "DocumentRequest",
+    "Finding",
+    "ReconciliationAct",
+    "Reverification",
+    "RiskMethod",
+    "RiskSample",
+    "SystemCheck",
     "Classification",
     "Evidence",
     "ImportBatch",

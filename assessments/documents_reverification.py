@@ -1,0 +1,45 @@
+"""The reconciliation act (annex 1) as a document kind of the reporting service.
+
+The renderer builds the act's context from the act's own snapshot (``ReconciliationAct.facts``),
+never from the live findings, so re-rendering a version gives the same document.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assessments.selectors import name_on
+from assessments.services.reverification import ACT_DOCUMENT_KIND
+from reporting.renderers import register
+
+
+def act_context(act) -> dict[str, Any]:
+    """Plain data of the act (annex 1): body, period, direction, numbered facts with points, the
+    sum, the total deduction, the signature block."""
+    from reporting.signing.blocks import SIGNATURE_BLOCKS
+
+    rv = act.reverification
+    name_ru, name_kk = name_on(rv.body, rv.cycle.names_on)
+    evaluator_ru, _evaluator_kk = name_on(rv.evaluator, rv.cycle.names_on)
+    facts = list(act.facts)
+    return {
+        "version": act.version,
+        "body_name_ru": name_ru,
+        "body_name_kk": name_kk,
+        "evaluator_name_ru": evaluator_ru,
+        "period": rv.cycle.year,
+        "direction_label": rv.get_direction_display(),
+        "facts": facts,
+        "unreliable": [f for f in facts if f["kind"] == "unreliable"],
+        "incomplete": [f for f in facts if f["kind"] == "incomplete"],
+        "points_sum": act.points_sum,
+        "deduction": act.deduction,
+        "capped": act.points_sum > act.deduction,
+        "issued_on": act.issued_at.date(),
+        "signature_block": [position for _role, position in SIGNATURE_BLOCKS[1]],
+    }
+
+
+@register(ACT_DOCUMENT_KIND)
+def render_reconciliation_act(document) -> tuple[str, dict[str, Any]]:
+    return "pdf/reconciliation_act.html", act_context(document.subject)
