@@ -13,12 +13,15 @@ class AssessmentsConfig(AppConfig):
         # in <app>/access_rules.py and <app>/todos.py.
         from django.utils.module_loading import autodiscover_modules
 
-        from assessments import (  # noqa: F401  # noqa: F401
+        from assessments import (  # noqa: F401
             access,
             access_rules_reverification,
             documents_reverification,
             todos,
             todos_reverification,
         )
+        from assessments.demo_reverification import register as register_reverification_demo
+
+        register_reverification_demo()
 
         autodiscover_modules("access_rules", "todos")

@@ -252,3 +252,73 @@ register("import_template", "the 'Мониторинг' template (the Agency imp
          build=lambda w: {"kind": "monitoring", "fmt": "csv"},
          allowed=frozenset({"admin"}) | AGENCY_EVALUATORS,
          forbidden=lambda: everyone() - {"admin"} - AGENCY_EVALUATORS)
+# --- re-verification (issue 6): the demo's ministry re-verified by the Agency on services ------
+
+AGENCY_WORKERS = frozenset({"admin"}) | AGENCY_EVALUATORS
+SEES_REVERIFICATION = GLOBAL | CGO_STAFF | AGENCY_EVALUATORS
+
+
+def _demo_reverification(w: World):
+    from assessments.models import Reverification
+
+    return Reverification.objects.get(cycle=w.cycle, body=w.body("mf"), direction="services")
+
+
+def _demo_request(w: World):
+    """The demo's request (made here when the schedule's window had closed at seeding)."""
+    from assessments.models import DocumentRequest
+    from assessments.services import clock
+
+    rv = _demo_reverification(w)
+    request = rv.requests.first()
+    if request is None:
+        request = DocumentRequest.objects.create(
+            reverification=rv, document_kind="letter", title="Письма", classification="open",
+            due_on=clock.today(), requested_by=w.user("agency-assessor"),
+            requested_at=clock.now(),
+        )
+    return request
+
+
+def _demo_document(w: World):
+    from django.core.files.base import ContentFile
+
+    from assessments.models import ConfirmingDocument
+    from assessments.services import clock
+
+    request = _demo_request(w)
+    document = request.documents.first()
+    if document is None:
+        document = ConfirmingDocument(
+            request=request, original_name="letter.pdf", file_type="pdf", size=9,
+            sha256="0" * 64, classification="open", uploaded_by=w.user("cgo-submitter"),
+            uploaded_at=clock.now(),
+        )
+        document.file.save("letter.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+        document.save()
+    return document
+
+
+register("reverification_selection", "the Agency's risk-based selection on services",
+         build=lambda w: {"code": w.cycle.code, "direction": "services"},
+         allowed=GLOBAL | AGENCY_EVALUATORS)
+register("reverification_detail", "the ministry's re-verification (workspace / body's page)",
+         build=lambda w: {"pk": _demo_reverification(w).pk}, allowed=SEES_REVERIFICATION)
+register("reverification_action", "reopening its act for a new version",
+         build=lambda w: {"pk": _demo_reverification(w).pk, "action": "reopen"},
+         allowed=AGENCY_WORKERS,
+         forbidden=frozenset({"coordinator", "working-body"}) | CGO_STAFF)
+register("reverification_request", "withdrawing a document request",
+         build=lambda w: {"pk": _demo_request(w).pk}, allowed=AGENCY_WORKERS,
+         forbidden=frozenset({"coordinator", "working-body"}) | CGO_STAFF)
+register("reverification_document_file", "a document the ministry uploaded",
+         build=lambda w: {"pk": _demo_document(w).pk}, allowed=SEES_REVERIFICATION)
+register("reverification_finding", "a finding (the evaluator's working paper)",
+         build=lambda w: {"pk": _demo_reverification(w).findings.first().pk},
+         allowed=AGENCY_WORKERS, forbidden=frozenset({"coordinator", "working-body"}))
+register("reverification_act", "the reconciliation act with its signatures' status",
+         build=lambda w: {"pk": _demo_reverification(w).acts.first().pk},
+         allowed=SEES_REVERIFICATION)
+register("reverification_act_pdf", "the act's PDF, verified at download",
+         build=lambda w: {"pk": _demo_reverification(w).acts.first().pk},
+         allowed=SEES_REVERIFICATION)

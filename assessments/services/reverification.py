@@ -350,7 +350,8 @@ def _finals(cycle: Cycle | None, direction: str, body_ids: list[int]) -> dict[in
     from assessments.models import ScoreSheet
 
     rows = (
-        ScoreSheet.objects.filter(cycle=cycle, direction=direction, body_id__in=body_ids)
+        ScoreSheet.objects.filter(cycle=cycle, direction=direction, body_id__in=body_ids,
+                                  is_current=True)
         .exclude(final__isnull=True)
         .order_by("body_id", "-pk")
         .values_list("body_id", "final")
