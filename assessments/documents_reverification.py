@@ -6,11 +6,17 @@ never from the live findings, so re-rendering a version gives the same document.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from assessments.selectors import name_on
 from assessments.services.reverification import ACT_DOCUMENT_KIND
 from reporting.renderers import register
+
+
+def _ru(value) -> str:
+    """A number as the Russian text of the act prints it: two decimals, a decimal comma."""
+    return f"{Decimal(str(value)):.2f}".replace(".", ",")
 
 
 def act_context(act) -> dict[str, Any]:
@@ -21,7 +27,7 @@ def act_context(act) -> dict[str, Any]:
     rv = act.reverification
     name_ru, name_kk = name_on(rv.body, rv.cycle.names_on)
     evaluator_ru, _evaluator_kk = name_on(rv.evaluator, rv.cycle.names_on)
-    facts = list(act.facts)
+    facts = [dict(f, points=_ru(f["points"])) for f in act.facts]
     return {
         "version": act.version,
         "body_name_ru": name_ru,
@@ -32,8 +38,8 @@ def act_context(act) -> dict[str, Any]:
         "facts": facts,
         "unreliable": [f for f in facts if f["kind"] == "unreliable"],
         "incomplete": [f for f in facts if f["kind"] == "incomplete"],
-        "points_sum": act.points_sum,
-        "deduction": act.deduction,
+        "points_sum": _ru(act.points_sum),
+        "deduction": _ru(act.deduction),
         "capped": act.points_sum > act.deduction,
         "issued_on": act.issued_at.date(),
         "signature_block": [position for _role, position in SIGNATURE_BLOCKS[1]],

@@ -108,7 +108,7 @@ class FindingForm(forms.Form):
     origin = forms.ChoiceField(label=_("Где представлено"), choices=Finding.Origin.choices,
                                initial=Finding.Origin.SUBMITTED)
     source_url = forms.URLField(label=_("Ссылка на размещённую информацию"), required=False,
-                                max_length=500)
+                                max_length=500, assume_scheme="https")
     document = forms.TypedChoiceField(label=_("Подтверждающий документ"), coerce=int,
                                       required=False, empty_value=None)
     system_check = forms.TypedChoiceField(label=_("Просмотр информационной системы"),

@@ -1276,7 +1276,9 @@ def reconciliation_act_sign(
         raise DomainError(_("Эта версия акта заменена новой и не подписывается."), code="state")
     if rv.state != S.ACT_ISSUED:
         raise DomainError(_("Акт не ожидает подписей."), code="state")
-    access.require(actor, "sign", act)
+    if not access.can(actor, "view", act):
+        raise PermissionDenied
+    # Whose turn it is, and why not, is the signing service's to say (SigningRefused).
     remarks = (remarks or "").strip()
     slot_body = act.signed_document.slots.filter(signature__isnull=True).order_by(
         "order").first()

@@ -71,10 +71,18 @@ def _rows(user, cycle: Cycle | None, *, state: str = "", to_sign: bool = False):
 
 
 def _selection_links(user, cycle: Cycle | None) -> list[tuple[str, str]]:
-    """(direction, label) of the selection pages the user may open."""
+    """(direction, label) of the selection pages the user may open (one query)."""
     if cycle is None:
         return []
-    return [(d, Direction(d).label) for d in MAIN_DIRECTIONS if _evaluators_for(user, d)]
+    p = access.principal(user)
+    pairs = set(
+        EvaluatorRule.objects.filter(direction__in=MAIN_DIRECTIONS)
+        .values_list("evaluator_id", "direction")
+    )
+    if not p.sees_every_body:
+        pairs &= set(p.evaluator_scopes)
+    directions = {d for _e, d in pairs}
+    return [(d, Direction(d).label) for d in MAIN_DIRECTIONS if d in directions]
 
 
 @login_required
