@@ -1,4 +1,5 @@
-"""The reconciliation act (annex 1) as a document kind of the reporting service.
+"""The reconciliation act (annex 1) as a document kind of the reporting service, and what its
+signatures set off.
 
 The renderer builds the act's context from the act's own snapshot (``ReconciliationAct.facts``),
 never from the live findings, so re-rendering a version gives the same document.
@@ -10,8 +11,12 @@ from decimal import Decimal
 from typing import Any
 
 from assessments.selectors import name_on
-from assessments.services.reverification import ACT_DOCUMENT_KIND
+from assessments.services.reverification import (
+    ACT_DOCUMENT_KIND,
+    reconciliation_act_signature_recorded,
+)
 from reporting.renderers import register
+from reporting.signing.hooks import on_signature
 
 
 def _ru(value) -> str:
@@ -49,3 +54,8 @@ def act_context(act) -> dict[str, Any]:
 @register(ACT_DOCUMENT_KIND)
 def render_reconciliation_act(document) -> tuple[str, dict[str, Any]]:
     return "pdf/reconciliation_act.html", act_context(document.subject)
+
+
+# However the act is signed (its page, or the signing service's own page), the re-verification
+# follows.
+on_signature(ACT_DOCUMENT_KIND)(reconciliation_act_signature_recorded)

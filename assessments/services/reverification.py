@@ -1264,12 +1264,18 @@ def reconciliation_act_sign(
     *, actor, act: ReconciliationAct, passphrase: str, remarks: str = "",
 ):
     """Sign the act in the signing service: the evaluating body's representative first, then
-    the body's (annex 1). The body may sign with remarks: they go into its PAdES signature
-    (the reason, covered by that signature) and onto the act's page. Once both signed, the act
-    stands (frozen; a change needs a new version) and its fact counts enter the body's scoring
-    input, so its stored scores (p.20)."""
+    the body's head (annex 1; whose turn it is, and why not, is the signing service's to say).
+    The body may sign with remarks: they go into its PAdES signature (the reason, covered by that
+    signature) and onto the act's page. What follows each signature — the act standing once both
+    signed — is :func:`reconciliation_act_signature_recorded`, which the signing service calls
+    however the act was signed."""
+    from reporting.models import SignedDocument
     from reporting.signing.services import signed_document_sign
 
+    # Lock order of every signing path: the document, then the act, then the re-verification.
+    document_id = ReconciliationAct.objects.values_list("signed_document_id", flat=True).get(
+        pk=act.pk)
+    SignedDocument.objects.select_for_update().filter(pk=document_id).exists()
     act = ReconciliationAct.objects.select_for_update().get(pk=act.pk)
     rv = _lock(act.reverification)
     if act.superseded_at is not None:
@@ -1278,51 +1284,64 @@ def reconciliation_act_sign(
         raise DomainError(_("Акт не ожидает подписей."), code="state")
     if not access.can(actor, "view", act):
         raise PermissionDenied
-    # Whose turn it is, and why not, is the signing service's to say (SigningRefused).
     remarks = (remarks or "").strip()
-    slot_body = act.signed_document.slots.filter(signature__isnull=True).order_by(
-        "order").first()
-    signing_as_body = slot_body is not None and slot_body.role == BODY_SLOT_ROLE
-    if remarks and not signing_as_body:
+    slot = act.signed_document.slots.filter(signature__isnull=True).order_by("order").first()
+    if remarks and not (slot is not None and slot.role == BODY_SLOT_ROLE):
         raise DomainError(_("Замечания к акту вносит оцениваемый орган при подписании."),
                           code="remarks")
     if remarks:
+        act.body_remarks = remarks
+        act.save(update_fields=["body_remarks"])
         reason = str(_("Подписано с замечаниями: %(remarks)s") % {"remarks": remarks})[:1000]
     else:
         reason = str(_("Акт сверки подписан"))
-    signature = signed_document_sign(
+    return signed_document_sign(
         signed_document=act.signed_document, user=actor, passphrase=passphrase, reason=reason,
     )
-    if remarks:
-        act.body_remarks = remarks
-        act.save(update_fields=["body_remarks"])
-    audit_record(actor=actor, obj=rv, action="act_sign",
-                 changes={f"act.{act.version}": (None, signature.printed_name)},
-                 reason=remarks)
-    from reporting.models import SignedDocument
 
-    document = SignedDocument.objects.get(pk=act.signed_document_id)
+
+def reconciliation_act_signature_recorded(signed_document, signature, *, complete: bool) -> None:
+    """After each signature of an act (the signing service's hook, inside its transaction):
+    log it and tell the next signatory; after the last one the act stands — the re-verification
+    moves to ``act_signed`` and the act's fact counts enter the body's scoring input, and so its
+    stored scores (p.20). A superseded act is refused (raising undoes the signature)."""
+    from reporting.signing.errors import SigningRefused
+
+    act = (
+        ReconciliationAct.objects.select_for_update()
+        .filter(signed_document_id=signed_document.pk)
+        .first()
+    )
+    if act is None:
+        return
+    rv = _lock(act.reverification)
+    if act.superseded_at is not None or rv.state != S.ACT_ISSUED:
+        raise SigningRefused(_("Эта версия акта сверки заменена новой или не ожидает подписей."))
+    signer = signature.signer
+    by_body = signature.slot.role == BODY_SLOT_ROLE
+    audit_record(actor=signer, obj=rv, action="act_sign",
+                 changes={f"act.{act.version}": (None, signature.printed_name)},
+                 reason=act.body_remarks if by_body else "")
     link = reverse("reverification_act", args=[act.pk])
-    if document.state == SignedDocument.State.SIGNED:
-        act.signed_at = clock.now()
-        act.save(update_fields=["signed_at"])
-        rv.unreliable_facts, rv.incomplete_facts = act.unreliable_facts, act.incomplete_facts
-        rv.deduction = act.deduction
-        rv.record_act_signed(
-            by=actor,
-            description=_("Акт сверки, версия %(v)s, подписан сторонами") % {"v": act.version},
-        )
-        rv.save()
-        _write_penalties(rv, act, actor)
-        notify(_assessors(rv) + _body_staff(rv),
-               _("Акт сверки по перепроверке «%(rv)s» подписан обеими сторонами.") % {"rv": rv},
-               link)
-    else:
+    if not complete:
         notify(_body_heads(rv),
                _("Акт сверки по перепроверке «%(rv)s» подписан уполномоченным органом и ожидает "
                  "подписи органа.") % {"rv": rv},
                link)
-    return signature
+        return
+    act.signed_at = signature.signed_at
+    act.save(update_fields=["signed_at"])
+    rv.unreliable_facts, rv.incomplete_facts = act.unreliable_facts, act.incomplete_facts
+    rv.deduction = act.deduction
+    rv.record_act_signed(
+        by=signer,
+        description=_("Акт сверки, версия %(v)s, подписан сторонами") % {"v": act.version},
+    )
+    rv.save()
+    _write_penalties(rv, act, signer)
+    notify(_assessors(rv) + _body_staff(rv),
+           _("Акт сверки по перепроверке «%(rv)s» подписан обеими сторонами.") % {"rv": rv},
+           link)
 
 
 @transaction.atomic
@@ -1410,6 +1429,7 @@ __all__ = [
     "findings_for",
     "reconciliation_act_issue",
     "reconciliation_act_sign",
+    "reconciliation_act_signature_recorded",
     "reverification_cancel",
     "reverification_close",
     "reverification_deduction",

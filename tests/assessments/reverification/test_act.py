@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from assessments.services.scores import score_body
+from assessments.services.scoring_inputs import scoring_input_current, scoring_input_load_case
 from django.core.exceptions import PermissionDenied
 from django_fsm_log.models import StateLog
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -29,8 +31,6 @@ from assessments.services.reverification import (
     risk_ranking,
     system_check_record,
 )
-from assessments.services.scores import score_body
-from assessments.services.scoring_inputs import scoring_input_current, scoring_input_load_case
 from reporting.models import SignedDocument
 from reporting.signing.base import SignatoryInfo
 from reporting.signing.errors import SigningRefused
@@ -275,3 +275,27 @@ def test_the_act_needs_recorded_findings_and_the_evaluators_hand(personas, selec
     assert act.facts == [] and act.deduction == Decimal("0.00")
     assert "Фактов представления недостоверной или неполной информации не выявлено" in (
         pdf_text(_read(act.signed_document.source_file)).replace("\n", " "))
+
+
+def test_the_act_follows_however_it_is_signed(personas, selected, credentials, cycle2025):
+    """Signed on the signing service's own page, the act still moves the re-verification (the
+    signing service's hook); a superseded act cannot be completed there either."""
+    from reporting.models import Signature
+    from reporting.signing.services import signed_document_sign
+
+    act = _issued(personas, selected, unreliable=1, incomplete=0)
+    signed_document_sign(signed_document=act.signed_document, user=personas.assessor,
+                         passphrase=PASSPHRASE)
+    reverification_reopen(actor=personas.assessor, reverification=selected, reason="Ошибка")
+    with pytest.raises(SigningRefused):
+        signed_document_sign(signed_document=act.signed_document, user=personas.head,
+                             passphrase=PASSPHRASE)
+    assert Signature.objects.filter(signed_document=act.signed_document).count() == 1
+    new = reconciliation_act_issue(actor=personas.assessor, reverification=selected)
+    signed_document_sign(signed_document=new.signed_document, user=personas.unit_head,
+                         passphrase=PASSPHRASE)
+    signed_document_sign(signed_document=new.signed_document, user=personas.head,
+                         passphrase=PASSPHRASE)
+    rv = _fresh(selected)
+    assert rv.state == "act_signed" and rv.deduction == Decimal("0.20")
+    assert StateLog.objects.for_(rv).get(transition="record_act_signed").by == personas.head

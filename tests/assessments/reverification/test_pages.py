@@ -260,7 +260,8 @@ def test_home_page_to_dos_follow_the_reverification(personas, selected, credenti
     confirming_document_upload(actor=personas.submitter, request=request,
                                upload=upload(clean_pdf), original_name="p.pdf",
                                classification="open")
-    assert todos(personas.assessor)["Рассмотреть документы, представленные на перепроверку"].count == 1
+    received = todos(personas.assessor)["Рассмотреть документы, представленные на перепроверку"]
+    assert received.count == 1
     findings_complete(actor=personas.assessor, reverification=selected)
     act = reconciliation_act_issue(actor=personas.assessor, reverification=selected)
     assert todos(personas.assessor)["Подписать акт сверки"].count == 1
