@@ -1,10 +1,8 @@
 """Fixtures of the re-verification tests: the personas (tests/factories.py) in a 2025 cycle played
-in February 2026 (inside the schedule's re-verification window), a demo CA of their own for the
-act's signatures (never var/demo-ca), and a helper that walks a body to a given state."""
+in February 2026 (inside the schedule's re-verification window), signing credentials from the
+tests' throwaway demo CA (tests/conftest.py), an outside CA, PDFs with and without a "ДСП" stamp."""
 
 from __future__ import annotations
-
-import io
 
 import pytest
 
@@ -14,21 +12,8 @@ PASSPHRASE = "sign-pass-2026"
 
 
 @pytest.fixture(scope="session")
-def demo_ca_dir(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("reverification-ca")
-    ca.demo_ca(directory)
-    return directory
-
-
-@pytest.fixture(scope="session")
 def outside_ca(tmp_path_factory):
     return ca.demo_ca(tmp_path_factory.mktemp("reverification-outside-ca"))
-
-
-@pytest.fixture(autouse=True)
-def _signing_settings(settings, demo_ca_dir):
-    settings.SIGNING_CA_DIR = demo_ca_dir
-    settings.SIGNING_TRUST_ROOTS = [str(demo_ca_dir / ca.ROOT_CERT)]
 
 
 @pytest.fixture
@@ -104,5 +89,3 @@ def record(rv, actor, kind="unreliable", n=1, section="Таблица 1"):
         for i in range(n)
     ]
 
-
-__all__ = ["PASSPHRASE", "io", "pdf_bytes", "record", "upload"]
