@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.assessments.conftest import personas, registry  # noqa: F401  (fixtures)
+from tests.assessments.conftest import _fast_passwords, personas, registry  # noqa: F401
 from tests.assessments.reverification.conftest import (  # noqa: F401  (fixtures)
     PASSPHRASE,
     credentials,
@@ -32,9 +32,8 @@ def _logout(page) -> None:
 
 
 def test_the_assessor_records_a_finding_and_the_act_shows_its_signatures(
-    page, settings, personas, selected, credentials  # noqa: F811
+    page, personas, selected, credentials  # noqa: F811
 ):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     _login(page, "assessor")
     page.goto(f"/reverification/{selected.pk}/")
     assert page.get_by_test_id("rv-state").get_attribute("data-state") == "selected"

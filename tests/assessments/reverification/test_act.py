@@ -9,8 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from assessments.services.scores import score_body
-from assessments.services.scoring_inputs import scoring_input_current, scoring_input_load_case
 from django.core.exceptions import PermissionDenied
 from django_fsm_log.models import StateLog
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -31,6 +29,8 @@ from assessments.services.reverification import (
     risk_ranking,
     system_check_record,
 )
+from assessments.services.scores import score_body
+from assessments.services.scoring_inputs import scoring_input_current, scoring_input_load_case
 from reporting.models import SignedDocument
 from reporting.signing.base import SignatoryInfo
 from reporting.signing.errors import SigningRefused
