@@ -1,13 +1,14 @@
-"""The reconciliation act (annex 1) as a document kind of the reporting service, and what its
+"""The reconciliation act (annex 1) as a document of the reporting service, and what its
 signatures set off.
 
-The renderer builds the act's context from the act's own snapshot (``ReconciliationAct.facts``),
-never from the live findings, so re-rendering a version gives the same document.
+The act is rendered with the annexes' template and context builder (``reporting.annexes``,
+kind ``annex1``): this module provides the context of an act from the act's own snapshot
+(``ReconciliationAct.facts``), never from the live findings, so re-rendering a version gives the
+same document.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from assessments.selectors import name_on
@@ -15,45 +16,45 @@ from assessments.services.reverification import (
     ACT_DOCUMENT_KIND,
     reconciliation_act_signature_recorded,
 )
-from reporting.renderers import register
+from reporting.annexes import Body, provide_context, reconciliation_act_context
 from reporting.signing.hooks import on_signature
 
 
-def _ru(value) -> str:
-    """A number as the Russian text of the act prints it: two decimals, a decimal comma."""
-    return f"{Decimal(str(value)):.2f}".replace(".", ",")
+def _fact(row: dict) -> dict[str, Any]:
+    description = row["description"]
+    if row.get("origin") == "published" and row.get("source_url"):
+        # p.17: information the body published counts as well; the act names where
+        description = f"{description} (размещено органом: {row['source_url']})"
+    return {"description": description, "kind": row["kind"], "section": row["section"],
+            "points": row["points"]}
 
 
 def act_context(act) -> dict[str, Any]:
-    """Plain data of the act (annex 1): body, period, direction, numbered facts with points, the
-    sum, the total deduction, the signature block."""
-    from reporting.signing.blocks import SIGNATURE_BLOCKS
-
+    """The context of annex 1 for ``act``: the body's and the evaluator's names of the cycle's
+    period, the numbered facts with their points, the total deduction (the engine's), the
+    signature block (the evaluating body's representative, then the body's)."""
     rv = act.reverification
     name_ru, name_kk = name_on(rv.body, rv.cycle.names_on)
     evaluator_ru, _evaluator_kk = name_on(rv.evaluator, rv.cycle.names_on)
-    facts = [dict(f, points=_ru(f["points"])) for f in act.facts]
-    return {
-        "version": act.version,
-        "body_name_ru": name_ru,
-        "body_name_kk": name_kk,
-        "evaluator_name_ru": evaluator_ru,
-        "period": rv.cycle.year,
-        "direction_label": rv.get_direction_display(),
-        "facts": facts,
-        "unreliable": [f for f in facts if f["kind"] == "unreliable"],
-        "incomplete": [f for f in facts if f["kind"] == "incomplete"],
-        "points_sum": _ru(act.points_sum),
-        "deduction": _ru(act.deduction),
-        "capped": act.points_sum > act.deduction,
-        "issued_on": act.issued_at.date(),
-        "signature_block": [position for _role, position in SIGNATURE_BLOCKS[1]],
-    }
+    previous = act.version - 1 if act.version > 1 else None
+    return reconciliation_act_context(
+        body=Body(name_ru=name_ru, name_kk=name_kk,
+                  kind="central" if rv.body.kind == "central" else "local"),
+        period=rv.cycle.year,
+        direction=rv.direction,
+        facts=[_fact(row) for row in act.facts],
+        evaluator=evaluator_ru,
+        signatories=[{"role": "evaluator_representative"}, {"role": "body_representative"}],
+        act_date=act.issued_at,
+        version=act.version,
+        replaces_version=previous,
+        edition=rv.cycle.edition,
+    )
 
 
-@register(ACT_DOCUMENT_KIND)
-def render_reconciliation_act(document) -> tuple[str, dict[str, Any]]:
-    return "pdf/reconciliation_act.html", act_context(document.subject)
+@provide_context(ACT_DOCUMENT_KIND)
+def _act_document_context(document) -> dict[str, Any]:
+    return act_context(document.subject)
 
 
 # However the act is signed (its page, or the signing service's own page), the re-verification

@@ -68,7 +68,7 @@ from assessments.services.errors import DomainError
 from assessments.services.notifications import notify
 
 S = Reverification.State
-ACT_DOCUMENT_KIND = "reconciliation_act"
+ACT_DOCUMENT_KIND = "annex1"  # reporting.annexes: the reconciliation act
 EVALUATOR_SLOT_ROLE = "reverification_evaluator"
 BODY_SLOT_ROLE = "reverification_body"
 DEFAULT_REQUEST_WORKING_DAYS = 5

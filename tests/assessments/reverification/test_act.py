@@ -106,7 +106,8 @@ def test_a_selected_body_walks_to_an_act_signed_by_both_and_the_capped_deduction
     for fact in act.facts:
         assert fact["description"][:40] in text.replace("\n", " ")
     assert "ВСЕГО: 6,40" in text and "ИТОГОВЫЙ ВЫЧЕТ: 5,00 балла" in text
-    assert text.count("0,20") >= 2 and text.count("2,00") >= 3
+    flat = " ".join(text.split())
+    assert flat.count("— 0,2 балла") == 2 and flat.count("— 2 балла") == 3
     assert r.ministry.name_ru in text.replace("\n", " ")
     # 5. the body may not sign first; the evaluating body's representative signs first
     with pytest.raises(SigningRefused):
@@ -299,3 +300,18 @@ def test_the_act_follows_however_it_is_signed(personas, selected, credentials, c
     rv = _fresh(selected)
     assert rv.state == "act_signed" and rv.deduction == Decimal("0.20")
     assert StateLog.objects.for_(rv).get(transition="record_act_signed").by == personas.head
+
+
+def test_the_act_names_where_the_body_published_what_it_counts(personas, selected):
+    """p.17: information the body published counts as well as what it sent."""
+    from assessments.services.reverification import finding_record
+
+    finding_record(actor=personas.assessor, reverification=selected, kind="unreliable",
+                   description="На сайте неверный график приёма граждан",
+                   report_section="Таблица 7", origin="published",
+                   source_url="https://www.gov.kz/minfin")
+    findings_complete(actor=personas.assessor, reverification=selected)
+    act = reconciliation_act_issue(actor=personas.assessor, reverification=selected)
+    flat = " ".join(pdf_text(_read(act.signed_document.source_file)).split())
+    assert "размещено органом: https://www.gov.kz/minfin" in flat
+    assert "ИТОГОВЫЙ ВЫЧЕТ: 0,20 балла" in flat
