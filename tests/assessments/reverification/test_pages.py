@@ -272,3 +272,19 @@ def test_home_page_to_dos_follow_the_reverification(personas, selected, credenti
     assert "Подписать акт сверки" not in todos(personas.assessor)
     assert todos(personas.head)["Подписать акт сверки"].count == 1
     assert "Подписать акт сверки" not in todos(personas.submitter)
+
+
+def test_the_selection_page_keeps_its_query_count_flat(personas, cycle2025, client,
+                                                       django_assert_num_queries):
+    from assessments.services.evaluators import evaluator_rules_seed
+
+    client.force_login(personas.assessor)
+    url = _url("reverification_selection", "2025", "services")
+    client.get(url)
+    with django_assert_num_queries(16) as small:
+        assert len(client.get(url).context["ranking"]) == 5
+    for _ in range(12):
+        LocalBodyFactory()
+    evaluator_rules_seed()
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert len(client.get(url).context["ranking"]) == 17
