@@ -471,3 +471,8 @@ DEMO_STEPS: list[Callable[[], None]] = [
 from assessments.demo_submission import seed_submission  # noqa: E402
 
 DEMO_STEPS.append(seed_submission)
+
+# The scores part (issue 4): demo scoring inputs and their scores, after the cycle exists.
+from assessments.demo_scores import seed_scores  # noqa: E402
+
+DEMO_STEPS.append(seed_scores)

@@ -138,4 +138,6 @@ def _body_submission(p: access.Principal, cycle: Cycle | None, today: date) -> l
             due_on=milestone.due_on,
         )
     ]
+# The scores part (issue 4) registers its providers in its own module.
+import assessments.todos_scores  # noqa: E402,F401
 from assessments import todos_submission  # noqa: E402,F401  (registers its providers)

@@ -46,3 +46,8 @@ urlpatterns = [
     path("notifications/", imports.notification_list, name="notification_list"),
     path("reverification/", include("assessments.urls_reverification")),
 ]
+
+# The scores pages (issue 4) keep their patterns in their own module.
+from assessments.urls_scores import urlpatterns as _scores_urlpatterns  # noqa: E402
+
+urlpatterns += _scores_urlpatterns

@@ -322,3 +322,47 @@ register("reverification_act", "the reconciliation act with its signatures' stat
 register("reverification_act_pdf", "the act's PDF, verified at download",
          build=lambda w: {"pk": _demo_reverification(w).acts.first().pk},
          allowed=SEES_REVERIFICATION)
+
+
+# --- scores (issue 4): stored scoring inputs, score sheets, what-if, the cycle recompute -----
+
+
+def _recompute_job(w: World):
+    """A recompute job the coordinator started (only they, admins and the coordinator see it)."""
+    from assessments.services.jobs import job_create
+
+    return job_create(kind="recompute_cycle", label="Access matrix", subject=w.cycle,
+                      actor=w.user("coordinator"))
+
+
+MIO_EVALUATORS = AGENCY_EVALUATORS | MIOD | COMMITTEE  # no automation for a local body
+register("cycle_scores", "the cycle's scores (each persona sees the sheets it may)",
+         build=lambda w: {"code": w.cycle.code}, allowed=everyone)
+register("cycle_recompute", "the cycle's recompute (coordinator, administrator)",
+         build=lambda w: {"code": w.cycle.code}, allowed=frozenset({"admin", "coordinator"}),
+         forbidden=lambda: everyone() - {"admin", "coordinator"})
+register("body_scores", "a ministry's scores explained",
+         build=lambda w: {"code": w.cycle.code, "pk": w.body("mf").pk},
+         allowed=GLOBAL | CGO_STAFF | EVALUATORS_OF_MF)
+register("body_scores", "an akimat's scores explained",
+         build=lambda w: {"code": w.cycle.code, "pk": w.body("akimat-akmola").pk},
+         allowed=GLOBAL | MIO_STAFF | MIO_EVALUATORS)
+register("scoring_input", "a ministry's stored scoring input with its sources",
+         build=lambda w: {"code": w.cycle.code, "pk": w.body("mf").pk},
+         allowed=GLOBAL | CGO_STAFF | EVALUATORS_OF_MF)
+register("scoring_input_version", "version 1 of an akimat's scoring input and its diff",
+         build=lambda w: {"code": w.cycle.code, "pk": w.body("akimat-akmola").pk, "version": 1},
+         allowed=GLOBAL | MIO_STAFF | MIO_EVALUATORS)
+register("scoring_input_load", "loading a ministry's whole case (administrators)",
+         build=lambda w: {"code": w.cycle.code, "pk": w.body("mf").pk},
+         allowed=frozenset({"admin"}),
+         forbidden=(GLOBAL | CGO_STAFF | EVALUATORS_OF_MF) - {"admin"})
+register("whatif", "a ministry's what-if page",
+         build=lambda w: {"code": w.cycle.code, "pk": w.body("mf").pk},
+         allowed=GLOBAL | CGO_STAFF | EVALUATORS_OF_MF)
+register("whatif", "another oblast's what-if page (its evaluators, not the Akmola akimat)",
+         build=lambda w: {"code": w.cycle.code, "pk": w.body("akimat-ulytau").pk},
+         allowed=GLOBAL | MIO_EVALUATORS)
+register("job_detail", "the coordinator's recompute job",
+         build=lambda w: {"pk": _recompute_job(w).pk},
+         allowed=frozenset({"admin", "coordinator"}))

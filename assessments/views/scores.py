@@ -1,0 +1,349 @@
+"""Scores pages: a cycle's scores with the recompute, a body's scores explained, its scoring
+input with the source of each number and its versions, the administrator's case upload, the
+what-if page, and the progress of background jobs. Thin views: access check, selector or service
+call, a message."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from assessments import access, score_selectors
+from assessments.access_scores import visible_directions
+from assessments.models import BackgroundJob, Cycle, Organisation, ScoreSheet, ScoringInput
+from assessments.scoring import ScoringError, score_case_dict
+from assessments.scoring_fields import case_fields, error_text, form_initial, read_whatif_form
+from assessments.services.jobs import job_active
+from assessments.services.scores import RECOMPUTE_KIND, recompute_cycle_start, sheets_from_result
+from assessments.services.scoring_inputs import (
+    case_skeleton,
+    full_case,
+    scoring_input_current,
+    scoring_input_load_case,
+)
+
+PAGE_SIZE = 50
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _cycle_body(request: HttpRequest, code: str, pk: int):
+    """The cycle, the body and the directions of it the user may see; 404 for outsiders."""
+    cycle = access.get_visible_or_404(request.user, Cycle, code=code)
+    body = access.get_visible_or_404(
+        request.user, Organisation.objects.select_related("parent__parent__parent"), pk=pk
+    )
+    directions = visible_directions(request.user, body)
+    if not directions or body.kind not in ("central", "local"):
+        raise Http404
+    return cycle, body, directions
+
+
+# --- The cycle's scores and its recompute ----------------------------------------------------
+
+
+class ScoreFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Поиск по наименованию или БИН"), required=False,
+                        max_length=100)  # fmt: skip
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Вид органа"),
+        required=False,
+        choices=[("", gettext_lazy("Все")), ("central", Organisation.Kind.CENTRAL.label),
+                 ("local", Organisation.Kind.LOCAL.label)],
+    )  # fmt: skip
+    order = forms.ChoiceField(
+        label=gettext_lazy("Порядок"),
+        required=False,
+        choices=[("name", gettext_lazy("по наименованию")),
+                 ("-overall", gettext_lazy("по итоговой оценке, от высшей")),
+                 ("overall", gettext_lazy("по итоговой оценке, от низшей"))],
+    )  # fmt: skip
+
+
+@login_required
+def cycle_scores(request: HttpRequest, code: str) -> HttpResponse:
+    cycle = access.get_visible_or_404(request.user, Cycle, code=code)
+    form = ScoreFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = score_selectors.scored_bodies(
+        request.user, cycle, search=(filters.get("q") or "").strip(),
+        kind=filters.get("kind") or "", order=filters.get("order") or "name",
+    )  # fmt: skip
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    sheets = score_selectors.current_sheets(request.user, cycle, [b.pk for b in page])
+    rows = [(body, sheets.get(body.pk, {})) for body in page]
+    can_recompute = access.can(request.user, "recompute", cycle)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "assessments/scores/cycle_scores.html",
+        {
+            "cycle": cycle,
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "can_recompute": can_recompute,
+            "job": job_active(kind=RECOMPUTE_KIND, subject=cycle) if can_recompute else None,
+        },
+    )
+
+
+@login_required
+def scores_current(request: HttpRequest) -> HttpResponse:
+    """The current cycle's scores (the navigation's entry)."""
+    cycle = access.visible(request.user, Cycle).filter(is_current=True).first()
+    if cycle is None:
+        raise Http404
+    return redirect("cycle_scores", code=cycle.code)
+
+
+class RecomputeForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Основание"), max_length=500, required=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_recompute(request: HttpRequest, code: str) -> HttpResponse:
+    cycle = access.get_visible_or_404(request.user, Cycle, code=code)
+    access.require(request.user, "recompute", cycle)
+    form = RecomputeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        job = recompute_cycle_start(
+            cycle=cycle, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Пересчёт оценок запущен."))
+        return redirect("job_detail", pk=job.pk)
+    return render(
+        request,
+        "assessments/scores/recompute_confirm.html",
+        {"cycle": cycle, "form": form,
+         "job": job_active(kind=RECOMPUTE_KIND, subject=cycle)},
+    )  # fmt: skip
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A background job's progress; an htmx request gets the bar alone (it polls itself)."""
+    job = access.get_visible_or_404(request.user, BackgroundJob, pk=pk)
+    if _is_htmx(request):
+        return render(request, "assessments/partials/job_progress.html", {"job": job})
+    cycle = job.subject if isinstance(job.subject, Cycle) else None
+    return render(request, "assessments/scores/job_detail.html", {"job": job, "cycle": cycle})
+
+
+# --- A body's scores ---------------------------------------------------------------------------
+
+
+@login_required
+def body_scores(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    cycle, body, directions = _cycle_body(request, code, pk)
+    si = access.visible(request.user, ScoringInput).filter(cycle=cycle, body=body)
+    si = si.order_by("-version").first()
+    return render(
+        request,
+        "assessments/scores/body_scores.html",
+        {
+            "cycle": cycle,
+            "body": body,
+            "sheets": score_selectors.body_sheets(request.user, cycle, body),
+            "history": score_selectors.sheet_history(request.user, cycle, body),
+            "scoring_input": si,
+            "directions": directions,
+        },
+    )
+
+
+@login_required
+def scoring_input_detail(
+    request: HttpRequest, code: str, pk: int, version: int | None = None
+) -> HttpResponse:
+    cycle, body, directions = _cycle_body(request, code, pk)
+    versions = score_selectors.input_versions(cycle, body)
+    if version is None:
+        if not versions:
+            si = None
+        else:
+            si = ScoringInput.objects.get(pk=versions[0].pk)
+    else:
+        si = access.get_visible_or_404(
+            request.user, ScoringInput.objects.filter(cycle=cycle, body=body), version=version
+        )
+    previous = None
+    if si is not None and si.version > 1:
+        previous = ScoringInput.objects.filter(cycle=cycle, body=body,
+                                               version=si.version - 1).first()  # fmt: skip
+    return render(
+        request,
+        "assessments/scores/scoring_input.html",
+        {
+            "cycle": cycle,
+            "body": body,
+            "si": si,
+            "is_current": si is not None and versions and si.pk == versions[0].pk,
+            "sections": score_selectors.input_sections(si, directions) if si else [],
+            "versions": versions,
+            "diff": score_selectors.version_diff(si, previous, directions) if si else [],
+            "previous": previous,
+            "can_load": access.can(request.user, "load_case", cycle),
+        },
+    )
+
+
+class CaseUploadForm(forms.Form):
+    case_text = forms.CharField(
+        label=gettext_lazy("Исходные данные (JSON по SCORING_IO.md)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
+    )
+    case_file = forms.FileField(label=gettext_lazy("или файл .json"), required=False)
+    reason = forms.CharField(label=gettext_lazy("Основание"), max_length=500)
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("case_file")
+        text = cleaned.get("case_text") or ""
+        if upload:
+            if upload.size > 2_000_000:
+                self.add_error("case_file", _("Файл больше 2 МБ."))
+                return cleaned
+            try:
+                text = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                self.add_error("case_file", _("Файл должен быть в кодировке UTF-8."))
+                return cleaned
+        if not text.strip():
+            self.add_error("case_text", _("Вставьте JSON или выберите файл."))
+            return cleaned
+        try:
+            cleaned["case"] = json.loads(text, parse_float=Decimal)
+        except json.JSONDecodeError as e:
+            self.add_error(
+                "case_text",
+                _("Это не JSON: строка %(line)s, позиция %(col)s.") % {"line": e.lineno,
+                                                                     "col": e.colno},
+            )  # fmt: skip
+        return cleaned
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scoring_input_load(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    cycle, body, _directions = _cycle_body(request, code, pk)
+    access.require(request.user, "load_case", cycle)
+    current = scoring_input_current(cycle=cycle, body=body)
+    initial = {}
+    if current is not None:
+        initial["case_text"] = json.dumps(current.case, ensure_ascii=False, indent=2)
+    form = CaseUploadForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            si = scoring_input_load_case(
+                cycle=cycle, body=body, case=form.cleaned_data["case"], actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )  # fmt: skip
+        except ScoringError as e:
+            form.add_error(
+                "case_text",
+                _("%(what)s Поле: %(path)s — %(message)s")
+                % {"what": error_text(e), "path": e.path or "—", "message": e.message},
+            )
+        else:
+            if current is not None and si.pk == current.pk:
+                messages.info(request, _("Данные не изменились: новая версия не создана."))
+            else:
+                messages.success(
+                    request, _("Сохранена версия %(v)s исходных данных.") % {"v": si.version}
+                )
+            return redirect("scoring_input", code=cycle.code, pk=body.pk)
+    return render(
+        request,
+        "assessments/scores/scoring_input_load.html",
+        {"cycle": cycle, "body": body, "form": form, "current": current},
+    )
+
+
+# --- What-if ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def whatif(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Change numbers of the body's current input and see the scores and their explanations
+    (htmx: on every change; without JavaScript: on submit). Nothing is saved."""
+    cycle, body, directions = _cycle_body(request, code, pk)
+    si = access.visible(request.user, ScoringInput).filter(cycle=cycle, body=body)
+    si = si.order_by("-version").first()
+    base = full_case(si) if si is not None else case_skeleton(cycle, body)
+    kind = base["body"]["kind"]
+    groups = [g for g in case_fields(kind, cycle.edition) if g.direction in directions]
+    if request.method == "POST":
+        case = read_whatif_form(base, groups, request.POST, directions)
+        values = {f.name: (bool(request.POST.get(f.name)) if f.kind in ("flag", "bool")
+                           else request.POST.get(f.name, "")) for g in groups for f in g.fields}
+    else:
+        case = base
+        values = form_initial(base, groups)
+    error = None
+    result_sheets = []
+    try:
+        result = score_case_dict(case)
+    except ScoringError as e:
+        error = e
+    else:
+        current = {
+            s.direction: s
+            for s in access.visible(
+                request.user, ScoreSheet.objects.filter(cycle=cycle, body=body, is_current=True)
+            ).defer("explain")
+        }
+        shown = list(directions) + (["overall"] if len(directions) == 3 else [])
+        for direction, data in sheets_from_result(result).items():
+            if direction not in shown:
+                continue
+            sheet = ScoreSheet(direction=direction, values=data.values, explain=data.explain,
+                               final=data.final, band=data.band)  # fmt: skip
+            result_sheets.append((score_selectors.explain_sheet(sheet), current.get(direction)))
+    fields, error_placed = [], False
+    for g in groups:
+        row = []
+        for f in g.fields:
+            here = error is not None and not error_placed and _matches(f, error)
+            error_placed = error_placed or here
+            row.append((f, values.get(f.name), error if here else None))
+        fields.append((g, row))
+    context = {
+        "cycle": cycle,
+        "body": body,
+        "si": si,
+        "fields": fields,
+        "error": error,
+        "error_text": error_text(error) if error is not None else "",
+        "error_placed": error_placed,
+        "result_sheets": result_sheets,
+        "submitted": request.method == "POST",
+    }
+    if _is_htmx(request):
+        return render(request, "assessments/scores/partials/whatif_form.html", context)
+    return render(request, "assessments/scores/whatif.html", context)
+
+
+def _matches(field, error: ScoringError) -> bool:
+    """Whether the engine's error belongs next to ``field`` (its path, or an item of it)."""
+    path = error.path
+    return path == field.path or path.startswith(field.path + "[") or (
+        field.kind == "flag" and path.startswith(field.path)
+    )
