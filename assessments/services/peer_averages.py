@@ -40,16 +40,17 @@ Population decisions (README):
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cache
 
 from assessments.models import Cycle, ScoringInput
 from assessments.scoring import ScoringError, load_edition, score_case_dict
 from assessments.scoring.edition import raw_edition
 
-from .scoring_inputs import ScoringInputUpdate, full_case, scoring_inputs_current
+from .scoring_inputs import ScoringInputUpdate, scoring_inputs_current
 
 __all__ = [
     "PeerAverage",
@@ -136,8 +137,9 @@ def peer_average_needs(case: Mapping) -> dict[tuple[str, str], str]:
     return needs
 
 
-def _effective_scores(case: Mapping, result: Mapping, edition) -> dict[tuple[str, str], tuple]:
-    """``{(criterion, indicator): (kk, ru)}`` as the engine scored them (from ``explain``)."""
+def _effective_texts(case: Mapping, result: Mapping, edition) -> dict[tuple[str, str], tuple]:
+    """``{(criterion, indicator): (kk text, ru text)}`` as the engine scored them (the inputs
+    of its explanation of the criterion)."""
     out: dict[tuple[str, str], tuple] = {}
     openness = case.get("openness") or {}
     explain = result.get("explain") or {}
@@ -148,20 +150,28 @@ def _effective_scores(case: Mapping, result: Mapping, edition) -> dict[tuple[str
         if entry is None:
             continue
         inputs = entry["inputs"]
-        for ind, _mx in table.indicators:
-            kk, ru = inputs.get(f"{ind}.kk"), inputs.get(f"{ind}.ru")
+        for ind, _kk, kkey, rkey in table.rows:
+            kk, ru = inputs.get(kkey), inputs.get(rkey)
             if kk is not None and ru is not None:
-                out[(name, ind)] = (Fraction(kk), Fraction(ru))
+                out[(name, ind)] = (kk, ru)
     return out
+
+
+def _merged_view(si: ScoringInput) -> dict:
+    """The case with its draft directions, without copying (read only)."""
+    return {**si.case, **si.draft} if si.draft else si.case
 
 
 def peer_averages_compute(
     inputs: Iterable[ScoringInput], results: Mapping[int, dict] | None = None
 ) -> dict[tuple[str, str, str, Fraction], PeerAverage]:
     """The averages over the cycle's current inputs, keyed ``(criterion, indicator, population,
-    maximum)``. ``results`` (``{input id: engine result}``) saves scoring a case twice."""
+    maximum)``. ``results`` (``{input id: engine result}``) saves scoring a case twice.
+
+    Scores take few distinct values, so each column's texts are counted first and turned into
+    exact rationals once per distinct text (a cycle of 2,700 bodies sums in milliseconds)."""
     results = results if results is not None else {}
-    sums: dict[tuple, list] = defaultdict(lambda: [Fraction(0), Fraction(0), []])
+    counts: dict[tuple, list] = defaultdict(lambda: [Counter(), Counter(), []])
     for si in inputs:
         case = si.case
         if not isinstance(case.get("openness"), dict):
@@ -174,34 +184,46 @@ def peer_averages_compute(
                 continue
         kind = case["body"]["kind"]
         edition = load_edition(case["edition"])
-        own_needs = peer_average_needs(full_case(si))
-        tables = edition.criteria[kind]
-        for (name, ind), (kk, ru) in _effective_scores(case, result, edition).items():
+        own_needs = peer_average_needs(_merged_view(si))
+        maxima = _maxima(edition, kind)
+        for (name, ind), (kk, ru) in _effective_texts(case, result, edition).items():
             if (name, ind) in own_needs:
                 continue  # a body taking the average is not part of it
-            mx = tables[name].maxima[ind]
-            maximum = Fraction(mx.n, mx.d)
-            keys = [(name, ind, ALL, maximum)]
+            maximum = maxima[(name, ind)]
+            acc = counts[(name, ind, ALL, maximum)]
+            acc[0][kk] += 1
+            acc[1][ru] += 1
+            acc[2].append(si.body_id)
             if kind == "central":
-                keys.append((name, ind, CENTRAL, maximum))
-            for key in keys:
-                acc = sums[key]
-                acc[0] += kk
-                acc[1] += ru
+                acc = counts[(name, ind, CENTRAL, maximum)]
+                acc[0][kk] += 1
+                acc[1][ru] += 1
                 acc[2].append(si.body_id)
     return {
         key: PeerAverage(
-            criterion=key[0],
-            indicator=key[1],
-            population=key[2],
-            maximum=key[3],
-            kk=kk / len(ids),
-            ru=ru / len(ids),
-            count=len(ids),
-            body_ids=tuple(ids),
+            criterion=key[0], indicator=key[1], population=key[2], maximum=key[3],
+            kk=_sum(kk) / len(ids), ru=_sum(ru) / len(ids), count=len(ids), body_ids=tuple(ids),
         )
-        for key, (kk, ru, ids) in sums.items()
+        for key, (kk, ru, ids) in counts.items()
     }
+
+
+def _sum(counter: Counter) -> Fraction:
+    return sum((Fraction(text) * n for text, n in counter.items()), Fraction(0))
+
+
+@cache
+def _maxima_of(edition_name: str, kind: str) -> dict[tuple[str, str], Fraction]:
+    tables = load_edition(edition_name).criteria[kind]
+    return {
+        (name, ind): Fraction(mx.n, mx.d)
+        for name, table in tables.items()
+        for ind, mx in table.indicators
+    }
+
+
+def _maxima(edition, kind: str) -> dict[tuple[str, str], Fraction]:
+    return _maxima_of(edition.name, kind)
 
 
 _POPULATION_LABEL = {
@@ -217,7 +239,7 @@ def peer_averages_updates(
     writer keeps only those that change a value)."""
     updates = []
     for si in inputs:
-        full = full_case(si)
+        full = _merged_view(si)
         needs = peer_average_needs(full)
         if not needs:
             continue

@@ -97,8 +97,9 @@ def sheets_from_result(result: dict) -> dict[str, SheetData]:
 
 
 def _sheet(values: dict, final: Decimal | None, band: str, explain: dict) -> SheetData:
+    # The engine prints its keys in a fixed order, so the text is canonical without sorting.
     digest = hashlib.sha256(
-        json.dumps([values, explain], sort_keys=True, ensure_ascii=False).encode()
+        json.dumps([values, explain], ensure_ascii=False, separators=(",", ":")).encode()
     ).hexdigest()
     return SheetData(values=values, final=final, band=band, explain=explain, digest=digest)
 

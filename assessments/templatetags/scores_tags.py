@@ -60,3 +60,12 @@ def get_item(mapping, key):
 def field_id(name: str) -> str:
     """An HTML id for a case path (``openness.open_data.flags:no_x`` → ``f-openness-…``)."""
     return "f-" + "".join(c if c.isalnum() or c == "_" else "-" for c in name)
+
+
+@register.filter
+def score(value) -> str:
+    """A stored score as the engine prints it (``"84.12"``, a point whatever the language), or a
+    dash; so the lists, the explanations and ``score_case`` read alike."""
+    if value is None or value == "":
+        return "—"
+    return str(value)
