@@ -6,3 +6,7 @@ class AppealsConfig(AppConfig):
     name = "appeals"
     verbose_name = _("Обжалование")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The participation rule of p.113 registers itself with the assignments service.
+        from appeals import composition  # noqa: F401
