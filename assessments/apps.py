@@ -25,3 +25,6 @@ class AssessmentsConfig(AppConfig):
         register_reverification_demo()
 
         autodiscover_modules("access_rules", "todos")
+
+        # The conclusions' signature-slot resolvers and PDF context providers (issue 7).
+        from assessments import conclusion_documents, conclusion_signing  # noqa: F401

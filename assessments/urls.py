@@ -1,6 +1,15 @@
 from django.urls import include, path
 
-from assessments.views import assessment, audit, cycles, home, imports, organisations, reports
+from assessments.views import (
+    assessment,
+    audit,
+    conclusions,
+    cycles,
+    home,
+    imports,
+    organisations,
+    reports,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -45,6 +54,7 @@ urlpatterns = [
          name="import_template"),
     path("notifications/", imports.notification_list, name="notification_list"),
     path("reverification/", include("assessments.urls_reverification")),
+    path("conclusions/<int:pk>/", conclusions.conclusion_detail, name="conclusion_detail"),
 ]
 
 # The scores pages (issue 4) keep their patterns in their own module.

@@ -204,6 +204,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "assessments.tasks.submission_reminders",
         "schedule": timedelta(hours=6),
     },
+    # Objection windows close at the end of their last day (Asia/Almaty, p.109, p.111).
+    "conclusion-windows-close": {
+        "task": "assessments.tasks.conclusion_windows_close",
+        "schedule": timedelta(minutes=15),
+    },
 }
 
 CACHES = {

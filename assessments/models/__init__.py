@@ -2,6 +2,7 @@
 
 from .audit import AuditEntry
 from .calendar import WorkingDayOverride
+from .conclusions import Conclusion, ConclusionDirection, ConclusionState
 from .cycles import AssessorAssignment, Cycle, Milestone
 from .directions import MAIN_DIRECTIONS, Direction
 from .evidence import Classification, Evidence
@@ -50,6 +51,9 @@ __all__ = [
     "AssessorAssignment",
     "AuditEntry",
     "BackgroundJob",
+    "Conclusion",
+    "ConclusionDirection",
+    "ConclusionState",
     "Cycle",
     "Direction",
     "EvaluatorRule",
