@@ -140,4 +140,7 @@ def _body_submission(p: access.Principal, cycle: Cycle | None, today: date) -> l
     ]
 # The scores part (issue 4) registers its providers in its own module.
 import assessments.todos_scores  # noqa: E402,F401
-from assessments import todos_submission  # noqa: E402,F401  (registers its providers)
+from assessments import (
+    todos_conclusions,  # noqa: E402,F401,I001  (registers its providers)
+    todos_submission,  # noqa: E402,F401  (registers its providers)
+)

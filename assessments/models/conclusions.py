@@ -168,6 +168,13 @@ class Conclusion(models.Model):
         return "services" if self.direction == ConclusionDirection.BLOCK else self.direction
 
     @property
+    def headline_score(self) -> str:
+        """The score the conclusion stands for: the direction's final, K3 (annex 5), or the
+        overall score (annex 15)."""
+        values = self.values or {}
+        return values.get("final") or values.get("K3") or values.get("overall") or ""
+
+    @property
     def is_editable(self) -> bool:
         return self.state == S.DRAFT
 

@@ -1,16 +1,434 @@
-"""Pages of the conclusions (issue 7)."""
+"""Pages of the conclusions (issue 7): the lists and queues, the assessor's editor with the live
+scores and their explanations, one confirmation page per transition, the preview PDF.
+
+Thin views: the object through ``access`` (404 for outsiders), one service call, a domain
+refusal turned into a message next to the form. Every action button is shown only when
+``conclusion_actions`` offers it; the services check again.
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from datetime import timedelta
 
-from assessments import access
-from assessments.models import Conclusion
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from assessments import access, selectors
+from assessments.models import AssessorAssignment, Conclusion, ConclusionState, ScoreSheet
+from assessments.services import clock
+from assessments.services import conclusions as svc
+from assessments.services.audit import object_history
+from assessments.services.cycles import current_cycle
+from assessments.services.errors import DomainError
+from reporting.forms import SignForm
+from reporting.models import RenderedDocument
+from reporting.signing.errors import CredentialRefused, SigningError
+
+PAGE_SIZE = 50
+S = ConclusionState
+
+
+# --- Forms ----------------------------------------------------------------------------------
+
+
+class ConclusionEditForm(forms.Form):
+    """The analysis per criterion of the annex and "Выводы и рекомендации"."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    recommendations = forms.CharField(
+        label=gettext_lazy("Выводы и рекомендации"), required=False,
+        widget=forms.Textarea(attrs={"rows": 8}), max_length=20000,
+    )
+
+    def __init__(self, *args, conclusion: Conclusion, labels: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.codes = svc.CRITERIA[conclusion.annex]
+        for code in self.codes:
+            self.fields[f"analysis_{code}"] = forms.CharField(
+                label=labels.get(code, code), required=False, max_length=20000,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+        self.order_fields([f"analysis_{code}" for code in self.codes]
+                          + ["recommendations", "revision"])
+
+    def analysis(self) -> dict[str, str]:
+        return {code: self.cleaned_data.get(f"analysis_{code}", "") for code in self.codes}
+
+
+class ReturnForm(forms.Form):
+    comments = forms.CharField(
+        label=gettext_lazy("Замечания"), widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000, error_messages={"required": gettext_lazy(
+            "Укажите замечания: что нужно доработать.")},
+    )
+
+
+class DraftForm(forms.Form):
+    assignment = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# --- Labels and explanations -------------------------------------------------------------------
+
+CRITERION_LABELS = {
+    "K1": gettext_lazy("Удовлетворенность услугополучателей качеством оказания "
+                       "государственных услуг"),
+    "K2": gettext_lazy("Обеспечение качества оказания государственных услуг"),
+    "K3": gettext_lazy("Автоматизация государственных услуг"),
+    "P1": gettext_lazy("Открытые данные"),
+    "P2": gettext_lazy("Открытый бюджет"),
+    "P3": gettext_lazy("Открытые нормативные правовые акты"),
+    "P4": gettext_lazy("Открытый диалог"),
+    "P5": gettext_lazy("Наполнение официального интернет-ресурса"),
+    "P6": gettext_lazy("Открытость через СМИ"),
+    "P7": gettext_lazy("Открытость подведомственных организаций"),
+    "R1": gettext_lazy("Соблюдение сроков рассмотрения жалоб и заявлений"),
+    "R2": gettext_lazy("Доля жалоб и заявлений, признанных обоснованными по решению суда"),
+    "R3": gettext_lazy("Соблюдение сроков перенаправления жалоб и заявлений"),
+    "R4": gettext_lazy("Внутренний контроль за качеством рассмотрения жалоб и заявлений"),
+    "services": gettext_lazy("Качество оказания государственных услуг"),
+    "openness": gettext_lazy("Открытость государственного органа"),
+    "complaints": gettext_lazy("Качество рассмотрения жалоб и заявлений"),
+}
+SUMMARY_LABELS = {
+    "total": gettext_lazy("Общая оценка по критериям"),
+    "penalty": gettext_lazy("Вычет штрафных баллов"),
+    "final": gettext_lazy("Итоговая оценка с учетом вычета штрафных баллов"),
+    "overall": gettext_lazy("Общая оценка"),
+    "band": gettext_lazy("Степень эффективности"),
+}
+
+
+def _score_rows(c: Conclusion, live: ScoreSheet | None) -> list[dict]:
+    """Each printed value: the conclusion's, the live one (the current sheet), and the engine's
+    explanation (formula, inputs, rules, seed paragraph)."""
+    explain = (live or c.score_sheet).explain if (live or c.score_sheet) else {}
+    prefix = {"automation": "services."}.get(c.direction, f"{c.direction}.")
+    live_values = dict(live.values) if live else {}
+    if c.direction == "automation" and live_values:
+        live_values = {k: v for k, v in live_values.items() if k in svc.AUTOMATION_CODES}
+    rows = []
+    for code, value in c.values.items():
+        entry = explain.get(prefix + code) or explain.get(code) or {}
+        rows.append({
+            "code": code,
+            "label": CRITERION_LABELS.get(code) or SUMMARY_LABELS.get(code) or code,
+            "value": value,
+            "live": live_values.get(code, value) if live else value,
+            "changed": bool(live) and live_values.get(code) != value,
+            "formula": entry.get("formula", ""),
+            "inputs": entry.get("inputs", {}),
+            "rules": entry.get("rules", []),
+            "source": entry.get("source", ""),
+        })
+    return rows
+
+
+def _live_sheet(c: Conclusion) -> ScoreSheet | None:
+    if c.direction == "block":
+        return None
+    return (
+        ScoreSheet.objects.filter(cycle=c.cycle_id, body=c.body_id,
+                                  direction=svc.SHEET_DIRECTION[c.direction], is_current=True)
+        .first()
+    )
+
+
+def _window(c: Conclusion) -> dict | None:
+    """The objection window as the body's page shows it: the last day and the time left (it
+    closes at the end of that day, Asia/Almaty)."""
+    if c.objection_deadline is None:
+        return None
+    closes_at = clock.end_of_day(c.objection_deadline)
+    left = closes_at - clock.now()
+    return {
+        "last_day": c.objection_deadline,
+        "closes_at": closes_at,
+        "open": left > timedelta(0),
+        "days": max(left.days, 0),
+        "hours": max(left.seconds // 3600, 0) if left > timedelta(0) else 0,
+    }
+
+
+# --- Lists -----------------------------------------------------------------------------------
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @login_required
-def conclusion_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    conclusion = access.get_visible_or_404(request.user, Conclusion, pk=pk)
-    return render(request, "assessments/conclusion_detail.html", {"conclusion": conclusion})
+def conclusion_list(request: HttpRequest) -> HttpResponse:
+    """Every conclusion the person may see in the current cycle: the body's conclusions with
+    their download links and objection windows; the evaluators' work."""
+    cycle = current_cycle()
+    qs = selectors.conclusions_for(request.user, cycle)
+    state = request.GET.get("state", "")
+    if state in S.values:
+        qs = qs.filter(state=state)
+    page = _page(request, qs)
+    rows = [(c, _window(c)) for c in page.object_list]
+    return render(request, "assessments/conclusion_list.html", {
+        "cycle": cycle, "page": page, "rows": rows, "state": state, "states": S.choices,
+        "candidates": _draft_candidates(request.user, cycle),
+    })
+
+
+def _draft_candidates(user, cycle) -> list[AssessorAssignment]:
+    """The person's assignments (body × direction) that have no conclusion yet."""
+    if cycle is None:
+        return []
+    assignments = list(
+        AssessorAssignment.objects.filter(cycle=cycle, assessor_id=user.pk,
+                                          removed_at__isnull=True)
+        .select_related("body").order_by("body__name_ru", "direction")
+    )
+    done = set(
+        Conclusion.objects.filter(cycle=cycle, body_id__in=[a.body_id for a in assignments])
+        .values_list("body_id", "direction")
+    )
+    return [a for a in assignments if (a.body_id, a.direction) not in done]
+
+
+@login_required
+def conclusion_review_queue(request: HttpRequest) -> HttpResponse:
+    """The head of the unit's queue: conclusions waiting for review in the current cycle."""
+    cycle = current_cycle()
+    p = access.principal(request.user)
+    qs = selectors.conclusions_for(request.user, cycle).filter(state=S.IN_REVIEW)
+    rows = [c for c in qs if access.can(p, "review", c)]
+    return render(request, "assessments/conclusion_queue.html", {
+        "title": _("Заключения на рассмотрении"), "rows": rows, "queue": "review",
+    })
+
+
+@login_required
+def conclusion_signing_queue(request: HttpRequest) -> HttpResponse:
+    """The signatory's queue: approved conclusions, with whether it is their turn now."""
+    cycle = current_cycle()
+    p = access.principal(request.user)
+    qs = selectors.conclusions_for(request.user, cycle).filter(state=S.APPROVED)
+    rows = []
+    for c in qs:
+        if access.can(p, "sign", c):
+            rows.append((c, "sign" in svc.conclusion_actions(request.user, c),
+                         svc.sign_blocker(c)))
+    return render(request, "assessments/conclusion_queue.html", {
+        "title": _("Заключения на подписании"), "signing_rows": rows, "queue": "signing",
+    })
+
+
+# --- One conclusion ----------------------------------------------------------------------------
+
+
+def _conclusion(request, pk: int) -> Conclusion:
+    return selectors.conclusion_for_page(request.user, pk)
+
+
+def _edit_form(c: Conclusion, data=None) -> ConclusionEditForm:
+    initial = {f"analysis_{code}": c.analysis.get(code, "") for code in svc.CRITERIA[c.annex]}
+    initial.update(recommendations=c.recommendations, revision=c.revision)
+    return ConclusionEditForm(data, initial=initial, conclusion=c, labels=CRITERION_LABELS)
+
+
+@login_required
+def conclusion_detail(request: HttpRequest, pk: int, form: ConclusionEditForm | None = None,
+                      status: int = 200) -> HttpResponse:
+    """The conclusion: scores (live, with explanations), analysis and recommendations (the
+    editor while it is a draft), its documents, its window, the actions the person may take."""
+    c = _conclusion(request, pk)
+    actions = svc.conclusion_actions(request.user, c)
+    if form is None and "edit" in actions:
+        form = _edit_form(c)
+    live = _live_sheet(c) if c.state == S.DRAFT else None
+    report = None
+    if c.signed_document_id:
+        from reporting.signing.services import signed_document_verify
+
+        report = signed_document_verify(c.signed_document)
+    score_rows = _score_rows(c, live)
+    response = render(request, "assessments/conclusion_detail.html", {
+        "c": c,
+        "actions": actions,
+        "form": form,
+        "score_rows": score_rows,
+        "live_changed": any(row["changed"] for row in score_rows),
+        "analysis_rows": [(code, CRITERION_LABELS.get(code, code), c.analysis.get(code, ""))
+                          for code in svc.CRITERIA[c.annex]],
+        "window": _window(c),
+        "report": report,
+        "sign_blocker": svc.sign_blocker(c),
+        "history": object_history(c),
+        "versions": Conclusion.objects.filter(cycle=c.cycle_id, body=c.body_id,
+                                              direction=c.direction).order_by("version"),
+    }, status=status)
+    return response
+
+
+@login_required
+@require_http_methods(["POST"])
+def conclusion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    c = _conclusion(request, pk)
+    if "edit" not in svc.conclusion_actions(request.user, c):
+        raise PermissionDenied
+    form = _edit_form(c, request.POST)
+    if form.is_valid():
+        try:
+            svc.conclusion_update(
+                conclusion=c, actor=request.user, analysis=form.analysis(),
+                recommendations=form.cleaned_data["recommendations"],
+                revision=form.cleaned_data["revision"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Заключение сохранено."))
+            if request.POST.get("then") == "submit":
+                return redirect("conclusion_submit", pk=c.pk)
+            return redirect("conclusion_detail", pk=c.pk)
+    # What the person typed stays in the form; nothing saved is lost.
+    return conclusion_detail(request, pk, form=form, status=400)
+
+
+@login_required
+@require_http_methods(["POST"])
+def conclusion_create(request: HttpRequest) -> HttpResponse:
+    """Draft the conclusion of one of the person's assignments (body × direction)."""
+    form = DraftForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    assignment = access.get_visible_or_404(
+        request.user, AssessorAssignment.objects.select_related("cycle", "body"),
+        pk=form.cleaned_data["assignment"],
+    )
+    try:
+        c = svc.conclusion_draft(cycle=assignment.cycle, body=assignment.body,
+                                 direction=assignment.direction, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("conclusion_list")
+    messages.success(request, _("Проект заключения сформирован из рассчитанных баллов."))
+    return redirect("conclusion_detail", pk=c.pk)
+
+
+# --- Transitions: GET confirms, POST acts -------------------------------------------------------
+
+TRANSITIONS = {
+    "submit": (gettext_lazy("Направить на рассмотрение"),
+               gettext_lazy("Заключение уйдёт руководителю подразделения; до его решения текст "
+                            "не редактируется.")),
+    "approve": (gettext_lazy("Согласовать"),
+                gettext_lazy("Текст заключения будет зафиксирован и передан на подписание; "
+                             "первая подпись заморозит PDF.")),
+    "return": (gettext_lazy("Вернуть на доработку"),
+               gettext_lazy("Заключение вернётся эксперту с вашими замечаниями.")),
+    "sign": (gettext_lazy("Подписать"),
+             gettext_lazy("Подпись PAdES добавляется к замороженному PDF в порядке блока "
+                          "подписей; после подписания документ сразу проверяется.")),
+    "issue": (gettext_lazy("Направить органу"),
+              gettext_lazy("Заключение будет вручено органу в системе; момент получения "
+                           "начинает срок для возражений (пять рабочих дней, п.109).")),
+}
+
+
+def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    c = _conclusion(request, pk)
+    if action not in svc.conclusion_actions(request.user, c):
+        if action == "sign" and access.can(request.user, "sign", c):
+            messages.error(request, svc.sign_blocker(c) or _(
+                "Сейчас не ваша очередь подписывать или заключение ещё не на подписании."))
+            return redirect("conclusion_detail", pk=c.pk)
+        raise PermissionDenied
+    form_class = {"return": ReturnForm, "sign": SignForm}.get(action)
+    form = form_class(request.POST or None) if form_class else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            if action == "submit":
+                svc.conclusion_submit(conclusion=c, actor=request.user)
+            elif action == "approve":
+                svc.conclusion_approve(conclusion=c, actor=request.user)
+            elif action == "return":
+                svc.conclusion_return(conclusion=c, actor=request.user,
+                                      comments=form.cleaned_data["comments"])
+            elif action == "sign":
+                svc.conclusion_sign(conclusion=c, user=request.user,
+                                    passphrase=form.cleaned_data["passphrase"])
+            elif action == "issue":
+                svc.conclusion_issue(conclusion=c, actor=request.user)
+        except DomainError as exc:
+            if form is None:
+                messages.error(request, exc.message)
+                return redirect("conclusion_detail", pk=c.pk)
+            form.add_error(None, exc.message)
+        except SigningError as exc:
+            form.add_error("passphrase" if isinstance(exc, CredentialRefused) else None, str(exc))
+        else:
+            messages.success(request, _("Готово: %(action)s.") % {
+                "action": TRANSITIONS[action][0]})
+            return redirect("conclusion_detail", pk=c.pk)
+    title, explanation = TRANSITIONS[action]
+    return render(request, "assessments/conclusion_confirm.html", {
+        "c": c, "action": action, "title": title, "explanation": explanation, "form": form,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conclusion_submit(request, pk):
+    return _transition(request, pk, "submit")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conclusion_approve(request, pk):
+    return _transition(request, pk, "approve")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conclusion_return(request, pk):
+    return _transition(request, pk, "return")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conclusion_sign(request, pk):
+    return _transition(request, pk, "sign")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conclusion_issue(request, pk):
+    return _transition(request, pk, "issue")
+
+
+# --- The preview ---------------------------------------------------------------------------------
+
+
+@login_required
+def conclusion_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft PDF ("ПРОЕКТ" on every page) at any state: requested in the background and
+    served once rendered (the page refreshes itself meanwhile)."""
+    c = _conclusion(request, pk)
+    language = request.GET.get("lang", "ru")
+    document = svc.conclusion_preview(conclusion=c, actor=request.user, language=language)
+    document = RenderedDocument.objects.get(pk=document.pk)
+    if document.state == RenderedDocument.State.RENDERED and document.file:
+        with document.file.open("rb") as handle:
+            data = handle.read()
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'inline; filename="conclusion-{c.pk}-v{c.version}-draft-{document.language}.pdf"'
+        )
+        response["X-Content-SHA256"] = document.sha256
+        return response
+    return render(request, "assessments/conclusion_preview.html", {
+        "c": c, "document": document,
+    }, status=202 if document.state == RenderedDocument.State.PENDING else 500)
