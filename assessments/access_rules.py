@@ -184,7 +184,7 @@ def _policy_change(p: Principal, policy: SubmissionPolicy, **context) -> bool:
 
 
 # The scores part registers its rules in its own module (issue 4).
-from assessments import access_scores  # noqa: E402, F401
+from assessments import access_scores  # noqa: E402, F401, I001
 
 # The conclusions part registers its rules in its own module (issue 7).
-from assessments import access_conclusions  # noqa: E402, F401
+from assessments import access_conclusions  # noqa: E402, F401, I001

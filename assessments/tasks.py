@@ -112,18 +112,6 @@ def recompute_cycle(cycle_id: int, job_id: int | None = None, actor_id: int | No
 
 
 @shared_task
-def conclusion_send_mail(addresses: list[str], text: str, link: str = "") -> int:
-    """The e-mail of a conclusion's notification (stand-in until the notifications land)."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-
-    site = getattr(settings, "SITE_URL", "").rstrip("/")
-    body = text + (f"\n\n{site}{link}" if link else "")
-    return send_mail(subject=text[:120], message=body, from_email=None,
-                     recipient_list=list(addresses))
-
-
-@shared_task
 def conclusion_windows_close() -> int:
     """Beat job: issued conclusions whose objection window has closed become final (p.111)."""
     from assessments.services.conclusions import conclusion_windows_close as close

@@ -181,6 +181,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@assessment.example.kz")
+# The application's address, for links in e-mails (notifications).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Celery: Redis when REDIS_URL is set, otherwise tasks run in-process --------------------------
 REDIS_URL = env_str("REDIS_URL", "")
