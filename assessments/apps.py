@@ -26,5 +26,10 @@ class AssessmentsConfig(AppConfig):
 
         autodiscover_modules("access_rules", "todos")
 
-        # The conclusions' signature-slot resolvers and PDF context providers (issue 7).
-        from assessments import conclusion_documents, conclusion_signing  # noqa: F401
+        # The conclusions' signature-slot resolvers and PDF context providers, and their demo
+        # step (issue 7).
+        from assessments import conclusion_documents, conclusion_signing, demo  # noqa: F401
+        from assessments.demo_conclusions import seed_conclusions
+
+        if seed_conclusions not in demo.DEMO_STEPS:
+            demo.DEMO_STEPS.append(seed_conclusions)

@@ -1,0 +1,38 @@
+"""The demo conclusions: every state of the flow, idempotent, signed with demo credentials."""
+
+from __future__ import annotations
+
+import pytest
+
+from assessments import demo
+from assessments.demo_conclusions import seed_conclusions
+from assessments.models import Conclusion
+
+
+@pytest.fixture
+def seeded(db, settings, clock, demo_ca_dir):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    for step in demo.DEMO_STEPS:
+        step()
+
+
+def test_demo_conclusions_in_various_states_and_idempotent(seeded):
+    from reporting.signing.services import signed_document_verify
+
+    assert seed_conclusions in demo.DEMO_STEPS
+    states = {(c.body.bin, c.direction): c.state for c in Conclusion.objects.select_related("body")}
+    moj, karaganda = demo.body("moj").bin, demo.body("akimat-karaganda").bin
+    assert states[(moj, "automation")] == "final"
+    assert states[(moj, "services")] == "issued"
+    assert states[(moj, "openness")] == "in_review"
+    assert states[(moj, "complaints")] == "draft"
+    assert states[(karaganda, "services")] == "approved"
+    assert states[(karaganda, "openness")] == "signed"
+    returned = Conclusion.objects.get(body__bin=karaganda, direction="complaints")
+    assert returned.state == "draft" and returned.review_comments
+    issued = Conclusion.objects.get(body__bin=moj, direction="services")
+    assert issued.objection_deadline is not None
+    assert signed_document_verify(issued.signed_document).status.value == "valid_trusted"
+    before = list(Conclusion.objects.order_by("pk").values_list("pk", "state", "revision"))
+    seed_conclusions()
+    assert list(Conclusion.objects.order_by("pk").values_list("pk", "state", "revision")) == before
