@@ -13,37 +13,21 @@ Role slots rather than named people: whoever holds the role when the document is
 (a deputy chair replaced between approval and signature does not block the conclusion). A slot of
 another kind of document (an act, a disagreement table) is left to the resolver registered before.
 
-A conclusion is signed only through ``conclusion_sign`` (which keeps the seed's rules: annex 3
-after annex 5, the state machine moving on the last signature): the resolvers answer yes only
-inside ``signing_conclusion(conclusion)``, so the generic signing page of the signing service
-shows a conclusion's document and its status but does not sign it around the conclusion.
+Whichever page signs (the conclusion's or the signing service's own), the signing service calls
+the hook registered here for the conclusions' document kinds, inside its transaction: the
+conclusion's service checks its rules (approved, annex 3 after annex 5) — a refusal undoes the
+signature — and fires the transition after the last signature.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from assessments import access
 from assessments.models import Conclusion, Membership, Role
 from assessments.services import clock
-from reporting.signing import roles
+from reporting.signing import hooks, roles
 
 SIGNATORY_SLOTS = ("deputy_chair", "body_head", "evaluator_head")
 UNIT_HEAD_SLOT = "unit_head"
-
-_signing: ContextVar[int | None] = ContextVar("signing_conclusion", default=None)
-
-
-@contextmanager
-def signing_conclusion(conclusion: Conclusion) -> Iterator[None]:
-    """Inside this block the slots of ``conclusion``'s document may be signed."""
-    token = _signing.set(conclusion.pk)
-    try:
-        yield
-    finally:
-        _signing.reset(token)
 
 
 def holds_slot_role(user, conclusion: Conclusion, role: str) -> bool:
@@ -100,7 +84,7 @@ def _resolver(role: str):
     def resolve(user, signed_document, slot) -> bool:
         subject = signed_document.subject
         if isinstance(subject, Conclusion):
-            return _signing.get() == subject.pk and holds_slot_role(user, subject, role)
+            return holds_slot_role(user, subject, role)
         return bool(previous and previous(user, signed_document, slot))
 
     resolve.__name__ = f"conclusion_{role}"
@@ -109,3 +93,15 @@ def _resolver(role: str):
 
 for _role in (*SIGNATORY_SLOTS, UNIT_HEAD_SLOT):
     roles.register_signatory_role(_role)(_resolver(_role))
+
+
+def _on_signature(signed_document, signature, *, complete: bool) -> None:
+    from assessments.services.conclusions import conclusion_signature_recorded
+
+    subject = signed_document.subject
+    if isinstance(subject, Conclusion):
+        conclusion_signature_recorded(conclusion=subject, signature=signature, complete=complete)
+
+
+for _kind in ("annex3", "annex4", "annex5", "annex8", "annex12", "annex15"):
+    hooks.on_signature(_kind)(_on_signature)

@@ -91,6 +91,7 @@ __all__ = [
     "conclusion_preview",
     "conclusion_return",
     "conclusion_sign",
+    "conclusion_signature_recorded",
     "conclusion_submit",
     "conclusion_supersede",
     "conclusion_update",
@@ -579,8 +580,6 @@ def conclusion_sign(*, conclusion: Conclusion, user, passphrase: str) -> Conclus
     stored. Annex 3 waits for its annex 5. Signing errors (``SigningError``) come from the
     signing service with their own messages.
     """
-    from assessments.conclusion_signing import signing_conclusion
-    from reporting.models import SignedDocument
     from reporting.signing.blocks import signature_block
     from reporting.signing.services import signed_document_freeze, signed_document_sign
 
@@ -602,26 +601,42 @@ def conclusion_sign(*, conclusion: Conclusion, user, passphrase: str) -> Conclus
             )
             c.rendered_document = rendered
             c.signed_document = document
-        with signing_conclusion(c):
-            signature = signed_document_sign(
-                signed_document=document, user=user, passphrase=passphrase,
-                reason=_("Подписание заключения"),
-            )
-        document = SignedDocument.objects.get(pk=document.pk)
-        c.updated_at = clock.now()
-        if document.state == SignedDocument.State.SIGNED:
-            c.complete_signing(by=user, description=_("Подписано всеми подписантами"))
-            c.save()
-            notify(_writers(c), _("Заключение подписано и готово к направлению органу: %(c)s")
-                   % {"c": c}, _link(c))
-        else:
-            c.save()
-            audit_record(actor=user, obj=c, action="conclusion_signature",
-                         changes={"signatures": (signature.order - 1, signature.order)},
-                         reason=signature.printed_name)
-            notify(_signatories(c), _("Заключение ожидает следующей подписи: %(c)s") % {"c": c},
-                   _link(c))
-    return c
+            c.save(update_fields=["rendered_document", "signed_document"])
+        # The signing service calls conclusion_signature_recorded (its hook) in this transaction.
+        signed_document_sign(
+            signed_document=document, user=user, passphrase=passphrase,
+            reason=_("Подписание заключения"),
+        )
+    return Conclusion.objects.get(pk=c.pk)
+
+
+def conclusion_signature_recorded(*, conclusion: Conclusion, signature, complete: bool) -> None:
+    """The signing service's hook, after each signature of a conclusion's document, in its
+    transaction (whichever page signed): the conclusion must be approved and, for annex 3, its
+    annex 5 signed — otherwise the signature is undone; after the last one, approved → signed."""
+    from reporting.signing.errors import SigningRefused
+
+    c = _lock(conclusion)
+    try:
+        if c.state != S.APPROVED:
+            raise _state_refused(c, _("подписать заключение"))
+        if c.annex == 3:
+            _require_automation_signed(c)
+    except DomainError as exc:
+        raise SigningRefused(exc.message)
+    c.updated_at = clock.now()
+    if complete:
+        c.complete_signing(by=signature.signer, description=_("Подписано всеми подписантами"))
+        c.save()
+        notify(_writers(c), _("Заключение подписано и готово к направлению органу: %(c)s")
+               % {"c": c}, _link(c))
+    else:
+        c.save(update_fields=["updated_at"])
+        audit_record(actor=signature.signer, obj=c, action="conclusion_signature",
+                     changes={"signatures": (signature.order - 1, signature.order)},
+                     reason=signature.printed_name)
+        notify(_signatories(c), _("Заключение ожидает следующей подписи: %(c)s") % {"c": c},
+               _link(c))
 
 
 # --- Issue and the window --------------------------------------------------------------------
@@ -843,12 +858,8 @@ def conclusion_actions(user, c: Conclusion) -> frozenset[str]:
 
             if holds_slot_role(user, c, SIGNATURE_BLOCKS[c.annex][0][0]):
                 out.add("sign")
-        else:
-            from assessments.conclusion_signing import signing_conclusion
-
-            with signing_conclusion(c):
-                if signing_turn(signed_document=c.signed_document, user=user).may_sign:
-                    out.add("sign")
+        elif signing_turn(signed_document=c.signed_document, user=user).may_sign:
+            out.add("sign")
     if state == S.SIGNED and access.can(user, "issue", c):
         out.add("issue")
     return frozenset(out)

@@ -82,19 +82,38 @@ def test_annex_3_waits_for_its_annex_5(signing_world):
     assert fresh(c3).state == "signed"
 
 
-def test_the_generic_signing_page_cannot_sign_around_the_conclusion(signing_world):
-    """Signing a conclusion's document directly (not through conclusion_sign) is refused, so
-    the state machine and the annex-5 rule cannot be bypassed."""
+def test_the_signing_services_own_page_moves_the_conclusion_too(signing_world):
+    """Signing a conclusion's document through the signing service directly (its generic page)
+    runs the conclusion's hook: the transition after the last signature."""
     from reporting.signing.services import signed_document_sign
 
     w = signing_world
     c = approved(w, draft(w, w.akimat, "services"))
     c = svc.conclusion_sign(conclusion=c, user=w.deputy, passphrase=PASSPHRASE)
-    with pytest.raises(SigningError):
-        signed_document_sign(signed_document=fresh(c).signed_document, user=w.unit_head,
+    signed_document_sign(signed_document=fresh(c).signed_document, user=w.unit_head,
+                         passphrase=PASSPHRASE)
+    assert fresh(c).state == "signed"
+    assert logs(c)[-1].transition == "complete_signing"
+
+
+def test_annex_3_rule_holds_on_the_signing_services_page(signing_world):
+    from reporting.signing.services import signed_document_sign
+
+    w = signing_world
+    c5 = approved(w, draft(w, w.ministry, "automation"))
+    for user in (w.digital_head, w.digital_unit_head):
+        c5 = svc.conclusion_sign(conclusion=c5, user=user, passphrase=PASSPHRASE)
+    c3 = approved(w, draft(w, w.ministry, "services"))
+    c3 = svc.conclusion_sign(conclusion=c3, user=w.deputy, passphrase=PASSPHRASE)
+    # Annex 5 goes back (a test-only shortcut: the row is made unsigned behind the services).
+    from assessments.models import Conclusion
+
+    Conclusion.objects.filter(pk=c5.pk).update(values={**c5.values, "K3": "1.00"})
+    with pytest.raises(SigningError, match="не совпадает"):
+        signed_document_sign(signed_document=fresh(c3).signed_document, user=w.unit_head,
                              passphrase=PASSPHRASE)
-    assert fresh(c).signed_document.signatures.count() == 1
-    assert fresh(c).state == "approved"
+    assert fresh(c3).signed_document.signatures.count() == 1  # the signature was undone
+    assert fresh(c3).state == "approved"
 
 
 def test_a_changed_byte_shows_as_altered(signing_world):
