@@ -33,9 +33,9 @@ CGO_STAFF = frozenset({"cgo-submitter", "cgo-head"})
 MIO_STAFF = frozenset({"mio-submitter", "mio-head"})
 AGENCY_EVALUATORS = frozenset({"agency-assessor", "agency-unit-head", "agency-deputy"})
 AGENCY_COMMISSION = frozenset({"commission-chair", "commission-secretary", "commission-member"})
-MIOD = frozenset({"miod-assessor", "miod-head"})
-COMMITTEE = frozenset({"committee-assessor", "committee-head"})
-DIGITAL = frozenset({"mdd-assessor", "mdd-head"})
+MIOD = frozenset({"miod-assessor", "miod-unit-head", "miod-head"})
+COMMITTEE = frozenset({"committee-assessor", "committee-unit-head", "committee-head"})
+DIGITAL = frozenset({"mdd-assessor", "mdd-unit-head", "mdd-head"})
 
 
 def everyone() -> frozenset[str]:
@@ -78,6 +78,27 @@ class World:
         return signed_document_freeze(
             signatories=[self.user("agency-deputy"), self.user("agency-unit-head")],
             pdf=buffer.getvalue(), kind="access-matrix", title="Access matrix",
+        )
+
+    def conclusion(self, body_key: str, direction: str, state: str):
+        """A conclusion of the body on ``direction`` in ``state`` (version 1), made directly
+        (the demo's own conclusions are of other bodies; pages need no scores to show it)."""
+        from assessments.models import Conclusion
+        from assessments.services import clock
+        from assessments.services.conclusions import annex_for
+        from assessments.services.evaluators import evaluator_for
+
+        body = self.body(body_key)
+        existing = Conclusion.objects.filter(cycle=self.cycle, body=body, direction=direction,
+                                             version=1).first()
+        if existing is not None:
+            assert existing.state == state, (existing, existing.state, state)
+            return existing
+        now = clock.now()
+        return Conclusion.objects.create(
+            cycle=self.cycle, body=body, direction=direction, version=1, state=state,
+            annex=annex_for(direction, body), evaluator=evaluator_for(body, direction, self.cycle),
+            values={"final": "80.00"}, analysis={}, created_at=now, updated_at=now,
         )
 
     def assignment(self, username: str, body_key: str, direction: str):
@@ -161,7 +182,7 @@ register("assignment_remove", "the Agency assessor's assignment to a ministry's 
          forbidden=frozenset({"working-body", "agency-assessor"}) | CGO_STAFF)
 register("assignment_remove", "MIOD's assessor's assignment to an akimat's openness",
          build=lambda w: {"pk": w.assignment("miod-assessor", "akimat-akmola", "openness").pk},
-         allowed=frozenset({"admin", "coordinator", "miod-head"}),
+         allowed=frozenset({"admin", "coordinator", "miod-unit-head", "miod-head"}),
          forbidden=frozenset({"working-body", "miod-assessor"}) | MIO_STAFF)
 
 # --- reporting: signed documents (visible to staff and to the people in the signature block) --
@@ -366,3 +387,42 @@ register("whatif", "another oblast's what-if page (its evaluators, not the Akmol
 register("job_detail", "the coordinator's recompute job",
          build=lambda w: {"pk": _recompute_job(w).pk},
          allowed=frozenset({"admin", "coordinator"}))
+# --- assessments: conclusions (issue 7) --------------------------------------------------------
+# The evaluating body's people see its conclusions on their direction; the body's staff only
+# delivered ones (issued and after); the Agency's commission the Agency's delivered ones. Each
+# action page answers 200 to whom it offers the action now, 403 to the others who see it.
+
+AGENCY_ALL = AGENCY_EVALUATORS | AGENCY_COMMISSION
+ISSUED_SERVICES = lambda w: {"pk": w.conclusion("mf", "services", "issued").pk}  # noqa: E731
+DRAFT_OPENNESS = lambda w: {"pk": w.conclusion("mf", "openness", "draft").pk}  # noqa: E731
+REVIEW_OPENNESS = lambda w: {"pk": w.conclusion("akimat-akmola", "openness", "in_review").pk}  # noqa: E731, E501
+APPROVED_COMPLAINTS = lambda w: {"pk": w.conclusion("mf", "complaints", "approved").pk}  # noqa: E731, E501
+SIGNED_COMPLAINTS = lambda w: {"pk": w.conclusion("akimat-akmola", "complaints", "signed").pk}  # noqa: E731, E501
+MIOD_WRITERS = frozenset({"miod-assessor", "miod-unit-head"})
+
+register("conclusion_detail", "a ministry's issued services conclusion (annex 3)",
+         build=ISSUED_SERVICES, allowed=GLOBAL | CGO_STAFF | AGENCY_ALL)
+register("conclusion_preview", "its draft-marked PDF",
+         build=ISSUED_SERVICES, allowed=GLOBAL | CGO_STAFF | AGENCY_ALL)
+for _name in ("conclusion_edit", "conclusion_submit", "conclusion_approve", "conclusion_return",
+              "conclusion_sign", "conclusion_issue"):
+    register(_name, f"{_name} of an issued conclusion: nobody",
+             build=ISSUED_SERVICES, allowed=frozenset(),
+             forbidden=GLOBAL | CGO_STAFF | AGENCY_ALL)
+register("conclusion_detail", "a ministry's openness conclusion in draft (not the body's yet)",
+         build=DRAFT_OPENNESS, allowed=GLOBAL | MIOD)
+register("conclusion_edit", "its editor: MIOD's assessor and head of unit",
+         build=DRAFT_OPENNESS, allowed=MIOD_WRITERS, forbidden=GLOBAL | {"miod-head"})
+register("conclusion_submit", "its submission for review",
+         build=DRAFT_OPENNESS, allowed=MIOD_WRITERS, forbidden=GLOBAL | {"miod-head"})
+register("conclusion_approve", "an akimat's openness conclusion in review: the head of unit",
+         build=REVIEW_OPENNESS, allowed=frozenset({"miod-unit-head"}),
+         forbidden=GLOBAL | {"miod-assessor", "miod-head"})
+register("conclusion_return", "its return with comments: the head of unit",
+         build=REVIEW_OPENNESS, allowed=frozenset({"miod-unit-head"}),
+         forbidden=GLOBAL | {"miod-assessor", "miod-head"})
+register("conclusion_sign", "an approved complaints conclusion (annex 12): the Committee's head",
+         build=APPROVED_COMPLAINTS, allowed=frozenset({"committee-head"}),
+         forbidden=GLOBAL | {"committee-assessor", "committee-unit-head"})
+register("conclusion_issue", "a signed complaints conclusion: the Committee's people issue it",
+         build=SIGNED_COMPLAINTS, allowed=COMMITTEE, forbidden=GLOBAL)

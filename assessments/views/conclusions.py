@@ -273,11 +273,14 @@ def conclusion_detail(request: HttpRequest, pk: int, form: ConclusionEditForm | 
 
 
 @login_required
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def conclusion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The editor (GET: the conclusion's page with the form; POST: save)."""
     c = _conclusion(request, pk)
     if "edit" not in svc.conclusion_actions(request.user, c):
         raise PermissionDenied
+    if request.method == "GET":
+        return conclusion_detail(request, pk)
     form = _edit_form(c, request.POST)
     if form.is_valid():
         try:
@@ -342,9 +345,11 @@ def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     c = _conclusion(request, pk)
     if action not in svc.conclusion_actions(request.user, c):
         if action == "sign" and access.can(request.user, "sign", c):
-            messages.error(request, svc.sign_blocker(c) or _(
-                "Сейчас не ваша очередь подписывать или заключение ещё не на подписании."))
-            return redirect("conclusion_detail", pk=c.pk)
+            # A signatory whose turn has not come: say why (403, nothing to do here now).
+            return render(request, "assessments/conclusion_confirm.html", {
+                "c": c, "action": action, "title": TRANSITIONS[action][0],
+                "refusal": svc.sign_blocker(c) or _sign_refusal(request.user, c),
+            }, status=403)
         raise PermissionDenied
     form_class = {"return": ReturnForm, "sign": SignForm}.get(action)
     form = form_class(request.POST or None) if form_class else None
@@ -377,6 +382,14 @@ def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return render(request, "assessments/conclusion_confirm.html", {
         "c": c, "action": action, "title": title, "explanation": explanation, "form": form,
     }, status=400 if request.method == "POST" else 200)
+
+
+def _sign_refusal(user, c: Conclusion) -> str:
+    if c.state == S.APPROVED and c.signed_document_id:
+        from reporting.signing.services import signing_turn
+
+        return signing_turn(signed_document=c.signed_document, user=user).reason
+    return _("Сейчас не ваша очередь подписывать или заключение ещё не на подписании.")
 
 
 @login_required
@@ -431,4 +444,4 @@ def conclusion_preview(request: HttpRequest, pk: int) -> HttpResponse:
         return response
     return render(request, "assessments/conclusion_preview.html", {
         "c": c, "document": document,
-    }, status=202 if document.state == RenderedDocument.State.PENDING else 500)
+    }, status=200 if document.state == RenderedDocument.State.PENDING else 500)
