@@ -59,14 +59,19 @@ def annex_context(conclusion: Conclusion, *, draft: bool) -> dict[str, Any]:
     }
     values = conclusion.values
     if conclusion.annex == 15:
-        return block_conclusion_context(
+        context = block_conclusion_context(
             finals={d: values[d] for d in ("services", "openness", "complaints")},
             overall=values["overall"], band=values["band"], **common,
         )
-    explain = conclusion.score_sheet.explain if conclusion.score_sheet_id else {}
-    return direction_conclusion_context(
-        conclusion.annex, scores=values, explain=explain, **common
-    )
+    else:
+        explain = conclusion.score_sheet.explain if conclusion.score_sheet_id else {}
+        context = direction_conclusion_context(
+            conclusion.annex, scores=values, explain=explain, **common
+        )
+    # The body's name in both state and Russian languages under the heading (our decision: a
+    # document addressed to a Kazakh state body names it in the state language too).
+    context["bilingual"] = bool(name_kk)
+    return context
 
 
 def _provider(document) -> dict[str, Any]:

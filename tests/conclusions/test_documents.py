@@ -76,7 +76,10 @@ def test_every_conclusion_annex_renders_through_the_conclusion(all_signed, signi
         assert "Выводы и рекомендации" in text
         assert "Рекомендуется сократить сроки" in text
         assert "ПРОЕКТ" not in text, annex  # the signed version is not a draft
-        assert fonts_cover(download.data) >= set(KAZAKH_LETTERS), annex
+        assert flat(c.body.name_kk) in text, annex  # the state-language name, too
+        used = set(text) & set(KAZAKH_LETTERS)
+        assert len(used) >= 3, (annex, used)
+        assert used <= fonts_cover(download.data), annex  # drawn by the embedded font
 
 
 def test_the_frozen_source_is_the_approved_rendering_and_rendering_is_idempotent(all_signed):
