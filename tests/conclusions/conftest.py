@@ -66,6 +66,18 @@ def demo_ca_dir(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_in_process():
+    """The tasks these tests queue (renderings, e-mails) run in this process when their
+    transaction commits, whatever the broker (each test still checks what was queued)."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture(autouse=True)
 def _signing_settings(settings, demo_ca_dir):
     settings.SIGNING_CA_DIR = demo_ca_dir
     settings.SIGNING_TRUST_ROOTS = [str(demo_ca_dir / ca.ROOT_CERT)]

@@ -151,6 +151,10 @@ def test_issue_records_receipt_and_the_window(signing_world, clock,
     assert (log.transition, log.state, log.by) == ("issue", "issued", w.miod_assessor)
     assert recipients() == sorted([w.submitter.email, w.head.email])
     assert "31" in mail.outbox[0].body or "31" in mail.outbox[0].subject
+    from assessments.models import Notification
+
+    notes = Notification.objects.filter(link=f"/conclusions/{c.pk}/")
+    assert sorted(n.user.username for n in notes) == ["head", "submitter"]
     with pytest.raises(DomainError):
         svc.conclusion_issue(conclusion=c, actor=w.miod_assessor)
 
