@@ -14,7 +14,7 @@ from reporting.services import document_render
 from reporting.signing.services import signed_document_download
 from tests.pdfcheck import KAZAKH_LETTERS, fonts_cover, pdf_text
 
-from .helpers import draft, fresh, people, signed
+from .helpers import draft, fresh, issued, people, signed
 
 HEADINGS = {
     3: "предоставляемых центральными государственными органами",
@@ -92,8 +92,9 @@ def test_the_frozen_source_is_the_approved_rendering_and_rendering_is_idempotent
 
 
 def test_a_preview_is_marked_draft_on_every_page(world, django_capture_on_commit_callbacks):
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     w = world
     c = draft(w, w.akimat, "openness")
@@ -107,3 +108,19 @@ def test_a_preview_is_marked_draft_on_every_page(world, django_capture_on_commit
     assert all("ПРОЕКТ" in (page.extract_text() or "") for page in pages)
     assert flat(w.akimat.name_kk) in flat(pdf_text(data)) or flat(w.akimat.name_ru) in flat(
         pdf_text(data))
+
+
+def test_the_block_conclusion_renders_through_the_conclusion(signing_world):
+    w = signing_world
+    for direction in ("services", "openness", "complaints"):
+        c = issued(w, draft(w, w.akimat, direction))
+        svc.conclusion_finalise(conclusion=c, actor=w.local_head, reason="Возражений нет")
+    block = fresh(issued(w, draft(w, w.akimat, "block")))
+    download = signed_document_download(signed_document=block.signed_document)
+    assert download.report.status.value == "valid_trusted"
+    text = flat(pdf_text(download.data))
+    assert 'по блоку "Взаимодействие государственного органа' in text
+    assert flat(w.akimat.name_ru) in text
+    for key in ("services", "openness", "complaints", "overall"):
+        assert printed(block.values[key]) in text, key
+    assert "Заместитель Председателя" in text

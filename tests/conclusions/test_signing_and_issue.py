@@ -251,3 +251,29 @@ def test_under_appeal_confirmed(signing_world):
         svc.conclusion_finalise(conclusion=c, actor=w.local_head, reason="x")
     c = svc.conclusion_finalise(conclusion=c, actor=w.chair, reason="Возражения отклонены")
     assert fresh(c).state == "final"
+
+
+def test_block_conclusion_after_three_final_directions(signing_world):
+    """Annex 15 (p.121–122): drafted by the Agency once services, openness and complaints are
+    final; its numbers are the final conclusions' and the engine's overall; final on issue."""
+    from assessments.models import ScoreSheet
+
+    w = signing_world
+    for direction in ("services", "openness", "complaints"):
+        c = issued(w, draft(w, w.akimat, direction))
+        svc.conclusion_finalise(conclusion=c, actor=w.local_head, reason="Возражений нет")
+    with pytest.raises(PermissionDenied):
+        svc.conclusion_draft(cycle=w.cycle, body=w.akimat, direction="block",
+                             actor=w.miod_assessor)
+    block = svc.conclusion_draft(cycle=w.cycle, body=w.akimat, direction="block",
+                                 actor=w.assessor)
+    overall = ScoreSheet.objects.get(body=w.akimat, direction="overall", is_current=True)
+    assert (block.annex, block.evaluator, block.score_sheet) == (15, w.agency, None)
+    assert block.values["overall"] == overall.values["overall"]
+    assert block.values["band"] == overall.values["band"]
+    assert set(block.analysis) == {"services", "openness", "complaints"}
+    block = issued(w, block)
+    block = fresh(block)
+    assert block.state == "final" and block.objection_deadline is None
+    assert [s.signer for s in block.signed_document.signatures.order_by("order")] == [
+        w.deputy, w.unit_head]
