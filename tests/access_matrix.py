@@ -248,22 +248,23 @@ register("report_submit", "submitting the akimat's draft (the head; submitters i
          allowed=frozenset({"mio-head"}), forbidden=GLOBAL | MIOD | {"mio-submitter"})
 register("report_review", "starting the review of a ministry's submitted complaints report",
          build=lambda w: {"pk": _report(w, "mf", "complaints").pk},
-         allowed=frozenset({"admin", "committee-assessor"}),
+         allowed=frozenset({"admin", "committee-assessor", "committee-unit-head"}),
          forbidden=frozenset({"coordinator", "working-body", "committee-head"}) | CGO_STAFF)
 register("report_return", "returning a ministry's openness report under review",
          build=lambda w: {"pk": _report(w, "mf", "openness").pk},
-         allowed=frozenset({"admin", "miod-assessor"}),
+         allowed=frozenset({"admin", "miod-assessor", "miod-unit-head"}),
          forbidden=frozenset({"coordinator", "working-body", "miod-head"}) | CGO_STAFF)
 register("report_accept", "accepting a ministry's openness report under review",
          build=lambda w: {"pk": _report(w, "mf", "openness").pk},
-         allowed=frozenset({"admin", "miod-assessor"}),
+         allowed=frozenset({"admin", "miod-assessor", "miod-unit-head"}),
          forbidden=frozenset({"coordinator", "working-body", "miod-head"}) | CGO_STAFF)
 register("evidence_download", "a document of the akimat's openness report",
          build=lambda w: {"pk": _evidence(w).pk}, allowed=GLOBAL | MIO_STAFF | MIOD)
 register("openness_workspace", "scoring a ministry's openness (annex 10)",
          build=lambda w: {"code": w.cycle.code, "pk": w.body("mf").pk},
-         allowed=frozenset({"admin", "miod-assessor"}),
-         forbidden=(GLOBAL | CGO_STAFF | EVALUATORS_OF_MF) - {"admin", "miod-assessor"})
+         allowed=frozenset({"admin", "miod-assessor", "miod-unit-head"}),
+         forbidden=(GLOBAL | CGO_STAFF | EVALUATORS_OF_MF)
+         - {"admin", "miod-assessor", "miod-unit-head"})
 register("scoring_input_page", "a ministry's assembled scoring input and scores",
          build=lambda w: {"code": w.cycle.code, "pk": w.body("mf").pk},
          allowed=GLOBAL | CGO_STAFF | EVALUATORS_OF_MF)
