@@ -153,7 +153,8 @@ def test_issue_records_receipt_and_the_window(signing_world, clock,
     assert "31" in mail.outbox[0].body or "31" in mail.outbox[0].subject
     from assessments.models import Notification
 
-    notes = Notification.objects.filter(link=f"/conclusions/{c.pk}/")
+    notes = Notification.objects.filter(link=f"/conclusions/{c.pk}/",
+                                        text__startswith="Вам направлено заключение")
     assert sorted(n.user.username for n in notes) == ["head", "submitter"]
     with pytest.raises(DomainError):
         svc.conclusion_issue(conclusion=c, actor=w.miod_assessor)
