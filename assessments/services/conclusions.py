@@ -49,10 +49,10 @@ from assessments.models.conclusions import DELIVERED_STATES
 from assessments.models.people import BODY_ROLES
 from assessments.services import calendar, clock
 from assessments.services.audit import audit_record
-from assessments.services.conclusion_deps import findings_for
 from assessments.services.errors import DomainError
 from assessments.services.evaluators import evaluator_for
 from assessments.services.notifications import notify
+from assessments.services.reverification import findings_for
 
 S = ConclusionState
 D = ConclusionDirection
