@@ -84,38 +84,10 @@ def _provider(document) -> dict[str, Any]:
 
 
 def _register() -> None:
-    try:
-        from reporting.annexes import provide_context
-    except ImportError:  # stand-in until the annexes land (INTERFACES.md); deleted then
-        from reporting.renderers import register
+    from reporting.annexes import provide_context
 
-        for kind in CONCLUSION_KINDS.values():
-            register(kind)(_fallback_renderer)
-        return
     for kind in CONCLUSION_KINDS.values():
         provide_context(kind)(_provider)
-
-
-def _fallback_renderer(document) -> tuple[str, dict[str, Any]]:
-    """A plain rendering of the conclusion (heading, body, scores, analysis, recommendations,
-    signature block), used only while ``reporting.annexes`` is not there."""
-    from assessments.conclusion_signing import slot_holders
-
-    c = (
-        Conclusion.objects.select_related("cycle", "body", "evaluator")
-        .get(pk=document.subject_id)
-    )
-    name_ru, _name_kk = name_on(c.body, c.cycle.names_on)
-    return "pdf/conclusion_fallback.html", {
-        "conclusion": c,
-        "body_name": name_ru,
-        "values": sorted(c.values.items()),
-        "analysis": sorted(c.analysis.items()),
-        "recommendations": c.recommendations.splitlines(),
-        "slots": [(position, holders[0] if holders else None)
-                  for _role, position, holders in slot_holders(c)],
-        "version": document.version,
-    }
 
 
 _register()
