@@ -138,9 +138,11 @@ def _body_submission(p: access.Principal, cycle: Cycle | None, today: date) -> l
             due_on=milestone.due_on,
         )
     ]
-# The scores part (issue 4) registers its providers in its own module.
-import assessments.todos_scores  # noqa: E402,F401
-from assessments import (
-    todos_conclusions,  # noqa: E402,F401,I001  (registers its providers)
-    todos_submission,  # noqa: E402,F401  (registers its providers)
+
+
+# The other parts register their providers in their own modules (imported for that effect).
+from assessments import (  # noqa: E402,F401,I001
+    todos_conclusions,
+    todos_scores,
+    todos_submission,
 )
