@@ -211,15 +211,53 @@ def conclusion_review_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def conclusion_signing_queue(request: HttpRequest) -> HttpResponse:
-    """The signatory's queue: approved conclusions, with whether it is their turn now."""
+    """The signatory's queue: approved conclusions, with whether it is their turn now.
+
+    A constant number of queries: the documents' slots and signatures are prefetched, the turn
+    is the first unsigned slot's role, and annex 3's wait for annex 5 is read in one query."""
+    from django.db.models import Prefetch
+
+    from assessments.conclusion_signing import holds_slot_role
+    from reporting.models import SignatorySlot
+    from reporting.signing.blocks import SIGNATURE_BLOCKS
+
     cycle = current_cycle()
     p = access.principal(request.user)
-    qs = selectors.conclusions_for(request.user, cycle).filter(state=S.APPROVED)
+    qs = selectors.conclusions_for(request.user, cycle).filter(state=S.APPROVED).prefetch_related(
+        Prefetch("signed_document__slots",
+                 queryset=SignatorySlot.objects.select_related("signature").order_by("order"))
+    )
+    conclusions = [c for c in qs if access.can(p, "sign", c)]
+    automation = {
+        a.body_id: a
+        for a in Conclusion.objects.filter(
+            cycle=cycle, direction="automation",
+            body_id__in=[c.body_id for c in conclusions if c.annex == 3],
+        ).exclude(state=S.SUPERSEDED).order_by("body_id", "version")
+    }
     rows = []
-    for c in qs:
-        if access.can(p, "sign", c):
-            rows.append((c, "sign" in svc.conclusion_actions(request.user, c),
-                         svc.sign_blocker(c)))
+    for c in conclusions:
+        blocker = ""
+        if c.annex == 3:
+            a = automation.get(c.body_id)
+            if a is None or a.state not in svc.SIGNED_OR_LATER:
+                blocker = _("Ожидает подписания заключения по приложению 5.")
+            elif a.values.get("K3") != c.values.get("K3"):
+                blocker = _("Балл K3 не совпадает с заключением по приложению 5.")
+        if c.signed_document_id is None:
+            pending_role = SIGNATURE_BLOCKS[c.annex][0][0]
+            signed_by_me = False
+        else:
+            slots = list(c.signed_document.slots.all())
+            pending = [s for s in slots if not hasattr(s, "signature")]
+            pending_role = pending[0].role if pending else ""
+            signed_by_me = any(
+                hasattr(s, "signature") and s.signature.signer_id == request.user.pk
+                for s in slots
+            )
+        my_turn = bool(pending_role) and not blocker and not signed_by_me and holds_slot_role(
+            p, c, pending_role)
+        rows.append((c, my_turn, blocker))
     return render(request, "assessments/conclusion_queue.html", {
         "title": _("Заключения на подписании"), "signing_rows": rows, "queue": "signing",
     })

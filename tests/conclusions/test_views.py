@@ -166,3 +166,40 @@ def test_conclusion_list_query_count_is_flat(world, client, django_assert_num_qu
 
 
 QUERIES_LIST = 7
+
+
+def _approved_rows(w, n: int) -> None:
+    from .conftest import org
+
+    for i in range(n):
+        body = org(f"Министерство {i}")
+        Conclusion.objects.create(
+            cycle=w.cycle, body=body, direction="openness", annex=8, evaluator=w.miod,
+            state="approved", values={"final": "50.00"}, created_at=w.cycle.created_at,
+            updated_at=w.cycle.created_at,
+        )
+        Conclusion.objects.create(
+            cycle=w.cycle, body=body, direction="openness", annex=8, evaluator=w.miod,
+            state="in_review", version=2, values={"final": "50.00"},
+            created_at=w.cycle.created_at, updated_at=w.cycle.created_at,
+        )
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_queues_query_counts_are_flat(world, client, django_assert_num_queries, n):
+    w = world
+    _approved_rows(w, n)
+    client.force_login(w.miod_head)
+    page = client.get(reverse("conclusion_signing_queue"))
+    assert page.content.decode().count('data-testid="sign-') == n
+    with django_assert_num_queries(QUERIES_SIGNING):
+        client.get(reverse("conclusion_signing_queue"))
+    client.force_login(w.miod_unit_head)
+    assert client.get(reverse("conclusion_review_queue")).content.decode().count(
+        "/conclusions/") >= n
+    with django_assert_num_queries(QUERIES_REVIEW):
+        client.get(reverse("conclusion_review_queue"))
+
+
+QUERIES_SIGNING = 6
+QUERIES_REVIEW = 5
