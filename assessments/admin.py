@@ -403,3 +403,4 @@ class StateLogAdmin(ReadOnlyAdmin):
     list_select_related = ("by", "content_type")
     date_hierarchy = "timestamp"
 from assessments import admin_submission  # noqa: E402,F401  (registers its admins)
+from assessments import admin_records  # noqa: E402,F401  (read-only records)
