@@ -211,6 +211,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "assessments.tasks.conclusion_windows_close",
         "schedule": timedelta(minutes=15),
     },
+    # Appeals (issue 8): the commission's 15 days (reminders, escalation) and hand-overs.
+    "appeals-objections-due": {
+        "task": "appeals.tasks.objections_due",
+        "schedule": timedelta(hours=1),
+    },
+    "appeals-handovers-due": {
+        "task": "appeals.tasks.handovers_due",
+        "schedule": timedelta(hours=6),
+    },
 }
 
 CACHES = {
