@@ -32,7 +32,10 @@ def load_fragments(lang: str) -> dict[str, str]:
 def main() -> int:
     check = "--check" in sys.argv
     python = sys.executable
-    args = [python, "manage.py", "makemessages", "--no-obsolete", "-v", "0"]
+    # --no-fuzzy-matching: msgmerge's guesses for new msgids (copied from a similar msgid) are
+    # not translations; without it they were counted as translated and compiled as such.
+    args = [python, "manage.py", "makemessages", "--no-obsolete", "--no-fuzzy-matching",
+            "-v", "0"]
     for lang in LANGS:
         args += ["-l", lang]
     for pattern in IGNORE:
@@ -55,7 +58,8 @@ def main() -> int:
                                                                        table[key])}
                 if "fuzzy" in entry.flags:
                     entry.flags.remove("fuzzy")
-            elif not entry.msgstr:
+            elif not entry.msgstr or "fuzzy" in entry.flags:
+                # a fuzzy entry left from an earlier run is not compiled: still untranslated
                 missing.setdefault(lang, []).append(key)
         po.save(str(po_path))
         po.save_as_mofile(str(po_path.with_suffix(".mo")))
