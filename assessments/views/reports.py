@@ -92,15 +92,17 @@ def body_reports(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     cycle = access.get_visible_or_404(request.user, Cycle, code=code)
     body = access.get_visible_or_404(request.user, Organisation, pk=pk, is_evaluated=True)
     p = access.principal(request.user)
-    is_staff = body.pk in p.body_ids
-    reports = []
-    for direction in report_directions(body_kind(body)):
-        if is_staff:
-            report = report_get_or_create(cycle=cycle, body=body, direction=direction)
-        else:
-            report = Report.objects.filter(cycle=cycle, body=body, direction=direction).first()
-        if report is not None and access.can(request.user, "view", report):
-            reports.append(report)
+    directions = report_directions(body_kind(body))
+    # one query for what exists (only the reports the user may see), drafts created for the
+    # body's own staff where a direction has none yet
+    visible = access.visible(request.user, Report).filter(cycle=cycle, body=body)
+    existing = {r.direction: r for r in visible}
+    if body.pk in p.body_ids and any(d not in existing for d in directions):
+        for direction in directions:
+            if direction not in existing:
+                report_get_or_create(cycle=cycle, body=body, direction=direction)
+        existing = {r.direction: r for r in visible.all()}
+    reports = [existing[d] for d in directions if d in existing]
     if not reports:
         raise Http404
     return render(request, "assessments/body_reports.html",
