@@ -120,10 +120,33 @@ class RowForm(forms.Form):
         return row if any(v not in (None, "") for v in row.values()) else None
 
 
+MAX_ROWS = 1000  # rows of one table in one form (Django's own formset limit)
+MAX_ROWS_ADDED = 100  # rows added by one press of "add rows"
+
+
 def row_formset(section: Section, *, data=None, initial=None):
-    FormSet = forms.formset_factory(RowForm, extra=section.table.extra_rows)
+    FormSet = forms.formset_factory(RowForm, extra=section.table.extra_rows, max_num=MAX_ROWS,
+                                    absolute_max=MAX_ROWS)
     return FormSet(data=data, initial=initial, prefix="rows",
                    form_kwargs={"section": section})
+
+
+def with_added_rows(section: Section, data):
+    """The posted form data with empty rows added to the table (``add_count`` of them, the
+    table's ``extra_rows`` by default): the form is shown again with everything typed kept
+    and nothing saved. Works without JavaScript; htmx only swaps the form in place."""
+    data = data.copy()
+    try:
+        count = int(data.get("add_count") or section.table.extra_rows)
+    except ValueError:
+        count = section.table.extra_rows
+    count = max(1, min(count, MAX_ROWS_ADDED))
+    try:
+        total = int(data.get("rows-TOTAL_FORMS") or 0)
+    except ValueError:
+        total = 0
+    data["rows-TOTAL_FORMS"] = str(max(0, min(total + count, MAX_ROWS)))
+    return data
 
 
 def rows_initial(section: Section, data: dict) -> list[dict]:

@@ -21,6 +21,7 @@ from assessments.report_forms import (
     SectionForm,
     row_formset,
     rows_initial,
+    with_added_rows,
 )
 from assessments.services import clock
 from assessments.services.audit import object_history
@@ -183,7 +184,12 @@ def report_section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse
     row = ReportSection.objects.filter(report=report, key=key).first()
     data = row.data if row else {}
     version = row.version if row else 0
-    if request.method == "POST":
+    if request.method == "POST" and "add_rows" in request.POST and section.table:
+        # "add rows": the same form with more empty rows, what was typed kept, nothing saved
+        posted = with_added_rows(section, request.POST)
+        form = SectionForm(posted, section=section, kind=kind)
+        formset = row_formset(section, data=posted)
+    elif request.method == "POST":
         form = SectionForm(request.POST, section=section, kind=kind)
         formset = row_formset(section, data=request.POST) if section.table else None
         forms_ok = form.is_valid() & (formset.is_valid() if formset is not None else True)
