@@ -9,6 +9,7 @@ they never overwrite each other; a stale edit of the same cell is refused (EditC
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -31,6 +32,8 @@ class IndicatorRow:
     indicator: str
     maximum: Decimal
     computed: bool
+    number: str = ""  # the row's number in annex 10 ("3.", "5.1)")
+    name: str = ""  # annex 10's wording (Russian, the methodology's text)
 
 
 def _decimal(param) -> Decimal:
@@ -41,13 +44,43 @@ def criteria_for(cycle: Cycle, body: Organisation):
     return load_edition(cycle.edition).criteria[body_kind(body)]
 
 
+def annex10_names(kind: str, caps: dict[str, Decimal] | None = None
+                  ) -> dict[tuple[str, str], tuple[str, str]]:
+    """``{(criterion, indicator): (number, wording)}`` as annex 10's tables 1–7 print them for a
+    body of ``kind`` (``reporting/annexes/labels.py``, the texts of the annex PDF): a sub-row
+    is numbered under its group ("5.1)"), footnote marks are dropped and ``{cap}`` is the
+    criterion's cap from the edition."""
+    from reporting.annexes.labels import ANNEX10_TABLES
+
+    wanted = {"central": ("1", "2", "4", "6", "7"), "local": ("1", "3", "5", "6", "7")}[kind]
+    names: dict[tuple[str, str], tuple[str, str]] = {}
+    for number in wanted:
+        spec = ANNEX10_TABLES[number]
+        criterion, group = spec["criterion"], ""
+        for num, key, label in spec["rows"]:
+            if key is None:
+                group = num
+                continue
+            if num.endswith(".") and group:
+                group = ""
+            cap = (caps or {}).get(criterion)
+            text = label.replace("{cap}", format(cap.normalize(), "f") if cap else "…")
+            text = re.sub(r"\s\*+(?=$|\.|\s)", "", text).strip()
+            names[(criterion, key)] = (f"{group}{num}" if group else num, text)
+    return names
+
+
 def indicator_rows(cycle: Cycle, body: Organisation) -> list[IndicatorRow]:
-    """Every indicator of tables 1–7 for this body's kind, in table order, with its maximum."""
+    """Every indicator of tables 1–7 for this body's kind, in table order, with its maximum and
+    annex 10's number and wording."""
+    criteria = criteria_for(cycle, body)
+    names = annex10_names(body_kind(body), {n: _decimal(t.cap) for n, t in criteria.items()})
     rows = []
-    for name, table in criteria_for(cycle, body).items():
+    for name, table in criteria.items():
         for indicator, maximum in table.indicators:
+            number, text = names.get((name, indicator), ("", ""))
             rows.append(IndicatorRow(name, indicator, _decimal(maximum),
-                                     indicator not in table.scorable))
+                                     indicator not in table.scorable, number, text))
     return rows
 
 

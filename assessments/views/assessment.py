@@ -23,6 +23,14 @@ from assessments.models import (
     ReportSection,
 )
 from assessments.scoring import ScoringError, score_case_dict
+from assessments.scoring_fields import (
+    CRITERIA,
+    DIALOGUE_RAW,
+    FLAGS,
+    INDICATORS,
+    MEDIA,
+    SUBORDINATE_PENALTIES,
+)
 from assessments.services.assembly import case_from_values, scoring_values
 from assessments.services.errors import DomainError
 from assessments.services.openness import (
@@ -125,17 +133,28 @@ def openness_workspace(request: HttpRequest, code: str, pk: int) -> HttpResponse
                           "error": errors.get(name)})
         table_rows.append({"row": row, "cells": cells,
                            "links": links.get((row.criterion, row.indicator), []),
-                           "title": criteria[row.criterion].code})
+                           "title": criteria[row.criterion].code,
+                           # the short name in the interface's language; annex 10's wording
+                           # (Russian) beside it
+                           "label": INDICATORS.get(row.indicator, row.indicator),
+                           "criterion_label": CRITERIA.get(row.criterion, row.criterion)})
     values = scoring_values(cycle=cycle, body=body)
-    computed = {path: value for path, value in values.values.items()
-                if path.startswith(("openness.open_dialogue.", "openness.media."))}
+    raw_labels = {**DIALOGUE_RAW, **MEDIA}
+    computed = [(raw_labels.get(path.rsplit(".", 1)[-1], path), path, value)
+                for path, value in sorted(values.values.items())
+                if path.startswith(("openness.open_dialogue.", "openness.media."))]
     return render(request, "assessments/openness_workspace.html", {
         "cycle": cycle, "body": body, "rows": table_rows, "assessment": assessment,
-        "flags": allowed_flags(cycle, body),
+        "flags": [(criterion, CRITERIA.get(criterion, criterion),
+                   [(flag, FLAGS.get(flag, flag)) for flag in items])
+                  for criterion, items in allowed_flags(cycle, body).items()],
         "set_flags": (assessment.flags if assessment else {}) or {},
-        "not_assessed_choices": sorted(criteria["open_budget"].scorable),
+        "not_assessed_choices": [(i, INDICATORS.get(i, i))
+                                 for i in sorted(criteria["open_budget"].scorable)],
         "not_assessed": (assessment.not_assessed if assessment else []) or [],
-        "penalties": subordinate_penalty_keys(cycle) if kind == "central" else [],
+        "penalties": [(key, SUBORDINATE_PENALTIES.get(key, key), points)
+                      for key, points in subordinate_penalty_keys(cycle)]
+        if kind == "central" else [],
         "set_penalties": (assessment.subordinate_penalties if assessment else {}) or {},
         "computed": computed, "report": report, "errors": errors, "columns": COLUMNS,
     })
