@@ -175,6 +175,25 @@ def _file(p: Principal, c: Conclusion, **context) -> bool:
     return is_body_head(p, c.body_id)
 
 
+def _hearing(p: Principal, c: Conclusion) -> bool:
+    objection = Objection.objects.filter(conclusion_id=c.pk).first()
+    return objection is not None and runs_commission(p, objection)
+
+
+@access.action(Conclusion, "decide")
+def _conclusion_decide(p: Principal, c: Conclusion, **context) -> bool:
+    """Confirm the conclusion after every row was rejected: the hearing commission's chair or
+    secretary."""
+    return _hearing(p, c)
+
+
+@access.action(Conclusion, "correct")
+def _conclusion_correct(p: Principal, c: Conclusion, **context) -> bool:
+    """Draft the corrected version after accepted rows: the hearing commission's chair or
+    secretary."""
+    return _hearing(p, c)
+
+
 @access.action(Objection, "documents")
 def _documents(p: Principal, o: Objection, **context) -> bool:
     return o.state == ObjectionState.FILED and is_body_staff(p, o.body_id)
@@ -254,3 +273,7 @@ def _register_signatory_roles() -> None:
 
 
 _register_signatory_roles()
+
+
+# The annex 14 document kind: its context provider and signing hook.
+from appeals import documents as _documents_module  # noqa: E402, F401

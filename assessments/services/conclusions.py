@@ -692,6 +692,11 @@ def conclusion_issue(*, conclusion: Conclusion, actor) -> Conclusion:
             if old.state == S.UNDER_APPEAL:
                 _supersede(old, actor=actor, by=c)
         notify(_recipients(c), text, _link(c))
+        if c.supersedes_id:
+            # p.115: the completed disagreement table goes to the body with the correction.
+            from appeals.services import correction_issued
+
+            correction_issued(correction=c, actor=actor)
     return c
 
 

@@ -1,0 +1,56 @@
+"""The appeals tests' shorthand: file, convene, attend, vote, decide with the right people."""
+
+from __future__ import annotations
+
+from appeals import services as appeals
+from appeals.models import Objection, Sitting
+
+ROW_LATE = {
+    "subject": "K2. Соблюдение сроков оказания государственных услуг (T1)",
+    "objection_text": "30 нарушений сроков учтены ошибочно: сроки продлены по закону.",
+    "input_path": "services.late",
+    "proposed_value": 0,
+}
+ROW_K1 = {
+    "subject": "K1. Удовлетворенность услугополучателей",
+    "objection_text": "Опрос проведён на нерепрезентативной выборке.",
+}
+
+
+def fresh(obj):
+    return type(obj).objects.get(pk=obj.pk)
+
+
+def file(aw, conclusion, rows=None, **extra) -> Objection:
+    return appeals.objection_file(conclusion=conclusion, actor=aw.local_head,
+                                  rows=rows or [ROW_LATE, ROW_K1], **extra)
+
+
+def convene(aw, objection, members=None, held_on=None) -> Sitting:
+    from assessments.services import clock
+
+    if aw.commission is None:
+        aw.form_commission()
+    people = members if members is not None else aw.sitting_people()
+    return appeals.sitting_convene(objection=objection, members=[(u, "") for u in people],
+                                   held_on=held_on or clock.today(), actor=aw.secretary)
+
+
+def attend(aw, sitting, present=None) -> Sitting:
+    people = present if present is not None else aw.sitting_people()
+    return appeals.sitting_attendance(sitting=sitting, present={u.pk for u in people},
+                                      actor=aw.secretary)
+
+
+def decide(aw, objection, choices: dict, *, applied=None, actor=None) -> Objection:
+    """``choices``: ``{row number: {user: "accept"|"reject"}}``."""
+    rows = {r.number: r for r in objection.rows.all()}
+    votes = {rows[n].pk: {u.pk: v for u, v in by.items()} for n, by in choices.items()}
+    rulings = {rows[n].pk: {"reasoning": f"Обоснование по строке {n}.",
+                            "applied_value": (applied or {}).get(n)} for n in choices}
+    return appeals.objection_decide(objection=objection, actor=actor or aw.secretary,
+                                    rulings=rulings, votes=votes)
+
+
+def everyone(people, choice: str) -> dict:
+    return {u: choice for u in people}

@@ -1,0 +1,168 @@
+"""The objection window (p.109, p.111, p.112) on real calendar dates, filing within it with the
+rows prefilled from the conclusion and the documents checked, the late refusal (its message
+names the closing day, and it is recorded although the filing fails), and "no objections"."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+
+from appeals import services as appeals
+from appeals.models import Objection, ObjectionRefusal
+from assessments.models import AuditEntry, Conclusion, Notification
+from assessments.services import clock as app_clock
+from assessments.services.errors import DomainError
+from assessments.services.evidence import DocumentRefused
+from tests.assessments.submission.samples import pdf_bytes
+
+from .steps import ROW_K1, ROW_LATE, file, fresh
+
+pytestmark = pytest.mark.django_db
+
+
+def test_window_of_a_conclusion_received_on_thursday_before_nauryz(aw):
+    # Received Thu 19 Mar 2026: Fri 20 (1); Sat–Sun; Nauryz 23–25 Mar; Thu 26 (2), Fri 27 (3),
+    # Mon 30 (4), Tue 31 (5).
+    c = aw.issued()
+    assert app_clock.today() == date(2026, 3, 19)
+    window = appeals.objection_window(c)
+    assert window["last_day"] == c.objection_deadline == date(2026, 3, 31)
+    assert window["closes_at"] == datetime(2026, 3, 31, 23, 59, 59, 999999,
+                                           tzinfo=app_clock.ZONE)
+    assert window["open"] and window["time_left"].working_days_left == 5
+    assert appeals.objection_window(c, app_clock.end_of_day(date(2026, 3, 31)))["open"]
+    app_clock.set_now("2026-04-01T00:00:00")
+    assert not appeals.objection_window(c)["open"]
+
+
+def test_window_of_a_conclusion_received_on_the_friday_before_nauryz(aw):
+    app_clock.set_now("2026-03-20T16:30:00")
+    c = aw.issued()
+    # Thu 26 (1), Fri 27 (2), Mon 30 (3), Tue 31 (4), Wed 1 Apr (5).
+    assert appeals.objection_window(c)["last_day"] == date(2026, 4, 1)
+
+
+def test_window_counts_a_transferred_working_sunday(aw):
+    # holidays.KZ knows no transfer in 2026; its latest is the real decree for 2025: Fri 3 Jan
+    # 2025 a day off, Sun 5 Jan a working day. Received Tue 31 Dec 2024: 1–2 Jan New Year,
+    # 3 Jan off, Sun 5 (1), Mon 6 (2), Tue 7 Christmas, Wed 8 (3), Thu 9 (4), Fri 10 (5).
+    app_clock.set_now("2024-12-31T11:00:00")
+    c = aw.issued()
+    assert appeals.objection_window(c)["last_day"] == date(2025, 1, 10)
+
+
+def test_no_window_for_annex_5_and_corrections(aw):
+    c5 = aw.issued(aw.ministry, "automation")
+    assert c5.state == "final"
+    assert appeals.objection_window(c5) == {"last_day": None, "closes_at": None,
+                                            "open": False, "time_left": None}
+    with pytest.raises(PermissionDenied):  # the Agency receives annex 5, not the ministry head
+        appeals.objection_file(conclusion=c5, actor=aw.local_head, rows=[ROW_K1])
+    with pytest.raises(DomainError, match="первой версии"):
+        appeals.objection_file(conclusion=c5, actor=aw.head, rows=[ROW_K1])
+
+
+def test_filing_within_the_window(aw):
+    c = aw.issued()
+    with pytest.raises(PermissionDenied):  # a submitter is staff, but the head files
+        appeals.objection_file(conclusion=c, actor=aw.akimat_staff[0], rows=[ROW_K1])
+    app_clock.set_now("2026-03-31T23:59:00")  # the last minute of the last day
+    o = file(aw, c, documents=[{"row": 1, "upload": pdf_bytes("Приказ о продлении сроков"),
+                                "original_name": "prikaz.pdf", "classification": "open"}])
+    assert o.state == "filed" and o.filed_by == aw.local_head
+    assert o.filed_on == date(2026, 3, 31) and o.decision_due == date(2026, 4, 15)
+    assert fresh(c).state == "under_appeal"
+    rows = list(o.rows.order_by("number"))
+    assert [r.number for r in rows] == [1, 2]
+    assert rows[0].input_path == "services.late" and rows[0].proposed_value == 0
+    assert rows[0].evaluator_conclusion.startswith("K2. Обеспечение качества")
+    assert c.values["K2"] in rows[0].evaluator_conclusion
+    assert "Есть нарушения сроков" in rows[0].evaluator_conclusion  # the analysis of K2
+    assert rows[1].evaluator_conclusion.startswith("K1.")
+    document = rows[0].documents.get()
+    assert (document.file_type, document.classification) == ("pdf", "open")
+    assert len(document.sha256) == 64
+    assert Notification.objects.filter(user=aw.assessor, text__contains="Поступили возражения")
+    with pytest.raises(DomainError, match="уже поданы"):
+        file(aw, c)
+
+
+def test_documents_follow_the_evidence_rules(aw):
+    c = aw.issued()
+    stamped = pdf_bytes("ДСП Для служебного пользования")
+    with pytest.raises(DocumentRefused, match="Для служебного пользования"):
+        file(aw, c, documents=[{"row": 1, "upload": stamped, "original_name": "dsp.pdf",
+                                "classification": "open"}])
+    with pytest.raises(DocumentRefused, match="п.16"):
+        file(aw, c, documents=[{"row": 1, "upload": pdf_bytes("Справка"),
+                                "original_name": "s.pdf", "classification": "dsp"}])
+    assert not Objection.objects.exists() and fresh(c).state == "issued"
+    refused = AuditEntry.objects.filter(action="appeal_document_refused")
+    assert refused.count() == 2  # each refusal is logged
+    o = file(aw, c)
+    row = o.rows.get(number=2)
+    with pytest.raises(DocumentRefused):
+        appeals.row_document_add(row=row, actor=aw.akimat_staff[0], upload=b"not a file",
+                                 original_name="x.exe", classification="open")
+    document = appeals.row_document_add(row=row, actor=aw.akimat_staff[0],
+                                        upload=pdf_bytes("Протокол опроса"),
+                                        original_name="protocol.pdf", classification="internal")
+    assert document.row == row and "documents" in appeals.objection_actions(aw.akimat_staff[0], o)
+    with pytest.raises(PermissionDenied):
+        appeals.row_document_add(row=row, actor=aw.assessor, upload=pdf_bytes("x"),
+                                 original_name="x.pdf", classification="open")
+
+
+def test_late_filing_is_refused_with_the_closing_day_and_recorded(aw):
+    c = aw.issued()
+    app_clock.set_now("2026-04-01T09:00:00")
+    assert appeals.conclusion_appeal_actions(aw.local_head, c) == {"late"}
+    with pytest.raises(DomainError, match="31 марта 2026") as refused:
+        file(aw, c)
+    assert refused.value.code == "window_closed"
+    assert "п.111" in refused.value.message
+    refusal = ObjectionRefusal.objects.get(conclusion=c)
+    assert (refusal.attempted_by, refusal.deadline) == (aw.local_head, date(2026, 3, 31))
+    assert refusal.message == refused.value.message
+    assert AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Conclusion), object_id=c.pk,
+        action="objection_refused", actor=aw.local_head).exists()
+    assert not Objection.objects.exists() and fresh(c).state == "issued"
+    # After the clock's job finalised it, a filing is still refused as late, and recorded.
+    from assessments.services.conclusions import conclusion_windows_close
+
+    conclusion_windows_close()
+    assert fresh(c).state == "final"
+    with pytest.raises(DomainError, match="31 марта 2026"):
+        file(aw, c)
+    assert ObjectionRefusal.objects.filter(conclusion=c).count() == 2
+
+
+def test_no_objection_notice_finalises_and_notifies_the_evaluator(aw):
+    c = aw.issued()
+    assert appeals.conclusion_appeal_actions(aw.local_head, c) == {"object", "no_objection"}
+    with pytest.raises(PermissionDenied):
+        appeals.no_objection_notify(conclusion=c, actor=aw.assessor)
+    notice = appeals.no_objection_notify(conclusion=c, actor=aw.local_head)
+    assert (notice.body, notice.sent_by) == (aw.akimat, aw.local_head)
+    c = fresh(c)
+    assert c.state == "final" and c.finalised_at is not None
+    assert Notification.objects.filter(user=aw.unit_head,
+                                       text__contains="об отсутствии возражений").exists()
+    with pytest.raises(DomainError):
+        appeals.no_objection_notify(conclusion=c, actor=aw.local_head)
+    with pytest.raises(DomainError, match="отсутствии возражений"):
+        file(aw, c)
+    assert appeals.conclusion_appeal_actions(aw.local_head, c) == frozenset()
+
+
+def test_rows_are_required_and_paths_must_be_the_directions(aw):
+    c = aw.issued()
+    with pytest.raises(DomainError, match="хотя бы одну строку"):
+        appeals.objection_file(conclusion=c, actor=aw.local_head, rows=[])
+    with pytest.raises(DomainError, match="не относится к направлению"):
+        file(aw, c, rows=[{**ROW_LATE, "input_path": "openness.media.events_total"}])
+    assert fresh(c).state == "issued"
