@@ -75,6 +75,18 @@ def _report_ref(report: Report, key: str) -> str:
     return f"report:{report.pk}#{key}"
 
 
+def _import_ref(batches) -> str:
+    """The source reference of imported numbers: ``import:<batch id>,…`` (empty: none)."""
+    ids = sorted({b for b in batches if b is not None})
+    return f"import:{','.join(str(b) for b in ids)}" if ids else ""
+
+
+def _mixed_ref(report_ref: str, batches) -> str:
+    """A total made of the body's report and imports: ``report:…#…; import:…``."""
+    imports = _import_ref(batches)
+    return f"{report_ref}; {imports}" if imports else report_ref
+
+
 def _records(cycle, kind, **filters):
     return ImportRecord.objects.filter(cycle=cycle, kind=kind, **filters)
 
@@ -152,20 +164,21 @@ def _services(out: Assembled, cycle: Cycle, body: Organisation, reports: dict, k
     ref = _report_ref(report, "services")
     batches = sorted({b for s in monitoring_batches.values() for b in s}
                      | {b for s in inspection_batches.values() for b in s})
-    out.put("services.rendered", totals["rendered"], "report" if not monitoring_batches else
-            "import", ref, "; ".join(basis_of["rendered"]))
+    rendered_batches = {b for s in monitoring_batches.values() for b in s}
+    out.put("services.rendered", totals["rendered"], "import" if rendered_batches else "report",
+            _mixed_ref(ref, rendered_batches), "; ".join(basis_of["rendered"]))
     out.put("services.justified_complaints", totals["justified_complaints"], "report", ref,
             _("Обоснованные жалобы по данным органа (п.33)"))
     for name in VIOLATIONS:
         out.put(f"services.{name}", totals[name], "import" if batches else "report",
-                {"report": ref, "batches": batches}, "; ".join(basis_of[name]))
+                _mixed_ref(ref, batches), "; ".join(basis_of[name]))
     if excluded_days:
         out.notes.append(_("Исключено записей «Мониторинга» в периоды подтверждённых сбоев: "
                            "%(n)s") % {"n": excluded_days})
     levels = list(_records(cycle, ImportKind.SATISFACTION, body=body)
                   .order_by("service__code").values_list("data", "batch_id"))
     out.put("services.satisfaction_levels", [d["level"] for d, _b in levels], "import",
-            sorted({b for _d, b in levels}), _("Общественный мониторинг (п.31, прил. 6)"))
+            _import_ref(b for _d, b in levels), _("Общественный мониторинг (п.31, прил. 6)"))
     if kind == "central":
         auto = reports[Direction.AUTOMATION]
         fields = _section(auto, "automation").get("fields") or {}
@@ -182,7 +195,7 @@ def _services(out: Assembled, cycle: Cycle, body: Organisation, reports: dict, k
                 hours += Decimal(data["hours"])
                 incident_batches.add(batch_id)
         out.put("services.automation.unavailability_hours", format(hours.normalize(), "f")
-                if hours else "0", "import", sorted(incident_batches),
+                if hours else "0", "import", _import_ref(incident_batches),
                 _("Инциденты АО «НИТ»: без ответа органа — подтверждённые (п.53)"))
 
 
@@ -260,7 +273,8 @@ def _openness(out: Assembled, cycle: Cycle, body: Organisation, reports: dict, k
                               (ImportKind.POPULATION_SURVEY, "population_satisfied_percent")):
         record = _records(cycle, import_kind, body=body).first()
         if record is not None:
-            out.put(f"openness.media.{name}", record.data[name], "import", record.batch_id,
+            out.put(f"openness.media.{name}", record.data[name], "import",
+                    _import_ref([record.batch_id]),
                     _("Опрос (импорт)"))
         else:
             out.notes.append(_("Нет данных опроса: %(n)s") % {"n": name})

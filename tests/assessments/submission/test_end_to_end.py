@@ -67,7 +67,13 @@ def test_accepted_reports_imports_and_scores_become_score_sheets(
     assert case["services"]["rendered"] == 4000 + 5000 + 1000  # Мониторинг + the body's own
     assert case["services"]["late"] == 3 + 1 + 2
     assert sources["services.late"]["kind"] == "import"
-    assert str(monitoring.pk) in sources["services.late"]["ref"]
+    assert sources["services.late"]["ref"] == (
+        f"report:{services_report.pk}#services; import:{monitoring.pk}")
+    assert sources["services.rendered"] == {
+        "kind": "import", "ref": f"report:{services_report.pk}#services; import:{monitoring.pk}",
+        "label": "00101001: Мониторинг; 00601006: отчёт органа"}
+    satisfaction = ImportBatch.objects.get(kind="satisfaction")
+    assert sources["services.satisfaction_levels"]["ref"] == f"import:{satisfaction.pk}"
     assert sources["services.late"]["label"] == "00101001: Мониторинг; 00601006: отчёт органа"
     assert case["services"]["satisfaction_levels"] == ["4.5", "4"]
     assert case["complaints"]["received"] == 5000
@@ -83,7 +89,7 @@ def test_accepted_reports_imports_and_scores_become_score_sheets(
     assert sources["openness.open_data.scores.published.kk"]["ref"] in (score.pk, str(score.pk))
     survey = ImportBatch.objects.get(kind="media_survey")
     assert case["openness"]["media"]["media_satisfied_percent"] == "80"
-    assert sources["openness.media.media_satisfied_percent"]["ref"] in (survey.pk, str(survey.pk))
+    assert sources["openness.media.media_satisfied_percent"]["ref"] == f"import:{survey.pk}"
 
     # --- the recompute (queued when the input changed) stored the sheets of this version
     sheets = {s.direction: s for s in ScoreSheet.objects.filter(cycle=cycle, body=body,
