@@ -1,0 +1,281 @@
+"""``manage.py demo_cycle --out DIR`` against its contract (DEMO_MANIFEST.md).
+
+The command runs twice, once beside the other (a second cycle of its own), on a database that
+already holds ``seed_demo``'s data, in a module-scoped fixture (the run commits, like the
+command does: its tasks run on commit); the database is flushed afterwards. Every check reads
+what the command wrote — the manifest, the files and ``trust-root.pem`` — and asks the
+application's calendar and ``score_case`` independently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test.utils import override_settings
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+from assessments.services import calendar
+
+DIRECTIONS = ("services", "openness", "complaints")
+
+# Every test reads the database the module's runs committed (and sets it up).
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory, django_db_setup, django_db_blocker):
+    """seed_demo, then demo_cycle twice into two directories: [(DIR, manifest), …]."""
+    base = tmp_path_factory.mktemp("demo-cycle")
+    ca_dir = base / "ca"
+    with django_db_blocker.unblock(), override_settings(
+        MEDIA_ROOT=str(base / "media"), SIGNING_CA_DIR=ca_dir,
+        SIGNING_TRUST_ROOTS=[str(ca_dir / "root-ca.pem")],
+    ):
+        try:
+            call_command("seed_demo", stdout=io.StringIO())
+            result = []
+            for name in ("first", "second"):
+                out = base / name
+                call_command("demo_cycle", "--out", str(out), stdout=io.StringIO())
+                result.append((out, json.loads((out / "manifest.json").read_text("utf-8"))))
+            yield result
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def out(runs) -> Path:
+    return runs[0][0]
+
+
+@pytest.fixture(scope="module")
+def manifest(runs) -> dict:
+    return runs[0][1]
+
+
+def body_of(manifest: dict, kind: str) -> dict:
+    [body] = [b for b in manifest["bodies"] if b["kind"] == kind]
+    return body
+
+
+def iso(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text is not None else None
+
+
+def fifth_working_day_after(day: date) -> date:
+    """Counted here day by day with the calendar's own notion of a working day."""
+    count = 0
+    while count < 5:
+        day += timedelta(days=1)
+        count += calendar.is_working_day(day)
+    return day
+
+
+# --- Shape --------------------------------------------------------------------------------------
+
+
+def test_manifest_has_every_required_key(manifest):
+    assert manifest["cycle"] == "2025"
+    assert manifest["edition"] == "2023"
+    assert {"cycle", "edition", "documents", "bodies"} <= set(manifest)
+    assert sorted(b["kind"] for b in manifest["bodies"]) == ["central", "local"]
+    for document in manifest["documents"]:
+        assert {"annex", "body", "direction", "version", "state", "signed", "sha256",
+                "file"} <= set(document)
+        assert document["direction"] in {*DIRECTIONS, "automation", "block"}
+        assert document["body"] in {b["name"] for b in manifest["bodies"]}
+    for body in manifest["bodies"]:
+        assert {"name", "kind", "reports", "reverifications", "conclusions", "objections",
+                "case", "scores"} <= set(body)
+        assert set(body["scores"]) >= {*DIRECTIONS, "overall", "band"}
+        for report in body["reports"]:
+            assert {"direction", "state", "late", "returned_times"} <= set(report)
+        for conclusion in body["conclusions"]:
+            assert {"direction", "version", "state", "final_score", "received_on",
+                    "objection_deadline"} <= set(conclusion)
+            assert conclusion["direction"] in DIRECTIONS  # not annexes 5 and 15
+        for rv in body["reverifications"]:
+            assert {"direction", "facts_unreliable", "facts_incomplete", "deduction",
+                    "act_state"} <= set(rv)
+        for objection in body["objections"]:
+            assert {"direction", "rows", "accepted_rows", "state", "filed_on", "decision_due",
+                    "decided_on"} <= set(objection)
+
+
+def test_every_file_exists_with_its_sha256(out, manifest):
+    names = [d["file"] for d in manifest["documents"]]
+    assert len(names) == len(set(names))
+    for document in manifest["documents"]:
+        data = (out / document["file"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == document["sha256"]
+        assert data.startswith(b"%PDF-")
+    assert sorted(p.name for p in out.glob("*.pdf")) == sorted(names)
+    assert (out / "trust-root.pem").read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
+
+
+def test_every_signed_document_is_intact_and_trusted_against_the_root_alone(out, manifest):
+    root = load_cert_from_pemder(str(out / "trust-root.pem"))
+    context = ValidationContext(trust_roots=[root], allow_fetching=False,
+                                revocation_mode="soft-fail")
+    signed = [d for d in manifest["documents"] if d["signed"]]
+    assert len(signed) == len(manifest["documents"])
+    for document in signed:
+        reader = PdfFileReader(io.BytesIO((out / document["file"]).read_bytes()))
+        signatures = reader.embedded_signatures
+        assert signatures, document["file"]
+        for number, signature in enumerate(signatures, start=1):
+            status = validate_pdf_signature(signature, context)
+            assert status.intact and status.valid and status.trusted, (document["file"], number)
+        # nothing was appended after the last signature
+        assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE, document["file"]
+
+
+def test_the_documents_cover_the_whole_cycle(manifest):
+    central, local = body_of(manifest, "central"), body_of(manifest, "local")
+    by = {}
+    for d in manifest["documents"]:
+        by.setdefault((d["body"], d["annex"], d["direction"]), []).append(d)
+    c, m = central["name"], local["name"]
+    assert [d["state"] for d in by[(c, 1, "services")]] == ["signed"]  # the act
+    assert sorted((d["version"], d["state"]) for d in by[(c, 3, "services")]) == [
+        (1, "superseded"), (2, "final")]
+    assert [d["state"] for d in by[(c, 5, "automation")]] == ["final"]
+    assert [d["state"] for d in by[(c, 14, "services")]] == ["acknowledged"]
+    for body in (c, m):
+        assert [d["state"] for d in by[(body, 8, "openness")]] == ["final"]
+        assert [d["state"] for d in by[(body, 12, "complaints")]] == ["final"]
+        assert [d["state"] for d in by[(body, 15, "block")]] == ["final"]
+    assert [d["state"] for d in by[(m, 4, "services")]] == ["final"]
+
+
+# --- The cycle's steps --------------------------------------------------------------------------
+
+
+def test_reports_of_every_direction_accepted_one_after_a_return(manifest):
+    returned = 0
+    for body in manifest["bodies"]:
+        states = {r["direction"]: r["state"] for r in body["reports"]}
+        for direction in DIRECTIONS:
+            assert states[direction] == "accepted"
+        returned += sum(r["returned_times"] >= 1 for r in body["reports"])
+        assert not any(r["late"] for r in body["reports"])
+    assert returned >= 1
+
+
+def test_one_body_reverified_with_an_act_of_at_least_two_facts(manifest):
+    acts = [rv for b in manifest["bodies"] for rv in b["reverifications"]]
+    assert len(acts) >= 1
+    rv = acts[0]
+    assert rv["facts_unreliable"] + rv["facts_incomplete"] >= 2
+    assert rv["act_state"] in {"signed", "act_signed", "closed"}
+    expected = min(Decimal(5), Decimal("0.2") * rv["facts_unreliable"]
+                   + 2 * rv["facts_incomplete"])
+    assert Decimal(rv["deduction"]) == expected
+
+
+def test_conclusions_versions_and_the_correction(manifest):
+    central = body_of(manifest, "central")
+    services = sorted((c for c in central["conclusions"] if c["direction"] == "services"),
+                      key=lambda c: c["version"])
+    v1, v2 = services
+    assert (v1["version"], v1["state"]) == (1, "superseded")
+    assert (v2["version"], v2["state"]) == (2, "final")
+    assert v1["final_score"] != v2["final_score"]
+    assert v2["objection_deadline"] is None
+    assert central["scores"]["services"] == v2["final_score"]
+    for body in manifest["bodies"]:
+        for direction in DIRECTIONS:
+            versions = [c for c in body["conclusions"] if c["direction"] == direction]
+            finals = [c for c in versions if c["state"] == "final"]
+            assert len(finals) == 1
+            assert body["scores"][direction] == finals[0]["final_score"]
+            assert all(c["state"] in {"final", "superseded"} for c in versions)
+
+
+def test_objection_two_rows_one_accepted_decided_within_fifteen_days(manifest):
+    central, local = body_of(manifest, "central"), body_of(manifest, "local")
+    [objection] = central["objections"]
+    assert objection["direction"] == "services"
+    assert (objection["rows"], objection["accepted_rows"]) == (2, 1)
+    assert objection["state"] == "acknowledged"
+    filed_on = iso(objection["filed_on"])
+    assert iso(objection["decision_due"]) == filed_on + timedelta(days=15)
+    assert filed_on <= iso(objection["decided_on"]) <= iso(objection["decision_due"])
+    v1 = next(c for c in central["conclusions"]
+              if c["direction"] == "services" and c["version"] == 1)
+    assert iso(v1["received_on"]) <= filed_on <= iso(v1["objection_deadline"])
+    v2 = next(c for c in central["conclusions"]
+              if c["direction"] == "services" and c["version"] == 2)
+    assert iso(v2["received_on"]) >= iso(objection["decided_on"])
+    assert local["objections"] == []
+    assert sorted(n["direction"] for n in local["no_objections"]) == sorted(DIRECTIONS)
+
+
+def test_deadlines_are_the_calendar_at_work(manifest):
+    crossing = []
+    for body in manifest["bodies"]:
+        for c in body["conclusions"]:
+            received = iso(c["received_on"])
+            assert received is not None
+            if c["version"] > 1:
+                assert c["objection_deadline"] is None
+                continue
+            deadline = iso(c["objection_deadline"])
+            assert deadline == fifth_working_day_after(received)
+            assert deadline == calendar.add_working_days(received, 5)
+            holidays = [received + timedelta(days=n) for n in range(1, (deadline - received).days)
+                        if (received + timedelta(days=n)).weekday() < 5
+                        and not calendar.is_working_day(received + timedelta(days=n))]
+            if holidays:
+                crossing.append((received, deadline, holidays))
+    assert crossing, "no objection window crosses a public holiday on a weekday"
+    # the contract's example: received on Thursday 19 March 2026, Nauryz, ends Tuesday 31 March
+    assert (date(2026, 3, 19), date(2026, 3, 31)) in [(r, d) for r, d, _h in crossing]
+
+
+def test_score_case_reproduces_the_scores(manifest, tmp_path):
+    for body in manifest["bodies"]:
+        path = tmp_path / f"{body['kind']}.json"
+        path.write_text(json.dumps(body["case"], ensure_ascii=False), encoding="utf-8")
+        printed = io.StringIO()
+        call_command("score_case", str(path), stdout=printed)
+        result = json.loads(printed.getvalue())
+        scores = body["scores"]
+        for direction in DIRECTIONS:
+            assert result[direction]["final"] == scores[direction], (body["kind"], direction)
+        assert (result["overall"], result["band"]) == (scores["overall"], scores["band"])
+
+
+def test_a_second_run_beside_the_first_collides_with_nothing(runs):
+    from assessments.models import Cycle, Membership, Organisation
+
+    (out1, first), (out2, second) = runs
+    assert first["cycle"] == second["cycle"] == "2025"
+    assert first["cycle_code"] != second["cycle_code"]
+    names1 = {b["name"] for b in first["bodies"]}
+    names2 = {b["name"] for b in second["bodies"]}
+    assert not names1 & names2
+    assert {b["bin"] for b in first["bodies"]}.isdisjoint({b["bin"] for b in second["bodies"]})
+    for code in (first["cycle_code"], second["cycle_code"]):
+        assert Cycle.objects.filter(code=code).exists()
+    # seed_demo's current cycle and people are untouched
+    assert Cycle.objects.filter(is_current=True).exclude(code__startswith="demo-").exists()
+    for manifest in (first, second):
+        for body in manifest["bodies"]:
+            org = Organisation.objects.get(bin=body["bin"])
+            usernames = set(Membership.objects.filter(organisation=org).values_list(
+                "user__username", flat=True))
+            assert usernames and all(u.startswith("dc") for u in usernames)
+    assert [d["state"] for d in second["documents"] if d["annex"] == 14] == ["acknowledged"]
+    assert (out2 / "trust-root.pem").exists() and out1 != out2
