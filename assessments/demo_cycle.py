@@ -23,6 +23,7 @@ import io
 import json
 import logging
 import re
+import time as time_module
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -296,6 +297,8 @@ def _new_bin(serial: int) -> tuple[str, int]:
 
 def setup(run: Run) -> None:
     """The registry's evaluating bodies and rules (idempotent), the cycle, bodies and people."""
+    from django.contrib.auth.hashers import make_password
+
     from assessments.demo import seed_evaluator_rules, seed_registry
     from assessments.demo_submission import seed_public_services
     from assessments.models import Organisation, Region, User
@@ -336,12 +339,13 @@ def setup(run: Run) -> None:
         name_kk="Қонаев қаласының әкімдігі" + label,
         bin=bin_local, is_evaluated=True,
     )
+    # One hash for everyone: they all log in with the demo password (hashing is slow on purpose).
+    password = make_password(DEMO_PASSWORD)
     for key, full_name, position, org_key, role, direction, annexes in PEOPLE:
         organisation = run.bodies.get(org_key) or run.evaluators[org_key]
-        user = User(username=run.prefix + key, full_name=full_name, position=position,
-                    email=f"{run.prefix}{key}@example.kz")
-        user.set_password(DEMO_PASSWORD)
-        user.save()
+        user = User.objects.create(username=run.prefix + key, full_name=full_name,
+                                   position=position, email=f"{run.prefix}{key}@example.kz",
+                                   password=password)
         membership_grant(actor=None, user=user, organisation=organisation, role=role,
                          direction=direction, annexes=annexes, reason="demo_cycle")
         run.users[key] = user
@@ -969,8 +973,11 @@ def run_demo_cycle(out: Path | str, *, log: Callable[[str], None] = print,
         else:
             steps.append(("objection windows closed", lambda: windows_close(run)))
         for label, step in steps:
-            log(f"[{clock.today().isoformat()}] {label}")
+            started = time_module.monotonic()
+            day = clock.today().isoformat()
             step()
+            log(f"[{day} → {clock.today().isoformat()}] {label} "
+                f"({time_module.monotonic() - started:.1f} s)")
         collect_documents(run)
         export_trust_root(out)
         data = manifest(run)
