@@ -36,8 +36,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, django_db_setup, django_db_blocker):
     """seed_demo, then demo_cycle twice into two directories: [(DIR, manifest), …]."""
+    from config.celery import app
+
     base = tmp_path_factory.mktemp("demo-cycle")
     ca_dir = base / "ca"
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True  # seed_demo's tasks too (demo_cycle sees to its own)
     with django_db_blocker.unblock(), override_settings(
         MEDIA_ROOT=str(base / "media"), SIGNING_CA_DIR=ca_dir,
         SIGNING_TRUST_ROOTS=[str(ca_dir / "root-ca.pem")],
@@ -51,6 +55,7 @@ def runs(tmp_path_factory, django_db_setup, django_db_blocker):
                 result.append((out, json.loads((out / "manifest.json").read_text("utf-8"))))
             yield result
         finally:
+            app.conf.task_always_eager = eager
             call_command("flush", interactive=False, verbosity=0)
 
 
