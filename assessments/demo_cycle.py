@@ -944,7 +944,7 @@ def _in_process():
 
 
 def run_demo_cycle(out: Path | str, *, log: Callable[[str], None] = print,
-                   appeals_required: bool = True) -> dict:
+                   with_appeals: bool = True) -> dict:
     """Play a new demo cycle and write DIR; returns the manifest."""
     from reporting.signing.ca import export_trust_root
 
@@ -964,12 +964,12 @@ def run_demo_cycle(out: Path | str, *, log: Callable[[str], None] = print,
         issued: dict = {}
         steps.append(("conclusions drafted, reviewed, signed and issued",
                       lambda: issued.update(conclusions(run))))
-        if appeals_available():
+        if with_appeals:
+            if not appeals_available():
+                raise RuntimeError("the appeals services (appeals.services) are not installed")
             steps.append(("objections, special commission and the corrected conclusion",
                           lambda: appeals(run, issued)))
             steps.append(("block conclusions (annex 15)", lambda: blocks(run)))
-        elif appeals_required:
-            raise RuntimeError("the appeals services (appeals.services) are not installed")
         else:
             steps.append(("objection windows closed", lambda: windows_close(run)))
         for label, step in steps:

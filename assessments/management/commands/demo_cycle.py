@@ -25,7 +25,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             data = run_demo_cycle(options["out"], log=self.stdout.write,
-                                  appeals_required=not options["without_appeals"])
+                                  with_appeals=not options["without_appeals"])
+        except NotImplementedError as exc:
+            raise CommandError(
+                "the appeals services (appeals.services) are not implemented yet; "
+                "--without-appeals stops before them") from exc
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(
