@@ -92,8 +92,10 @@ def _is_blank(value: Any) -> bool:
     return False
 
 
-def _check_value(spec: Field, value: Any) -> str | None:
-    """A message when ``value`` is not a valid value of ``spec`` (blank values are valid)."""
+def _check_value(spec: Field, value: Any, services: set[str] | None = None) -> str | None:
+    """A message when ``value`` is not a valid value of ``spec`` (blank values are valid).
+    ``services``: the active register codes among the section's values, read once per section
+    (without it a service code is looked up on its own)."""
     if _is_blank(value):
         return None
     if spec.type == "count":
@@ -123,7 +125,9 @@ def _check_value(spec: Field, value: Any) -> str | None:
         if value not in {c[0] for c in spec.choices}:
             return _("Выберите значение из списка.")
     elif spec.type == "service":
-        if not PublicService.objects.filter(code=value, active=True).exists():
+        known = (services if services is not None else set(
+            PublicService.objects.filter(code=value, active=True).values_list("code", flat=True)))
+        if value not in known:
             return _("Услуги с кодом «%(code)s» нет в реестре.") % {"code": value}
     elif spec.type == "text":
         if not isinstance(value, str) or len(value) > 1000:
@@ -144,6 +148,21 @@ def _relations(pairs, values: dict, prefix: str, labels: dict[str, Any]) -> dict
     return errors
 
 
+def _active_services(section: Section, specs, fields: dict, rows: list) -> set[str]:
+    """The active register codes among the section's service values: one query, not one per
+    row (a services table lists every service the body renders)."""
+    keys = [f.key for f in specs if f.type == "service"]
+    columns = [c.key for c in section.table.columns if c.type == "service"] \
+        if section.table is not None else []
+    codes = {fields.get(k) for k in keys} | {
+        row.get(c) for row in rows if isinstance(row, dict) for c in columns}
+    codes = {c for c in codes if isinstance(c, str) and c}
+    if not codes:
+        return set()
+    return set(PublicService.objects.filter(code__in=codes, active=True)
+               .values_list("code", flat=True))
+
+
 def section_errors(section: Section, kind: str, data: dict) -> tuple[dict[str, str], list[str]]:
     """``(invalid, missing)``: invalid values (block saving) by path, and required values not yet
     given (block submitting), as the paths of the empty fields."""
@@ -151,12 +170,13 @@ def section_errors(section: Section, kind: str, data: dict) -> tuple[dict[str, s
     missing: list[str] = []
     fields = data.get("fields") or {}
     specs = section.fields_for(kind)
+    services = _active_services(section, specs, fields, data.get("rows") or [])
     unknown = set(fields) - {f.key for f in specs}
     for key in sorted(unknown):
         invalid[f"fields.{key}"] = _("Неизвестное поле.")
     for spec in specs:
         value = fields.get(spec.key)
-        message = _check_value(spec, value)
+        message = _check_value(spec, value, services)
         if message:
             invalid[f"fields.{spec.key}"] = message
         elif spec.required and _is_blank(value):
@@ -170,7 +190,7 @@ def section_errors(section: Section, kind: str, data: dict) -> tuple[dict[str, s
         for index, row in enumerate(rows):
             for column in columns:
                 value = row.get(column.key)
-                message = _check_value(column, value)
+                message = _check_value(column, value, services)
                 if message:
                     invalid[f"rows.{index}.{column.key}"] = message
                 elif column.required and _is_blank(value):

@@ -94,3 +94,29 @@ QUERIES_REPORT_QUEUE = 6
 QUERIES_BODY_REPORTS = 6
 QUERIES_IMPORT_LIST = 5
 QUERIES_NOTIFICATIONS = 4
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_report_detail_with_a_long_services_table(clock, assigned, current, schedule, client,
+                                                  django_assert_num_queries, n):
+    """The services table lists every service the body renders: checking the rows' service
+    codes (what is missing, shown on the page) is one query, not one per row."""
+    from assessments.models import PublicService
+
+    body = assigned.registry.ministry
+    PublicService.objects.bulk_create(
+        PublicService(code=f"{i:08d}", name_ru=f"Услуга {i}", name_kk=f"Қызмет {i}")
+        for i in range(n))
+    rows = [{"service": f"{i:08d}", "basis": "own_records", "rendered": 10, "late": 0,
+             "unjustified_refusals": 0, "incomplete_package": 0, "extra_documents": 0,
+             "justified_complaints": 0} for i in range(n)]
+    report = Report.objects.create(cycle=current, body=body, direction="services")
+    ReportSection.objects.create(report=report, key="services", data={"rows": rows},
+                                 complete=True, version=1)
+    client.force_login(assigned.head)
+    text = _measure(client, reverse("report_detail", args=[report.pk]), QUERIES_REPORT_DETAIL,
+                    django_assert_num_queries)
+    assert f"{n - 1:08d}" in text
+
+
+QUERIES_REPORT_DETAIL = 11

@@ -171,3 +171,20 @@ def test_local_body_has_no_automation_sections():
     assert "automation" not in report_directions("local")
     assert [s.key for s in sections_for("openness", "local")] == [
         "t1_open_data", "t3_open_budget", "t4_open_npa", "t5_open_dialogue", "t5_1_media"]
+
+
+def test_services_rows_name_register_services_checked_in_one_query(
+        clock, assigned, cycle, schedule, services_register, django_assert_num_queries):
+    from assessments.models import PublicService
+    from assessments.services.report_schema import SECTIONS_BY_KEY
+    from assessments.services.reports import section_errors
+
+    PublicService.objects.filter(code="00201002").update(active=False)
+    row = {"basis": "own_records", "rendered": 1, "late": 0, "unjustified_refusals": 0,
+           "incomplete_package": 0, "extra_documents": 0, "justified_complaints": 0}
+    data = {"rows": [{**row, "service": "00101001"}, {**row, "service": "99999999"},
+                     {**row, "service": "00201002"}, {**row, "service": "00601006"}]}
+    with django_assert_num_queries(1):
+        invalid, _missing = section_errors(SECTIONS_BY_KEY["services"], "central", data)
+    assert invalid == {"rows.1.service": "Услуги с кодом «99999999» нет в реестре.",
+                       "rows.2.service": "Услуги с кодом «00201002» нет в реестре."}
