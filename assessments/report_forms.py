@@ -21,7 +21,13 @@ def _links_text(value) -> dict[str, str]:
     return {c: "\n".join(value.get(c) or []) for c in COLUMNS}
 
 
-def _form_field(spec: Field) -> forms.Field:
+def service_choices() -> list[tuple[str, str]]:
+    """The register's active services as choices (read once per form, shared by its rows)."""
+    return [("", "—")] + [(s.code, f"{s.code} — {s.name}")
+                          for s in PublicService.objects.filter(active=True)]
+
+
+def _form_field(spec: Field, services: list[tuple[str, str]] | None = None) -> forms.Field:
     common = {"label": spec.label, "required": False, "help_text": spec.help}
     if spec.type == "count":
         return forms.IntegerField(min_value=0, max_value=10**12, **common,
@@ -37,9 +43,8 @@ def _form_field(spec: Field) -> forms.Field:
     if spec.type == "choice":
         return forms.ChoiceField(choices=[("", "—")] + list(spec.choices), **common)
     if spec.type == "service":
-        return forms.ChoiceField(choices=[("", "—")] + [
-            (s.code, f"{s.code} — {s.name}") for s in PublicService.objects.filter(active=True)
-        ], **common)
+        return forms.ChoiceField(choices=services if services is not None else service_choices(),
+                                 **common)
     return forms.CharField(max_length=1000, **common)
 
 
@@ -104,10 +109,10 @@ class SectionForm(forms.Form):
 
 
 class RowForm(forms.Form):
-    def __init__(self, *args, section: Section, **kwargs):
+    def __init__(self, *args, section: Section, services=None, **kwargs):
         super().__init__(*args, **kwargs)
         for spec in section.table.columns:
-            self.fields[spec.key] = _form_field(spec)
+            self.fields[spec.key] = _form_field(spec, services)
 
     def value(self) -> dict | None:
         if not self.is_valid():
@@ -127,8 +132,10 @@ MAX_ROWS_ADDED = 100  # rows added by one press of "add rows"
 def row_formset(section: Section, *, data=None, initial=None):
     FormSet = forms.formset_factory(RowForm, extra=section.table.extra_rows, max_num=MAX_ROWS,
                                     absolute_max=MAX_ROWS)
-    return FormSet(data=data, initial=initial, prefix="rows",
-                   form_kwargs={"section": section})
+    kwargs: dict = {"section": section}
+    if any(c.type == "service" for c in section.table.columns):
+        kwargs["services"] = service_choices()  # one query for all the rows
+    return FormSet(data=data, initial=initial, prefix="rows", form_kwargs=kwargs)
 
 
 def with_added_rows(section: Section, data):

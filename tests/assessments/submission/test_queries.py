@@ -120,3 +120,27 @@ def test_report_detail_with_a_long_services_table(clock, assigned, current, sche
 
 
 QUERIES_REPORT_DETAIL = 11
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_services_section_form(clock, assigned, current, schedule, client,
+                               django_assert_num_queries, n):
+    """The services table's form: the register's services are read once for all the rows."""
+    from assessments.models import PublicService
+
+    PublicService.objects.bulk_create(
+        PublicService(code=f"{i:08d}", name_ru=f"Услуга {i}", name_kk=f"Қызмет {i}")
+        for i in range(n))
+    rows = [{"service": f"{i:08d}", "basis": "own_records", "rendered": 10, "late": 0,
+             "unjustified_refusals": 0, "incomplete_package": 0, "extra_documents": 0,
+             "justified_complaints": 0} for i in range(n)]
+    report = Report.objects.create(cycle=current, body=assigned.registry.ministry,
+                                   direction="services")
+    ReportSection.objects.create(report=report, key="services", data={"rows": rows}, version=1)
+    client.force_login(assigned.head)
+    text = _measure(client, reverse("report_section_edit", args=[report.pk, "services"]),
+                    QUERIES_SECTION_FORM, django_assert_num_queries)
+    assert f'name="rows-TOTAL_FORMS" value="{n + 3}"' in text
+
+
+QUERIES_SECTION_FORM = 6
