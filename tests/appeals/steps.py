@@ -33,13 +33,14 @@ def convene(aw, objection, members=None, held_on=None) -> Sitting:
         aw.form_commission()
     people = members if members is not None else aw.sitting_people()
     return appeals.sitting_convene(objection=objection, members=[(u, "") for u in people],
-                                   held_on=held_on or clock.today(), actor=aw.secretary)
+                                   held_on=held_on or clock.today(),
+                                   actor=aw.commission.secretary)
 
 
 def attend(aw, sitting, present=None) -> Sitting:
     people = present if present is not None else aw.sitting_people()
     return appeals.sitting_attendance(sitting=sitting, present={u.pk for u in people},
-                                      actor=aw.secretary)
+                                      actor=aw.commission.secretary)
 
 
 def decide(aw, objection, choices: dict, *, applied=None, actor=None) -> Objection:
@@ -48,7 +49,8 @@ def decide(aw, objection, choices: dict, *, applied=None, actor=None) -> Objecti
     votes = {rows[n].pk: {u.pk: v for u, v in by.items()} for n, by in choices.items()}
     rulings = {rows[n].pk: {"reasoning": f"Обоснование по строке {n}.",
                             "applied_value": (applied or {}).get(n)} for n in choices}
-    return appeals.objection_decide(objection=objection, actor=actor or aw.secretary,
+    return appeals.objection_decide(objection=objection,
+                                    actor=actor or aw.commission.secretary,
                                     rulings=rulings, votes=votes)
 
 
