@@ -402,5 +402,5 @@ class StateLogAdmin(ReadOnlyAdmin):
     list_filter = ("transition", "content_type")
     list_select_related = ("by", "content_type")
     date_hierarchy = "timestamp"
-from assessments import admin_submission  # noqa: E402,F401  (registers its admins)
-from assessments import admin_records  # noqa: E402,F401  (read-only records)
+from assessments import admin_records  # noqa: E402,F401,I001  (read-only records)
+from assessments import admin_submission  # noqa: E402,F401,I001  (registers its admins)
