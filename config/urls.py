@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("assessments.auth_urls")),
     path("documents/", include("reporting.urls")),
+    path("appeals/", include("appeals.urls")),
     path("", include("assessments.urls")),
 ]
 
