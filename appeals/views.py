@@ -52,7 +52,6 @@ from appeals.models import (
 )
 from assessments import access, selectors
 from assessments.models import Conclusion, Membership, Organisation, Role, User
-from assessments.models.evidence import Classification
 from assessments.models.conclusions import APPEALABLE_DIRECTIONS, DELIVERED_STATES
 from assessments.services import clock
 from assessments.services.audit import object_history
@@ -384,7 +383,8 @@ def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sitting = _sitting(objection)
     members, votes = [], defaultdict(list)
     if sitting is not None:
-        members = list(sitting.members.select_related("user").order_by("capacity", "user__full_name"))
+        members = list(sitting.members.select_related("user")
+                       .order_by("capacity", "user__full_name"))
         from appeals.models import Vote
 
         for vote in Vote.objects.filter(sitting=sitting).select_related("member"):
@@ -397,7 +397,6 @@ def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = clock.today()
     return render(request, "appeals/objection_detail.html", {
         "o": objection, "actions": actions, "rows": [(r, votes.get(r.pk, [])) for r in rows],
-        "classifications": Classification.choices,
         "sitting": sitting, "members": members, "commission": _commission(objection),
         "report": report, "history": object_history(objection),
         "overdue": objection.decided_on is None and objection.decision_due
@@ -880,9 +879,10 @@ def handover_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def row_document_add(request: HttpRequest, pk: int) -> HttpResponse:
-    """The body's staff attach a supporting document to a row while the objection is filed."""
+    """The body's staff attach a supporting document to a row while the objection is filed
+    (checked by the evidence rules; a refusal is shown next to the file field)."""
     from appeals.forms import RowDocumentForm
     from appeals.models import DisagreementRow
 
@@ -890,20 +890,18 @@ def row_document_add(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, DisagreementRow.objects.select_related("objection"), pk=pk)
     objection = row.objection
     _require_action(request, objection, "documents")
-    form = RowDocumentForm(request.POST, request.FILES)
-    if form.is_valid():
+    form = RowDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             svc.row_document_add(row=row, actor=request.user, upload=upload,
                                  original_name=upload.name,
                                  classification=form.cleaned_data["classification"])
         except DomainError as exc:
-            messages.error(request, _("Строка %(n)s: %(problem)s")
-                           % {"n": row.number, "problem": exc.message})
+            form.add_error("file", exc.message)
         else:
             messages.success(request, _("Документ приложен."))
-    else:
-        problems = "; ".join(str(e) for errors in form.errors.values() for e in errors)
-        messages.error(request, _("Строка %(n)s: %(problem)s")
-                       % {"n": row.number, "problem": problems})
-    return redirect("appeals:objection_detail", pk=objection.pk)
+            return redirect("appeals:objection_detail", pk=objection.pk)
+    return render(request, "appeals/row_document_add.html", {
+        "o": objection, "row": row, "form": form,
+    }, status=400 if request.method == "POST" else 200)

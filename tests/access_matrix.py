@@ -427,3 +427,209 @@ register("conclusion_sign", "an approved complaints conclusion (annex 12): the C
          forbidden=GLOBAL | {"committee-assessor", "committee-unit-head"})
 register("conclusion_issue", "a signed complaints conclusion: the Committee's people issue it",
          build=SIGNED_COMPLAINTS, allowed=COMMITTEE, forbidden=GLOBAL)
+
+# --- appeals (issue 8): objections, the special commission, the coordinator's overview ---------
+# Objects are made directly (the demo has no appeal yet); each objection is on a body the Agency
+# evaluates on services, so the Agency's people and its commission see it. The Agency's
+# commission: chair "commission-chair", secretary "commission-secretary".
+
+
+def _window_open(w: World):
+    """The ministry's issued services conclusion, received today: its window is open."""
+    from appeals import rules
+    from assessments.services import clock
+
+    c = w.conclusion("mf", "services", "issued")
+    if c.objection_deadline is None:
+        type(c).objects.filter(pk=c.pk).update(
+            received_at=clock.now(), objection_deadline=rules.window_last_day(clock.today()))
+        c = type(c).objects.get(pk=c.pk)
+    return c
+
+
+def _commission(w: World):
+    from appeals.models import SpecialCommission
+    from assessments.services import clock
+
+    commission, _created = SpecialCommission.objects.get_or_create(
+        cycle=w.cycle, evaluator=w.body("agency"),
+        defaults={"chair": w.user("commission-chair"),
+                  "secretary": w.user("commission-secretary"), "created_at": clock.now()},
+    )
+    return commission
+
+
+def _objection(w: World, body_key: str, state: str):
+    """An objection of ``body_key`` on its services conclusion (under appeal) in ``state``,
+    with one row; from ``under_consideration`` on, a sitting of the Agency's commission."""
+    from appeals import rules
+    from appeals.models import DisagreementRow, Objection, Sitting, SittingMember
+    from assessments.services import clock
+
+    conclusion = w.conclusion(body_key, "services", "under_appeal")
+    existing = Objection.objects.filter(conclusion=conclusion).first()
+    if existing is not None:
+        return existing
+    head = {"akimat-akmola": "mio-head", "mf": "cgo-head"}.get(body_key, "admin")
+    today = clock.today()
+    objection = Objection.objects.create(
+        cycle=w.cycle, body=w.body(body_key), direction="services", conclusion=conclusion,
+        evaluator=conclusion.evaluator, state=state, filed_at=clock.now(), filed_on=today,
+        filed_by=w.user(head), decision_due=rules.decision_due(today),
+        decided_on=today if state in ("decided", "signed_by_chair") else None,
+    )
+    DisagreementRow.objects.create(
+        objection=objection, number=1, subject="K2. Обеспечение качества",
+        evaluator_conclusion="Сроки нарушены.", objection_text="Сроки соблюдены.",
+        input_path="services.late", proposed_value=0,
+        decision="rejected" if state in ("decided", "signed_by_chair") else "",
+        reasoning="Не подтверждено." if state in ("decided", "signed_by_chair") else "",
+    )
+    if state != "filed":
+        sitting = Sitting.objects.create(
+            commission=_commission(w), objection=objection, held_on=today,
+            state="planned" if state == "under_consideration" else "held",
+        )
+        for username in ("commission-chair", "commission-secretary", "commission-member",
+                         "working-body", "coordinator"):
+            SittingMember.objects.create(sitting=sitting, user=w.user(username),
+                                         capacity="working_body" if username == "working-body"
+                                         else "evaluator", present=True)
+    return objection
+
+
+def _signed_objection(w: World):
+    """The Akmola akimat's objection taken through the real services: filed by its head within
+    the window, heard by the Agency's commission (five members, every row rejected), the
+    completed table signed by the chair — waiting for the akimat's acknowledgement."""
+    from appeals import rules
+    from appeals import services as svc
+    from appeals.models import Objection
+    from assessments.demo import DEMO_PASSWORD
+    from assessments.services import clock
+    from reporting.signing.services import active_credential, issue_demo_credential
+
+    existing = Objection.objects.filter(conclusion__body=w.body("akimat-akmola"),
+                                        conclusion__direction="services").first()
+    if existing is not None:
+        return existing
+    c = w.conclusion("akimat-akmola", "services", "issued")
+    type(c).objects.filter(pk=c.pk).update(
+        received_at=clock.now(), objection_deadline=rules.window_last_day(clock.today()))
+    c = type(c).objects.get(pk=c.pk)
+    objection = svc.objection_file(conclusion=c, actor=w.user("mio-head"), rows=[
+        {"subject": "K2", "objection_text": "Сроки соблюдены.", "input_path": "services.late",
+         "proposed_value": 0}])
+    _commission(w)
+    members = [(w.user(name), capacity) for name, capacity in (
+        ("commission-chair", "evaluator"), ("commission-secretary", "evaluator"),
+        ("commission-member", "evaluator"), ("mio-head", "body"),
+        ("working-body", "working_body"))]
+    secretary = w.user("commission-secretary")
+    sitting = svc.sitting_convene(objection=objection, members=members, held_on=clock.today(),
+                                  actor=secretary)
+    svc.sitting_attendance(sitting=sitting, present={u.pk for u, _c in members},
+                           actor=secretary)
+    row = objection.rows.get()
+    objection = svc.objection_decide(
+        objection=Objection.objects.get(pk=objection.pk), actor=secretary,
+        rulings={row.pk: {"reasoning": "Не подтверждено.", "applied_value": None}},
+        votes={row.pk: {u.pk: "reject" for u, _c in members}})
+    chair = w.user("commission-chair")
+    if active_credential(chair) is None:
+        issue_demo_credential(chair, DEMO_PASSWORD)
+    return svc.objection_chair_sign(objection=Objection.objects.get(pk=objection.pk), user=chair,
+                                    passphrase=DEMO_PASSWORD)
+
+
+def _row_document(w: World):
+    from django.core.files.base import ContentFile
+
+    from appeals.models import RowDocument
+    from assessments.services import clock
+
+    row = _signed_objection(w).rows.first()
+    document = RowDocument.objects.filter(row=row).first()
+    if document is None:
+        document = RowDocument(row=row, original_name="letter.pdf", file_type="pdf", size=9,
+                               sha256="1" * 64, classification="open",
+                               uploaded_by=w.user("mio-head"), uploaded_at=clock.now())
+        document.file.save("letter.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+        document.save()
+    return document
+
+
+def _result_check(w: World):
+    from appeals.models import ResultCheck
+    from assessments.services import clock
+
+    check = ResultCheck.objects.filter(cycle=w.cycle, body=w.body("akimat-akmola")).first()
+    return check or ResultCheck.objects.create(
+        cycle=w.cycle, body=w.body("akimat-akmola"), lodged_on=clock.today(),
+        last_day=clock.today(), text="Прошу проверить K1.", opened_by=w.user("working-body"),
+        opened_at=clock.now(),
+    )
+
+
+def _handover(w: World):
+    from appeals.models import Handover
+    from assessments.services import clock
+
+    conclusion = w.conclusion("akimat-ulytau", "openness", "final")
+    handover = Handover.objects.filter(conclusion=conclusion).first()
+    return handover or Handover.objects.create(
+        conclusion=conclusion, to=w.body("agency"), route="МИОР (п.119)",
+        due_on=clock.today(), created_at=clock.now(),
+    )
+
+
+SEES_MF_SERVICES = GLOBAL | CGO_STAFF | AGENCY_ALL
+CHAIR_AND_SECRETARY = frozenset({"commission-chair", "commission-secretary"})
+SEES_AKMOLA_OBJECTION = GLOBAL | MIO_STAFF | AGENCY_ALL
+SEES_AGENCY_OBJECTION = GLOBAL | AGENCY_ALL  # a body without staff among the personas
+
+register("appeals:objection_file", "the ministry's head files objections within the window",
+         build=lambda w: {"pk": _window_open(w).pk}, allowed=frozenset({"cgo-head"}),
+         forbidden=SEES_MF_SERVICES - {"cgo-head"})
+register("appeals:no_objection", "the ministry's head notifies that there are no objections",
+         build=lambda w: {"pk": _window_open(w).pk}, allowed=frozenset({"cgo-head"}),
+         forbidden=SEES_MF_SERVICES - {"cgo-head"})
+register("appeals:evaluator_conclusion", "the prefill of a row (htmx), for the filing head",
+         build=lambda w: {"pk": _window_open(w).pk}, allowed=frozenset({"cgo-head"}),
+         forbidden=SEES_MF_SERVICES - {"cgo-head"})
+register("appeals:objection_detail", "an akimat's objection, its table signed by the chair",
+         build=lambda w: {"pk": _signed_objection(w).pk},
+         allowed=SEES_AKMOLA_OBJECTION)
+register("appeals:annex14_pdf", "its annex 14 PDF",
+         build=lambda w: {"pk": _signed_objection(w).pk},
+         allowed=SEES_AKMOLA_OBJECTION)
+register("appeals:objection_acknowledge", "its acknowledgement: the akimat's head",
+         build=lambda w: {"pk": _signed_objection(w).pk},
+         allowed=frozenset({"mio-head"}), forbidden=SEES_AKMOLA_OBJECTION - {"mio-head"})
+register("appeals:row_document", "a supporting document of its row",
+         build=lambda w: {"pk": _row_document(w).pk}, allowed=SEES_AKMOLA_OBJECTION)
+register("appeals:row_document_add", "attaching a document to a filed objection's row: its "
+         "body's staff (none among the personas for this akimat)",
+         build=lambda w: {"pk": _objection(w, "akimat-ulytau", "filed").rows.first().pk},
+         allowed=frozenset(), forbidden=SEES_AGENCY_OBJECTION)
+register("appeals:sitting_convene", "convening the sitting on a filed objection",
+         build=lambda w: {"pk": (_commission(w), _objection(w, "akimat-ulytau", "filed"))[1].pk},
+         allowed=CHAIR_AND_SECRETARY, forbidden=SEES_AGENCY_OBJECTION - CHAIR_AND_SECRETARY)
+register("appeals:sitting_attendance", "the attendance of a planned sitting",
+         build=lambda w: {"pk": _objection(w, "akimat-abai", "under_consideration").pk},
+         allowed=CHAIR_AND_SECRETARY, forbidden=SEES_AGENCY_OBJECTION - CHAIR_AND_SECRETARY)
+register("appeals:objection_decide", "the decision of the sitting (votes, rulings)",
+         build=lambda w: {"pk": _objection(w, "akimat-abai", "under_consideration").pk},
+         allowed=CHAIR_AND_SECRETARY, forbidden=SEES_AGENCY_OBJECTION - CHAIR_AND_SECRETARY)
+register("appeals:objection_sign", "the chair's signature of a decided table",
+         build=lambda w: {"pk": _objection(w, "akimat-aktobe", "decided").pk},
+         allowed=frozenset({"commission-chair"}),
+         forbidden=SEES_AGENCY_OBJECTION - {"commission-chair"})
+register("appeals:commission_detail", "the Agency's special commission",
+         build=lambda w: {"pk": _commission(w).pk}, allowed=GLOBAL | AGENCY_ALL)
+register("appeals:result_check", "a check of an akimat's results (p.110)",
+         build=lambda w: {"pk": _result_check(w).pk}, allowed=GLOBAL | MIO_STAFF)
+register("appeals:handover_record", "recording the hand-over of a final openness conclusion",
+         build=lambda w: {"pk": _handover(w).pk},
+         allowed=frozenset({"admin", "coordinator"}) | MIOD,
+         forbidden=frozenset({"working-body"}))
