@@ -81,8 +81,8 @@ def window_of(c: Conclusion) -> rules.TimeLeft | None:
 
 def late_message(c: Conclusion) -> str:
     return _("Срок подачи возражений истёк %(date)s (пять рабочих дней со дня получения "
-             "заключения, п.109). Возражения, направленные после него, не рассматриваются "
-             "(п.111).") % {"date": _date(c.objection_deadline)}
+             "заключения, п.109). Возражения, направленные по истечении срока, не "
+             "рассматриваются (п.111).") % {"date": _date(c.objection_deadline)}
 
 
 def _is_body_head(user, c: Conclusion) -> bool:
@@ -457,7 +457,10 @@ def annex14_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def annex14_context(objection: Objection, *, draft: bool) -> dict:
     """Annex 14's context for an objection as it stands (the appeals service renders the
     signed one; this is the page's draft)."""
-    builder = getattr(svc, "annex14_context", None)
+    try:  # the appeals documents' own builder (the one the signed table is rendered with)
+        from appeals.documents import annex14_context as builder
+    except ImportError:
+        builder = None
     if builder is not None:
         return builder(objection, draft=draft)
     from assessments.selectors import name_on
