@@ -23,6 +23,7 @@ from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from appeals.models import AppealDirection
 from assessments.models.evidence import Classification
 
 STAGING_DIR = "appeals/staging"
@@ -322,6 +323,11 @@ class RulingForm(forms.Form):
 
 class ResultCheckOpenForm(forms.Form):
     body = forms.ChoiceField(label=gettext_lazy("Орган"))
+    direction = forms.ChoiceField(
+        label=gettext_lazy("Направление"), required=False,
+        choices=[("", gettext_lazy("все направления"))] + [
+            (value, label) for value, label in AppealDirection.choices],
+    )
     lodged_on = forms.DateField(
         label=gettext_lazy("Жалоба поступила"), required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

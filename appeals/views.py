@@ -91,17 +91,12 @@ def _is_body_head(user, c: Conclusion) -> bool:
 
 
 def conclusion_appeal_actions(user, c: Conclusion) -> frozenset[str]:
-    """What the body's pages offer on a delivered conclusion: ``object`` and ``no_objection``
-    (the body's head, within the window), ``late`` (the window has closed with neither: the
-    refusal is shown), ``objection`` (one was filed)."""
+    """What the body's pages offer on a delivered conclusion: ``objection`` once one was filed
+    (its page), otherwise the service's answer — ``object`` and ``no_objection`` (the body's
+    head, within the window), ``late`` (the window closed with neither: the refusal)."""
     if Objection.objects.filter(conclusion=c).exists():
         return frozenset({"objection"})
-    if c.state != "issued" or c.objection_deadline is None or not _is_body_head(user, c):
-        return frozenset()
-    window = window_of(c)
-    if window is not None and not window.is_open:
-        return frozenset({"late"})
-    return frozenset({"object", "no_objection"})
+    return svc.conclusion_appeal_actions(user, c)
 
 
 # --- The body's list: "Обжалование" ----------------------------------------------------------
@@ -821,6 +816,7 @@ def result_check_open(request: HttpRequest) -> HttpResponse:
                 cycle=cycle, body=Organisation.objects.get(pk=form.cleaned_data["body"]),
                 actor=request.user, text=form.cleaned_data["text"],
                 lodged_on=form.cleaned_data["lodged_on"],
+                direction=form.cleaned_data["direction"],
             )
         except DomainError as exc:
             form.add_error(None, exc.message)

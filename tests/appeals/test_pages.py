@@ -384,3 +384,53 @@ def test_home_page_links_the_appeal(client, pw):
     assert reverse("appeals:appeal_list") in page
     assert "Направить возражения или уведомление об их отсутствии по заключениям" in page
     assert 'data-testid="nav-appeals"' in page
+
+
+def test_result_checks_are_opened_and_closed_by_the_working_body(client, pw):
+    overview = reverse("appeals:overview")
+    assert 'data-testid="check-form"' in _get(client, pw.working_body, overview).content.decode()
+    assert 'data-testid="check-form"' not in _get(client, pw.coordinator, overview).content.decode()
+    url = reverse("appeals:result_check_open")
+    data = {"body": pw.ministry.pk, "direction": "services", "text": "Прошу проверить K1."}
+    assert _post(client, pw.coordinator, url, data).status_code == 403
+
+    # while the ministry's services conclusion awaits objections, the check is refused
+    response = _post(client, pw.working_body, url, data)
+    assert response.status_code == 400
+    assert "Процедуры обжалования по органу ещё не завершены" in response.content.decode()
+    assert "Прошу проверить K1." in response.content.decode()
+
+    svc.no_objection_notify(conclusion=pw.conclusion, actor=pw.head)
+    response = _post(client, pw.working_body, url, data)
+    assert response.status_code == 302
+    check_url = response["Location"]
+    assert _get(client, pw.head, check_url).status_code == 200
+    assert _get(client, pw.local_head, check_url).status_code == 404
+    response = _post(client, pw.working_body, check_url, {"outcome": ""})
+    assert response.status_code == 400
+    assert "Изложите результаты проверки." in response.content.decode()
+    assert _post(client, pw.head, check_url, {"outcome": "Нарушений нет."}).status_code == 403
+    response = _post(client, pw.working_body, check_url, {"outcome": "Результаты подтверждены."})
+    assert response.status_code == 302
+    page = _get(client, pw.head, check_url).content.decode()
+    assert 'data-state="closed"' in page and "Результаты подтверждены." in page
+
+
+def test_a_final_conclusion_is_handed_over_to_the_agency(client, pw):
+    from appeals.models import Handover
+
+    from .pages_world import issued_conclusion
+
+    c = issued_conclusion(pw.w, pw.ministry, "openness")
+    svc.no_objection_notify(conclusion=c, actor=pw.head)
+    handover = Handover.objects.get(conclusion=c)
+    page = _get(client, pw.coordinator, reverse("appeals:overview")).content.decode()
+    assert handover.due_on.strftime("%d.%m.%Y") in page
+    url = reverse("appeals:handover_record", args=[handover.pk])
+    assert url in page
+    assert _get(client, pw.head, url).status_code == 403
+    assert _get(client, pw.outsider, url).status_code == 404
+    assert _get(client, pw.miod_assessor, url).status_code == 200
+    assert _post(client, pw.miod_assessor, url, {}).status_code == 302
+    assert Handover.objects.get(pk=handover.pk).handed_at is not None
+    assert _get(client, pw.miod_assessor, url).status_code == 403
