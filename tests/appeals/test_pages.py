@@ -379,11 +379,22 @@ def test_the_overview_highlights_overdue_decisions(client, pw, clock):
     assert "Просроченные решения специальных комиссий" in page
 
 
-def test_home_page_links_the_appeal(client, pw):
+def test_home_page_links_the_appeal(client, pw, clock):
     page = _get(client, pw.head, reverse("home")).content.decode()
     assert reverse("appeals:appeal_list") in page
     assert "Направить возражения или уведомление об их отсутствии по заключениям" in page
     assert 'data-testid="nav-appeals"' in page
+
+    objection = _file(pw)
+    _commission(pw)
+    page = _get(client, pw.secretary, reverse("home")).content.decode()
+    assert "Назначить заседание специальной комиссии" in page
+    assert "Назначить заседание специальной комиссии" not in _get(
+        client, pw.member, reverse("home")).content.decode()
+    clock.set_now(f"{(objection.decision_due + timedelta(days=1)).isoformat()}T10:00:00")
+    page = _get(client, pw.coordinator, reverse("home")).content.decode()
+    assert "Просроченные решения специальных комиссий" in page
+    assert reverse("appeals:overview") in page
 
 
 def test_result_checks_are_opened_and_closed_by_the_working_body(client, pw):
