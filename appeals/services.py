@@ -910,7 +910,7 @@ def objection_signature_recorded(signed_document, signature, *, complete: bool) 
     """
     from reporting.signing.errors import SigningRefused
 
-    o = (Objection.objects.select_for_update().select_related("correction", "body")
+    o = (Objection.objects.select_for_update(of=("self",)).select_related("correction", "body")
          .filter(table_document_id=signed_document.pk).first())
     if o is None:
         return
@@ -942,7 +942,7 @@ def correction_issued(*, correction: Conclusion, actor) -> None:
     """Called by ``conclusion_issue`` when a corrected version is issued (version 1 superseded):
     the body receives the completed disagreement table with it (p.115) — a notification linking
     the objection's table — and the corrected conclusion's hand-over is scheduled."""
-    o = (Objection.objects.select_for_update().select_related("correction")
+    o = (Objection.objects.select_for_update(of=("self",)).select_related("correction")
          .filter(conclusion_id=correction.supersedes_id).first())
     if o is None:
         return

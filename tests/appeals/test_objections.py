@@ -88,6 +88,14 @@ def test_filing_within_the_window(aw):
     assert Notification.objects.filter(user=aw.assessor, text__contains="Поступили возражения")
     with pytest.raises(DomainError, match="уже поданы"):
         file(aw, c)
+    # The table as filed (annex 14, version 1): the rows, no decisions yet.
+    from reporting.services import document_render
+    from tests.pdfcheck import pdf_text
+
+    filed = document_render(document_id=o.filed_document_id)
+    assert (filed.kind, filed.version, filed.state) == ("annex14", 1, "rendered")
+    text = " ".join(pdf_text(filed.file.open("rb").read()).split())
+    assert "нерепрезентативной выборке" in text and "Возражение принято" not in text
 
 
 def test_documents_follow_the_evidence_rules(aw):

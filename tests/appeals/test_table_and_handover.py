@@ -163,6 +163,9 @@ def test_routing_of_the_presidential_administration(aw):
     assert appeals.handover_route(c) is None
     c.evaluator, c.direction = aw.committee, "complaints"
     assert "п.120" in appeals.handover_route(c)[0]
+    from appeals.tasks import handovers_due
+
+    assert handovers_due() == {"created": 0, "reminded": 0, "overdue": 0}
 
 
 def test_result_check_within_five_working_days_after_the_appeals(aw):
