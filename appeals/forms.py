@@ -72,6 +72,10 @@ class StagedDocument:
         with default_storage.open(self.path, "rb") as handle:
             return handle.read()
 
+    def discard(self) -> None:
+        if default_storage.exists(self.path):
+            default_storage.delete(self.path)
+
     @classmethod
     def stage(cls, *, content: bytes, name: str, classification: str, sha256: str,
               file_type: str) -> StagedDocument:

@@ -44,7 +44,6 @@ from appeals.models import (
     Handover,
     NoObjectionNotice,
     Objection,
-    ObjectionRefusal,
     ObjectionState,
     ResultCheck,
     RowDocument,
@@ -235,6 +234,13 @@ def _documents_for(forms) -> list[dict]:
     ]
 
 
+def _discard_staged(forms) -> None:
+    """The staged copies are no longer needed once the documents are stored with the rows."""
+    for form in forms:
+        for document in form.staged:
+            document.discard()
+
+
 def _formset(request, c: Conclusion, data=None, files=None) -> DisagreementFormSet:
     return DisagreementFormSet(
         data, files, prefix="rows",
@@ -284,15 +290,20 @@ def objection_file(request: HttpRequest, pk: int) -> HttpResponse:
             except DocumentRefused as exc:
                 formset._non_form_errors = formset.error_class([exc.message])
             except DomainError as exc:
-                if getattr(exc, "code", "") == "window_closed" or ObjectionRefusal.objects.filter(
-                        conclusion=c, attempted_by=request.user).exists():
+                if exc.code == "window_closed":  # refused and recorded by the service (p.111)
                     return render(request, "appeals/refusal.html", {
                         "c": c, "message": exc.message, "window": window_of(c),
                     }, status=403)
                 formset._non_form_errors = formset.error_class([exc.message])
             else:
-                messages.success(request, _("Таблица разногласий подписана и подана."))
+                _discard_staged(rows)
+                messages.success(request, _("Возражения направлены."))
                 return redirect("appeals:objection_detail", pk=objection.pk)
+        elif "late" in actions:
+            # Nothing to file after the window anyway: the refusal, not the form's errors.
+            return render(request, "appeals/refusal.html", {
+                "c": c, "message": late_message(c), "window": window_of(c),
+            }, status=403)
         status = 200 if adding else 400
     else:
         formset = _formset(request, c)

@@ -8,10 +8,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from appeals import services as svc
+from appeals.forms import StagedDocument
 from appeals.models import NoObjectionNotice, Objection, ObjectionRefusal, RowDocument
 from assessments.models import AssessorAssignment, Conclusion
 from tests.assessments.submission.samples import pdf_bytes
@@ -172,18 +174,21 @@ def test_documents_are_checked_and_kept_across_a_failed_submit(client, pw):
     # the accepted document is kept: its token comes back with the form
     tokens = re.findall(r'name="rows-0-staged" value="([^"]+)"', page)
     assert len(tokens) == 1 and "spravka.pdf" in page
+    # a token is its person's only (signed with the user's id), and cannot be forged
+    assert StagedDocument.from_token(tokens[0], pw.head.pk).name == "spravka.pdf"
+    assert StagedDocument.from_token(tokens[0], pw.submitter.pk) is None
+    assert StagedDocument.from_token(tokens[0][:-2] + "xx", pw.head.pk) is None
 
     data = _rows(ROW_K2)
     data["rows-0-staged"] = tokens
     response = _post(client, pw.head, url, data)
     assert response.status_code == 302
     objection = Objection.objects.get(conclusion=pw.conclusion)
-    assert [d.original_name for d in RowDocument.objects.filter(row__objection=objection)] == [
-        "spravka.pdf"]
+    stored = list(RowDocument.objects.filter(row__objection=objection))
+    assert [d.original_name for d in stored] == ["spravka.pdf"]
+    # the staged copy is gone once the document is stored with its row
+    assert not default_storage.exists(f"appeals/staging/{stored[0].sha256}")
 
-    # a token is the person's: another user's post does not carry the file
-    assert tokens[0] not in _get(client, pw.submitter, reverse(
-        "appeals:objection_detail", args=[objection.pk])).content.decode()
 
 
 def test_filing_puts_the_conclusion_under_appeal(client, pw):
@@ -219,6 +224,10 @@ def test_a_late_filing_is_refused_with_the_closing_date(client, pw, clock):
     assert ObjectionRefusal.objects.filter(conclusion=pw.conclusion,
                                            attempted_by=pw.head).exists()
     assert not Objection.objects.exists()
+    # an incomplete table after the window: the refusal too, not the form's errors
+    response = _post(client, pw.head, url, _rows({"subject": "K1", "objection_text": ""}))
+    assert response.status_code == 403
+    assert 'data-testid="refusal"' in response.content.decode()
 
 
 def test_no_objections_is_confirmed_then_sent(client, pw):
@@ -445,3 +454,41 @@ def test_a_final_conclusion_is_handed_over_to_the_agency(client, pw):
     assert _post(client, pw.miod_assessor, url, {}).status_code == 302
     assert Handover.objects.get(pk=handover.pk).handed_at is not None
     assert _get(client, pw.miod_assessor, url).status_code == 403
+
+
+def test_the_body_acknowledges_the_signed_table(client, pw, clock):
+    from reporting.signing.services import issue_demo_credential
+
+    from .pages_world import PASSPHRASE
+
+    for user in (pw.chair, pw.head):
+        issue_demo_credential(user, PASSPHRASE)
+    objection = _file(pw, rows=(ROW_K1,))
+    _commission(pw)
+    sitting = svc.sitting_convene(objection=objection, members=_five(pw),
+                                  held_on=clock.today(), actor=pw.secretary)
+    present = {u.pk for u, _c in _five(pw)}
+    svc.sitting_attendance(sitting=sitting, present=present, actor=pw.secretary)
+    row = objection.rows.get()
+    svc.objection_decide(objection=Objection.objects.get(pk=objection.pk), actor=pw.secretary,
+                         rulings={row.pk: {"reasoning": "Не подтверждено.",
+                                           "applied_value": None}},
+                         votes={row.pk: {pk: "reject" for pk in present}})
+    url = reverse("appeals:objection_acknowledge", args=[objection.pk])
+    assert _get(client, pw.head, url).status_code == 403  # nothing to acknowledge yet
+    svc.objection_chair_sign(objection=Objection.objects.get(pk=objection.pk), user=pw.chair,
+                             passphrase=PASSPHRASE)
+
+    page = _get(client, pw.head, reverse("appeals:objection_detail", args=[objection.pk]))
+    assert 'data-testid="action-acknowledge"' in page.content.decode()
+    assert _get(client, pw.submitter, url).status_code == 403
+    assert _get(client, pw.head, url).status_code == 200
+    response = _post(client, pw.head, url, {"passphrase": "wrong-passphrase"})
+    assert response.status_code == 400
+    assert 'data-testid="error-passphrase"' in response.content.decode()
+    response = _post(client, pw.head, url, {"passphrase": PASSPHRASE})
+    assert response.status_code == 302
+    objection = Objection.objects.get(pk=objection.pk)
+    assert objection.state == "acknowledged"
+    pdf = _get(client, pw.head, reverse("appeals:annex14_pdf", args=[objection.pk]))
+    assert pdf.status_code == 200 and pdf["X-Signature-Status"] == "valid_trusted"
