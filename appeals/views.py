@@ -631,8 +631,12 @@ def sitting_convene(request: HttpRequest, pk: int) -> HttpResponse:
     objection = _objection(request, pk)
     _require_action(request, objection, "convene")
     candidates = candidates_for(objection)
-    form = ConveneForm(request.POST or None, candidates=candidates,
-                       initial={"held_on": clock.today()})
+    sitting = _sitting(objection)  # a planned sitting is re-convened: its members replaced
+    initial = {"held_on": clock.today()}
+    if sitting is not None:
+        initial = {"held_on": sitting.held_on or clock.today(),
+                   "members": list(sitting.members.values_list("user_id", flat=True))}
+    form = ConveneForm(request.POST or None, candidates=candidates, initial=initial)
     refused: dict[int, str] = {}
     if request.method == "POST" and form.is_valid():
         by_id = {c.user.pk: c for c in candidates}
@@ -655,7 +659,7 @@ def sitting_convene(request: HttpRequest, pk: int) -> HttpResponse:
     rows = [{"c": c, "checked": str(c.user.pk) in {str(i) for i in chosen_ids},
              "refused": refused.get(c.user.pk, "")} for c in candidates]
     return render(request, "appeals/sitting_convene.html", {
-        "o": objection, "form": form, "candidates": rows,
+        "o": objection, "form": form, "candidates": rows, "sitting": sitting,
         "eligible_count": sum(1 for c in candidates if c.eligible),
         "min_present": rules.MIN_PRESENT,
     }, status=400 if request.method == "POST" else 200)

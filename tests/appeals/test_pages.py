@@ -304,6 +304,10 @@ def test_convening_shows_who_may_not_sit_and_why(client, pw, clock):
     objection = Objection.objects.get(pk=objection.pk)
     assert objection.state == "under_consideration"
     assert objection.sitting.members.count() == 5
+    # while the sitting is planned it may be re-convened: the page starts from its members
+    page = _get(client, pw.secretary, url).content.decode()
+    assert 'data-testid="reconvene"' in page
+    assert len(re.findall(r'name="members" value="\d+" checked', page)) == 5
 
 
 def test_attendance_votes_and_the_decision(client, pw, clock):
