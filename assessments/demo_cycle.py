@@ -918,6 +918,20 @@ def manifest(run: Run) -> dict:
 # --- The run -----------------------------------------------------------------------------------
 
 
+def _remove_previous(out: Path) -> None:
+    """A DIR used before holds the files of that run: the ones its manifest names go (nothing
+    else in DIR is touched), so DIR then holds one run."""
+    try:
+        previous = json.loads((out / "manifest.json").read_text("utf-8"))
+        names = [d["file"] for d in previous.get("documents", [])]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return
+    for name in names:
+        path = out / Path(str(name)).name
+        if path.suffix == ".pdf":
+            path.unlink(missing_ok=True)
+
+
 @contextmanager
 def _in_process():
     """Tasks run in this process and e-mails go to memory, whatever the environment; the
@@ -950,6 +964,7 @@ def run_demo_cycle(out: Path | str, *, log: Callable[[str], None] = print,
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    _remove_previous(out)
     with _in_process():
         from assessments.services import clock
 
