@@ -1,8 +1,5 @@
 """``manage.py demo_cycle --out DIR`` against its contract (DEMO_MANIFEST.md).
 
-Until the appeals services are implemented the runs stop after the objection windows
-(``--without-appeals``); the appeal's checks join when they are.
-
 The command runs twice, once beside the other (a second cycle of its own), on a database that
 already holds ``seed_demo``'s data, in a module-scoped fixture (the run commits, like the
 command does: its tasks run on commit); the database is flushed afterwards. Every check reads
@@ -31,6 +28,8 @@ from pyhanko_certvalidator import ValidationContext
 from assessments.services import calendar
 
 DIRECTIONS = ("services", "openness", "complaints")
+# Signatures per annex (the seed's signature blocks): the act and annex 14 by both sides.
+SIGNATURES = {1: 2, 3: 2, 4: 2, 5: 2, 8: 1, 12: 1, 14: 2, 15: 2}
 
 # Every test reads the database the module's runs committed (and sets it up).
 pytestmark = pytest.mark.django_db
@@ -54,8 +53,7 @@ def runs(tmp_path_factory, django_db_setup, django_db_blocker):
             result = []
             for name in ("first", "second"):
                 out = base / name
-                call_command("demo_cycle", "--out", str(out), "--without-appeals",
-                             stdout=io.StringIO())
+                call_command("demo_cycle", "--out", str(out), stdout=io.StringIO())
                 result.append((out, json.loads((out / "manifest.json").read_text("utf-8"))))
             yield result
         finally:
@@ -142,12 +140,33 @@ def test_every_signed_document_is_intact_and_trusted_against_the_root_alone(out,
     for document in signed:
         reader = PdfFileReader(io.BytesIO((out / document["file"]).read_bytes()))
         signatures = reader.embedded_signatures
-        assert signatures, document["file"]
+        assert len(signatures) == SIGNATURES[document["annex"]], document["file"]
         for number, signature in enumerate(signatures, start=1):
             status = validate_pdf_signature(signature, context)
             assert status.intact and status.valid and status.trusted, (document["file"], number)
         # nothing was appended after the last signature
         assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE, document["file"]
+
+
+def test_the_documents_cover_the_whole_cycle(manifest):
+    central, local = body_of(manifest, "central"), body_of(manifest, "local")
+    by = {}
+    for d in manifest["documents"]:
+        by.setdefault((d["body"], d["annex"], d["direction"]), []).append(d)
+    c, m = central["name"], local["name"]
+    assert [d["state"] for d in by[(c, 1, "services")]] == ["signed"]  # the act
+    assert sorted((d["version"], d["state"]) for d in by[(c, 3, "services")]) == [
+        (1, "superseded"), (2, "final")]
+    assert [d["state"] for d in by[(c, 5, "automation")]] == ["final"]
+    assert [d["state"] for d in by[(c, 14, "services")]] == ["acknowledged"]
+    for body in (c, m):
+        assert [d["state"] for d in by[(body, 8, "openness")]] == ["final"]
+        assert [d["state"] for d in by[(body, 12, "complaints")]] == ["final"]
+        assert [d["state"] for d in by[(body, 15, "block")]] == ["final"]
+    assert [d["state"] for d in by[(m, 4, "services")]] == ["final"]
+
+
+# --- The cycle's steps --------------------------------------------------------------------------
 
 
 def test_reports_of_every_direction_accepted_one_after_a_return(manifest):
@@ -172,12 +191,42 @@ def test_one_body_reverified_with_an_act_of_at_least_two_facts(manifest):
     assert Decimal(rv["deduction"]) == expected
 
 
-def test_conclusions_final_after_the_windows(manifest):
+def test_conclusions_versions_and_the_correction(manifest):
+    central = body_of(manifest, "central")
+    services = sorted((c for c in central["conclusions"] if c["direction"] == "services"),
+                      key=lambda c: c["version"])
+    v1, v2 = services
+    assert (v1["version"], v1["state"]) == (1, "superseded")
+    assert (v2["version"], v2["state"]) == (2, "final")
+    assert v1["final_score"] != v2["final_score"]
+    assert v2["objection_deadline"] is None
+    assert central["scores"]["services"] == v2["final_score"]
     for body in manifest["bodies"]:
         for direction in DIRECTIONS:
-            [c] = [c for c in body["conclusions"] if c["direction"] == direction]
-            assert (c["version"], c["state"]) == (1, "final")
-            assert body["scores"][direction] == c["final_score"]
+            versions = [c for c in body["conclusions"] if c["direction"] == direction]
+            finals = [c for c in versions if c["state"] == "final"]
+            assert len(finals) == 1
+            assert body["scores"][direction] == finals[0]["final_score"]
+            assert all(c["state"] in {"final", "superseded"} for c in versions)
+
+
+def test_objection_two_rows_one_accepted_decided_within_fifteen_days(manifest):
+    central, local = body_of(manifest, "central"), body_of(manifest, "local")
+    [objection] = central["objections"]
+    assert objection["direction"] == "services"
+    assert (objection["rows"], objection["accepted_rows"]) == (2, 1)
+    assert objection["state"] == "acknowledged"
+    filed_on = iso(objection["filed_on"])
+    assert iso(objection["decision_due"]) == filed_on + timedelta(days=15)
+    assert filed_on <= iso(objection["decided_on"]) <= iso(objection["decision_due"])
+    v1 = next(c for c in central["conclusions"]
+              if c["direction"] == "services" and c["version"] == 1)
+    assert iso(v1["received_on"]) <= filed_on <= iso(v1["objection_deadline"])
+    v2 = next(c for c in central["conclusions"]
+              if c["direction"] == "services" and c["version"] == 2)
+    assert iso(v2["received_on"]) >= iso(objection["decided_on"])
+    assert local["objections"] == []
+    assert sorted(n["direction"] for n in local["no_objections"]) == sorted(DIRECTIONS)
 
 
 def test_deadlines_are_the_calendar_at_work(manifest):
@@ -235,4 +284,5 @@ def test_a_second_run_beside_the_first_collides_with_nothing(runs):
             usernames = set(Membership.objects.filter(organisation=org).values_list(
                 "user__username", flat=True))
             assert usernames and all(u.startswith("dc") for u in usernames)
+    assert [d["state"] for d in second["documents"] if d["annex"] == 14] == ["acknowledged"]
     assert (out2 / "trust-root.pem").exists() and out1 != out2
