@@ -10,7 +10,7 @@ per kind of body.
 Everything goes through the services the pages use, with the application clock moved along real
 dates of the Kazakh calendar (the 2025 schedule: reports in January 2026, re-verification in
 February, conclusions received on Thursday 19 March 2026 so that the objection window crosses
-Nauryz and ends on Tuesday 31 March, appeals in April, block conclusions in May). Tasks run in
+Nauryz and ends on Tuesday 31 March, appeals and block conclusions in April). Tasks run in
 this process whatever the broker (the demo must not depend on a worker), and e-mails go to
 memory. The PDFs, ``trust-root.pem`` and ``manifest.json`` (the contract
 ``DEMO_MANIFEST.md``) are written to DIR.
@@ -18,11 +18,11 @@ memory. The PDFs, ``trust-root.pem`` and ``manifest.json`` (the contract
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import json
 import logging
-import re
 import time as time_module
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -73,10 +73,6 @@ def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 # --- Who is who -------------------------------------------------------------------------------
@@ -260,6 +256,7 @@ class Run:
     users: dict = field(default_factory=dict)  # PEOPLE key -> User
     documents: list = field(default_factory=list)  # manifest entries
     objections: dict = field(default_factory=dict)  # body key -> [manifest entries]
+    plans: dict = field(default_factory=lambda: copy.deepcopy(PLANS))  # this run's numbers
 
     def user(self, key: str):
         return self.users[key]
@@ -390,7 +387,7 @@ def imports(run: Run) -> None:
     media = [["bin", "media_satisfied_percent"]]
     population = [["bin", "population_satisfied_percent"]]
     for key, body in run.bodies.items():
-        plan = PLANS[key]
+        plan = run.plans[key]
         levels += [[body.bin, code, level] for code, level in plan.satisfaction]
         media.append([body.bin, plan.media_percent])
         population.append([body.bin, plan.population_percent])
@@ -424,13 +421,12 @@ def _sections(direction: str, kind: str, plan: BodyPlan) -> dict:
     return sections
 
 
-def _fill(report, actor, plan: BodyPlan, *, override: dict | None = None) -> None:
+def _fill(report, actor, plan: BodyPlan) -> None:
+    """Save every section of the report (an unchanged section is left as it is)."""
     from assessments.models import ReportSection
     from assessments.services.reports import body_kind, report_section_save
 
     for key, data in _sections(report.direction, body_kind(report.body), plan).items():
-        if override and key in override:
-            data = override[key]
         row = ReportSection.objects.filter(report=report, key=key).first()
         report_section_save(actor=actor, report=report, key=key, data=data,
                             expected_version=row.version if row else 0, reason="demo_cycle")
@@ -461,7 +457,7 @@ def reports(run: Run) -> None:
         submitter, head = (run.user(k) for k in body_people[key])
         for direction in _report_directions(body):
             report = svc.report_get_or_create(cycle=run.cycle, body=body, direction=direction)
-            _fill(report, submitter, PLANS[key])
+            _fill(report, submitter, run.plans[key])
             made[(key, direction)] = svc.report_submit(actor=head, report=report)
     clock.set_now(at(DAYS["review"], 15))
     for (key, direction), report in made.items():
@@ -473,11 +469,9 @@ def reports(run: Run) -> None:
         comments={"services": RETURN_COMMENT},
         comment="Отчёт возвращён на доработку по таблице услуг.")
     clock.set_now(at(DAYS["resubmit"], 12))
-    plan = PLANS[key]
-    corrected = _sections(direction, "local", plan)["services"]
-    corrected["rows"][1]["late"] += 2  # the body's correction after the comments
-    plan.services_rows[1]["late"] += 2
-    _fill(made[RETURNED], run.user("mio-submitter"), plan, override={"services": corrected})
+    plan = run.plans[key]
+    plan.services_rows[1]["late"] += 2  # the body's correction after the comments
+    _fill(made[RETURNED], run.user("mio-submitter"), plan)
     made[RETURNED] = svc.report_submit(actor=run.user("mio-head"), report=made[RETURNED])
     clock.set_now(at(DAYS["resubmit"], 16))
     made[RETURNED] = svc.report_start_review(actor=run.user(ASSESSOR_OF[direction]),
@@ -498,7 +492,7 @@ def openness(run: Run) -> None:
 
     assessor = run.user("miod-assessor")
     for key, body in run.bodies.items():
-        quality = Decimal(str(PLANS[key].openness_quality))
+        quality = Decimal(str(run.plans[key].openness_quality))
         for number, row in enumerate(indicator_rows(run.cycle, body)):
             if row.computed:
                 continue
@@ -944,16 +938,19 @@ def _in_process():
     eager = app.conf.task_always_eager
     frozen_before = clock.now() if clock.is_frozen() else None
     app.conf.task_always_eager = True
-    quiet = logging.getLogger("celery.app.trace")
-    level = quiet.level
-    quiet.setLevel(logging.WARNING)  # no line per in-process task
+    # No line per in-process task, nor kombu's note on the in-memory broker's default host.
+    quiet = {name: logging.getLogger(name) for name in ("celery.app.trace", "kombu.connection")}
+    levels = {name: logger.level for name, logger in quiet.items()}
+    quiet["celery.app.trace"].setLevel(logging.WARNING)
+    quiet["kombu.connection"].setLevel(logging.ERROR)
     try:
         with override_settings(
                 EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             yield
     finally:
         app.conf.task_always_eager = eager
-        quiet.setLevel(level)
+        for name, logger in quiet.items():
+            logger.setLevel(levels[name])
         clock.set_now(frozen_before)
 
 
