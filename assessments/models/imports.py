@@ -4,8 +4,8 @@ confirmed information-system failures, the media and population surveys, inspect
 
 One ``ImportBatch`` per uploaded file: upload → validate (rows staged, errors listed) → preview →
 apply (atomic). Applied rows live in ``ImportRecord``, one per ``(cycle, kind, row_key)``, so a
-file that overlaps an earlier one updates its rows and never duplicates them; a file whose content
-hash was already applied is not applied twice.
+file that overlaps an earlier one updates the rows it changes and never duplicates them; a file
+whose content hash was already applied is not applied twice.
 """
 
 from __future__ import annotations
@@ -101,23 +101,35 @@ class ImportBatch(models.Model):
 
 class ImportRecord(models.Model):
     """One applied row: its key within (cycle, kind), the body and service it concerns, its date
-    and its values (``data``). The latest batch that carried the key wins."""
+    and its values (``data``). The latest batch that changed the row wins and is its ``batch``
+    (a file carrying the row unchanged leaves it as it is); a changed row is written anew (a
+    delete and an insert, cheaper in bulk than an update), so its ``id`` is not stable.
 
-    cycle = models.ForeignKey("assessments.Cycle", on_delete=models.PROTECT, related_name="+")
+    A bulk table (a million "Мониторинг" rows a year), written only by ``import_apply``: its
+    foreign keys are not database constraints and carry no index of their own. A database
+    foreign key checks and locks the referenced row once per inserted row (four of them cost
+    more than the rest of the write together); instead the apply locks each referenced body and
+    service once (``FOR KEY SHARE``) and refuses the batch if one has gone, and Django's
+    ``PROTECT`` still guards deletions. Reads go through ``(cycle, kind, body)`` and the unique
+    ``(cycle, kind, row_key)``."""
+
+    cycle = models.ForeignKey("assessments.Cycle", on_delete=models.PROTECT, related_name="+",
+                              db_constraint=False, db_index=False)
     kind = models.CharField(max_length=30, choices=ImportKind.choices)
     row_key = models.CharField(max_length=200)
     body = models.ForeignKey(
         "assessments.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
+        related_name="+", db_constraint=False, db_index=False,
     )
     service = models.ForeignKey(
         "assessments.PublicService", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
+        related_name="+", db_constraint=False, db_index=False,
     )
     day = models.DateField(null=True, blank=True)
     day_to = models.DateField(null=True, blank=True)
     data = models.JSONField(default=dict)
-    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="records")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="records",
+                              db_constraint=False, db_index=False)
 
     class Meta:
         verbose_name = _("импортированная запись")
@@ -134,9 +146,15 @@ class ImportRecord(models.Model):
 
 
 class ImportStagingRow(models.Model):
-    """A validated row waiting for the batch to be confirmed (deleted once applied)."""
+    """A validated row waiting for the batch to be confirmed (deleted once applied).
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="+")
+    Scratch data: on PostgreSQL the table is ``UNLOGGED`` (no write-ahead log; emptied by a
+    crash, which the apply notices — fewer rows staged than validated — and answers by asking
+    for the file to be checked again), the batch is no database constraint (checked per row
+    otherwise), and the one index is ``(batch, line)``."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="+",
+                              db_constraint=False, db_index=False)
     line = models.PositiveIntegerField()
     row_key = models.CharField(max_length=200)
     body_id = models.BigIntegerField(null=True)

@@ -46,7 +46,10 @@ class KindSpec:
 
 
 class Lookups:
-    """BIN → body id and code → service id, loaded once per file."""
+    """BIN → body id and code → service id, loaded once per file (two queries), and the dates
+    already read (a year has few: a file of a million rows parses each date once)."""
+
+    MAX_DAYS = 10_000
 
     def __init__(self, cycle) -> None:
         from assessments.models import Organisation, PublicService
@@ -55,6 +58,16 @@ class Lookups:
         self.bodies = dict(Organisation.objects.values_list("bin", "pk"))
         self.services = dict(PublicService.objects.values_list("code", "pk"))
         self.year = cycle.year
+        self.days: dict[str, date] = {}  # text → a date of the cycle's year
+
+    def day_of_year(self, text: str, column: str) -> date:
+        """``parse_day(text, column, year=self.year)``, remembered."""
+        day = self.days.get(text)
+        if day is None:
+            day = parse_day(text, column, year=self.year)
+            if len(self.days) < self.MAX_DAYS:
+                self.days[text] = day
+        return day
 
 
 def parse_day(text: str, column: str, *, year: int | None = None) -> date:
@@ -76,10 +89,12 @@ def parse_day(text: str, column: str, *, year: int | None = None) -> date:
 
 
 def parse_count(text: str, column: str) -> int:
-    text = text.strip()
-    if text.isdigit():
+    if text.isdigit() and text.isascii():  # the common case, first
         return int(text)
-    if text.endswith(".0") and text[:-2].isdigit():
+    text = text.strip()
+    if text.isdigit() and text.isascii():
+        return int(text)
+    if text.endswith(".0") and text[:-2].isdigit() and text.isascii():
         return int(text[:-2])
     if not text:
         raise RowError(column, _("обязательное поле"))
@@ -97,6 +112,9 @@ def parse_decimal(text: str, column: str, lo: Decimal, hi: Decimal) -> str:
 
 
 def body_of(lookups: Lookups, text: str, column: str = "bin") -> int:
+    body_id = lookups.bodies.get(text)
+    if body_id is not None:
+        return body_id
     text = text.strip()
     body_id = lookups.bodies.get(text)
     if body_id is None:
@@ -107,6 +125,9 @@ def body_of(lookups: Lookups, text: str, column: str = "bin") -> int:
 
 
 def service_of(lookups: Lookups, text: str, column: str = "service_code") -> int:
+    service_id = lookups.services.get(text)
+    if service_id is not None:
+        return service_id
     text = text.strip()
     service_id = lookups.services.get(text)
     if service_id is None:
@@ -120,19 +141,26 @@ VIOLATIONS = ("late", "unjustified_refusals", "incomplete_package", "extra_docum
 def _monitoring(row: list[str], lk: Lookups):
     if len(row) < 8:
         raise RowError("", _("в строке меньше 8 столбцов"))
-    bin_, code, day_text = row[0], row[1], row[2]
+    bin_, code, day_text, r, a, b, c, d = row[:8]
     body_id = body_of(lk, bin_)
     service_id = service_of(lk, code)
-    day = parse_day(day_text, "date", year=lk.year)
-    rendered = parse_count(row[3], "rendered")
-    counts = [parse_count(row[4], "late"), parse_count(row[5], "unjustified_refusals"),
-              parse_count(row[6], "incomplete_package"), parse_count(row[7], "extra_documents")]
-    for name, value in zip(VIOLATIONS, counts, strict=True):
-        if value > rendered:
-            raise RowError(name, _("больше, чем оказано услуг (rendered)"))
+    day = lk.day_of_year(day_text, "date")
+    digits = r + a + b + c + d
+    if r and a and b and c and d and digits.isdigit() and digits.isascii():  # the common case
+        rendered, late, refusals, incomplete, extra = int(r), int(a), int(b), int(c), int(d)
+    else:  # an empty, signed, decimal or foreign-digit cell: the column-by-column reason
+        rendered = parse_count(r, "rendered")
+        late = parse_count(a, "late")
+        refusals = parse_count(b, "unjustified_refusals")
+        incomplete = parse_count(c, "incomplete_package")
+        extra = parse_count(d, "extra_documents")
+    if late > rendered or refusals > rendered or incomplete > rendered or extra > rendered:
+        for name, value in zip(VIOLATIONS, (late, refusals, incomplete, extra), strict=True):
+            if value > rendered:
+                raise RowError(name, _("больше, чем оказано услуг (rendered)"))
     data = '{"rendered":%d,"late":%d,"unjustified_refusals":%d,"incomplete_package":%d,' \
-           '"extra_documents":%d}' % (rendered, *counts)
-    return f"{bin_.strip()}|{code.strip()}|{day.isoformat()}", body_id, service_id, day, None, data
+           '"extra_documents":%d}' % (rendered, late, refusals, incomplete, extra)
+    return f"{bin_.strip()}|{code.strip()}|{day}", body_id, service_id, day, None, data
 
 
 def _satisfaction(row, lk):
@@ -152,7 +180,7 @@ def _egov_incidents(row, lk):
     if not incident:
         raise RowError("incident_id", _("обязательное поле"))
     body_id = body_of(lk, row[1])
-    day = parse_day(row[2], "date", year=lk.year)
+    day = lk.day_of_year(row[2], "date")
     hours = parse_decimal(row[3], "hours", Decimal(0), Decimal(24 * 366))
     response = (row[4] if len(row) > 4 else "").strip().lower()
     if response not in RESPONSES:

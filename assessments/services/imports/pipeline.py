@@ -8,13 +8,20 @@ preview → apply (atomic, idempotent) — the one path the page, the tasks and 
 
 Idempotence: a file whose SHA-256 was already applied (same cycle and kind) is refused with the
 earlier batch named; rows are keyed (``ImportRecord.row_key``), so an overlapping file updates
-the rows it shares with earlier ones and adds the others, never duplicates. On PostgreSQL the
-staged rows go in by ``COPY`` and are applied by one ``INSERT … ON CONFLICT``; elsewhere through
-the ORM in chunks.
+the rows it changes, adds the others and leaves the rest, never duplicates.
+
+Scale (``benchmarks/import_monitoring.py``: a million rows): the file is read streamed
+(``readers``), each row checked against BINs, service codes and dates looked up once
+(``kinds.Lookups``), only the first errors kept with the counts. On PostgreSQL the valid rows go
+into the unlogged staging table by ``COPY`` as they are read, and the apply is set-based: one
+``DELETE`` of the rows the file changes and one ``INSERT … SELECT`` of the rows not there (then
+the staging rows are deleted); elsewhere (SQLite) the ORM does the same in chunks with
+``bulk_create(update_conflicts=True)``.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -23,7 +30,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from assessments import access
@@ -32,7 +39,7 @@ from assessments.services import clock
 from assessments.services.audit import audit_record
 from assessments.services.errors import DomainError
 from assessments.services.imports.kinds import PARSERS, SPECS, Lookups, RowError
-from assessments.services.imports.readers import FileFormatError, detect_format, iter_csv, iter_xlsx
+from assessments.services.imports.readers import FileFormatError, detect_format, open_source
 
 B = ImportBatch.State
 MAX_STORED_ERRORS = 1000
@@ -114,12 +121,8 @@ def _queue_validate(batch_id: int) -> None:
     task.delay(batch_id)
 
 
-def _progress_updater(batch_id: int):
-    def update(fraction: float) -> None:
-        size = ImportBatch.objects.filter(pk=batch_id).values_list("size", flat=True).first() or 0
-        ImportBatch.objects.filter(pk=batch_id).update(bytes_done=int(size * min(1.0, fraction)))
-
-    return update
+def _progress(batch_id: int, size: int, fraction: float) -> None:
+    ImportBatch.objects.filter(pk=batch_id).update(bytes_done=int(size * min(1.0, fraction)))
 
 
 # --- Staging -------------------------------------------------------------------------------
@@ -129,78 +132,99 @@ def _pg() -> bool:
     return connection.vendor == "postgresql"
 
 
+_NULL = "\\N"
+
+
 def _escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-            .replace("\r", "\\r"))
+    """Text for COPY's text format (only the four characters it gives meaning to)."""
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                .replace("\r", "\\r"))
+    return text
 
 
 class _Stager:
-    """Writes validated rows to the staging table: COPY on PostgreSQL, bulk_create elsewhere."""
+    """Writes validated rows to the staging table as they come: on PostgreSQL through ``COPY``
+    (one statement per checkpoint, lines sent in blocks), elsewhere by ``bulk_create`` in
+    chunks. ``checkpoint()`` ends the running ``COPY`` so the connection is free for a progress
+    update; rows are never gathered beyond one block."""
+
+    BLOCK = 2000
 
     def __init__(self, batch_id: int) -> None:
         self.batch_id = batch_id
         self.buffer: list = []
         self.count = 0
-        if _pg():
-            self._cursor = connection.cursor()
-            self._copy_cm = self._cursor.cursor.copy(
-                "COPY assessments_importstagingrow "
-                "(batch_id, line, row_key, body_id, service_id, day, day_to, data) FROM STDIN"
-            )
-            self._copy = self._copy_cm.__enter__()
-            self._prefix = f"{batch_id}\t"
+        self.pg = _pg()
+        self._prefix = f"{batch_id}\t"
+        self._cursor = None
+        self._copy_cm = None
+        self._copy = None
+
+    def _open(self) -> None:
+        self._cursor = connection.cursor()
+        self._copy_cm = self._cursor.cursor.copy(
+            "COPY assessments_importstagingrow "
+            "(batch_id, line, row_key, body_id, service_id, day, day_to, data) FROM STDIN"
+        )
+        self._copy = self._copy_cm.__enter__()
 
     def add(self, line: int, key: str, body_id, service_id, day: date | None,
             day_to: date | None, data: str) -> None:
         self.count += 1
-        if _pg():
+        if self.pg:
             self.buffer.append(
                 f"{self._prefix}{line}\t{_escape(key)}\t"
-                f"{body_id if body_id is not None else chr(92) + 'N'}\t"
-                f"{service_id if service_id is not None else chr(92) + 'N'}\t"
-                f"{day.isoformat() if day else chr(92) + 'N'}\t"
-                f"{day_to.isoformat() if day_to else chr(92) + 'N'}\t{_escape(data)}\n"
+                f"{_NULL if body_id is None else body_id}\t"
+                f"{_NULL if service_id is None else service_id}\t"
+                f"{_NULL if day is None else day}\t"
+                f"{_NULL if day_to is None else day_to}\t{_escape(data)}\n"
             )
-            if len(self.buffer) >= CHUNK:
-                self._copy.write("".join(self.buffer))
-                self.buffer.clear()
         else:
             self.buffer.append(ImportStagingRow(
                 batch_id=self.batch_id, line=line, row_key=key, body_id=body_id,
                 service_id=service_id, day=day, day_to=day_to, data=json.loads(data)))
-            if len(self.buffer) >= CHUNK:
-                ImportStagingRow.objects.bulk_create(self.buffer)
-                self.buffer.clear()
+        if len(self.buffer) >= self.BLOCK:
+            self._flush()
 
-    def close(self) -> None:
-        if _pg():
-            if self.buffer:
-                self._copy.write("".join(self.buffer))
-            self._copy_cm.__exit__(None, None, None)
-            self._cursor.close()
-        elif self.buffer:
+    def _flush(self) -> None:
+        if not self.buffer:
+            return
+        if self.pg:
+            if self._copy is None:
+                self._open()
+            self._copy.write("".join(self.buffer))
+        else:
             ImportStagingRow.objects.bulk_create(self.buffer)
         self.buffer.clear()
 
+    def checkpoint(self) -> None:
+        """Everything added so far is in the table; the connection is free."""
+        self._flush()
+        if self._copy is not None:
+            self._copy_cm.__exit__(None, None, None)
+            self._cursor.close()
+            self._cursor = self._copy_cm = self._copy = None
+
     def abort(self) -> None:
-        if _pg():
+        self.buffer.clear()
+        if self._copy is not None:
             try:
                 self._copy_cm.__exit__(RuntimeError, RuntimeError("aborted"), None)
             except Exception:
                 pass
             self._cursor.close()
+            self._cursor = self._copy_cm = self._copy = None
 
 
-def _rows(batch: ImportBatch, progress):
-    path = batch.file.path
-    if batch.file_format == "xlsx":
-        return iter_xlsx(path, total=batch.size, progress=progress)
-    return iter_csv(path, total=batch.size, progress=progress)
+PROGRESS_EVERY = 50_000
 
 
 def import_validate(*, batch_id: int) -> ImportBatch:
-    """Read the file once, check every row, stage the valid ones; list errors by row, column
-    and reason (the first 1000 kept; all counted)."""
+    """Read the file once, streamed, check every row and stage the valid ones; list errors by
+    row, column and reason (the first 1000 kept; all counted). Progress goes on the batch every
+    ``PROGRESS_EVERY`` rows, committed so the page sees it (each ``COPY`` block commits; a
+    failure removes what was staged). Memory does not grow with the file."""
     updated = ImportBatch.objects.filter(pk=batch_id, state__in=[B.UPLOADED, B.FAILED]).update(
         state=B.VALIDATING, bytes_done=0)
     batch = ImportBatch.objects.select_related("cycle").get(pk=batch_id)
@@ -211,59 +235,64 @@ def import_validate(*, batch_id: int) -> ImportBatch:
     lookups = Lookups(batch.cycle)
     errors: list[dict] = []
     total = valid = invalid = 0
+    ImportStagingRow.objects.filter(batch_id=batch_id).delete()
+    stager = _Stager(batch_id)
+    source = open_source(batch.file.path, batch.file_format)
     try:
-        with transaction.atomic():
-            ImportStagingRow.objects.filter(batch_id=batch_id).delete()
-            stager = _Stager(batch_id)
-            try:
-                rows = _rows(batch, _progress_updater(batch_id))
-                header_seen = False
-                for number, row in rows:
-                    if not header_seen:
-                        header_seen = True
-                        header = [cell.strip().lower() for cell in row]
-                        if header[: len(spec.header)] != spec.header:
-                            errors.append({"row": number, "column": "",
-                                           "reason": _("Заголовок не совпадает с шаблоном: "
-                                                       "ожидаются столбцы %(cols)s.")
-                                           % {"cols": ", ".join(spec.header)}})
-                            invalid += 1
-                            break
-                        continue
-                    if not any(row):
-                        continue
-                    total += 1
-                    try:
-                        key, body_id, service_id, day, day_to, data = parse(row, lookups)
-                    except RowError as error:
-                        invalid += 1
-                        if len(errors) < MAX_STORED_ERRORS:
-                            errors.append({"row": number, "column": error.column,
-                                           "reason": str(error.reason)})
-                        continue
-                    except IndexError:
-                        invalid += 1
-                        if len(errors) < MAX_STORED_ERRORS:
-                            reason = _("в строке меньше столбцов, чем в шаблоне (%(n)s)") % {
-                                "n": len(spec.header)}
-                            errors.append({"row": number, "column": "", "reason": reason})
-                        continue
-                    valid += 1
-                    stager.add(number, key, body_id, service_id, day, day_to, data)
-                if not header_seen:
-                    errors.append({"row": 1, "column": "", "reason": _("Файл без строк.")})
+        rows = source.rows()
+        header_seen = False
+        for number, row in rows:
+            if not header_seen:
+                header_seen = True
+                header = [cell.strip().lower() for cell in row]
+                if header[: len(spec.header)] != spec.header:
+                    errors.append({"row": number, "column": "",
+                                   "reason": _("Заголовок не совпадает с шаблоном: "
+                                               "ожидаются столбцы %(cols)s.")
+                                   % {"cols": ", ".join(spec.header)}})
                     invalid += 1
-                stager.close()
-            except BaseException:
-                stager.abort()
-                raise
-    except FileFormatError:
-        ImportBatch.objects.filter(pk=batch_id).update(
-            state=B.FAILED, message=_("Файл не читается как CSV или XLSX."))
-        return ImportBatch.objects.get(pk=batch_id)
-    except UnicodeDecodeError:
-        ImportBatch.objects.filter(pk=batch_id).update(
-            state=B.FAILED, message=_("Файл CSV должен быть в кодировке UTF-8."))
+                    break
+                continue
+            if not any(row):
+                continue
+            total += 1
+            if not total % PROGRESS_EVERY:
+                stager.checkpoint()
+                _progress(batch_id, batch.size, source.fraction)
+            try:
+                key, body_id, service_id, day, day_to, data = parse(row, lookups)
+            except RowError as error:
+                invalid += 1
+                if len(errors) < MAX_STORED_ERRORS:
+                    errors.append({"row": number, "column": error.column,
+                                   "reason": str(error.reason)})
+                continue
+            except IndexError:
+                invalid += 1
+                if len(errors) < MAX_STORED_ERRORS:
+                    reason = _("в строке меньше столбцов, чем в шаблоне (%(n)s)") % {
+                        "n": len(spec.header)}
+                    errors.append({"row": number, "column": "", "reason": reason})
+                continue
+            valid += 1
+            stager.add(number, key, body_id, service_id, day, day_to, data)
+        if not header_seen:
+            errors.append({"row": 1, "column": "", "reason": _("Файл без строк.")})
+            invalid += 1
+        stager.checkpoint()
+    except BaseException as error:
+        stager.abort()
+        ImportStagingRow.objects.filter(batch_id=batch_id).delete()
+        if isinstance(error, FileFormatError):
+            message = _("Файл не читается как CSV или XLSX.")
+        elif isinstance(error, UnicodeDecodeError):
+            message = _("Файл CSV должен быть в кодировке UTF-8.")
+        elif isinstance(error, csv.Error):
+            message = _("Файл не читается как CSV или XLSX.")
+        else:
+            ImportBatch.objects.filter(pk=batch_id).update(state=B.FAILED, message=str(error))
+            raise
+        ImportBatch.objects.filter(pk=batch_id).update(state=B.FAILED, message=message)
         return ImportBatch.objects.get(pk=batch_id)
     ImportBatch.objects.filter(pk=batch_id).update(
         state=B.VALIDATED, rows_total=total, rows_valid=valid, rows_invalid=invalid,
@@ -274,47 +303,128 @@ def import_validate(*, batch_id: int) -> ImportBatch:
 
 # --- Applying ------------------------------------------------------------------------------
 
-_PG_APPLY = """
-WITH src AS (
+_PG_STAGED = """
+SELECT count(*), array_agg(DISTINCT body_id) FILTER (WHERE body_id IS NOT NULL),
+       array_agg(DISTINCT service_id) FILTER (WHERE service_id IS NOT NULL)
+FROM assessments_importstagingrow WHERE batch_id = %(batch)s
+"""
+
+# The staged rows, in the file's order; when a key comes twice in one file (the insert then
+# breaks the unique key) the later line wins: DISTINCT ON, which costs a sort.
+_PG_SOURCE = """
+    SELECT row_key, body_id, service_id, day, day_to, data
+    FROM assessments_importstagingrow WHERE batch_id = %(batch)s
+"""
+_PG_SOURCE_DISTINCT = """
     SELECT DISTINCT ON (row_key) row_key, body_id, service_id, day, day_to, data
     FROM assessments_importstagingrow WHERE batch_id = %(batch)s
     ORDER BY row_key, line DESC
-), ins AS (
-    INSERT INTO assessments_importrecord
-        (cycle_id, kind, row_key, body_id, service_id, day, day_to, data, batch_id)
-    SELECT %(cycle)s, %(kind)s, row_key, body_id, service_id, day, day_to, data, %(batch)s
-    FROM src
-    ON CONFLICT (cycle_id, kind, row_key) DO UPDATE SET
-        body_id = EXCLUDED.body_id, service_id = EXCLUDED.service_id, day = EXCLUDED.day,
-        day_to = EXCLUDED.day_to, data = EXCLUDED.data, batch_id = EXCLUDED.batch_id
-    RETURNING (xmax = 0) AS inserted
-)
-SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM ins
 """
+# An update is a delete and an insert: for a bulk table PostgreSQL does both at less than half
+# the cost of an UPDATE (every index gets a new entry either way), and plain inserts avoid
+# ON CONFLICT's speculative insertion. Rows the file leaves as they are stay untouched
+# (and keep the batch that last changed them).
+_PG_DELETE_CHANGED = """
+DELETE FROM assessments_importrecord r USING ({source}) AS s
+WHERE r.cycle_id = %(cycle)s AND r.kind = %(kind)s AND r.row_key = s.row_key
+  AND (r.body_id, r.service_id, r.day, r.day_to, r.data)
+      IS DISTINCT FROM (s.body_id, s.service_id, s.day, s.day_to, s.data)
+"""
+_PG_INSERT_NEW = """
+INSERT INTO assessments_importrecord
+    (cycle_id, kind, row_key, body_id, service_id, day, day_to, data, batch_id)
+SELECT %(cycle)s, %(kind)s, s.row_key, s.body_id, s.service_id, s.day, s.day_to, s.data,
+       %(batch)s
+FROM ({source}) AS s
+WHERE NOT EXISTS (SELECT 1 FROM assessments_importrecord r WHERE r.cycle_id = %(cycle)s
+                  AND r.kind = %(kind)s AND r.row_key = s.row_key)
+"""
+# one apply at a time per cycle and kind (two files sharing new keys would otherwise collide)
+_PG_LOCK = "SELECT pg_advisory_xact_lock(7301, hashtext(%(lock)s))"
+
+
+def _apply_pg(batch: ImportBatch) -> tuple[int, int]:
+    """Staged rows → records (inside the caller's transaction): changed rows deleted, then the
+    rows not (or no longer) there inserted. Returns (added, updated)."""
+    from psycopg import errors as pg_errors
+
+    params = {"batch": batch.pk, "cycle": batch.cycle_id, "kind": batch.kind,
+              "lock": f"{batch.cycle_id}:{batch.kind}"}
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_LOCK, params)
+        # Fresh statistics for the planner: a million rows just staged (or just applied) that it
+        # still believes absent would get a nested loop over them.
+        cursor.execute("ANALYZE assessments_importstagingrow, assessments_importrecord")
+        cursor.execute(_PG_STAGED, params)
+        staged, body_ids, service_ids = cursor.fetchone()
+        if staged != batch.rows_valid:  # the unlogged staging table was emptied (a crash)
+            raise DomainError(_("Проверенные строки файла не сохранились (сбой сервера); "
+                                "файл проверяется заново."), code="restage")
+        # What the database's foreign keys would do row by row, once per body and service:
+        # they must still exist, and stay until this commits.
+        for table, ids in (("assessments_organisation", body_ids or []),
+                           ("assessments_publicservice", service_ids or [])):
+            if ids:
+                cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) FOR KEY SHARE",
+                               [ids])
+                if len(cursor.fetchall()) != len(ids):
+                    raise DomainError(_("Орган или услуга из файла удалены из реестра после "
+                                        "проверки; файл проверяется заново."), code="restage")
+
+        def run(source: str) -> tuple[int, int]:
+            cursor.execute(_PG_DELETE_CHANGED.format(source=source), params)
+            changed = cursor.rowcount
+            cursor.execute(_PG_INSERT_NEW.format(source=source), params)
+            return cursor.rowcount - changed, changed
+
+        try:
+            with transaction.atomic():
+                created, updated = run(_PG_SOURCE)
+        except IntegrityError as error:
+            if not isinstance(error.__cause__, pg_errors.UniqueViolation):
+                raise
+            created, updated = run(_PG_SOURCE_DISTINCT)  # a key twice in the file
+        cursor.execute("DELETE FROM assessments_importstagingrow WHERE batch_id = %s",
+                       [batch.pk])
+    return created, updated
+
+
+_COMPARED = ("body_id", "service_id", "day", "day_to", "data")
 
 
 def _apply_orm(batch: ImportBatch) -> tuple[int, int]:
+    """The portable path (SQLite): staged rows in chunks by line, each chunk's keys looked up
+    once, changed and new rows upserted by ``bulk_create(update_conflicts=True)``; rows the file
+    leaves as they are stay untouched, as on PostgreSQL. Returns (added, updated)."""
     created = updated = 0
     staged = ImportStagingRow.objects.filter(batch_id=batch.pk).order_by("line")
-    last = 0
+    last = -1
     while True:
         chunk = list(staged.filter(line__gt=last)[:CHUNK])
         if not chunk:
             break
         last = chunk[-1].line
         by_key = {row.row_key: row for row in chunk}  # later lines win within a file
-        existing = set(ImportRecord.objects.filter(
-            cycle_id=batch.cycle_id, kind=batch.kind, row_key__in=list(by_key)
-        ).values_list("row_key", flat=True))
-        created += len(set(by_key) - existing)
-        updated += len(existing)
+        existing = {
+            values[0]: values[1:] for values in ImportRecord.objects.filter(
+                cycle_id=batch.cycle_id, kind=batch.kind, row_key__in=list(by_key)
+            ).values_list("row_key", *_COMPARED)
+        }
+        writes = []
+        for key, row in by_key.items():
+            before = existing.get(key)
+            if before is None:
+                created += 1
+            elif before == tuple(getattr(row, name) for name in _COMPARED):
+                continue
+            else:
+                updated += 1
+            writes.append(ImportRecord(
+                cycle_id=batch.cycle_id, kind=batch.kind, row_key=key, body_id=row.body_id,
+                service_id=row.service_id, day=row.day, day_to=row.day_to, data=row.data,
+                batch_id=batch.pk))
         ImportRecord.objects.bulk_create(
-            [ImportRecord(cycle_id=batch.cycle_id, kind=batch.kind, row_key=key,
-                          body_id=row.body_id, service_id=row.service_id, day=row.day,
-                          day_to=row.day_to, data=row.data, batch_id=batch.pk)
-             for key, row in by_key.items()],
-            update_conflicts=True,
-            unique_fields=["cycle", "kind", "row_key"],
+            writes, update_conflicts=True, unique_fields=["cycle", "kind", "row_key"],
             update_fields=["body", "service", "day", "day_to", "data", "batch"],
         )
     return created, updated
@@ -322,7 +432,21 @@ def _apply_orm(batch: ImportBatch) -> tuple[int, int]:
 
 def import_apply(*, batch_id: int, actor) -> ImportBatch:
     """Apply a validated batch without errors: all rows or none (one transaction). Rows whose
-    key exists are updated, the others added; the content hash is applied once per cycle."""
+    key exists are updated, the others added; the content hash is applied once per cycle.
+    If the staged rows are gone (PostgreSQL's unlogged staging table after a crash) or a body or
+    service has left the registry since the check, nothing is applied and the file is checked
+    again."""
+    try:
+        return _apply(batch_id=batch_id, actor=actor)
+    except DomainError as error:
+        if error.code == "restage":
+            if ImportBatch.objects.filter(pk=batch_id, state=B.VALIDATED).update(
+                    state=B.UPLOADED, bytes_done=0):
+                transaction.on_commit(lambda: _queue_validate(batch_id))
+        raise
+
+
+def _apply(*, batch_id: int, actor) -> ImportBatch:
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
         if not _may_import(actor, batch.kind):
@@ -340,12 +464,7 @@ def import_apply(*, batch_id: int, actor) -> ImportBatch:
             raise DomainError(_("Этот файл уже импортирован; повторно он не применяется."),
                               code="duplicate")
         if _pg():
-            with connection.cursor() as cursor:
-                cursor.execute(_PG_APPLY, {"batch": batch.pk, "cycle": batch.cycle_id,
-                                           "kind": batch.kind})
-                created, updated = cursor.fetchone()
-                cursor.execute("DELETE FROM assessments_importstagingrow WHERE batch_id = %s",
-                               [batch.pk])
+            created, updated = _apply_pg(batch)
         else:
             created, updated = _apply_orm(batch)
             ImportStagingRow.objects.filter(batch_id=batch.pk).delete()
@@ -383,7 +502,8 @@ def import_discard(*, batch_id: int, actor) -> ImportBatch:
 def bodies_of_batch(batch_id: int) -> list[int]:
     """Bodies whose records this batch touched (failures: every body with monitoring rows)."""
     batch = ImportBatch.objects.get(pk=batch_id)
-    ids = set(ImportRecord.objects.filter(batch_id=batch_id, body__isnull=False)
+    ids = set(ImportRecord.objects.filter(cycle_id=batch.cycle_id, kind=batch.kind,
+                                          batch_id=batch_id, body__isnull=False)
               .values_list("body_id", flat=True).distinct())
     if batch.kind == "is_failures":
         ids |= set(ImportRecord.objects.filter(cycle_id=batch.cycle_id, kind="monitoring")

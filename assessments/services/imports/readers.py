@@ -1,7 +1,14 @@
-"""Streaming readers of import files: CSV (UTF-8, "," or ";") and XLSX (the first sheet's XML
-read with ``iterparse``, elements cleared as they go). Neither loads the file whole: memory stays
-flat in the file's size. Each yields ``(row number, [cell text, …])`` from row 1 (the header)
-and reports progress as the fraction of bytes read."""
+"""Streaming readers of import files: CSV (UTF-8, "," or ";") and XLSX (the first sheet's XML fed
+in chunks to expat, shared strings and date styles read first). Neither loads the file whole nor
+keeps its rows: ``rows()`` is a generator yielding ``(row number, [cell text, …])`` from row 1 (the
+header), so memory stays flat in the file's size, and ``fraction`` tells how much of the file has
+been read (for the progress bar).
+
+XLSX cells come out as the text a user would type: shared and inline strings as they are (rich
+text runs joined, phonetic runs left out), numbers as written (whole numbers without ``.0``),
+cells with a date format as ``YYYY-MM-DD`` (``YYYY-MM-DD HH:MM:SS`` when they carry a time),
+booleans as ``1``/``0``, empty or missing cells as ``""``.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +16,17 @@ import csv
 import io
 import posixpath
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from datetime import datetime
+from xml.parsers import expat
 
-from lxml import etree
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+_STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+_CHUNK = 1 << 16
 
-Progress = Callable[[float], None]
-
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+Row = tuple[int, list[str]]
 
 
 class FileFormatError(ValueError):
@@ -56,19 +65,31 @@ def detect_format(head: bytes) -> str:
     return "csv"
 
 
-def iter_csv(path: str, *, total: int, progress: Progress | None = None,
-             every: int = 50_000) -> Iterator[tuple[int, list[str]]]:
-    with open(path, "rb", buffering=0) as raw_file:
-        counting = _Counting(raw_file)
-        text = io.TextIOWrapper(io.BufferedReader(counting, 1 << 20), encoding="utf-8-sig",
-                                newline="")
-        first = text.readline()
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        yield 1, next(csv.reader([first], delimiter=delimiter), [])
-        for number, row in enumerate(csv.reader(text, delimiter=delimiter), start=2):
-            if progress is not None and number % every == 0:
-                progress(counting.count / total if total else 1.0)
-            yield number, row
+class CsvSource:
+    """Rows of a UTF-8 CSV (BOM allowed), the delimiter ("," or ";") guessed from the header."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._counting: _Counting | None = None
+        self._size = 0
+
+    @property
+    def fraction(self) -> float:
+        if self._counting is None or not self._size:
+            return 0.0
+        return min(1.0, self._counting.count / self._size)
+
+    def rows(self) -> Iterator[Row]:
+        with open(self.path, "rb", buffering=0) as raw_file:
+            self._size = raw_file.seek(0, io.SEEK_END) or 1
+            raw_file.seek(0)
+            self._counting = _Counting(raw_file)
+            text = io.TextIOWrapper(io.BufferedReader(self._counting, 1 << 20),
+                                    encoding="utf-8-sig", newline="")
+            first = text.readline()
+            delimiter = ";" if first.count(";") > first.count(",") else ","
+            yield 1, next(csv.reader([first], delimiter=delimiter), [])
+            yield from enumerate(csv.reader(text, delimiter=delimiter), start=2)
 
 
 def _column_index(ref: str) -> int:
@@ -81,78 +102,286 @@ def _column_index(ref: str) -> int:
     return n - 1
 
 
-def _first_sheet(archive: zipfile.ZipFile) -> str:
-    workbook = etree.fromstring(archive.read("xl/workbook.xml"))
-    sheet = workbook.find(f"{_NS}sheets/{_NS}sheet")
-    if sheet is None:
+def _local(name: str) -> str:
+    """An element's name without its namespace (expat gives ``uri name``)."""
+    return name.rpartition(" ")[2]
+
+
+def _parse_whole(data: bytes, start, end=None, chars=None) -> None:
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    if end is not None:
+        parser.EndElementHandler = end
+    if chars is not None:
+        parser.CharacterDataHandler = chars
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as error:
+        raise FileFormatError("xml") from error
+
+
+def _read(archive: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        return archive.read(name)
+    except KeyError as error:
+        raise FileFormatError(name) from error
+
+
+def _workbook(archive: zipfile.ZipFile) -> tuple[str, bool]:
+    """The first sheet's member name and whether the workbook counts dates from 1904."""
+    found: dict[str, str] = {}
+
+    def start(name, attrs):
+        local = _local(name)
+        if local == "sheet" and "sheet" not in found:
+            found["sheet"] = attrs.get(f"{_REL} id", "")
+        elif local == "workbookPr":
+            found["date1904"] = attrs.get("date1904", "")
+
+    _parse_whole(_read(archive, "xl/workbook.xml"), start)
+    if not found.get("sheet"):
         raise FileFormatError("no sheet")
-    rel_id = sheet.get(f"{_REL_NS}id")
-    rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    for rel in rels.iter(f"{_PKG_REL}Relationship"):
-        if rel.get("Id") == rel_id:
-            target = rel.get("Target")
-            if target.startswith("/"):
-                return target.lstrip("/")
-            return posixpath.normpath(posixpath.join("xl", target))
-    raise FileFormatError("no sheet")
+    targets: dict[str, str] = {}
+
+    def rel(name, attrs):
+        if _local(name) == "Relationship":
+            targets[attrs.get("Id", "")] = attrs.get("Target", "")
+
+    _parse_whole(_read(archive, "xl/_rels/workbook.xml.rels"), rel)
+    target = targets.get(found["sheet"])
+    if not target:
+        raise FileFormatError("no sheet")
+    member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+        posixpath.join("xl", target))
+    return member, found.get("date1904", "").lower() in ("1", "true")
 
 
 def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
+    """The shared strings, rich text runs joined, phonetic runs (``rPh``) left out."""
     if "xl/sharedStrings.xml" not in archive.namelist():
         return []
     strings: list[str] = []
-    with archive.open("xl/sharedStrings.xml") as stream:
-        for _event, si in etree.iterparse(stream, tag=f"{_NS}si"):
-            strings.append("".join(t.text or "" for t in si.iter(f"{_NS}t")))
-            si.clear()
+    parts: list[str] = []
+    state = {"text": False, "phonetic": 0}
+
+    def start(name, attrs):
+        local = _local(name)
+        if local == "t":
+            state["text"] = not state["phonetic"]
+        elif local == "rPh":
+            state["phonetic"] += 1
+        elif local == "si":
+            parts.clear()
+
+    def end(name):
+        local = _local(name)
+        if local == "t":
+            state["text"] = False
+        elif local == "rPh":
+            state["phonetic"] -= 1
+        elif local == "si":
+            strings.append("".join(parts))
+
+    def chars(data):
+        if state["text"]:
+            parts.append(data)
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler = chars
+    try:
+        with archive.open("xl/sharedStrings.xml") as stream:
+            while chunk := stream.read(_CHUNK):
+                parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as error:
+        raise FileFormatError("xml") from error
     return strings
 
 
-def iter_xlsx(path: str, *, total: int = 0, progress: Progress | None = None,
-              every: int = 20_000) -> Iterator[tuple[int, list[str]]]:
-    try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as error:
-        raise FileFormatError("zip") from error
-    with archive:
+def _date_styles(archive: zipfile.ZipFile) -> frozenset[int]:
+    """Indices of the cell styles (``cellXfs``) whose number format is a date or a time."""
+    if "xl/styles.xml" not in archive.namelist():
+        return frozenset()
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+
+    custom: dict[int, str] = {}
+    formats: list[int] = []
+    depth = {"cellXfs": False}
+
+    def start(name, attrs):
+        local = _local(name)
+        if local == "numFmt":
+            try:
+                custom[int(attrs.get("numFmtId", ""))] = attrs.get("formatCode", "")
+            except ValueError:
+                pass
+        elif local == "cellXfs":
+            depth["cellXfs"] = True
+        elif local == "xf" and depth["cellXfs"]:
+            try:
+                formats.append(int(attrs.get("numFmtId", "0")))
+            except ValueError:
+                formats.append(0)
+
+    def end(name):
+        if _local(name) == "cellXfs":
+            depth["cellXfs"] = False
+
+    _parse_whole(_read(archive, "xl/styles.xml"), start, end)
+    dated = set()
+    for index, fmt in enumerate(formats):
+        code = custom.get(fmt) or BUILTIN_FORMATS.get(fmt, "")
+        if code and is_date_format(code):
+            dated.add(index)
+    return frozenset(dated)
+
+
+def _date_text(value: datetime) -> str:
+    if value.hour or value.minute or value.second or value.microsecond:
+        return value.isoformat(" ", "seconds")
+    return value.date().isoformat()
+
+
+class XlsxSource:
+    """Rows of the workbook's first sheet, read by expat from the zip member as it inflates."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._counting: _Counting | None = None
+        self._size = 0
+
+    @property
+    def fraction(self) -> float:
+        if self._counting is None or not self._size:
+            return 0.0
+        return min(1.0, self._counting.count / self._size)
+
+    def rows(self) -> Iterator[Row]:
         try:
-            sheet_name = _first_sheet(archive)
-        except KeyError as error:
-            raise FileFormatError("workbook") from error
-        strings = _shared_strings(archive)
-        size = archive.getinfo(sheet_name).file_size or 1
-        row_tag, cell_tag, v_tag, is_tag, t_tag = (
-            f"{_NS}row", f"{_NS}c", f"{_NS}v", f"{_NS}is", f"{_NS}t")
-        with archive.open(sheet_name) as raw:
-            counting = _Counting(raw)
-            stream = io.BufferedReader(counting, 1 << 20)
-            expected = 1
-            for _event, row in etree.iterparse(stream, tag=row_tag):
-                number = int(row.get("r") or expected)
-                expected = number + 1
-                values: list[str] = []
-                for cell in row.iterchildren(cell_tag):
-                    ref = cell.get("r")
-                    if ref:
-                        index = _column_index(ref)
-                        while len(values) < index:
-                            values.append("")
-                    kind = cell.get("t")
-                    if kind == "inlineStr":
-                        node = cell.find(is_tag)
-                        text = ("".join(t.text or "" for t in node.iter(t_tag))
-                                if node is not None else "")
-                    else:
-                        v = cell.find(v_tag)
-                        text = v.text or "" if v is not None else ""
-                        if kind == "s" and text:
-                            text = strings[int(text)]
-                        elif kind not in ("str", "s", "b", "e") and text.endswith(".0"):
-                            text = text[:-2]  # whole numbers written as floats
-                    values.append(text)
-                row.clear()
-                while row.getprevious() is not None:
-                    del row.getparent()[0]
-                if progress is not None and number % every == 0:
-                    progress(counting.count / size)
-                yield number, values
+            archive = zipfile.ZipFile(self.path)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise FileFormatError("zip") from error
+        with archive:
+            member, date1904 = _workbook(archive)
+            strings = _shared_strings(archive)
+            dated = _date_styles(archive)
+            try:
+                self._size = archive.getinfo(member).file_size or 1
+            except KeyError as error:
+                raise FileFormatError("no sheet") from error
+            with archive.open(member) as raw:
+                self._counting = _Counting(raw)
+                yield from _sheet_rows(self._counting, strings, dated, date1904)
+
+
+def _sheet_rows(stream, strings: list[str], dated: frozenset[int],
+                date1904: bool) -> Iterator[Row]:
+    """The sheet's rows: expat's callbacks fill ``ready``, drained after each chunk."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+    epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
+    ready: list[Row] = []
+    values: list[str] = []
+    parts: list[str] = []
+    # the current row number, cell (column, type, style), whether text is being collected,
+    # and how deep inside a phonetic run (whose text is not the cell's)
+    row_number = 0
+    column = 0
+    kind = None
+    style = None
+    collecting = False
+    in_inline = False
+    phonetic = 0
+    # Names without namespace processing (faster): the prefix, if the sheet uses one, is the
+    # root element's ("x:worksheet" → "x:").
+    C = V = T = IS = ROW = RPH = ""
+
+    def root(name, attrs):
+        nonlocal C, V, T, IS, ROW, RPH
+        prefix = name[: name.index(":") + 1] if ":" in name else ""
+        C, V, T, IS, ROW, RPH = (prefix + local for local in ("c", "v", "t", "is", "row", "rPh"))
+        parser.StartElementHandler = start
+
+    def start(name, attrs):
+        nonlocal row_number, column, kind, style, collecting, in_inline, phonetic
+        if name == C:
+            ref = attrs.get("r")
+            column = _column_index(ref) if ref else len(values)
+            kind = attrs.get("t")
+            style = attrs.get("s")
+            parts.clear()
+        elif name == V:
+            collecting = True
+        elif name == T:
+            collecting = in_inline and not phonetic
+        elif name == IS:
+            in_inline = True
+        elif name == ROW:
+            ref = attrs.get("r")
+            row_number = int(ref) if ref else row_number + 1
+            values.clear()
+        elif name == RPH:
+            phonetic += 1
+
+    def end(name):
+        nonlocal collecting, in_inline, phonetic
+        if name == V or name == T:
+            collecting = False
+        elif name == C:
+            text = "".join(parts) if len(parts) != 1 else parts[0]
+            if kind is None or kind == "n":
+                if text:
+                    if style is not None and dated and int(style) in dated:
+                        try:
+                            text = _date_text(from_excel(float(text), epoch))
+                        except (ValueError, OverflowError):
+                            pass
+                    elif text.endswith(".0"):
+                        text = text[:-2]  # whole numbers written as floats
+            elif kind == "s":
+                try:
+                    text = strings[int(text)] if text else ""
+                except (ValueError, IndexError) as error:
+                    raise FileFormatError("shared string") from error
+            elif kind == "d" and text:
+                try:
+                    text = _date_text(datetime.fromisoformat(text.rstrip("Z")))
+                except ValueError:
+                    pass
+            if len(values) < column:
+                values.extend([""] * (column - len(values)))
+            values.append(text)
+        elif name == IS:
+            in_inline = False
+        elif name == ROW:
+            ready.append((row_number, values[:]))
+        elif name == RPH:
+            phonetic -= 1
+
+    def chars(data):
+        if collecting:
+            parts.append(data)
+
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.buffer_size = _CHUNK
+    parser.StartElementHandler = root
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    try:
+        while chunk := stream.read(_CHUNK):
+            parser.Parse(chunk, False)
+            if ready:
+                yield from ready
+                ready.clear()
+        parser.Parse(b"", True)
+    except expat.ExpatError as error:
+        raise FileFormatError("xml") from error
+    yield from ready
+
+
+def open_source(path: str, file_format: str) -> CsvSource | XlsxSource:
+    return XlsxSource(path) if file_format == "xlsx" else CsvSource(path)
