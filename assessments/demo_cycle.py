@@ -574,14 +574,18 @@ def _body_slug(run: Run, key: str) -> str:
 
 
 def _document(run: Run, *, annex: int, body, direction: str, version: int, state: str,
-              signed_document, name: str) -> None:
-    """Copy the signed document's current bytes to DIR and list them in the manifest."""
-    with signed_document.current_file.open("rb") as handle:
+              signed_document=None, rendered_document=None, name: str) -> None:
+    """Copy a document's bytes to DIR and list them in the manifest: a signed document's
+    current version (every signature), or a rendered one that is not signed."""
+    field_file = (signed_document.current_file if signed_document is not None
+                  else rendered_document.file)
+    with field_file.open("rb") as handle:
         data = handle.read()
     (run.out / name).write_bytes(data)
     run.documents.append({
         "annex": annex, "body": body.name_ru, "direction": direction, "version": version,
-        "state": state, "signed": signed_document.state == "signed",
+        "state": state,
+        "signed": signed_document is not None and signed_document.state == "signed",
         "sha256": sha256_hex(data), "file": name,
     })
 
@@ -759,7 +763,7 @@ def appeals(run: Run, issued: dict) -> None:
         "filed_on": _iso(objection.filed_on), "decision_due": _iso(objection.decision_due),
         "decided_on": _iso(objection.decided_on),
         "overall_after_appeal": objection.overall_after_appeal or None,
-    }, objection.table_document))
+    }, objection.filed_document, objection.table_document))
 
 
 def windows_close(run: Run) -> None:
@@ -815,11 +819,16 @@ def collect_documents(run: Run) -> None:
             _document(run, annex=c.annex, body=body, direction=c.direction, version=c.version,
                       state=c.state, signed_document=c.signed_document,
                       name=f"{stem}-annex{c.annex}-{c.direction}-v{c.version}.pdf")
-        for entry, document in run.objections.get(key, []):
-            if document is not None:
-                _document(run, annex=14, body=body, direction=entry["direction"], version=1,
-                          state=entry["state"], signed_document=document,
-                          name=f"{stem}-annex14-{entry['direction']}-v1.pdf")
+        for entry, filed, table in run.objections.get(key, []):
+            direction = entry["direction"]
+            if filed is not None and filed.state == filed.State.RENDERED:  # as the body sent it
+                _document(run, annex=14, body=body, direction=direction, version=filed.version,
+                          state=filed.state, rendered_document=filed,
+                          name=f"{stem}-annex14-{direction}-v{filed.version}.pdf")
+            if table is not None:  # with the commission's decision, signed by both sides
+                _document(run, annex=14, body=body, direction=direction, version=table.version,
+                          state=entry["state"], signed_document=table,
+                          name=f"{stem}-annex14-{direction}-v{table.version}.pdf")
 
 
 def body_manifest(run: Run, key: str) -> dict:
@@ -839,7 +848,7 @@ def body_manifest(run: Run, key: str) -> dict:
         ],
         "reverifications": [],
         "conclusions": [],
-        "objections": [entry for entry, _document in run.objections.get(key, [])],
+        "objections": [entry for entry, _filed, _table in run.objections.get(key, [])],
     }
     for rv in Reverification.objects.filter(cycle=cycle, body=body).order_by("direction"):
         act = rv.acts.order_by("-version").select_related("signed_document").first()
