@@ -58,16 +58,20 @@ class Lookups:
         self.bodies = dict(Organisation.objects.values_list("bin", "pk"))
         self.services = dict(PublicService.objects.values_list("code", "pk"))
         self.year = cycle.year
-        self.days: dict[str, date] = {}  # text → a date of the cycle's year
+        self.days: dict[str, tuple[date, str]] = {}  # text → a date of the year, ISO
+
+    def day_and_iso(self, text: str, column: str) -> tuple[date, str]:
+        """``parse_day(text, column, year=self.year)`` and its ISO text, remembered."""
+        known = self.days.get(text)
+        if known is None:
+            day = parse_day(text, column, year=self.year)
+            known = day, day.isoformat()
+            if len(self.days) < self.MAX_DAYS:
+                self.days[text] = known
+        return known
 
     def day_of_year(self, text: str, column: str) -> date:
-        """``parse_day(text, column, year=self.year)``, remembered."""
-        day = self.days.get(text)
-        if day is None:
-            day = parse_day(text, column, year=self.year)
-            if len(self.days) < self.MAX_DAYS:
-                self.days[text] = day
-        return day
+        return self.day_and_iso(text, column)[0]
 
 
 def parse_day(text: str, column: str, *, year: int | None = None) -> date:
@@ -141,10 +145,10 @@ VIOLATIONS = ("late", "unjustified_refusals", "incomplete_package", "extra_docum
 def _monitoring(row: list[str], lk: Lookups):
     if len(row) < 8:
         raise RowError("", _("в строке меньше 8 столбцов"))
-    bin_, code, day_text, r, a, b, c, d = row[:8]
+    bin_, code, day_text, r, a, b, c, d = row if len(row) == 8 else row[:8]
     body_id = body_of(lk, bin_)
     service_id = service_of(lk, code)
-    day = lk.day_of_year(day_text, "date")
+    day, iso = lk.day_and_iso(day_text, "date")
     digits = r + a + b + c + d
     if r and a and b and c and d and digits.isdigit() and digits.isascii():  # the common case
         rendered, late, refusals, incomplete, extra = int(r), int(a), int(b), int(c), int(d)
@@ -160,7 +164,7 @@ def _monitoring(row: list[str], lk: Lookups):
                 raise RowError(name, _("больше, чем оказано услуг (rendered)"))
     data = '{"rendered":%d,"late":%d,"unjustified_refusals":%d,"incomplete_package":%d,' \
            '"extra_documents":%d}' % (rendered, late, refusals, incomplete, extra)
-    return f"{bin_.strip()}|{code.strip()}|{day}", body_id, service_id, day, None, data
+    return f"{bin_.strip()}|{code.strip()}|{iso}", body_id, service_id, day, None, data
 
 
 def _satisfaction(row, lk):
