@@ -276,19 +276,24 @@ def main() -> int:
     write_csv(csv_path, bins, codes, args.rows)
     write_csv(small_path, bins, codes, small_rows)
     write_xlsx(xlsx_path, bins, codes, args.xlsx_rows)
-    copy_seconds = min(bare_copy(csv_path) for _ in range(3))
-    copy_rate = args.rows / copy_seconds
     load = os.getloadavg()[0]
     print(f"machine: {os.cpu_count()} CPUs, load average {load:.1f} at the start; CSV "
           f"{csv_path.stat().st_size / 1e6:.0f} MB, XLSX {xlsx_path.stat().st_size / 1e6:.0f} MB")
-    print(f"bare COPY: {args.rows:,} rows in {copy_seconds:.2f} s = {copy_rate:,.0f} rows/s")
 
     def profile_for(name: str) -> list[str]:
         return [str(Path(args.profile) / f"{name}.prof")] if args.profile else []
 
     small = _run_child("import", str(small_path), "bench-small", *profile_for("csv-small"))
     print(_describe("csv (a tenth)", small))
+    # The anchor right before and right after the import (best of three each), their mean
+    # compared with it: the machine is shared, its load changes within a minute.
+    copy_before = min(bare_copy(csv_path) for _ in range(3))
     full = _run_child("import", str(csv_path), "bench", *profile_for("csv"))
+    copy_after = min(bare_copy(csv_path) for _ in range(3))
+    copy_seconds = (copy_before + copy_after) / 2
+    copy_rate = args.rows / copy_seconds
+    print(f"bare COPY: {args.rows:,} rows in {copy_before:.2f} s before the import, "
+          f"{copy_after:.2f} s after; load average {os.getloadavg()[0]:.1f} after")
     print(_describe("csv", full))
     assert full["rows"] == args.rows and full["created"] == args.rows, full
     xlsx = _run_child("import", str(xlsx_path), "bench", *profile_for("xlsx"))

@@ -363,9 +363,9 @@ def _apply_pg(batch: ImportBatch) -> tuple[int, int]:
               "lock": f"{batch.cycle_id}:{batch.kind}"}
     with connection.cursor() as cursor:
         cursor.execute(_PG_LOCK, params)
-        # Fresh statistics for the planner: a million rows just staged (or just applied) that it
-        # still believes absent would get a nested loop over them.
-        cursor.execute("ANALYZE assessments_importstagingrow, assessments_importrecord")
+        # Fresh statistics of what was just staged (maybe a million rows the planner believes
+        # absent); the joins below are hash joins whatever it believes of the records.
+        cursor.execute("ANALYZE assessments_importstagingrow")
         cursor.execute(_PG_STAGED, params)
         staged, body_ids, service_ids = cursor.fetchone()
         if staged != batch.rows_valid:  # the unlogged staging table was emptied (a crash)
