@@ -8,6 +8,10 @@ Source precedence for the violations of a service (p.37, p.40): inspection resul
 for a service connected to "Мониторинг", its records — less those dated within an information-
 system failure confirmed by the informatisation authority; else the body's own report. The
 body's internal-control findings are never a source (p.8): report rows marked so are left out.
+Every service with inspection or "Мониторинг" records counts, whether or not the body listed it
+in its services table (leaving a service out cannot drop its violations); one with inspections
+alone has no rendered count: its violations count over what the other sources rendered, and a
+note names it.
 Unavailability hours (p.53): incidents the body did not answer count as confirmed; disputed
 ones do not count. A direction is assembled only from an accepted report (automation too, for a
 central body's services).
@@ -134,30 +138,65 @@ def _services(out: Assembled, cycle: Cycle, body: Organisation, reports: dict, k
             continue
         for name in VIOLATIONS:
             totals[name] += int(data.get(name, 0))
-    totals = dict.fromkeys(("rendered", "justified_complaints") + VIOLATIONS, 0)
-    basis_of: dict[str, list[str]] = defaultdict(list)
+    # Every service with a violation on record counts, listed by the body or not (p.37, p.40):
+    # the inspections and "Мониторинг" come before the body's report, so leaving a service out
+    # of the report cannot drop them.
+    listed: dict[int, list[dict]] = defaultdict(list)
     for row in rows:
         service = services.get(row.get("service"))
-        if service is None:
-            continue
+        if service is not None:
+            listed[service.pk].append(row)
+    by_pk = {s.pk: s for s in services.values()}
+    omitted_ids = (set(inspected) | set(monitoring_batches)) - set(listed) - {None}
+    by_pk.update(PublicService.objects.in_bulk(omitted_ids))
+    totals = dict.fromkeys(("rendered", "justified_complaints") + VIOLATIONS, 0)
+    basis_of: dict[str, list[str]] = defaultdict(list)
+    omitted: list[str] = []
+    unknown_rendered: list[str] = []
+    zero = dict.fromkeys(VIOLATIONS, 0)
+    for pk in sorted(set(listed) | omitted_ids, key=lambda k: by_pk[k].code):
+        service, service_rows = by_pk[pk], listed.get(pk, [])
         code = service.code
-        own = row.get("basis") != "internal_control"
-        if service.monitored and service.pk in monitoring_batches:
-            totals["rendered"] += monitored[service.pk]["rendered"]
+        if not service_rows:
+            # Not in the body's report: only the inspections and "Мониторинг" speak for it.
+            # Its records count even where the register does not mark it connected (the
+            # records show it is). With inspections alone its rendered count is unknown: the
+            # violations still count (the body's omission cannot erase them) over the services
+            # rendered the other sources give, and a note names the service.
+            omitted.append(code)
+            suffix = " (услуга не указана в отчёте органа)"
+            if pk in monitoring_batches:
+                totals["rendered"] += monitored[pk]["rendered"]
+                basis_of["rendered"].append(f"{code}: Мониторинг{suffix}")
+            else:
+                unknown_rendered.append(code)
+                basis_of["rendered"].append(f"{code}: нет данных{suffix}")
+            if pk in inspected:
+                source, counts = "проверки", inspected[pk]
+            else:
+                source, counts = "Мониторинг", monitored[pk]
+            for name in VIOLATIONS:
+                totals[name] += counts[name]
+                basis_of[name].append(f"{code}: {source}{suffix}")
+            continue
+        own_rows = [r for r in service_rows if r.get("basis") != "internal_control"]
+        if service.monitored and pk in monitoring_batches:
+            totals["rendered"] += monitored[pk]["rendered"]
             basis_of["rendered"].append(f"{code}: Мониторинг")
         else:
-            totals["rendered"] += int(row.get("rendered") or 0)
+            totals["rendered"] += sum(int(r.get("rendered") or 0) for r in service_rows)
             basis_of["rendered"].append(f"{code}: отчёт органа")
-        totals["justified_complaints"] += int(row.get("justified_complaints") or 0)
-        if service.pk in inspected:
-            source, counts = "проверки", inspected[service.pk]
+        totals["justified_complaints"] += sum(int(r.get("justified_complaints") or 0)
+                                              for r in service_rows)
+        if pk in inspected:
+            source, counts = "проверки", inspected[pk]
         elif service.monitored:
-            source, counts = "Мониторинг", monitored.get(service.pk) or dict.fromkeys(VIOLATIONS, 0)
-        elif own:
-            source, counts = "отчёт органа", {n: int(row.get(n) or 0) for n in VIOLATIONS}
+            source, counts = "Мониторинг", monitored.get(pk) or zero
+        elif own_rows:
+            source, counts = "отчёт органа", {
+                n: sum(int(r.get(n) or 0) for r in own_rows) for n in VIOLATIONS}
         else:
-            source, counts = "внутренний контроль — не учитывается (п.8)", dict.fromkeys(
-                VIOLATIONS, 0)
+            source, counts = "внутренний контроль — не учитывается (п.8)", zero
         for name in VIOLATIONS:
             totals[name] += counts[name]
             basis_of[name].append(f"{code}: {source}")
@@ -172,6 +211,12 @@ def _services(out: Assembled, cycle: Cycle, body: Organisation, reports: dict, k
     for name in VIOLATIONS:
         out.put(f"services.{name}", totals[name], "import" if batches else "report",
                 _mixed_ref(ref, batches), "; ".join(basis_of[name]))
+    if omitted:
+        out.notes.append(_("Услуги, не указанные в отчёте органа, учтены по проверкам и "
+                           "«Мониторингу» (п.37, п.40): %(codes)s") % {"codes": ", ".join(omitted)})
+    if unknown_rendered:
+        out.notes.append(_("Нет числа оказанных услуг (только проверки, услуга не указана в "
+                           "отчёте органа): %(codes)s") % {"codes": ", ".join(unknown_rendered)})
     if excluded_days:
         out.notes.append(_("Исключено записей «Мониторинга» в периоды подтверждённых сбоев: "
                            "%(n)s") % {"n": excluded_days})

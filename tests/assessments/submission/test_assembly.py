@@ -153,3 +153,43 @@ def test_openness_scores_flags_and_computed_data_reach_the_engine(
 
 def test_nothing_accepted_assembles_nothing(clock, assigned, cycle):
     assert scoring_values(cycle=cycle, body=assigned.registry.ministry).values == {}
+
+
+def test_services_the_body_left_out_of_its_report_keep_their_violations(
+        clock, assigned, cycle, schedule, services_register, django_capture_on_commit_callbacks):
+    """p.37, p.40: the inspections and "Мониторинг" come before the body's own data, so a
+    service the body did not list still brings its violations (and Мониторинг's rendered
+    count); one with inspections alone counts its violations over an unknown rendered count,
+    named in a note."""
+    p, r = assigned, assigned.registry
+    cap = django_capture_on_commit_callbacks
+    rows = [{"service": "00601006", "basis": "own_records", "rendered": 300, "late": 2,
+             "unjustified_refusals": 0, "incomplete_package": 0, "extra_documents": 0,
+             "justified_complaints": 0}]
+    with cap(execute=True):
+        accept(p, cycle, r.ministry, "automation", p.head, p.digital_assessor)
+        accept(p, cycle, r.ministry, "services", p.head, p.assessor,
+               override={"services": {"rows": rows}})
+    mf = r.ministry.bin
+    load(p.assessor, cycle, "monitoring", [MONITORING_HEADER] + [
+        [mf, "00101001", f"2025-03-{day:02d}", 12500, 1, 0, 0, 0] for day in range(1, 21)
+    ] + [[mf, "00101001", f"2025-04-{day:02d}", 12500, 1, 1, 0, 0] for day in range(1, 21)], cap)
+    load(p.assessor, cycle, "inspections", [
+        ["inspection_id", "bin", "service_code", "date", "late", "unjustified_refusals",
+         "incomplete_package", "extra_documents"],
+        ["П-7", mf, "00201002", "2025-09-30", 3, 0, 0, 1]], cap)
+    out = scoring_values(cycle=cycle, body=r.ministry)
+    v = out.values
+    assert v["services.late"] == 2 + 40 + 3
+    assert v["services.unjustified_refusals"] == 20
+    assert v["services.extra_documents"] == 1
+    assert v["services.rendered"] == 300 + 40 * 12500
+    label = out.sources["services.late"]["label"]
+    assert "00101001: Мониторинг (услуга не указана в отчёте органа)" in label
+    assert "00201002: проверки (услуга не указана в отчёте органа)" in label
+    assert "00601006: отчёт органа" in label
+    assert out.sources["services.late"]["kind"] == "import"
+    assert any("00101001, 00201002" in n for n in out.notes)
+    assert any("Нет числа оказанных услуг" in n and "00201002" in n for n in out.notes)
+    result = score_case_dict(case_from_values(v, body=r.ministry, edition=cycle.edition))
+    assert result["services"]["T1"] == "11.10"  # 12 − 45 / 500300 × 10000 = 11.100…
