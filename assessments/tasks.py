@@ -36,7 +36,8 @@ def send_notification_emails(ids: list[int]) -> int:
 
 @shared_task
 def assemble_scoring_input(cycle_id: int, body_id: int) -> int | None:
-    """Assemble the body's scoring input from accepted reports, imports and openness scores."""
+    """Assemble the body's scoring input from accepted reports, imports and openness scores
+    (an engine refusal is recorded and the assessors notified by the service: not raised)."""
     from assessments.models import Cycle, Organisation
     from assessments.services.assembly import scoring_input_assemble
 

@@ -3,6 +3,7 @@ scores (p.31–104), with the source of every number.
 
     scoring_values(cycle=, body=) -> Assembled(values, sources, notes)
     scoring_input_assemble(cycle=, body=, actor=) -> ScoringInput | None
+    assembly_failure(cycle=, body=) -> BackgroundJob | None   (the engine's refusal, if any)
 
 Source precedence for the violations of a service (p.37, p.40): inspection results first; else,
 for a service connected to "Мониторинг", its records — less those dated within an information-
@@ -27,6 +28,8 @@ from django.db.models import Avg
 from django.utils.translation import gettext as _
 
 from assessments.models import (
+    AssessorAssignment,
+    BackgroundJob,
     Cycle,
     Direction,
     ImportKind,
@@ -36,8 +39,9 @@ from assessments.models import (
     Organisation,
     PublicService,
     Report,
+    User,
 )
-from assessments.scoring import load_edition
+from assessments.scoring import ScoringError, load_edition
 from assessments.services.report_schema import COLUMNS
 from assessments.services.reports import body_kind
 
@@ -369,9 +373,72 @@ def case_from_values(values: dict, *, body: Organisation, edition: str) -> dict:
     return case
 
 
+ASSEMBLY_JOB = "scoring_input_assembly"
+_DIRECTION_ASSESSORS = {
+    "services": (Direction.SERVICES, Direction.AUTOMATION),
+    "openness": (Direction.OPENNESS,),
+    "complaints": (Direction.COMPLAINTS,),
+}
+
+
+def _failures(cycle: Cycle, body: Organisation):
+    from django.contrib.contenttypes.models import ContentType
+
+    return BackgroundJob.objects.filter(
+        kind=ASSEMBLY_JOB, content_type=ContentType.objects.get_for_model(Organisation),
+        object_id=body.pk, result__cycle=cycle.pk)
+
+
+def assembly_failure(*, cycle: Cycle, body: Organisation):
+    """The body's outstanding assembly failure (a failed ``BackgroundJob`` whose ``result`` has
+    the engine's ``path`` and ``message``), or None once an assembly has succeeded since."""
+    return (_failures(cycle, body).filter(state=BackgroundJob.State.FAILED)
+            .order_by("-created_at", "-id").first())
+
+
+def _failure_record(cycle: Cycle, body: Organisation, error) -> None:
+    """Keep the engine's refusal where the scoring-input page shows it and tell the body's
+    assessors (once per distinct failure: a re-run failing the same way only touches it)."""
+    from django.urls import reverse
+
+    from assessments.services import clock
+    from assessments.services.jobs import job_create
+    from assessments.services.notifications import notify
+
+    current = assembly_failure(cycle=cycle, body=body)
+    if current is not None and current.result.get("path") == error.path \
+            and current.result.get("message") == error.message:
+        BackgroundJob.objects.filter(pk=current.pk).update(finished_at=clock.now())
+        return
+    if current is not None:
+        BackgroundJob.objects.filter(pk=current.pk).update(
+            state=BackgroundJob.State.DONE, message=_("Заменено новой ошибкой"))
+    job = job_create(kind=ASSEMBLY_JOB, label=_("Сборка исходных данных оценки: %(b)s")
+                     % {"b": body}, subject=body)
+    BackgroundJob.objects.filter(pk=job.pk).update(
+        state=BackgroundJob.State.FAILED, error=str(error)[:5000], finished_at=clock.now(),
+        result={"cycle": cycle.pk, "path": error.path, "message": error.message})
+    directions = _DIRECTION_ASSESSORS.get(error.path.split(".", 1)[0])
+    assignments = AssessorAssignment.objects.filter(cycle=cycle, body=body,
+                                                    removed_at__isnull=True)
+    if directions:
+        assignments = assignments.filter(direction__in=directions)
+    assessors = User.objects.filter(pk__in=assignments.values("assessor_id"), is_active=True)
+    notify(list(assessors),
+           _("Исходные данные оценки органа «%(b)s» не обновлены: данные противоречат друг "
+             "другу (%(path)s). Подробности — на странице исходных данных.")
+           % {"b": body, "path": error.path},
+           reverse("scoring_input_page", args=[cycle.code, body.pk]))
+
+
 def scoring_input_assemble(*, cycle: Cycle, body: Organisation, actor=None):
     """Store what the accepted data say as the body's scoring input (a new version only when
-    something changed; the scoring-input service validates and schedules the recompute)."""
+    something changed; the scoring-input service validates and schedules the recompute).
+
+    When the engine refuses the assembled data (inspection violations above the services
+    rendered, complaints with nothing rendered …) nothing is stored: the refusal is recorded
+    (:func:`assembly_failure`, shown on the body's scoring-input page) and the assessors are
+    notified; the next successful assembly clears it."""
     assembled = scoring_values(cycle=cycle, body=body)
     if not assembled.values:
         return None
@@ -379,7 +446,14 @@ def scoring_input_assemble(*, cycle: Cycle, body: Organisation, actor=None):
         from assessments.services.scoring_inputs import scoring_input_set
     except ImportError:  # the stored scoring inputs are not installed: nothing to store into
         return None
-    return scoring_input_set(
-        cycle=cycle, body=body, values=assembled.values, sources=assembled.sources,
-        actor=actor, reason=_("Сборка из принятых отчётов, импортов и оценок экспертов"),
-    )
+    try:
+        result = scoring_input_set(
+            cycle=cycle, body=body, values=assembled.values, sources=assembled.sources,
+            actor=actor, reason=_("Сборка из принятых отчётов, импортов и оценок экспертов"),
+        )
+    except ScoringError as error:
+        _failure_record(cycle, body, error)
+        return None
+    _failures(cycle, body).filter(state=BackgroundJob.State.FAILED).update(
+        state=BackgroundJob.State.DONE, message=_("Исправлено: сборка прошла"))
+    return result

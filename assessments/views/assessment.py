@@ -31,7 +31,7 @@ from assessments.scoring_fields import (
     MEDIA,
     SUBORDINATE_PENALTIES,
 )
-from assessments.services.assembly import case_from_values, scoring_values
+from assessments.services.assembly import assembly_failure, case_from_values, scoring_values
 from assessments.services.errors import DomainError
 from assessments.services.openness import (
     allowed_flags,
@@ -160,6 +160,26 @@ def openness_workspace(request: HttpRequest, code: str, pk: int) -> HttpResponse
     })
 
 
+def _engine_error(body: Organisation, cycle: Cycle, path: str, message: str) -> dict:
+    """An engine refusal in the reader's language: the generic wording, the field's label and
+    its path; the engine's own (English) message kept as a technical detail."""
+    from assessments.score_selectors import path_labels
+    from assessments.scoring_fields import error_text
+
+    label = path_labels(body_kind(body), cycle.edition).get(path, "")
+    return {"text": error_text(ScoringError(path, message)), "label": label, "path": path,
+            "engine": message}
+
+
+def _failure_context(cycle: Cycle, body: Organisation) -> dict | None:
+    failure = assembly_failure(cycle=cycle, body=body)
+    if failure is None:
+        return None
+    return {"at": failure.finished_at or failure.created_at,
+            **_engine_error(body, cycle, failure.result.get("path", ""),
+                            failure.result.get("message", ""))}
+
+
 @login_required
 def scoring_input_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """The body's assembled scoring input (sources shown) and the scores it gives now."""
@@ -186,6 +206,7 @@ def scoring_input_page(request: HttpRequest, code: str, pk: int) -> HttpResponse
             for path, value in sorted(assembled.values.items())]
     return render(request, "assessments/scoring_input.html", {
         "cycle": cycle, "body": body, "rows": rows, "notes": assembled.notes,
+        "failure": _failure_context(cycle, body),
         "result": result, "error": error, "stored": stored,
         "explain": sorted((result or {}).get("explain", {}).items()),
     })
