@@ -19,10 +19,19 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 
 
 class RowError(Exception):
-    def __init__(self, column: str, reason) -> None:
+    """A row refused: the column and the reason. The reason's parameters are filled in only
+    when the message is shown (``message``): a file of a million bad rows keeps a thousand."""
+
+    def __init__(self, column: str, reason, params: dict | None = None) -> None:
         super().__init__(reason)
         self.column = column
         self.reason = reason
+        self.params = params
+
+    @property
+    def message(self) -> str:
+        text = str(self.reason)
+        return text % self.params if self.params else text
 
 
 @dataclass(frozen=True)
@@ -88,7 +97,7 @@ def parse_day(text: str, column: str, *, year: int | None = None) -> date:
     except ValueError:
         raise RowError(column, _("дата должна быть в формате ГГГГ-ММ-ДД или ДД.ММ.ГГГГ"))
     if year is not None and day.year != year:
-        raise RowError(column, _("дата вне отчётного периода (%(year)s год)") % {"year": year})
+        raise RowError(column, _("дата вне отчётного периода (%(year)s год)"), {"year": year})
     return day
 
 
@@ -111,7 +120,7 @@ def parse_decimal(text: str, column: str, lo: Decimal, hi: Decimal) -> str:
     except InvalidOperation:
         raise RowError(column, _("нужно число"))
     if not value.is_finite() or value < lo or value > hi:
-        raise RowError(column, _("число должно быть от %(lo)s до %(hi)s") % {"lo": lo, "hi": hi})
+        raise RowError(column, _("число должно быть от %(lo)s до %(hi)s"), {"lo": lo, "hi": hi})
     return format(value.normalize(), "f")
 
 
@@ -124,7 +133,7 @@ def body_of(lookups: Lookups, text: str, column: str = "bin") -> int:
     if body_id is None:
         if len(text) != 12 or not text.isdigit():
             raise RowError(column, _("БИН должен состоять из 12 цифр"))
-        raise RowError(column, _("органа с БИН %(bin)s нет в реестре") % {"bin": text})
+        raise RowError(column, _("органа с БИН %(bin)s нет в реестре"), {"bin": text})
     return body_id
 
 
@@ -135,7 +144,8 @@ def service_of(lookups: Lookups, text: str, column: str = "service_code") -> int
     text = text.strip()
     service_id = lookups.services.get(text)
     if service_id is None:
-        raise RowError(column, _("услуги с кодом «%(code)s» нет в реестре") % {"code": text[:40]})
+        raise RowError(column, _("услуги с кодом «%(code)s» нет в реестре"),
+                       {"code": text[:40]})
     return service_id
 
 

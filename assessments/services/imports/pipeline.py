@@ -218,8 +218,15 @@ class _Stager:
             self._cursor = self._copy_cm = self._copy = None
 
     def abort(self) -> None:
+        """After a failure while reading: end the running ``COPY`` cleanly (its rows are then
+        deleted by the caller) so an enclosing transaction stays usable; if the ``COPY`` itself
+        failed, end it as failed."""
         self.buffer.clear()
-        if self._copy is not None:
+        if self._copy is None:
+            return
+        try:
+            self.checkpoint()
+        except Exception:
             try:
                 self._copy_cm.__exit__(RuntimeError, RuntimeError("aborted"), None)
             except Exception:
@@ -276,7 +283,7 @@ def import_validate(*, batch_id: int) -> ImportBatch:
                 invalid += 1
                 if len(errors) < MAX_STORED_ERRORS:
                     errors.append({"row": number, "column": error.column,
-                                   "reason": str(error.reason)})
+                                   "reason": error.message})
                 continue
             except IndexError:
                 invalid += 1

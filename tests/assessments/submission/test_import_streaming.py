@@ -255,3 +255,44 @@ def test_postgres_apply_checks_what_was_staged(clock, assigned, cycle, services_
     assert (batch.state, batch.rows_valid) == ("validated", 2)  # checked again
     batch = pipeline.import_apply(batch_id=batch.pk, actor=assigned.assessor)
     assert (batch.rows_created, batch.rows_updated) == (2, 0)
+
+
+# --- bad files ----------------------------------------------------------------------------------
+
+
+def test_many_bad_rows_keep_the_first_errors_and_count_all(
+        clock, assigned, cycle, services_register, django_capture_on_commit_callbacks):
+    mf = assigned.registry.ministry.bin
+    rows = [MONITORING_HEADER] + [["990240099999", "00101001", "2025-03-14", 1, 0, 0, 0, 0]
+                                  for _ in range(1500)]
+    rows.append([mf, "00101001", "2025-03-14", 1, 0, 0, 0, 0])
+    batch = _upload(assigned.assessor, cycle, csv_bytes(rows), django_capture_on_commit_callbacks)
+    assert (batch.rows_total, batch.rows_valid, batch.rows_invalid) == (1501, 1, 1500)
+    assert len(batch.errors) == pipeline.MAX_STORED_ERRORS
+    assert batch.errors[0] == {"row": 2, "column": "bin",
+                               "reason": "органа с БИН 990240099999 нет в реестре"}
+
+
+def test_a_file_broken_halfway_fails_and_leaves_nothing_staged(
+        clock, assigned, cycle, services_register, monkeypatch,
+        django_capture_on_commit_callbacks, tmp_path):
+    """The sheet's XML breaks after a few thousand rows, some of them already staged: the batch
+    fails with the reason and nothing stays in the staging table."""
+    import zipfile
+
+    mf = assigned.registry.ministry.bin
+    rows = [MONITORING_HEADER] + [[mf, "00101001", f"2025-{1 + i // 28 % 12:02d}-"
+                                   f"{1 + i % 28:02d}", 5, 0, 0, 0, 0] for i in range(3000)]
+    good = io.BytesIO(xlsx_bytes(rows))
+    broken = io.BytesIO()
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) * 2 // 3] + b"<row r=\"x\"><c><v>1</c></row>"
+            target.writestr(item, data)
+    monkeypatch.setattr(pipeline._Stager, "BLOCK", 100)
+    batch = _upload(assigned.assessor, cycle, broken.getvalue(),
+                    django_capture_on_commit_callbacks, name="broken.xlsx")
+    assert batch.state == "failed" and batch.message == "Файл не читается как CSV или XLSX."
+    assert not ImportStagingRow.objects.filter(batch_id=batch.pk).exists()
