@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from assessments import access
@@ -104,6 +104,20 @@ def _parse_value(raw) -> Decimal:
     return value
 
 
+def _locked_cell(cell: dict) -> OpennessScore | None:
+    return OpennessScore.objects.select_for_update().select_related("scored_by").filter(
+        **cell).first()
+
+
+def _cell_conflict(score: OpennessScore | None) -> EditConflict:
+    if score is None:
+        return EditConflict(_("Балл уже удалён или изменён другим экспертом."))
+    return EditConflict(
+        _("Этот балл уже изменил(а) %(who)s в %(when)s (сейчас %(value)s). Ваше значение "
+          "не сохранено.") % {"who": score.scored_by, "value": score.value,
+                              "when": score.scored_at.astimezone(clock.ZONE).strftime("%H:%M")})
+
+
 @transaction.atomic
 def openness_score_set(*, actor, cycle: Cycle, body: Organisation, criterion: str,
                        indicator: str, column: str, value, comment: str = "",
@@ -125,25 +139,25 @@ def openness_score_set(*, actor, cycle: Cycle, body: Organisation, criterion: st
                           code="value")
     if value != value.quantize(Decimal("0.01")):
         raise DomainError(_("Не более двух знаков после запятой."), code="value")
-    score = OpennessScore.objects.select_for_update().filter(
-        cycle=cycle, body=body, criterion=criterion, indicator=indicator, column=column
-    ).first()
+    cell = {"cycle": cycle, "body": body, "criterion": criterion, "indicator": indicator,
+            "column": column}
+    score = _locked_cell(cell)
     now = clock.now()
     if score is None:
         if expected_version not in (None, 0):
             raise EditConflict(_("Балл уже удалён или изменён другим экспертом."))
-        score = OpennessScore.objects.create(
-            cycle=cycle, body=body, criterion=criterion, indicator=indicator, column=column,
-            value=value, comment=comment, scored_by=actor, scored_at=now,
-        )
+        try:
+            with transaction.atomic():
+                score = OpennessScore.objects.create(
+                    **cell, value=value, comment=comment, scored_by=actor, scored_at=now)
+        except IntegrityError:
+            # Another assessor's first score of the same cell committed after our read: the
+            # cell was empty for both, so whichever came second is told, never overwrites.
+            raise _cell_conflict(_locked_cell(cell)) from None
         before = None
     else:
         if expected_version is not None and score.version != expected_version:
-            raise EditConflict(
-                _("Этот балл уже изменил(а) %(who)s в %(when)s (сейчас %(value)s). Ваше значение "
-                  "не сохранено.") % {"who": score.scored_by, "value": score.value,
-                                      "when": score.scored_at.astimezone(clock.ZONE)
-                                      .strftime("%H:%M")})
+            raise _cell_conflict(score)
         if score.value == value and score.comment == comment:
             return score
         before = f"{score.value} ({score.scored_by})"

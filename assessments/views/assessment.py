@@ -3,6 +3,8 @@ input with the source of every number and the scores it gives."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -42,7 +44,7 @@ from assessments.services.openness import (
     subordinate_penalty_keys,
 )
 from assessments.services.report_schema import COLUMNS, sections_for
-from assessments.services.reports import body_kind
+from assessments.services.reports import EditConflict, body_kind
 
 
 def _links_by_score(report: Report | None, kind: str) -> dict[tuple[str, str], list]:
@@ -59,6 +61,80 @@ def _links_by_score(report: Report | None, kind: str) -> dict[tuple[str, str], l
     return result
 
 
+def _same_value(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    try:
+        return Decimal(a.replace(",", ".")) == Decimal(b.replace(",", "."))
+    except (InvalidOperation, ValueError):
+        return False
+
+
+def _posted_cell(post, name: str) -> dict:
+    """One score cell as posted: what was typed and what was loaded (value, comment, version).
+    A cell is sent to the service only when it differs from what was loaded."""
+    value = post.get(name, "").strip()
+    comment = post.get(f"{name}.comment", "").strip()
+    loaded = post.get(f"{name}.loaded", "").strip()
+    loaded_comment = post.get(f"{name}.loaded_comment", "").strip()
+    version = post.get(f"{name}.version", "")
+    return {"value": value, "comment": comment, "loaded": loaded,
+            "loaded_comment": loaded_comment,
+            "version": int(version) if version.isdigit() else None,
+            "changed": not _same_value(value, loaded) or comment != loaded_comment}
+
+
+def _posted_rules(post, cycle: Cycle, body: Organisation, kind: str) -> dict | None:
+    """What the assessor changed in the rules block: items ticked and unticked against what
+    the page was loaded with (None: nothing changed, the block is not sent)."""
+    added: dict[str, set] = {}
+    removed: dict[str, set] = {}
+
+    def diff(key: str, name: str) -> None:
+        now, then = set(post.getlist(name)), set(post.getlist(f"{name}.loaded"))
+        if now - then:
+            added[key] = now - then
+        if then - now:
+            removed[key] = then - now
+
+    for criterion in allowed_flags(cycle, body):
+        diff(f"flags.{criterion}", f"flags.{criterion}")
+    diff("not_assessed", "not_assessed")
+    if kind == "central":
+        for key, _points in subordinate_penalty_keys(cycle):
+            for column in COLUMNS:
+                diff(f"penalty.{key}.{column}", f"penalty.{key}.{column}")
+    return {"added": added, "removed": removed} if added or removed else None
+
+
+def _merge_rules(current: OpennessAssessment | None, rules: dict, kind: str) -> dict:
+    """The assessor's ticks and unticks applied to the rules as stored now, so that two
+    assessors ticking different boxes both keep theirs (a box both changed from the same
+    state was changed to the same value)."""
+    flags = {c: set(v) for c, v in ((current.flags if current else {}) or {}).items()}
+    not_assessed = set((current.not_assessed if current else []) or [])
+    penalties = {k: {c for c, on in v.items() if on}
+                 for k, v in ((current.subordinate_penalties if current else {}) or {}).items()}
+    for key in set(rules["added"]) | set(rules["removed"]):
+        plus, minus = rules["added"].get(key, set()), rules["removed"].get(key, set())
+        if key == "not_assessed":
+            not_assessed = (not_assessed - minus) | plus
+        elif key.startswith("flags."):
+            criterion = key.split(".", 1)[1]
+            flags[criterion] = (flags.get(criterion, set()) - minus) | plus
+        else:  # penalty.<key>.<column>: the box's value is "1"
+            _p, penalty, column = key.split(".")
+            columns = penalties.setdefault(penalty, set())
+            if minus:
+                columns.discard(column)
+            else:
+                columns.add(column)
+    return {"flags": {c: sorted(v) for c, v in flags.items() if v},
+            "not_assessed": sorted(not_assessed),
+            "subordinate_penalties": {k: {c: c in v for c in COLUMNS}
+                                      for k, v in penalties.items()} if kind == "central" else {}}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def openness_workspace(request: HttpRequest, code: str, pk: int) -> HttpResponse:
@@ -71,45 +147,46 @@ def openness_workspace(request: HttpRequest, code: str, pk: int) -> HttpResponse
         cycle=cycle, body=body).select_related("scored_by")}
     assessment = OpennessAssessment.objects.filter(cycle=cycle, body=body).first()
     errors: dict[str, str] = {}
+    # Cells re-shown as the assessor typed them (an invalid value) and cells someone else
+    # changed meanwhile (shown with that person's value; the assessor's own beside it).
+    kept: dict[str, dict] = {}
+    conflicts: dict[str, dict] = {}
     if request.method == "POST":
-        saved = 0
         for row in indicator_rows(cycle, body):
             if row.computed:
                 continue
             for column in COLUMNS:
                 name = f"{row.criterion}.{row.indicator}.{column}"
-                raw = request.POST.get(name, "").strip()
-                comment = request.POST.get(f"{name}.comment", "").strip()
-                version = request.POST.get(f"{name}.version", "")
-                existing = scores.get((row.criterion, row.indicator, column))
-                if raw == "" and existing is None:
-                    continue
-                if raw == "" and existing is not None:
+                posted = _posted_cell(request.POST, name)
+                if not posted["changed"]:
+                    continue  # untouched: never sent, so another assessor's value stands
+                if posted["value"] == "":
                     errors[name] = _("Укажите балл (0, если показатель не выполнен).")
+                    kept[name] = posted
                     continue
                 try:
                     with transaction.atomic():
                         openness_score_set(
                             actor=request.user, cycle=cycle, body=body,
                             criterion=row.criterion, indicator=row.indicator, column=column,
-                            value=raw, comment=comment,
-                            expected_version=int(version) if version.isdigit() else None)
-                    saved += 1
+                            value=posted["value"], comment=posted["comment"],
+                            expected_version=posted["version"])
+                except EditConflict as error:
+                    errors[name] = error.message
+                    conflicts[name] = posted
                 except DomainError as error:
                     errors[name] = error.message
-        flags = {criterion: request.POST.getlist(f"flags.{criterion}")
-                 for criterion in allowed_flags(cycle, body)}
-        penalties = {key: {c: bool(request.POST.get(f"penalty.{key}.{c}")) for c in COLUMNS}
-                     for key, _v in subordinate_penalty_keys(cycle)}
-        version = request.POST.get("assessment_version", "")
-        try:
-            openness_assessment_update(
-                actor=request.user, cycle=cycle, body=body, flags=flags,
-                not_assessed=request.POST.getlist("not_assessed"),
-                subordinate_penalties=penalties if kind == "central" else {},
-                expected_version=int(version) if version.isdigit() else None)
-        except DomainError as error:
-            errors["rules"] = error.message
+                    kept[name] = posted
+        rules = _posted_rules(request.POST, cycle, body, kind)
+        if rules is not None:
+            current = OpennessAssessment.objects.filter(cycle=cycle, body=body).first()
+            try:
+                openness_assessment_update(
+                    actor=request.user, cycle=cycle, body=body,
+                    **_merge_rules(current, rules, kind),
+                    expected_version=current.version if current else None)
+            except DomainError as error:
+                errors["rules"] = error.message
         if not errors:
             messages.success(request, _("Оценка сохранена."))
             return redirect("openness_workspace", code=cycle.code, pk=body.pk)
@@ -126,11 +203,19 @@ def openness_workspace(request: HttpRequest, code: str, pk: int) -> HttpResponse
         for column in COLUMNS:
             name = f"{row.criterion}.{row.indicator}.{column}"
             score = scores.get((row.criterion, row.indicator, column))
-            cells.append({"name": name, "column": column, "score": score,
-                          "posted": request.POST.get(name) if request.method == "POST" else None,
-                          "posted_comment": request.POST.get(f"{name}.comment")
-                          if request.method == "POST" else None,
-                          "error": errors.get(name)})
+            cell = {"name": name, "column": column, "score": score, "error": errors.get(name),
+                    "mine": conflicts.get(name)}
+            typed = kept.get(name)
+            if typed is not None:  # as typed, still against the version it was loaded at
+                cell.update(value=typed["value"], comment=typed["comment"],
+                            loaded=typed["loaded"], loaded_comment=typed["loaded_comment"],
+                            version=typed["version"] or 0)
+            else:  # as stored now (after a conflict: the other person's value and version)
+                value = format(score.value, "f") if score else ""
+                cell.update(value=value, comment=score.comment if score else "",
+                            loaded=value, loaded_comment=score.comment if score else "",
+                            version=score.version if score else 0)
+            cells.append(cell)
         table_rows.append({"row": row, "cells": cells,
                            "links": links.get((row.criterion, row.indicator), []),
                            "title": criteria[row.criterion].code,

@@ -3,12 +3,23 @@ interface's language and annex 10's own wording (Russian) with its number — ne
 the scoring contract; the rules and penalties are named the same way."""
 
 import re
+from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
-from assessments.services.openness import annex10_names, indicator_rows
+from assessments.models import OpennessAssessment, OpennessScore
+from assessments.services.openness import (
+    allowed_flags,
+    annex10_names,
+    indicator_rows,
+    openness_score_set,
+)
+from assessments.services.reports import EditConflict
+from tests.factories import member
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +82,154 @@ def test_workspace_in_kazakh_and_english_uses_the_translations(assigned, cycle, 
     html = _page(client, assigned.assessor_other_direction, cycle, assigned.registry.akimat,
                  language="en")
     assert "Datasets of the Unified list" in _row(html, "open_data", "published")
+
+
+# --- Two assessors splitting the work ---------------------------------------------------------
+
+
+class _Form(HTMLParser):
+    """The workspace form's fields as a browser would post them (checked boxes only)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag != "input" or "name" not in a:
+            return
+        if a.get("type") == "checkbox" and "checked" not in a:
+            return
+        self.fields.append((a["name"], a.get("value") or ""))
+
+
+class _Browser:
+    def __init__(self, user, cycle, body):
+        self.client = Client()
+        self.client.force_login(user)
+        self.url = reverse("openness_workspace", args=[cycle.code, body.pk])
+        self.fields: list[tuple[str, str]] = []
+        self.html = ""
+
+    def load(self, response=None):
+        response = response or self.client.get(self.url)
+        assert response.status_code == 200
+        self.html = response.content.decode()
+        form = _Form()
+        form.feed(self.html)
+        self.fields = form.fields
+        return self
+
+    def value(self, name):
+        return next(v for n, v in self.fields if n == name)
+
+    def type(self, name, value):
+        self.fields = [(n, value if n == name else v) for n, v in self.fields]
+
+    def tick(self, name, value):
+        self.fields.append((name, value))
+
+    def save(self):
+        data: dict[str, list[str]] = {}
+        for n, v in self.fields:
+            data.setdefault(n, []).append(v)
+        response = self.client.post(self.url, data)
+        if response.status_code == 302:
+            return self.load()
+        return self.load(response)
+
+
+def _score(body, cell):
+    criterion, indicator, column = cell.split(".")
+    return OpennessScore.objects.filter(body=body, criterion=criterion, indicator=indicator,
+                                        column=column).first()
+
+
+def test_two_assessors_scoring_different_cells_and_the_same_cell(assigned, cycle, clock):
+    body = assigned.registry.ministry
+    b_user = member(assigned.registry.miod, "assessor", "assessor_openness_b",
+                    direction="openness")
+    x, y = "open_data.published.kk", "open_data.published.ru"
+    a, b = _Browser(assigned.assessor_other_direction, cycle, body).load(), \
+        _Browser(b_user, cycle, body).load()
+    # B scores X; A, whose page still shows X empty, scores Y: both are kept, no error on X
+    b.type(x, "2")
+    b.save()
+    a.type(y, "1.5")
+    a.save()
+    assert "Укажите балл" not in a.html and 'role="alert"' not in a.html
+    assert _score(body, x).value == Decimal("2") and _score(body, x).scored_by == b_user
+    assert _score(body, y).value == Decimal("1.5")
+    # both on X: B first, then A from a page loaded before B's save
+    a.load(), b.load()
+    b.type(x, "1")
+    b.save()
+    a.type(x, "2.5")
+    a.save()
+    assert _score(body, x).value == Decimal("1")  # B's value stands
+    assert "Этот балл уже изменил(а)" in a.html
+    assert a.value(x) == "1.00"  # the input shows B's value …
+    assert a.value(f"{x}.version") == str(_score(body, x).version)
+    mine = re.search(rf'data-testid="mine-{re.escape(x)}">(.*?)</div>', a.html, re.S)
+    assert mine and "2.5" in mine.group(1)  # … and A's own beside it, not in the input
+    # saving that page again as is does not replace B's value with A's
+    a.save()
+    assert _score(body, x).value == Decimal("1") and _score(body, x).scored_by == b_user
+    # A types the value again, deliberately: now it is saved
+    a.type(x, "2.5")
+    a.save()
+    assert _score(body, x).value == Decimal("2.5")
+    assert _score(body, x).scored_by == assigned.assessor_other_direction
+
+
+def test_two_assessors_ticking_different_rules_keep_both(assigned, cycle, clock):
+    body = assigned.registry.ministry
+    b_user = member(assigned.registry.miod, "assessor", "assessor_openness_b",
+                    direction="openness")
+    a, b = _Browser(assigned.assessor_other_direction, cycle, body).load(), \
+        _Browser(b_user, cycle, body).load()
+    (first_c, first), (second_c, second) = [
+        (c, f) for c, items in allowed_flags(cycle, body).items() for f in items][:2]
+    b.tick(f"flags.{first_c}", first)
+    b.save()
+    a.tick(f"flags.{second_c}", second)
+    a.tick("penalty.no_blog.kk", "1")
+    a.save()
+    assert "Отметки уже изменил" not in a.html and 'role="alert"' not in a.html
+    assessment = OpennessAssessment.objects.get(cycle=cycle, body=body)
+    assert first in assessment.flags[first_c] and second in assessment.flags[second_c]
+    assert assessment.subordinate_penalties == {"no_blog": {"kk": True, "ru": False}}
+    # B, from its page (which does not show A's ticks), unticks its own: A's stay
+    b.fields = [(n, v) for n, v in b.fields if not (n == f"flags.{first_c}" and v == first)]
+    b.save()
+    assessment.refresh_from_db()
+    assert first not in assessment.flags.get(first_c, [])
+    assert second in assessment.flags[second_c]
+    assert assessment.subordinate_penalties == {"no_blog": {"kk": True, "ru": False}}
+
+
+def test_two_first_scores_of_one_cell_at_once_give_the_conflict_message(
+        assigned, cycle, clock, monkeypatch):
+    """The second insert of a cell both read as empty hits the unique constraint: it is told
+    who scored it, not shown a server error."""
+    from assessments.services import openness
+
+    body = assigned.registry.ministry
+    b_user = member(assigned.registry.miod, "assessor", "assessor_openness_b",
+                    direction="openness")
+    cell = {"cycle": cycle, "body": body, "criterion": "open_data", "indicator": "published",
+            "column": "kk"}
+    openness_score_set(actor=b_user, **cell, value="2")
+    real, calls = openness._locked_cell, []
+
+    def read_before_the_other_commit(c):
+        calls.append(1)
+        return None if len(calls) == 1 else real(c)
+
+    monkeypatch.setattr(openness, "_locked_cell", read_before_the_other_commit)
+    with pytest.raises(EditConflict) as conflict:
+        openness_score_set(actor=assigned.assessor_other_direction, **cell, value="1",
+                           expected_version=0)
+    assert "уже изменил(а)" in conflict.value.message and "2" in conflict.value.message
+    assert OpennessScore.objects.get(body=body, criterion="open_data", indicator="published",
+                                     column="kk").value == Decimal("2")
