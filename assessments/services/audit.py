@@ -123,7 +123,7 @@ def object_history(obj: models.Model) -> list[HistoryRow]:
         )
         for log in StateLog.objects.filter(content_type=content_type, object_id=obj.pk)
         .select_related("by")
-        .order_by("-timestamp")
+        .order_by("-timestamp", "-pk")
     ]
     rows.sort(key=lambda row: row.at, reverse=True)
     return rows

@@ -131,7 +131,7 @@ def test_review_return_rework_and_accept_cycle(clock, assigned, complaints):
     report_start_review(actor=assigned.committee_assessor, report=report)
     report = report_accept(actor=assigned.committee_assessor, report=report)
     assert report.state == "accepted" and report.accepted_by == assigned.committee_assessor
-    transitions = list(StateLog.objects.filter(object_id=report.pk).order_by("timestamp")
+    transitions = list(StateLog.objects.filter(object_id=report.pk).order_by("timestamp", "pk")
                        .values_list("transition", flat=True))
     assert transitions == ["submit", "start_review", "return_for_rework", "reopen", "submit",
                            "start_review", "accept"]
