@@ -22,6 +22,7 @@ sittings and decisions, the completed disagreement table, hand-over, checks of r
     objection_actions(user, objection) -> frozenset[str]            (what a page offers)
     conclusion_appeal_actions(user, conclusion) -> frozenset[str]   (the conclusion's page)
     objection_signature_recorded(signed_document, signature, complete)  (annex 14's hook)
+    correction_issue_blocker(correction) -> str                     (conclusion_issue's check)
     correction_issued(*, correction, actor)                         (called by conclusion_issue)
 
 Every write: ``transaction.atomic()`` → lock → permission (``assessments.access``; the rules
@@ -77,6 +78,7 @@ __all__ = [
     "block_ready",
     "commission_get_or_create",
     "conclusion_appeal_actions",
+    "correction_issue_blocker",
     "correction_issued",
     "evaluator_conclusion_for",
     "handover_record",
@@ -938,6 +940,22 @@ def objection_signature_recorded(signed_document, signature, *, complete: bool) 
            _("Орган ознакомлен с итогами обжалования: %(o)s.") % {"o": o}, _link(o))
 
 
+def correction_issue_blocker(correction: Conclusion) -> str:
+    """Why the corrected conclusion ``correction`` may not be issued yet ("" when it may):
+    p.115 sends it to the body together with the completed disagreement table, so its
+    objection's table must be signed by the commission's chair first (``signed_by_chair`` or
+    ``acknowledged``). A correction that answers no objection is not held."""
+    if not correction.supersedes_id:
+        return ""
+    o = Objection.objects.filter(conclusion_id=correction.supersedes_id).first()
+    if o is None or o.state in (OS.SIGNED_BY_CHAIR, OS.ACKNOWLEDGED):
+        return ""
+    return str(_("Скорректированное заключение направляется органу вместе с таблицей "
+                 "разногласий, подписанной председателем специальной комиссии (п.115): "
+                 "сначала председатель подписывает таблицу (возражения в состоянии "
+                 "«%(state)s»).") % {"state": o.get_state_display()})
+
+
 def correction_issued(*, correction: Conclusion, actor) -> None:
     """Called by ``conclusion_issue`` when a corrected version is issued (version 1 superseded):
     the body receives the completed disagreement table with it (p.115) — a notification linking
@@ -946,6 +964,8 @@ def correction_issued(*, correction: Conclusion, actor) -> None:
          .filter(conclusion_id=correction.supersedes_id).first())
     if o is None:
         return
+    if o.state not in (OS.SIGNED_BY_CHAIR, OS.ACKNOWLEDGED):  # conclusion_issue checks first
+        raise DomainError(correction_issue_blocker(correction), code="table_unsigned")
     if o.correction_id is None:
         o.correction = correction
         o.save(update_fields=["correction"])

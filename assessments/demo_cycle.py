@@ -700,9 +700,9 @@ def appeals(run: Run, issued: dict) -> None:
     its services conclusion with a two-row disagreement table (annex 14) on the 6th working day
     of the window; its other windows close (the clock's job); the Agency's special commission
     (≥ 5 members, composition rule of p.113) accepts one row and rejects the other; the
-    corrected conclusion (version 2) is drafted from the recomputed scores, reviewed, signed and
-    issued — version 1 is superseded; the chair signs the completed table and the body's head
-    acknowledges it."""
+    corrected conclusion (version 2) is drafted from the recomputed scores; the chair signs the
+    completed table; version 2 is reviewed, signed and issued with it (p.115) — version 1 is
+    superseded; the body's head acknowledges the table the next day."""
     from appeals import services as ap
     from appeals.models import Objection
     from assessments.models import Conclusion
@@ -747,10 +747,12 @@ def appeals(run: Run, issued: dict) -> None:
                                     votes=votes)
     correction = objection.correction or Conclusion.objects.filter(
         supersedes=appealed).order_by("-version").first()
+    # p.115: the corrected conclusion goes to the body together with the completed table, so
+    # the chair signs the table before version 2 is issued.
+    clock.set_now(at(DAYS["sitting"], 13))
+    ap.objection_chair_sign(objection=objection, user=chair, passphrase=DEMO_PASSWORD)
     clock.set_now(at(DAYS["sitting"], 14))
     conclusion_through(run, correction, until="issued")
-    clock.set_now(at(DAYS["sitting"], 17))
-    ap.objection_chair_sign(objection=objection, user=chair, passphrase=DEMO_PASSWORD)
     clock.set_now(at(DAYS["acknowledged"], 10))
     objection = ap.objection_acknowledge(objection=Objection.objects.get(pk=objection.pk),
                                          user=run.user("cgo-head"), passphrase=DEMO_PASSWORD)

@@ -96,6 +96,7 @@ __all__ = [
     "conclusion_supersede",
     "conclusion_update",
     "conclusion_windows_close",
+    "issue_blocker",
     "objection_window_closes_on",
     "sign_blocker",
     "window_is_open",
@@ -652,11 +653,22 @@ def _recipients(c: Conclusion) -> list:
     return _body_staff(c)
 
 
+def issue_blocker(c: Conclusion) -> str:
+    """Why ``c`` may not be issued yet ("" when it may): a corrected version goes to the body
+    together with its objection's completed table, signed by the commission's chair (p.115)."""
+    if not c.supersedes_id:
+        return ""
+    from appeals.services import correction_issue_blocker
+
+    return correction_issue_blocker(c)
+
+
 def conclusion_issue(*, conclusion: Conclusion, actor) -> Conclusion:
     """signed → issued: deliver the conclusion in the system, recording the moment of receipt
     (the clock). Version 1 of a direction opens the objection window — its last day is the 5th
     working day after the day of receipt (p.109); annexes 5, 15 and corrected versions become
-    final at once (p.115). Issuing a corrected version supersedes the one under appeal. The
+    final at once (p.115). Issuing a corrected version supersedes the one under appeal; it waits
+    for its objection's table signed by the commission's chair (``issue_blocker``). The
     recipients are notified in the application and by e-mail."""
     from reporting.signing.services import signed_document_verify
 
@@ -665,6 +677,9 @@ def conclusion_issue(*, conclusion: Conclusion, actor) -> Conclusion:
         _require(actor, "issue", c)
         if c.state != S.SIGNED:
             raise _state_refused(c, _("направить заключение органу"))
+        blocker = issue_blocker(c)
+        if blocker:
+            raise DomainError(blocker, code="table_unsigned")
         report = signed_document_verify(c.signed_document)
         if not report.is_valid_trusted:
             raise DomainError(
@@ -865,6 +880,6 @@ def conclusion_actions(user, c: Conclusion) -> frozenset[str]:
                 out.add("sign")
         elif signing_turn(signed_document=c.signed_document, user=user).may_sign:
             out.add("sign")
-    if state == S.SIGNED and access.can(user, "issue", c):
+    if state == S.SIGNED and access.can(user, "issue", c) and not issue_blocker(c):
         out.add("issue")
     return frozenset(out)

@@ -302,7 +302,8 @@ def conclusion_detail(request: HttpRequest, pk: int, form: ConclusionEditForm | 
                           for code in svc.CRITERIA[c.annex]],
         "window": _window(c),
         "report": report,
-        "sign_blocker": svc.sign_blocker(c),
+        "sign_blocker": svc.sign_blocker(c) or (svc.issue_blocker(c) if c.state == "signed"
+                                                else ""),
         "history": object_history(c),
         "versions": Conclusion.objects.filter(cycle=c.cycle_id, body=c.body_id,
                                               direction=c.direction).order_by("version"),

@@ -85,6 +85,28 @@ def test_the_correction_is_issued_with_the_table_and_supersedes_version_1(aw):
     assert not Handover.objects.filter(conclusion=v2).exists()
 
 
+def test_the_correction_waits_for_the_table_signed_by_the_chair(aw):
+    """p.115: version 2 goes to the body together with the completed table — not before the
+    chair has signed it."""
+    from tests.conclusions.helpers import signed
+
+    o = decided(aw, accept=True)
+    v2 = signed(aw.w, o.correction)
+    assert v2.state == "signed"
+    assert "issue" not in conclusion_services.conclusion_actions(aw.assessor, v2)
+    with pytest.raises(DomainError, match="п.115") as refused:
+        conclusion_services.conclusion_issue(conclusion=v2, actor=aw.assessor)
+    assert refused.value.code == "table_unsigned"
+    assert fresh(v2).state == "signed" and fresh(o.conclusion).state == "under_appeal"
+    appeals.objection_chair_sign(objection=o, user=aw.chair, passphrase=PASSPHRASE)
+    assert "issue" in conclusion_services.conclusion_actions(aw.assessor, fresh(v2))
+    v2 = conclusion_services.conclusion_issue(conclusion=fresh(v2), actor=aw.assessor)
+    assert v2.state == "final" and fresh(o.conclusion).state == "superseded"
+    # the body then acknowledges the table it received with the correction
+    o = appeals.objection_acknowledge(objection=o, user=aw.local_head, passphrase=PASSPHRASE)
+    assert o.state == "acknowledged"
+
+
 def test_handover_of_openness_and_the_block_after_three_final_directions(aw):
     services = aw.issued()
     openness = aw.issued(direction="openness")
