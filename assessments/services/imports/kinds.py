@@ -7,6 +7,7 @@ re-imports idempotent: a later file with the same key updates the row (``ImportR
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -218,7 +219,9 @@ def _is_failures(row, lk):
     ref = (row[4] if len(row) > 4 else "").strip().replace("\\", "/").replace('"', "'")[:200]
     if not ref:
         raise RowError("confirmed_by", _("укажите документ уполномоченного органа"))
-    return failure[:200], None, service_id, start, end, '{"confirmed_by":"%s"}' % ref
+    # free text: json.dumps escapes what a JSON string may not hold (a tab, a line break)
+    return (failure[:200], None, service_id, start, end,
+            json.dumps({"confirmed_by": ref}, ensure_ascii=False))
 
 
 def _survey(field_name):

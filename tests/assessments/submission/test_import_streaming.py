@@ -296,3 +296,72 @@ def test_a_file_broken_halfway_fails_and_leaves_nothing_staged(
                     django_capture_on_commit_callbacks, name="broken.xlsx")
     assert batch.state == "failed" and batch.message == "Файл не читается как CSV или XLSX."
     assert not ImportStagingRow.objects.filter(batch_id=batch.pk).exists()
+
+
+# --- the other kinds, through the same path -----------------------------------------------------
+
+
+def _other_kinds(assigned, cycle, capture):
+    """One file of each other kind the Agency and the digital ministry import, then a
+    satisfaction file overlapping the first (one level changed, one new)."""
+    r = assigned.registry
+    mf, akimat = r.ministry.bin, r.akimat.bin
+    files = [
+        (assigned.assessor, "satisfaction", [["bin", "service_code", "level"],
+                                             [mf, "00101001", "4,5"], [akimat, "00101001", "3"]]),
+        (assigned.assessor, "is_failures", [
+            ["failure_id", "date_from", "date_to", "service_code", "confirmed_by"],
+            ["F-1", "2025-07-01", "2025-07-02", "", "Письмо\tМЦРИАП № 1"],
+            ["F-2", "01.08.2025", "03.08.2025", "00201002", "Письмо № 2"]]),
+        (assigned.assessor, "inspections", [
+            ["inspection_id", "bin", "service_code", "date", "late", "unjustified_refusals",
+             "incomplete_package", "extra_documents"],
+            ["П-1", akimat, "00101001", "2025-09-30", 3, 0, 1, 0]]),
+        (assigned.digital_assessor, "egov_incidents", [
+            ["incident_id", "bin", "date", "hours", "body_response"],
+            ["INC-1", mf, "2025-05-02", "2.5", "none"], ["INC-2", mf, "2025-05-03", "4",
+                                                         "disputed"]]),
+        (assigned.assessor, "satisfaction", [["bin", "service_code", "level"],
+                                             [mf, "00101001", "4.75"],
+                                             [mf, "00201002", "5"]]),
+    ]
+    counts = []
+    for actor, kind, rows in files:
+        with capture(execute=True):
+            batch = pipeline.import_upload(actor=actor, cycle=cycle, kind=kind,
+                                           upload=io.BytesIO(csv_bytes(rows)),
+                                           original_name=f"{kind}.csv")
+        batch = ImportBatch.objects.get(pk=batch.pk)
+        assert (batch.state, batch.rows_invalid) == ("validated", 0), batch.errors
+        batch = pipeline.import_apply(batch_id=batch.pk, actor=actor)
+        counts.append((kind, batch.rows_created, batch.rows_updated))
+    records = sorted(
+        (rec.kind, rec.row_key, rec.body_id, rec.service_id, rec.day, rec.day_to, rec.data)
+        for rec in ImportRecord.objects.filter(cycle=cycle).exclude(kind="monitoring"))
+    return counts, records
+
+
+def test_the_other_kinds_go_the_same_way(clock, assigned, cycle, services_register,
+                                         django_capture_on_commit_callbacks):
+    counts, records = _other_kinds(assigned, cycle, django_capture_on_commit_callbacks)
+    assert counts == [("satisfaction", 2, 0), ("is_failures", 2, 0), ("inspections", 1, 0),
+                      ("egov_incidents", 2, 0), ("satisfaction", 1, 1)]
+    by_key = {(kind, key): (day, day_to, data)
+              for kind, key, _body, _service, day, day_to, data in records}
+    mf = assigned.registry.ministry.bin
+    assert by_key[("satisfaction", f"{mf}|00101001")][2] == {"level": "4.75"}
+    assert by_key[("is_failures", "F-1")] == (date(2025, 7, 1), date(2025, 7, 2),
+                                              {"confirmed_by": "Письмо\tМЦРИАП № 1"})
+    assert by_key[("is_failures", "F-2")][:2] == (date(2025, 8, 1), date(2025, 8, 3))
+    assert by_key[("egov_incidents", "INC-2")][2] == {"hours": "4", "response": "disputed",
+                                                      "confirmed": False}
+
+
+@pytest.mark.postgres
+def test_the_other_kinds_same_on_both_paths(clock, assigned, cycle, services_register,
+                                            monkeypatch, django_capture_on_commit_callbacks):
+    fast = _other_kinds(assigned, cycle, django_capture_on_commit_callbacks)
+    ImportRecord.objects.all().delete()
+    ImportBatch.objects.all().delete()
+    monkeypatch.setattr(pipeline, "_pg", lambda: False)
+    assert _other_kinds(assigned, cycle, django_capture_on_commit_callbacks) == fast
