@@ -28,6 +28,7 @@ from assessments.scoring import ScoringError, score_case_dict
 from assessments.scoring_fields import (
     CRITERIA,
     DIALOGUE_RAW,
+    DIRECTION_LABELS,
     FLAGS,
     INDICATORS,
     MEDIA,
@@ -267,31 +268,49 @@ def _failure_context(cycle: Cycle, body: Organisation) -> dict | None:
 
 @login_required
 def scoring_input_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    """The body's assembled scoring input (sources shown) and the scores it gives now."""
+    """The body's STORED scoring input (each number with its source) and its STORED current
+    score sheets with their explanations (re-verification deductions and commission decisions
+    are only there), the last assembly's refusal if any, and — clearly apart — a live preview
+    of what the accepted data would assemble to now (not stored, not what the body is scored
+    on)."""
+    from assessments import score_selectors
+    from assessments.access_scores import CASE_DIRECTIONS_FOR, visible_directions
+    from assessments.services.scoring_inputs import scoring_input_current
+
     cycle = access.get_visible_or_404(request.user, Cycle, code=code)
     body = access.get_visible_or_404(request.user, Organisation, pk=pk, is_evaluated=True)
     reports = access.visible(request.user, Report).filter(cycle=cycle, body=body)
     if not reports.exists():
         raise PermissionDenied
+    directions = visible_directions(request.user, body)
+    if not directions:  # sees the body's reports without evaluating it: their directions
+        seen = {d for r in reports.values_list("direction", flat=True)
+                for d in CASE_DIRECTIONS_FOR.get(r, ())}
+        directions = tuple(d for d in ("services", "openness", "complaints") if d in seen)
+    stored = scoring_input_current(cycle=cycle, body=body)
+    sheets = score_selectors.body_sheets(request.user, cycle, body)
+    # the live preview
     assembled = scoring_values(cycle=cycle, body=body)
     case = case_from_values(assembled.values, body=body, edition=cycle.edition)
     result, error = None, None
     try:
         result = score_case_dict(case)
     except ScoringError as exc:
-        error = f"{exc.path}: {exc.message}" if hasattr(exc, "path") else str(exc)
-    stored = None
-    try:
-        from assessments.services.scoring_inputs import scoring_input_current
-
-        stored = scoring_input_current(cycle=cycle, body=body)
-    except ImportError:
-        stored = None
+        error = _engine_error(body, cycle, exc.path, exc.message)
     rows = [(path, value, assembled.sources.get(path, {}))
-            for path, value in sorted(assembled.values.items())]
+            for path, value in sorted(assembled.values.items())
+            if path.split(".", 1)[0] in directions]
     return render(request, "assessments/scoring_input.html", {
-        "cycle": cycle, "body": body, "rows": rows, "notes": assembled.notes,
+        "cycle": cycle, "body": body, "stored": stored,
+        "sections": score_selectors.input_sections(stored, directions) if stored else [],
+        "sheets": sheets,
+        "stale": [x for x in sheets if stored is not None
+                  and x.sheet.scoring_input_id != stored.pk],
+        "can_see_scores": bool(visible_directions(request.user, body)),
         "failure": _failure_context(cycle, body),
-        "result": result, "error": error, "stored": stored,
-        "explain": sorted((result or {}).get("explain", {}).items()),
+        "rows": rows, "notes": assembled.notes, "result": result, "error": error,
+        "preview": [(d, DIRECTION_LABELS.get(d, d), result[d].get("final"))
+                    for d in directions if (result or {}).get(d)],
+        "preview_overall": (result or {}).get("overall") if len(directions) == 3 else None,
+        "preview_band": (result or {}).get("band"),
     })

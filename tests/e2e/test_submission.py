@@ -140,8 +140,8 @@ def test_body_submits_three_directions_and_assessor_returns_then_accepts(page, w
     assert "Оценка сохранена" in page.locator(".messages").inner_text()
     page.goto(reverse("scoring_input_page", args=["2025", world.pk]))
     assert "openness.open_data.scores.published.kk" in page.get_by_test_id(
-        "scoring-input").inner_text()
-    assert page.get_by_test_id("openness-final").inner_text() != ""
+        "stored-input").inner_text()  # the stored input, with the assessor's scores
+    assert page.get_by_test_id("final-openness").inner_text() != ""  # the stored sheet
     states = dict(Report.objects.filter(body=world).values_list("direction", "state"))
     assert states == {"complaints": "submitted", "services": "submitted",
                       "openness": "accepted"}
