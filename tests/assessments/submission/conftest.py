@@ -53,3 +53,14 @@ def _tasks_in_process():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = before
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after():
+    """A request in Kazakh or English leaves its language active in the thread; the next test
+    (its services translate notes and source labels) starts in the default language again."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
