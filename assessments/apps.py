@@ -26,11 +26,6 @@ class AssessmentsConfig(AppConfig):
 
         autodiscover_modules("access_rules", "todos")
 
-        # Transitions' log rows take "now" from the application clock, like every other record.
-        from assessments.statelog_clock import use_the_clock
-
-        use_the_clock()
-
         # The conclusions' signature-slot resolvers and PDF context providers, and their demo
         # step (issue 7).
         from assessments import conclusion_documents, conclusion_signing, demo  # noqa: F401

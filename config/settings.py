@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "appeals",
 ]
 
+# Transitions' log rows (django-fsm-log) take "now" from the application clock.
+DJANGO_FSM_LOG_STORAGE_METHOD = "assessments.statelog_clock.ClockBackend"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
