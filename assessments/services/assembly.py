@@ -24,7 +24,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Avg
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from assessments.models import (
@@ -438,7 +440,15 @@ def scoring_input_assemble(*, cycle: Cycle, body: Organisation, actor=None):
     When the engine refuses the assembled data (inspection violations above the services
     rendered, complaints with nothing rendered …) nothing is stored: the refusal is recorded
     (:func:`assembly_failure`, shown on the body's scoring-input page) and the assessors are
-    notified; the next successful assembly clears it."""
+    notified; the next successful assembly clears it.
+
+    The stored labels and notes are in the default language (Russian) whoever's request ran
+    the assembly: with tasks in-process, a Kazakh page would otherwise store Kazakh labels."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _assemble(cycle=cycle, body=body, actor=actor)
+
+
+def _assemble(*, cycle: Cycle, body: Organisation, actor=None):
     assembled = scoring_values(cycle=cycle, body=body)
     if not assembled.values:
         return None

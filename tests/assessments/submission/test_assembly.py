@@ -193,3 +193,24 @@ def test_services_the_body_left_out_of_its_report_keep_their_violations(
     assert any("Нет числа оказанных услуг" in n and "00201002" in n for n in out.notes)
     result = score_case_dict(case_from_values(v, body=r.ministry, edition=cycle.edition))
     assert result["services"]["T1"] == "11.10"  # 12 − 45 / 500300 × 10000 = 11.100…
+
+
+def test_stored_labels_are_russian_whoever_ran_the_assembly(
+        clock, assigned, cycle, schedule, services_register, django_capture_on_commit_callbacks):
+    """A Kazakh page accepting the report runs the assembly (in-process): what it stores is
+    in the default language all the same."""
+    from django.utils import translation
+
+    from assessments.models import ScoringInput
+
+    p, r = assigned, assigned.registry
+    with translation.override("kk"), django_capture_on_commit_callbacks(execute=True):
+        accept(p, cycle, r.ministry, "complaints", p.head, p.committee_assessor)
+    with translation.override("kk"):
+        kazakh = {path: s["label"] for path, s in
+                  scoring_values(cycle=cycle, body=r.ministry).sources.items()}
+    russian = {path: s["label"] for path, s in
+               scoring_values(cycle=cycle, body=r.ministry).sources.items()}
+    assert kazakh != russian  # the labels are translated: the request's language matters
+    stored = ScoringInput.objects.filter(cycle=cycle, body=r.ministry).latest("version")
+    assert {path: s["label"] for path, s in stored.sources.items() if path in russian} == russian
