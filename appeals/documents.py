@@ -4,7 +4,8 @@ signatures set off.
 Two versions of one objection's table are rendered with the annexes' template and builder
 (``reporting.annexes.disagreement_table_context``, kind ``annex14``):
 
-* version 1 — the table as the body filed it (no decisions);
+* version 1 — the table as the body filed it (no decisions), frozen and PAdES-signed by the
+  body's head who filed it (``Objection.filed_signed_document``);
 * version 2 — the completed table: each row's decision and reasoning, "Общий балл с учетом
   итогов обжалования" (the direction's score after the appeal), the date of the decision. It is
   frozen for signature: the commission's chair, then the body's representative ("С итогами
@@ -28,9 +29,11 @@ FILED_VERSION = 1
 COMPLETED_VERSION = 2
 
 
-def _body_head(objection) -> Any:
-    if objection.acknowledged_by_id:
+def _body_head(objection, *, completed: bool = True) -> Any:
+    if completed and objection.acknowledged_by_id:
         return objection.acknowledged_by
+    if not completed and objection.filed_by_id:  # the head who signed and filed it
+        return objection.filed_by
     today = clock.today()
     membership = (
         Membership.objects.filter(organisation_id=objection.body_id, role=Role.BODY_HEAD)
@@ -67,7 +70,7 @@ def annex14_context(objection, *, draft: bool = False, completed: bool | None = 
         chair = sitting.commission.chair
         signatories.append({"role": "commission_chair", "full_name": str(chair),
                             "position": getattr(chair, "position", "") or ""})
-    head = _body_head(objection)
+    head = _body_head(objection, completed=completed)
     if head is not None:
         signatories.append({"role": "body_representative", "full_name": str(head),
                             "position": getattr(head, "position", "") or ""})

@@ -64,6 +64,8 @@ class Objection(models.Model):
     * ``overall_after_appeal`` — the direction's score after the appeal (the corrected
       conclusion's, or the appealed one's when confirmed), printed in the completed table;
     * ``filed_document`` — the table as filed, rendered (annex 14 without decisions);
+    * ``filed_signed_document`` — that table frozen and PAdES-signed by the body's head who
+      filed it (issue item 2: "signed and filed by the body's head");
     * ``table_document`` — the completed table frozen for signature: the chair signs, then the
       body's representative acknowledges;
     * ``correction`` — the corrected conclusion (version 2) drafted after accepted rows.
@@ -102,6 +104,10 @@ class Objection(models.Model):
     filed_document = models.ForeignKey(
         "reporting.RenderedDocument", on_delete=models.PROTECT, null=True, blank=True,
         related_name="+", verbose_name=_("Таблица разногласий (как направлена)"),
+    )
+    filed_signed_document = models.ForeignKey(
+        "reporting.SignedDocument", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("Таблица разногласий, подписанная руководителем органа"),
     )
     table_document = models.ForeignKey(
         "reporting.SignedDocument", on_delete=models.PROTECT, null=True, blank=True,

@@ -3,7 +3,7 @@ sittings and decisions, the completed disagreement table, hand-over, checks of r
 
     objection_window(conclusion, moment=None) -> dict
     evaluator_conclusion_for(conclusion, subject_or_path) -> str
-    objection_file(*, conclusion, actor, rows, documents=None) -> Objection
+    objection_file(*, conclusion, actor, rows, passphrase, documents=None) -> Objection
     row_document_add(*, row, actor, upload, original_name, classification) -> RowDocument
     no_objection_notify(*, conclusion, actor) -> NoObjectionNotice
     commission_get_or_create(*, cycle, evaluator, chair, secretary, actor) -> SpecialCommission
@@ -105,6 +105,7 @@ CS = ConclusionState
 DIRECTIONS = tuple(AppealDirection.values)
 CHAIR_POSITION = "Председатель специальной комиссии"
 BODY_POSITION = "Представитель оцениваемого государственного органа"
+HEAD_POSITION = "Руководитель оцениваемого государственного органа"
 
 
 # --- Helpers ----------------------------------------------------------------------------------
@@ -372,7 +373,39 @@ def _store_document(row: DisagreementRow, checked, *, actor, original_name: str,
     return document
 
 
-def objection_file(*, conclusion: Conclusion, actor, rows: list[dict],
+def _sign_filed_table(objection: Objection, actor, passphrase: str):
+    """Annex 14 version 1 as filed: rendered, frozen with the filing head's slot and
+    PAdES-signed by them (issue item 2: "signed and filed by the body's head"); the signature
+    must verify as intact and trusted."""
+    from appeals.documents import DOCUMENT_KIND, FILED_VERSION
+    from reporting.services import document_request
+    from reporting.signing.roles import Signatory
+    from reporting.signing.services import (
+        signed_document_freeze,
+        signed_document_sign,
+        signed_document_verify,
+    )
+
+    rendered = document_request(kind=DOCUMENT_KIND, subject=objection, version=FILED_VERSION,
+                                requested_by=actor, render_now=True)
+    document = signed_document_freeze(
+        rendered_document=rendered,
+        signatories=[Signatory(user=actor, role="", position=HEAD_POSITION)],
+        title=str(_("Таблица разногласий (как направлена органом): %(o)s") % {"o": objection}),
+        created_by=actor,
+    )
+    signed_document_sign(signed_document=document, user=actor, passphrase=passphrase,
+                         reason=str(_("Возражения на заключение (п.109)")))
+    document.refresh_from_db()
+    report = signed_document_verify(document)
+    if not report.is_valid_trusted:
+        raise DomainError(
+            _("Подписанная таблица разногласий не прошла проверку (%(status)s): возражения не "
+              "направлены.") % {"status": report.status_text}, code="not_verified")
+    return rendered, document
+
+
+def objection_file(*, conclusion: Conclusion, actor, rows: list[dict], passphrase: str,
                    documents: list[dict] | None = None) -> Objection:
     """The body's head files objections to version 1 of a direction conclusion within its window
     (p.109): the disagreement table's ``rows`` (``subject``, ``objection_text``, optional
@@ -380,13 +413,15 @@ def objection_file(*, conclusion: Conclusion, actor, rows: list[dict],
     when not given) and supporting ``documents`` (``[{"row": number, "upload": bytes | file,
     "original_name", "classification"}]``, each checked like evidence). The conclusion goes
     under appeal (``conclusion_open_appeal``); the evaluating body is notified; the decision is
-    due 15 calendar days after the day of arrival.
+    due 15 calendar days after the day of arrival. The table as filed (annex 14, version 1) is
+    frozen and PAdES-signed by the filing head with ``passphrase`` (their signing credential);
+    a wrong passphrase or a missing credential refuses the filing (``SigningError``), nothing
+    is kept.
 
     After the window (p.111) the filing is refused with the closing date in the message, and the
     refusal is recorded (``ObjectionRefusal`` and an audit entry) in its own transaction, so it
     stays although the filing failed."""
     from assessments.services.conclusions import conclusion_open_appeal
-    from reporting.services import document_request
 
     c = Conclusion.objects.select_related("cycle", "body", "evaluator").get(pk=conclusion.pk)
     _require(actor, "file_objection", c)
@@ -442,9 +477,9 @@ def objection_file(*, conclusion: Conclusion, actor, rows: list[dict],
                                   "documents": (None, len(checked))},
                          reason=_("Возражения поступили; решение — до %(day)s (п.114)")
                          % {"day": _date(objection.decision_due)})
-            objection.filed_document = document_request(
-                kind="annex14", subject=objection, version=1, requested_by=actor)
-            objection.save(update_fields=["filed_document"])
+            objection.filed_document, objection.filed_signed_document = _sign_filed_table(
+                objection, actor, passphrase)
+            objection.save(update_fields=["filed_document", "filed_signed_document"])
             text = _("Поступили возражения на заключение: %(c)s. Решение специальной комиссии — "
                      "до %(day)s (п.114).") % {"c": c, "day": _date(objection.decision_due)}
             notify(_evaluator_people(c.evaluator_id, c.direction) + _commission_people(objection),

@@ -272,6 +272,7 @@ def objection_file(request: HttpRequest, pk: int) -> HttpResponse:
     if not actions & {"object", "late"}:
         raise PermissionDenied
     status = 200
+    sign_form = SignForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         adding = "add_row" in request.POST
         data = _grow(request.POST) if adding else request.POST
@@ -280,13 +281,20 @@ def objection_file(request: HttpRequest, pk: int) -> HttpResponse:
         valid = formset.is_valid()
         _stage_uploads(request, formset)
         valid = valid and not any(f.errors for f in formset.forms)
-        if not adding and valid:
+        if adding:
+            sign_form = SignForm()  # "Добавить строку" is not a signature: no error shown
+        signable = adding or sign_form.is_valid()
+        if not adding and valid and signable:
             rows = formset.rows()
             try:
                 objection = svc.objection_file(
                     conclusion=c, actor=request.user, rows=[f.row() for f in rows],
                     documents=_documents_for(rows),
+                    passphrase=sign_form.cleaned_data["passphrase"],
                 )
+            except SigningError as exc:  # the head's credential or passphrase
+                sign_form.add_error("passphrase" if isinstance(exc, CredentialRefused)
+                                    else None, str(exc))
             except DocumentRefused as exc:
                 formset._non_form_errors = formset.error_class([exc.message])
             except DomainError as exc:
@@ -312,8 +320,11 @@ def objection_file(request: HttpRequest, pk: int) -> HttpResponse:
         code = form["subject"].value() or ""
         rows.append({"form": form, "prefill": _prefill(c, code),
                      "staged": [(d, d.token(request.user.pk)) for d in form.staged]})
+    from reporting.signing.services import active_credential
+
     return render(request, "appeals/objection_form.html", {
         "c": c, "formset": formset, "rows": rows, "window": window_of(c),
+        "sign_form": sign_form, "credential": active_credential(request.user),
     }, status=status)
 
 
@@ -364,7 +375,8 @@ def _objection(request, pk: int) -> Objection:
     return access.get_visible_or_404(
         request.user,
         Objection.objects.select_related("cycle", "body", "evaluator", "conclusion", "filed_by",
-                                         "correction", "table_document", "filed_document"),
+                                         "correction", "table_document", "filed_document",
+                                         "filed_signed_document"),
         pk=pk,
     )
 
@@ -395,16 +407,18 @@ def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
         for vote in Vote.objects.filter(sitting=sitting).select_related("member"):
             votes[vote.row_id].append(vote)
-    report = None
-    if objection.table_document_id:
-        from reporting.signing.services import signed_document_verify
+    from reporting.signing.services import signed_document_verify
 
+    report = filed_report = None
+    if objection.table_document_id:
         report = signed_document_verify(objection.table_document)
+    if objection.filed_signed_document_id:
+        filed_report = signed_document_verify(objection.filed_signed_document)
     today = clock.today()
     return render(request, "appeals/objection_detail.html", {
         "o": objection, "actions": actions, "rows": [(r, votes.get(r.pk, [])) for r in rows],
         "sitting": sitting, "members": members, "commission": _commission(objection),
-        "report": report, "history": object_history(objection),
+        "report": report, "filed_report": filed_report, "history": object_history(objection),
         "overdue": objection.decided_on is None and objection.decision_due
         and objection.decision_due < today,
         "days_left": (objection.decision_due - today).days if objection.decision_due else None,

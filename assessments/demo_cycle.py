@@ -716,7 +716,7 @@ def appeals(run: Run, issued: dict) -> None:
     clock.set_now(at(DAYS["objection"], 16, 30))
     appealed = issued[("central", APPEAL_DIRECTION)]
     objection = ap.objection_file(conclusion=appealed, actor=run.user("cgo-head"),
-                                  rows=objection_rows(run, appealed))
+                                  rows=objection_rows(run, appealed), passphrase=DEMO_PASSWORD)
     windows_close(run)
     chair, secretary = run.user("commission-chair"), run.user("commission-secretary")
     clock.set_now(at(DAYS["sitting"], 9))
@@ -765,7 +765,7 @@ def appeals(run: Run, issued: dict) -> None:
         "filed_on": _iso(objection.filed_on), "decision_due": _iso(objection.decision_due),
         "decided_on": _iso(objection.decided_on),
         "overall_after_appeal": objection.overall_after_appeal or None,
-    }, objection.filed_document, objection.table_document))
+    }, objection.filed_signed_document, objection.table_document))
 
 
 def windows_close(run: Run) -> None:
@@ -823,9 +823,9 @@ def collect_documents(run: Run) -> None:
                       name=f"{stem}-annex{c.annex}-{c.direction}-v{c.version}.pdf")
         for entry, filed, table in run.objections.get(key, []):
             direction = entry["direction"]
-            if filed is not None and filed.state == filed.State.RENDERED:  # as the body sent it
+            if filed is not None:  # as the body's head signed and filed it
                 _document(run, annex=14, body=body, direction=direction, version=filed.version,
-                          state=filed.state, rendered_document=filed,
+                          state=entry["state"], signed_document=filed,
                           name=f"{stem}-annex14-{direction}-v{filed.version}.pdf")
             if table is not None:  # with the commission's decision, signed by both sides
                 _document(run, annex=14, body=body, direction=direction, version=table.version,

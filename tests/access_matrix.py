@@ -517,7 +517,10 @@ def _signed_objection(w: World):
     type(c).objects.filter(pk=c.pk).update(
         received_at=clock.now(), objection_deadline=rules.window_last_day(clock.today()))
     c = type(c).objects.get(pk=c.pk)
-    objection = svc.objection_file(conclusion=c, actor=w.user("mio-head"), rows=[
+    if active_credential(w.user("mio-head")) is None:
+        issue_demo_credential(w.user("mio-head"), DEMO_PASSWORD)
+    objection = svc.objection_file(conclusion=c, actor=w.user("mio-head"),
+                                   passphrase=DEMO_PASSWORD, rows=[
         {"subject": "K2", "objection_text": "Сроки соблюдены.", "input_path": "services.late",
          "proposed_value": 0}])
     _commission(w)

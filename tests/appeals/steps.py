@@ -22,6 +22,9 @@ def fresh(obj):
 
 
 def file(aw, conclusion, rows=None, **extra) -> Objection:
+    from tests.conclusions.conftest import PASSPHRASE
+
+    extra.setdefault("passphrase", PASSPHRASE)
     return appeals.objection_file(conclusion=conclusion, actor=aw.local_head,
                                   rows=rows or [ROW_LATE, ROW_K1], **extra)
 

@@ -17,6 +17,7 @@ from assessments.services import clock as app_clock
 from assessments.services.errors import DomainError
 from assessments.services.evidence import DocumentRefused
 from tests.assessments.submission.samples import pdf_bytes
+from tests.conclusions.conftest import PASSPHRASE
 
 from .steps import ROW_K1, ROW_LATE, file, fresh
 
@@ -60,15 +61,18 @@ def test_no_window_for_annex_5_and_corrections(aw):
     assert appeals.objection_window(c5) == {"last_day": None, "closes_at": None,
                                             "open": False, "time_left": None}
     with pytest.raises(PermissionDenied):  # the Agency receives annex 5, not the ministry head
-        appeals.objection_file(conclusion=c5, actor=aw.local_head, rows=[ROW_K1])
+        appeals.objection_file(conclusion=c5, actor=aw.local_head, rows=[ROW_K1],
+                               passphrase=PASSPHRASE)
     with pytest.raises(DomainError, match="первой версии"):
-        appeals.objection_file(conclusion=c5, actor=aw.head, rows=[ROW_K1])
+        appeals.objection_file(conclusion=c5, actor=aw.head, rows=[ROW_K1],
+                               passphrase=PASSPHRASE)
 
 
 def test_filing_within_the_window(aw):
     c = aw.issued()
     with pytest.raises(PermissionDenied):  # a submitter is staff, but the head files
-        appeals.objection_file(conclusion=c, actor=aw.akimat_staff[0], rows=[ROW_K1])
+        appeals.objection_file(conclusion=c, actor=aw.akimat_staff[0], rows=[ROW_K1],
+                               passphrase=PASSPHRASE)
     app_clock.set_now("2026-03-31T23:59:00")  # the last minute of the last day
     o = file(aw, c, documents=[{"row": 1, "upload": pdf_bytes("Приказ о продлении сроков"),
                                 "original_name": "prikaz.pdf", "classification": "open"}])
@@ -96,6 +100,27 @@ def test_filing_within_the_window(aw):
     assert (filed.kind, filed.version, filed.state) == ("annex14", 1, "rendered")
     text = " ".join(pdf_text(filed.file.open("rb").read()).split())
     assert "нерепрезентативной выборке" in text and "Возражение принято" not in text
+
+
+def test_the_filed_table_is_signed_by_the_filing_head(aw):
+    """Issue item 2: the table is "signed and filed by the body's head" — annex 14 version 1
+    frozen and PAdES-signed by the head, intact and trusted."""
+    from reporting.signing.errors import SigningError
+    from reporting.signing.services import signed_document_verify
+
+    c = aw.issued()
+    with pytest.raises(SigningError):
+        file(aw, c, passphrase="wrong")
+    assert not Objection.objects.exists() and fresh(c).state == "issued"
+    o = file(aw, c)
+    document = o.filed_signed_document
+    assert document is not None and document.kind == "annex14" and document.version == 1
+    assert document.state == "signed"
+    assert [s.signer for s in document.signatures.all()] == [aw.local_head]
+    report = signed_document_verify(document)
+    assert report.status.value == "valid_trusted" and len(report.signatures) == 1
+    # the filed (signed) table is not the completed one: the objection stays filed
+    assert fresh(o).state == "filed" and o.table_document is None
 
 
 def test_documents_follow_the_evidence_rules(aw):
@@ -170,7 +195,7 @@ def test_no_objection_notice_finalises_and_notifies_the_evaluator(aw):
 def test_rows_are_required_and_paths_must_be_the_directions(aw):
     c = aw.issued()
     with pytest.raises(DomainError, match="хотя бы одну строку"):
-        appeals.objection_file(conclusion=c, actor=aw.local_head, rows=[])
+        appeals.objection_file(conclusion=c, actor=aw.local_head, rows=[], passphrase=PASSPHRASE)
     with pytest.raises(DomainError, match="не относится к направлению"):
         file(aw, c, rows=[{**ROW_LATE, "input_path": "openness.media.events_total"}])
     assert fresh(c).state == "issued"

@@ -18,14 +18,18 @@ from appeals.models import NoObjectionNotice, Objection, ObjectionRefusal, RowDo
 from assessments.models import AssessorAssignment, Conclusion
 from tests.assessments.submission.samples import pdf_bytes
 
-from .pages_world import build_pages_world
+from .pages_world import PASSPHRASE, build_pages_world
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def pw(clock):
-    return build_pages_world()
+    from reporting.signing.services import issue_demo_credential
+
+    world = build_pages_world()
+    issue_demo_credential(world.head, PASSPHRASE)  # the head signs the table they file
+    return world
 
 
 def _get(client, user, url):
@@ -40,7 +44,7 @@ def _post(client, user, url, data):
 
 def _rows(*rows, total=None) -> dict:
     data = {"rows-TOTAL_FORMS": str(total or len(rows)), "rows-INITIAL_FORMS": "0",
-            "rows-MIN_NUM_FORMS": "1", "rows-MAX_NUM_FORMS": "50"}
+            "rows-MIN_NUM_FORMS": "1", "rows-MAX_NUM_FORMS": "50", "passphrase": PASSPHRASE}
     for i, row in enumerate(rows):
         for key, value in row.items():
             data[f"rows-{i}-{key}"] = value
@@ -54,7 +58,7 @@ ROW_K2 = {"subject": "K2", "objection_text": "Сроки не нарушены: 
 
 def _file(pw, rows=(ROW_K1, ROW_K2)) -> Objection:
     return svc.objection_file(
-        conclusion=pw.conclusion, actor=pw.head,
+        conclusion=pw.conclusion, actor=pw.head, passphrase=PASSPHRASE,
         rows=[{"subject": r["subject"], "objection_text": r["objection_text"],
                "input_path": r.get("input_path", ""),
                "proposed_value": int(r["proposed_value"]) if r.get("proposed_value") else None}
@@ -204,6 +208,29 @@ def test_filing_puts_the_conclusion_under_appeal(client, pw):
     assert rows[1].evaluator_conclusion  # prefilled from the conclusion
     # the form now leads to the objection
     assert _get(client, pw.head, url)["Location"] == response["Location"]
+    # the table as filed is signed by the head: verified on the objection's page
+    assert objection.filed_signed_document.signatures.get().signer == pw.head
+    page = _get(client, pw.head, response["Location"]).content.decode()
+    assert 'data-testid="filed-verification" data-status="valid_trusted"' in page
+
+
+def test_the_objection_form_asks_for_the_heads_signature(client, pw):
+    url = reverse("appeals:objection_file", args=[pw.conclusion.pk])
+    page = _get(client, pw.head, url).content.decode()
+    assert 'name="passphrase"' in page and 'data-testid="credential"' in page
+    # a wrong passphrase: refused next to the field, the rows typed kept, nothing filed
+    response = _post(client, pw.head, url, {**_rows(ROW_K1, ROW_K2), "passphrase": "wrong"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'data-testid="error-passphrase"' in page and ROW_K1["objection_text"] in page
+    assert not Objection.objects.exists()
+    # no passphrase at all: the field's error
+    data = _rows(ROW_K1)
+    del data["passphrase"]
+    response = _post(client, pw.head, url, data)
+    assert response.status_code == 400 and 'data-testid="error-passphrase"' in (
+        response.content.decode())
+    assert not Objection.objects.exists()
 
 
 def test_a_late_filing_is_refused_with_the_closing_date(client, pw, clock):
@@ -463,10 +490,7 @@ def test_a_final_conclusion_is_handed_over_to_the_agency(client, pw):
 def test_the_body_acknowledges_the_signed_table(client, pw, clock):
     from reporting.signing.services import issue_demo_credential
 
-    from .pages_world import PASSPHRASE
-
-    for user in (pw.chair, pw.head):
-        issue_demo_credential(user, PASSPHRASE)
+    issue_demo_credential(pw.chair, PASSPHRASE)  # the head has one (the fixture)
     objection = _file(pw, rows=(ROW_K1,))
     _commission(pw)
     sitting = svc.sitting_convene(objection=objection, members=_five(pw),

@@ -33,6 +33,7 @@ def pw(settings, clock, tmp_path):
         user.set_password(PASSWORD)
         user.save()
     issue_demo_credential(world.chair, PASSPHRASE)
+    issue_demo_credential(world.head, PASSPHRASE)  # the head signs the table filed
     AssessorAssignment.objects.create(cycle=world.cycle, body=world.ministry,
                                       direction="services", assessor=world.assessor,
                                       assigned_at=clock.now())
@@ -79,9 +80,14 @@ def test_an_objection_from_filing_to_the_chairs_signature(page, pw, tmp_path):
     document.write_bytes(pdf_bytes("Справка о соблюдении сроков"))
     page.set_input_files('[name="rows-1-documents"]', str(document))
     page.select_option('[name="rows-1-classification"]', "open")
+    # The head signs the table as filed with the key's passphrase (issue item 2).
+    assert page.get_by_test_id("credential").is_visible()
+    page.get_by_label("Пароль к ключу подписи").fill(PASSPHRASE)
     page.get_by_test_id("file").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("state").get_attribute("data-state") == "filed"
+    assert page.get_by_test_id("filed-verification").get_attribute("data-status") == (
+        "valid_trusted")
     assert page.get_by_test_id("row").count() == 2
     assert page.get_by_test_id("document").inner_text() == "spravka.pdf"
     objection = Objection.objects.get(conclusion=c)
