@@ -58,12 +58,35 @@ def import_validate(batch_id: int) -> dict:
 
 @shared_task
 def import_apply(batch_id: int, actor_id: int) -> dict:
-    """Apply a validated import atomically."""
-    from assessments.models import User
+    """Apply a confirmed import atomically. A refusal or a failure is recorded on the batch by
+    the service (FAILED, its reason shown on the page, nothing applied) and not raised: the page
+    polls the batch, and where Celery runs in-process it would otherwise break the request
+    that confirmed. Redelivered after a worker's loss, it applies the batch still APPLYING."""
+    import logging
+
+    from django.core.exceptions import PermissionDenied
+
+    from assessments.models import ImportBatch, User
+    from assessments.services.errors import DomainError
     from assessments.services.imports.pipeline import import_apply as run
 
-    batch = run(batch_id=batch_id, actor=User.objects.get(pk=actor_id))
+    try:
+        batch = run(batch_id=batch_id, actor=User.objects.get(pk=actor_id))
+    except (DomainError, PermissionDenied):
+        batch = ImportBatch.objects.get(pk=batch_id)
+    except Exception:
+        logging.getLogger(__name__).exception("import %s: apply failed", batch_id)
+        batch = ImportBatch.objects.get(pk=batch_id)
     return {"state": batch.state, "created": batch.rows_created, "updated": batch.rows_updated}
+
+
+@shared_task
+def import_staging_expire() -> dict:
+    """Beat job: staged rows of batches validated and left unapplied for two days are deleted
+    and the batches discarded (idempotent)."""
+    from assessments.services.imports.pipeline import import_staging_expire as run
+
+    return run()
 
 
 @shared_task

@@ -209,6 +209,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "assessments.tasks.submission_reminders",
         "schedule": timedelta(hours=6),
     },
+    # Imports validated and left unapplied for two days: staged rows deleted, batch discarded.
+    "imports-staging-expire": {
+        "task": "assessments.tasks.import_staging_expire",
+        "schedule": timedelta(hours=6),
+    },
     # Objection windows close at the end of their last day (Asia/Almaty, p.109, p.111).
     "conclusion-windows-close": {
         "task": "assessments.tasks.conclusion_windows_close",

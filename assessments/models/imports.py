@@ -3,9 +3,11 @@
 confirmed information-system failures, the media and population surveys, inspection results.
 
 One ``ImportBatch`` per uploaded file: upload → validate (rows staged, errors listed) → preview →
-apply (atomic). Applied rows live in ``ImportRecord``, one per ``(cycle, kind, row_key)``, so a
-file that overlaps an earlier one updates the rows it changes and never duplicates them; a file
-whose content hash was already applied is not applied twice.
+confirm (APPLYING, the apply queued) → apply (atomic) or failed; a batch validated and left for
+two days is discarded with its staged rows (``import_staging_expire``). Applied rows live in
+``ImportRecord``, one per ``(cycle, kind, row_key)``, so a file that overlaps an earlier one
+updates the rows it changes and never duplicates them; a file whose content hash was already
+applied is not applied twice.
 """
 
 from __future__ import annotations
@@ -64,6 +66,9 @@ class ImportBatch(models.Model):
     bytes_done = models.PositiveBigIntegerField(_("Обработано байт"), default=0)
     errors = models.JSONField(_("Ошибки (первые)"), default=list, blank=True)
     message = models.TextField(_("Сообщение"), blank=True)
+    # why it failed or was discarded: {"code", "params"} of services/imports/reasons.py, put
+    # into words when shown (in the reader's language); ``message`` keeps a technical detail
+    reason = models.JSONField(_("Причина"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("Кто загрузил"),
@@ -74,6 +79,9 @@ class ImportBatch(models.Model):
         related_name="+", verbose_name=_("Кто применил"),
     )
     applied_at = models.DateTimeField(_("Когда применён"), null=True, blank=True)
+    validated_at = models.DateTimeField(_("Когда проверен"), null=True, blank=True)
+    # confirmed (state APPLYING, the apply queued) by ``applied_by`` at ``confirmed_at``
+    confirmed_at = models.DateTimeField(_("Когда подтверждён"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

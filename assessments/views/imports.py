@@ -21,7 +21,8 @@ from assessments.report_forms import ImportUploadForm
 from assessments.services.cycles import current_cycle
 from assessments.services.errors import DomainError
 from assessments.services.imports.kinds import SPECS
-from assessments.services.imports.pipeline import import_apply, import_discard, import_upload
+from assessments.services.imports.pipeline import import_confirm, import_discard, import_upload
+from assessments.services.imports.reasons import error_text, reason_text
 from assessments.services.notifications import notification_mark_read
 
 
@@ -66,9 +67,17 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 import_discard(batch_id=batch.pk, actor=request.user)
                 messages.success(request, _("Импорт отменён."))
             else:
-                batch = import_apply(batch_id=batch.pk, actor=request.user)
-                messages.success(request, _("Импорт применён: добавлено %(c)s, обновлено %(u)s.")
-                                 % {"c": batch.rows_created, "u": batch.rows_updated})
+                # APPLYING, the apply queued once this commits: the page polls until it ends
+                # (where Celery runs in-process it has ended already)
+                import_confirm(batch_id=batch.pk, actor=request.user)
+                batch = ImportBatch.objects.get(pk=batch.pk)
+                if batch.state == ImportBatch.State.APPLIED:
+                    messages.success(request, _("Импорт применён: добавлено %(c)s, обновлено "
+                                                "%(u)s.") % {"c": batch.rows_created,
+                                                              "u": batch.rows_updated})
+                elif batch.state == ImportBatch.State.APPLYING:
+                    messages.info(request, _("Импорт подтверждён и применяется; ход виден на "
+                                             "этой странице."))
         except DomainError as error:
             messages.error(request, error.message)
         return redirect("import_detail", pk=pk)
@@ -76,6 +85,11 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "HX-Request") else "assessments/import_detail.html"
     return render(request, template, {
         "batch": batch, "spec": SPECS[batch.kind],
+        # reasons stored as codes, put into words in the reader's language
+        "errors": [{"row": e.get("row"), "column": e.get("column"), "reason": error_text(e)}
+                   for e in batch.errors],
+        "reason": (reason_text(batch.reason["code"], batch.reason.get("params"), batch.message)
+                   if batch.reason.get("code") else batch.message),
         "can_apply": access.can(request.user, "apply", batch),
         "running": batch.state in (ImportBatch.State.UPLOADED, ImportBatch.State.VALIDATING,
                                    ImportBatch.State.APPLYING),

@@ -15,24 +15,25 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import ImportKind
+from assessments.services.imports.reasons import reason_text
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
 class RowError(Exception):
-    """A row refused: the column and the reason. The reason's parameters are filled in only
-    when the message is shown (``message``): a file of a million bad rows keeps a thousand."""
+    """A row refused: the column, the reason's code (``reasons.REASONS``) and its parameters
+    (JSON: text and numbers). Stored so and put into words when shown, in the reader's language
+    (``message``: in the active one)."""
 
-    def __init__(self, column: str, reason, params: dict | None = None) -> None:
-        super().__init__(reason)
+    def __init__(self, column: str, code: str, params: dict | None = None) -> None:
+        super().__init__(code)
         self.column = column
-        self.reason = reason
+        self.code = code
         self.params = params
 
     @property
     def message(self) -> str:
-        text = str(self.reason)
-        return text % self.params if self.params else text
+        return reason_text(self.code, self.params)
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,9 @@ def parse_day(text: str, column: str, *, year: int | None = None) -> date:
         else:
             raise ValueError
     except ValueError:
-        raise RowError(column, _("дата должна быть в формате ГГГГ-ММ-ДД или ДД.ММ.ГГГГ"))
+        raise RowError(column, "date_format")
     if year is not None and day.year != year:
-        raise RowError(column, _("дата вне отчётного периода (%(year)s год)"), {"year": year})
+        raise RowError(column, "date_period", {"year": year})
     return day
 
 
@@ -111,17 +112,17 @@ def parse_count(text: str, column: str) -> int:
     if text.endswith(".0") and text[:-2].isdigit() and text.isascii():
         return int(text[:-2])
     if not text:
-        raise RowError(column, _("обязательное поле"))
-    raise RowError(column, _("нужно целое неотрицательное число"))
+        raise RowError(column, "required")
+    raise RowError(column, "count")
 
 
 def parse_decimal(text: str, column: str, lo: Decimal, hi: Decimal) -> str:
     try:
         value = Decimal(text.strip().replace(",", "."))
     except InvalidOperation:
-        raise RowError(column, _("нужно число"))
+        raise RowError(column, "number")
     if not value.is_finite() or value < lo or value > hi:
-        raise RowError(column, _("число должно быть от %(lo)s до %(hi)s"), {"lo": lo, "hi": hi})
+        raise RowError(column, "number_range", {"lo": str(lo), "hi": str(hi)})
     return format(value.normalize(), "f")
 
 
@@ -133,8 +134,8 @@ def body_of(lookups: Lookups, text: str, column: str = "bin") -> int:
     body_id = lookups.bodies.get(text)
     if body_id is None:
         if len(text) != 12 or not text.isdigit():
-            raise RowError(column, _("БИН должен состоять из 12 цифр"))
-        raise RowError(column, _("органа с БИН %(bin)s нет в реестре"), {"bin": text})
+            raise RowError(column, "bin_format")
+        raise RowError(column, "bin_unknown", {"bin": text})
     return body_id
 
 
@@ -145,7 +146,7 @@ def service_of(lookups: Lookups, text: str, column: str = "service_code") -> int
     text = text.strip()
     service_id = lookups.services.get(text)
     if service_id is None:
-        raise RowError(column, _("услуги с кодом «%(code)s» нет в реестре"),
+        raise RowError(column, "service_unknown",
                        {"code": text[:40]})
     return service_id
 
@@ -155,7 +156,7 @@ VIOLATIONS = ("late", "unjustified_refusals", "incomplete_package", "extra_docum
 
 def _monitoring(row: list[str], lk: Lookups):
     if len(row) < 8:
-        raise RowError("", _("в строке меньше 8 столбцов"))
+        raise RowError("", "monitoring_columns")
     bin_, code, day_text, r, a, b, c, d = row if len(row) == 8 else row[:8]
     body_id = body_of(lk, bin_)
     service_id = service_of(lk, code)
@@ -172,7 +173,7 @@ def _monitoring(row: list[str], lk: Lookups):
     if late > rendered or refusals > rendered or incomplete > rendered or extra > rendered:
         for name, value in zip(VIOLATIONS, (late, refusals, incomplete, extra), strict=True):
             if value > rendered:
-                raise RowError(name, _("больше, чем оказано услуг (rendered)"))
+                raise RowError(name, "above_rendered")
     data = '{"rendered":%d,"late":%d,"unjustified_refusals":%d,"incomplete_package":%d,' \
            '"extra_documents":%d}' % (rendered, late, refusals, incomplete, extra)
     return f"{bin_.strip()}|{code.strip()}|{iso}", body_id, service_id, day, None, data
@@ -193,13 +194,13 @@ RESPONSES = {"none": False, "confirmed": False, "disputed": True, "": False,
 def _egov_incidents(row, lk):
     incident = row[0].strip()
     if not incident:
-        raise RowError("incident_id", _("обязательное поле"))
+        raise RowError("incident_id", "required")
     body_id = body_of(lk, row[1])
     day = lk.day_of_year(row[2], "date")
     hours = parse_decimal(row[3], "hours", Decimal(0), Decimal(24 * 366))
     response = (row[4] if len(row) > 4 else "").strip().lower()
     if response not in RESPONSES:
-        raise RowError("body_response", _("допустимо: none, confirmed, disputed"))
+        raise RowError("body_response", "response")
     disputed = RESPONSES[response]
     # p.53: where the body does not answer, the recorded downtime counts as confirmed.
     data = '{"hours":"%s","response":"%s","confirmed":%s}' % (
@@ -210,15 +211,15 @@ def _egov_incidents(row, lk):
 def _is_failures(row, lk):
     failure = row[0].strip()
     if not failure:
-        raise RowError("failure_id", _("обязательное поле"))
+        raise RowError("failure_id", "required")
     start = parse_day(row[1], "date_from")
     end = parse_day(row[2], "date_to")
     if end < start:
-        raise RowError("date_to", _("раньше даты начала"))
+        raise RowError("date_to", "before_start")
     service_id = service_of(lk, row[3]) if len(row) > 3 and row[3].strip() else None
     ref = (row[4] if len(row) > 4 else "").strip().replace("\\", "/").replace('"', "'")[:200]
     if not ref:
-        raise RowError("confirmed_by", _("укажите документ уполномоченного органа"))
+        raise RowError("confirmed_by", "confirmed_by")
     # free text: json.dumps escapes what a JSON string may not hold (a tab, a line break)
     return (failure[:200], None, service_id, start, end,
             json.dumps({"confirmed_by": ref}, ensure_ascii=False))
@@ -236,7 +237,7 @@ def _survey(field_name):
 def _inspections(row, lk):
     inspection = row[0].strip()
     if not inspection:
-        raise RowError("inspection_id", _("обязательное поле"))
+        raise RowError("inspection_id", "required")
     body_id = body_of(lk, row[1])
     service_id = service_of(lk, row[2])
     day = parse_day(row[3], "date")

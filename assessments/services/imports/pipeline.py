@@ -4,7 +4,13 @@ preview → apply (atomic, idempotent) — the one path the page, the tasks and 
     import_upload(actor=, cycle=, kind=, upload=, original_name=) -> ImportBatch
     import_validate(batch_id=) -> ImportBatch           (task; progress on the batch)
     import_apply(batch_id=, actor=) -> ImportBatch      (task; all or nothing)
-    import_discard(batch_id=, actor=) -> ImportBatch
+    import_confirm(batch_id=, actor=) -> ImportBatch    (the page: APPLYING, apply queued)
+    import_discard(batch_id=, actor=) -> ImportBatch    (staged rows deleted)
+    import_staging_expire() -> dict                     (beat: staged rows of batches
+                                                         validated and left for two days)
+
+Reasons (a row's error, a batch's failure) are stored as codes and parameters
+(``reasons.py``) and put into words when shown, in the reader's language.
 
 Idempotence: a file whose SHA-256 was already applied (same cycle and kind) is refused with the
 earlier batch named; rows are keyed (``ImportRecord.row_key``), so an overlapping file updates
@@ -24,13 +30,15 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import logging
 import os
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from assessments import access
@@ -40,6 +48,9 @@ from assessments.services.audit import audit_record
 from assessments.services.errors import DomainError
 from assessments.services.imports.kinds import PARSERS, SPECS, Lookups, RowError
 from assessments.services.imports.readers import FileFormatError, detect_format, open_source
+from assessments.services.imports.reasons import reason_text
+
+logger = logging.getLogger(__name__)
 
 B = ImportBatch.State
 MAX_STORED_ERRORS = 1000
@@ -263,10 +274,8 @@ def import_validate(*, batch_id: int) -> ImportBatch:
             header_seen = True
             header = [cell.strip().lower() for cell in row]
             if header[: len(spec.header)] != spec.header:
-                errors.append({"row": number, "column": "",
-                               "reason": _("Заголовок не совпадает с шаблоном: "
-                                           "ожидаются столбцы %(cols)s.")
-                               % {"cols": ", ".join(spec.header)}})
+                errors.append({"row": number, "column": "", "code": "header",
+                               "params": {"cols": ", ".join(spec.header)}})
                 invalid += 1
             break
         add = stager.add
@@ -282,40 +291,40 @@ def import_validate(*, batch_id: int) -> ImportBatch:
             except RowError as error:
                 invalid += 1
                 if len(errors) < MAX_STORED_ERRORS:
-                    errors.append({"row": number, "column": error.column,
-                                   "reason": error.message})
+                    errors.append({"row": number, "column": error.column, "code": error.code,
+                                   "params": error.params})
                 continue
             except IndexError:
                 invalid += 1
                 if len(errors) < MAX_STORED_ERRORS:
-                    reason = _("в строке меньше столбцов, чем в шаблоне (%(n)s)") % {
-                        "n": len(spec.header)}
-                    errors.append({"row": number, "column": "", "reason": reason})
+                    errors.append({"row": number, "column": "", "code": "columns",
+                                   "params": {"n": len(spec.header)}})
                 continue
             valid += 1
             add(number, key, body_id, service_id, day, day_to, data)
         if not header_seen:
-            errors.append({"row": 1, "column": "", "reason": _("Файл без строк.")})
+            errors.append({"row": 1, "column": "", "code": "no_rows", "params": None})
             invalid += 1
         stager.checkpoint()
     except BaseException as error:
         stager.abort()
         ImportStagingRow.objects.filter(batch_id=batch_id).delete()
-        if isinstance(error, FileFormatError):
-            message = _("Файл не читается как CSV или XLSX.")
+        if isinstance(error, FileFormatError | csv.Error):
+            code = "unreadable"
         elif isinstance(error, UnicodeDecodeError):
-            message = _("Файл CSV должен быть в кодировке UTF-8.")
-        elif isinstance(error, csv.Error):
-            message = _("Файл не читается как CSV или XLSX.")
+            code = "encoding"
         else:
-            ImportBatch.objects.filter(pk=batch_id).update(state=B.FAILED, message=str(error))
+            ImportBatch.objects.filter(pk=batch_id, state=B.VALIDATING).update(
+                state=B.FAILED, reason={"code": "internal"}, message=str(error)[:2000])
             raise
-        ImportBatch.objects.filter(pk=batch_id).update(state=B.FAILED, message=message)
+        ImportBatch.objects.filter(pk=batch_id, state=B.VALIDATING).update(
+            state=B.FAILED, reason={"code": code}, message=str(error)[:2000])
         return ImportBatch.objects.get(pk=batch_id)
-    ImportBatch.objects.filter(pk=batch_id).update(
-        state=B.VALIDATED, rows_total=total, rows_valid=valid, rows_invalid=invalid,
-        errors=errors, bytes_done=batch.size,
-    )
+    if not ImportBatch.objects.filter(pk=batch_id, state=B.VALIDATING).update(
+            state=B.VALIDATED, rows_total=total, rows_valid=valid, rows_invalid=invalid,
+            errors=errors, bytes_done=batch.size, validated_at=clock.now()):
+        # discarded while it was read: what was staged goes with it
+        ImportStagingRow.objects.filter(batch_id=batch_id).delete()
     return ImportBatch.objects.get(pk=batch_id)
 
 
@@ -376,8 +385,7 @@ def _apply_pg(batch: ImportBatch) -> tuple[int, int]:
         cursor.execute(_PG_STAGED, params)
         staged, body_ids, service_ids = cursor.fetchone()
         if staged != batch.rows_valid:  # the unlogged staging table was emptied (a crash)
-            raise DomainError(_("Проверенные строки файла не сохранились (сбой сервера); "
-                                "файл проверяется заново."), code="restage")
+            raise _refusal("restage")
         # What the database's foreign keys would do row by row, once per body and service:
         # they must still exist, and stay until this commits.
         for table, ids in (("assessments_organisation", body_ids or []),
@@ -386,8 +394,7 @@ def _apply_pg(batch: ImportBatch) -> tuple[int, int]:
                 cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) FOR KEY SHARE",
                                [ids])
                 if len(cursor.fetchall()) != len(ids):
-                    raise DomainError(_("Орган или услуга из файла удалены из реестра после "
-                                        "проверки; файл проверяется заново."), code="restage")
+                    raise _refusal("registry_changed", code="restage")
 
         def run(source: str) -> tuple[int, int]:
             # Hash (or merge) joins only: a nested loop whose inner side scans the records
@@ -456,20 +463,101 @@ def _apply_orm(batch: ImportBatch) -> tuple[int, int]:
     return created, updated
 
 
+def _refusal(key: str, *, code: str | None = None, **params) -> DomainError:
+    """A refusal in the active language that also carries its reason (``reasons`` code and
+    parameters), stored on the batch when an apply fails and shown in the reader's language."""
+    error = DomainError(reason_text(key, params or None), code=code or key)
+    error.reason = {"code": key, "params": params or None}
+    return error
+
+
+def _check_applicable(batch: ImportBatch) -> None:
+    if batch.rows_invalid:
+        raise _refusal("invalid", n=batch.rows_invalid)
+    if ImportBatch.objects.filter(cycle_id=batch.cycle_id, kind=batch.kind,
+                                  sha256=batch.sha256, state=B.APPLIED).exists():
+        raise _refusal("duplicate")
+
+
+def import_confirm(*, batch_id: int, actor) -> ImportBatch:
+    """The user's confirmation of a validated batch without errors: it becomes APPLYING (who
+    and when: ``applied_by``, ``confirmed_at`` and the audit log) and its apply is queued once
+    this commits (``tasks.import_apply``; in-process where Celery runs eagerly, the embedded
+    default). A second confirmation is refused: the batch is applying or applied already."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update(of=("self",)).select_related(
+            "applied_by").get(pk=batch_id)
+        if not _may_import(actor, batch.kind):
+            raise PermissionDenied
+        if batch.state in (B.APPLYING, B.APPLIED):
+            when = batch.confirmed_at or batch.applied_at
+            raise DomainError(
+                _("Импорт уже подтверждён (%(who)s, %(when)s); повторно он не применяется.")
+                % {"who": batch.applied_by,
+                   "when": when.astimezone(clock.ZONE).strftime("%d.%m.%Y %H:%M") if when
+                   else "—"},
+                code="confirmed")
+        if batch.state != B.VALIDATED:
+            raise DomainError(_("Файл ещё не проверен."))
+        _check_applicable(batch)
+        batch.state = B.APPLYING
+        batch.applied_by = actor
+        batch.confirmed_at = clock.now()
+        batch.reason, batch.message = {}, ""
+        batch.save(update_fields=["state", "applied_by", "confirmed_at", "reason", "message"])
+        audit_record(actor=actor, obj=batch, action="import:confirm",
+                     changes={"state": (B.VALIDATED, B.APPLYING)})
+        actor_id = actor.pk
+        transaction.on_commit(lambda: _queue_apply(batch.pk, actor_id))
+    return batch
+
+
+def _queue_apply(batch_id: int, actor_id: int) -> None:
+    from assessments.tasks import import_apply as task
+
+    task.delay(batch_id, actor_id)
+
+
 def import_apply(*, batch_id: int, actor) -> ImportBatch:
     """Apply a validated batch without errors: all rows or none (one transaction). Rows whose
     key exists are updated, the others added; the content hash is applied once per cycle.
-    If the staged rows are gone (PostgreSQL's unlogged staging table after a crash) or a body or
-    service has left the registry since the check, nothing is applied and the file is checked
-    again."""
+    Run by the task after a confirmation (the batch APPLYING), or directly on a validated batch
+    (the benchmark, tests). If the staged rows are gone (PostgreSQL's unlogged staging table
+    after a crash) or a body or service has left the registry since the check, nothing is
+    applied and the file is checked again. Any other failure of a confirmed batch leaves it
+    FAILED with its reason (code and parameters, shown in the reader's language), nothing
+    applied and its staged rows deleted; the error is raised all the same."""
     try:
         return _apply(batch_id=batch_id, actor=actor)
     except DomainError as error:
+        reason = getattr(error, "reason", None)
         if error.code == "restage":
-            if ImportBatch.objects.filter(pk=batch_id, state=B.VALIDATED).update(
-                    state=B.UPLOADED, bytes_done=0):
+            if ImportBatch.objects.filter(pk=batch_id, state__in=[B.VALIDATED, B.APPLYING]).update(
+                    state=B.UPLOADED, bytes_done=0, reason=reason or {}):
                 transaction.on_commit(lambda: _queue_validate(batch_id))
+        else:
+            _fail_applying(batch_id, reason or {"code": "internal"}, error.message)
         raise
+    except PermissionDenied:
+        _fail_applying(batch_id, {"code": "forbidden"}, "")
+        raise
+    except Exception as error:
+        _fail_applying(batch_id, {"code": "internal"}, f"{type(error).__name__}: {error}")
+        raise
+
+
+def _fail_applying(batch_id: int, reason: dict, detail: str) -> None:
+    """A confirmed batch whose apply failed (the apply's transaction rolled back): FAILED with
+    the reason, its staged rows deleted, an audit entry. A batch not confirmed is left as is."""
+    with transaction.atomic():
+        if not ImportBatch.objects.filter(pk=batch_id, state=B.APPLYING).update(
+                state=B.FAILED, reason=reason, message=detail[:2000]):
+            return
+        ImportStagingRow.objects.filter(batch_id=batch_id).delete()
+        audit_record(actor=None, obj=ImportBatch.objects.get(pk=batch_id),
+                     action="import:apply_failed",
+                     changes={"state": (B.APPLYING, B.FAILED)}, reason=reason.get("code", ""))
+    logger.warning("import %s: apply failed (%s) %s", batch_id, reason.get("code"), detail)
 
 
 def _apply(*, batch_id: int, actor) -> ImportBatch:
@@ -479,16 +567,9 @@ def _apply(*, batch_id: int, actor) -> ImportBatch:
             raise PermissionDenied
         if batch.state == B.APPLIED:
             return batch
-        if batch.state != B.VALIDATED:
+        if batch.state not in (B.VALIDATED, B.APPLYING):
             raise DomainError(_("Файл ещё не проверен."))
-        if batch.rows_invalid:
-            raise DomainError(_("В файле есть ошибки (%(n)s строк): исправьте их и загрузите "
-                                "файл снова. Применяются только файлы без ошибок.")
-                              % {"n": batch.rows_invalid}, code="invalid")
-        if ImportBatch.objects.filter(cycle_id=batch.cycle_id, kind=batch.kind,
-                                      sha256=batch.sha256, state=B.APPLIED).exists():
-            raise DomainError(_("Этот файл уже импортирован; повторно он не применяется."),
-                              code="duplicate")
+        _check_applicable(batch)
         if _pg():
             created, updated = _apply_pg(batch)
         else:
@@ -512,17 +593,56 @@ def _queue_assembly(batch_id: int) -> None:
 
 
 def import_discard(*, batch_id: int, actor) -> ImportBatch:
+    """Cancel a batch not applied: its staged rows are deleted with it."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
         if not _may_import(actor, batch.kind):
             raise PermissionDenied
         if batch.state == B.APPLIED:
             raise DomainError(_("Применённый импорт не отменяется."))
+        if batch.state == B.APPLYING:
+            raise DomainError(_("Импорт уже применяется; он не отменяется."))
         ImportStagingRow.objects.filter(batch_id=batch.pk).delete()
+        before = batch.state
         batch.state = B.DISCARDED
         batch.save(update_fields=["state"])
-        audit_record(actor=actor, obj=batch, action="import:discard")
+        audit_record(actor=actor, obj=batch, action="import:discard",
+                     changes={"state": (before, B.DISCARDED)})
     return batch
+
+
+STAGING_KEPT_DAYS = 2
+
+
+def import_staging_expire() -> dict:
+    """Beat job (idempotent): a batch validated more than ``STAGING_KEPT_DAYS`` days ago and
+    neither applied nor discarded gives up its staged rows and is discarded, with the reason
+    (``expired``, shown on its page) and an audit entry; staged rows left by batches failed,
+    discarded or applied (or gone) are deleted. A batch being applied is left to its task."""
+    cutoff = clock.now() - timedelta(days=STAGING_KEPT_DAYS)
+    expired, deleted = [], 0
+    stale = ImportBatch.objects.filter(state=B.VALIDATED).filter(
+        Q(validated_at__lt=cutoff) | Q(validated_at__isnull=True, created_at__lt=cutoff))
+    for batch_id in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            batch = ImportBatch.objects.select_for_update().filter(
+                pk=batch_id, state=B.VALIDATED).first()
+            if batch is None:  # confirmed or discarded meanwhile
+                continue
+            deleted += ImportStagingRow.objects.filter(batch_id=batch_id).delete()[0]
+            batch.state = B.DISCARDED
+            batch.reason = {"code": "expired", "params": {"days": STAGING_KEPT_DAYS}}
+            batch.save(update_fields=["state", "reason"])
+            audit_record(actor=None, obj=batch, action="import:expire",
+                         changes={"state": (B.VALIDATED, B.DISCARDED)}, reason="expired")
+        expired.append(batch_id)
+    waiting = ImportBatch.objects.filter(
+        pk=OuterRef("batch_id"), state__in=[B.UPLOADED, B.VALIDATING, B.VALIDATED, B.APPLYING])
+    deleted += ImportStagingRow.objects.filter(~Exists(waiting)).delete()[0]
+    if expired or deleted:
+        logger.info("imports: %s batch(es) expired %s, %s staged row(s) deleted",
+                    len(expired), expired, deleted)
+    return {"expired": expired, "staged_rows_deleted": deleted}
 
 
 def bodies_of_batch(batch_id: int) -> list[int]:

@@ -269,8 +269,8 @@ def test_many_bad_rows_keep_the_first_errors_and_count_all(
     batch = _upload(assigned.assessor, cycle, csv_bytes(rows), django_capture_on_commit_callbacks)
     assert (batch.rows_total, batch.rows_valid, batch.rows_invalid) == (1501, 1, 1500)
     assert len(batch.errors) == pipeline.MAX_STORED_ERRORS
-    assert batch.errors[0] == {"row": 2, "column": "bin",
-                               "reason": "органа с БИН 990240099999 нет в реестре"}
+    assert batch.errors[0] == {"row": 2, "column": "bin", "code": "bin_unknown",
+                               "params": {"bin": "990240099999"}}
 
 
 def test_a_file_broken_halfway_fails_and_leaves_nothing_staged(
@@ -294,7 +294,7 @@ def test_a_file_broken_halfway_fails_and_leaves_nothing_staged(
     monkeypatch.setattr(pipeline._Stager, "BLOCK", 100)
     batch = _upload(assigned.assessor, cycle, broken.getvalue(),
                     django_capture_on_commit_callbacks, name="broken.xlsx")
-    assert batch.state == "failed" and batch.message == "Файл не читается как CSV или XLSX."
+    assert batch.state == "failed" and batch.reason == {"code": "unreadable"}
     assert not ImportStagingRow.objects.filter(batch_id=batch.pk).exists()
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from assessments.models import ImportBatch, ImportRecord
 from assessments.services.errors import DomainError
 from assessments.services.imports.pipeline import import_apply, import_upload
+from assessments.services.imports.reasons import error_text
 from tests.assessments.submission.samples import MONITORING_HEADER, csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,10 @@ def test_good_and_bad_rows_are_previewed_with_row_column_and_reason(
         "validated", 6, 1, 5)
     assert [(e["row"], e["column"]) for e in batch.errors] == [
         (3, "service_code"), (4, "bin"), (5, "date"), (6, "late"), (7, "rendered")]
-    assert batch.errors[1]["reason"] == "БИН должен состоять из 12 цифр"
+    # stored as codes and parameters, put into words when shown
+    assert batch.errors[1] == {"row": 4, "column": "bin", "code": "bin_format", "params": None}
+    assert batch.errors[2]["params"] == {"year": 2025}
+    assert error_text(batch.errors[1]) == "БИН должен состоять из 12 цифр"
     with pytest.raises(DomainError) as refused:  # all or nothing
         import_apply(batch_id=batch.pk, actor=assigned.assessor)
     assert refused.value.code == "invalid"
@@ -99,7 +103,8 @@ def test_csv_with_semicolons_and_bom(clock, assigned, cycle, services_register, 
 
 def test_header_must_match_the_template(clock, assigned, cycle, services_register):
     batch = upload(assigned.assessor, cycle, csv_bytes([["a", "b"], [1, 2]]))
-    assert batch.rows_invalid == 1 and "Заголовок" in batch.errors[0]["reason"]
+    assert batch.rows_invalid == 1 and batch.errors[0]["code"] == "header"
+    assert "Заголовок" in error_text(batch.errors[0])
 
 
 def test_a_non_tabular_file_is_refused(clock, assigned, cycle):
