@@ -75,6 +75,7 @@ from assessments.services.errors import DomainError
 from assessments.services.notifications import notify
 
 __all__ = [
+    "ProposedValueError",
     "block_ready",
     "commission_get_or_create",
     "conclusion_appeal_actions",
@@ -98,6 +99,7 @@ __all__ = [
     "sitting_attendance",
     "sitting_candidates",
     "sitting_convene",
+    "value_problem",
 ]
 
 OS = ObjectionState
@@ -303,6 +305,43 @@ def _record_refusal(conclusion: Conclusion, actor, deadline: date | None, messag
 _PATH = re.compile(r"^[a-z_]+(\.[A-Za-z0-9_]+|\[\d+\])+$")
 
 
+class ProposedValueError(DomainError):
+    """A row's proposed (or applied) value the scoring input would refuse: ``row`` is the row's
+    number, ``field_message`` the translated problem to show next to the value's field."""
+
+    def __init__(self, message: str, *, row: int, field_message: str) -> None:
+        super().__init__(message, code="proposed_value")
+        self.row = row
+        self.field_message = field_message
+
+
+def _show(value: Any) -> str:
+    import json
+
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def value_problem(conclusion: Conclusion, path: str, value: Any) -> str:
+    """Why the scoring input would refuse ``value`` at ``path`` for the conclusion's body (the
+    engine's schema, checked in memory against the body's current input), translated; ""
+    when it would take it."""
+    from assessments.scoring import ScoringError
+    from assessments.scoring_fields import error_text
+    from assessments.services.scoring_inputs import scoring_input_check
+
+    if value is None or value == "":
+        return str(_("Укажите значение."))
+    try:
+        scoring_input_check(cycle=conclusion.cycle, body=conclusion.body, values={path: value})
+    except ScoringError as error:
+        return str(_("Значение «%(value)s» не подходит для «%(path)s»: %(what)s")
+                   % {"value": _show(value), "path": path, "what": error_text(error)})
+    except ValueError:
+        return str(_("Значение «%(value)s» не подходит для «%(path)s».")
+                   % {"value": _show(value), "path": path})
+    return ""
+
+
 def _clean_rows(conclusion: Conclusion, rows: list[dict]) -> list[dict]:
     if not rows:
         raise DomainError(_("Таблица разногласий должна содержать хотя бы одну строку."),
@@ -322,12 +361,19 @@ def _clean_rows(conclusion: Conclusion, rows: list[dict]) -> list[dict]:
             raise DomainError(
                 _("Строка %(n)s: показатель «%(path)s» не относится к направлению заключения.")
                 % {"n": number, "path": path}, code="rows")
+        proposed = row.get("proposed_value")
+        if path and proposed is not None:
+            problem = value_problem(conclusion, path, proposed)
+            if problem:
+                raise ProposedValueError(
+                    _("Строка %(n)s: %(problem)s") % {"n": number, "problem": problem},
+                    row=number, field_message=problem)
         prefill = row.get("evaluator_conclusion")
         if prefill is None or not str(prefill).strip():
             prefill = evaluator_conclusion_for(conclusion, path or subject)
         cleaned.append({
             "number": number, "subject": subject, "objection_text": text, "input_path": path,
-            "proposed_value": row.get("proposed_value"),
+            "proposed_value": proposed,
             "evaluator_conclusion": str(prefill).strip(),
         })
     return cleaned
@@ -807,6 +853,12 @@ def objection_decide(*, objection: Objection, actor, rulings: dict, votes: dict)
                               "которое применяется.") % {"n": row.number,
                                                          "path": row.input_path},
                             code="applied_value")
+                    problem = value_problem(o.conclusion, row.input_path, value)
+                    if problem:
+                        raise ProposedValueError(
+                            _("Строка %(n)s: %(problem)s") % {"n": row.number,
+                                                              "problem": problem},
+                            row=row.number, field_message=problem)
                     row.applied_value = value
                     values[row.input_path] = value
                     sources[row.input_path] = {
@@ -823,10 +875,12 @@ def objection_decide(*, objection: Objection, actor, rulings: dict, votes: dict)
             try:
                 scoring_input_set(cycle=o.cycle, body=o.body, values=values, sources=sources,
                                   actor=actor, reason=reason)
-            except ScoringError as error:
+            except ScoringError as error:  # the values together: the engine's error translated
+                from assessments.scoring_fields import error_text
+
                 raise DomainError(
-                    _("Применённое значение не принято расчётом: %(error)s") % {"error": error},
-                    code="scoring")
+                    _("Применённые значения не приняты расчётом (%(path)s): %(what)s")
+                    % {"path": error.path or "—", "what": error_text(error)}, code="scoring")
         if accepted:
             correction = conclusion_draft_correction(conclusion=o.conclusion, actor=actor,
                                                      reason=reason)

@@ -292,6 +292,12 @@ def objection_file(request: HttpRequest, pk: int) -> HttpResponse:
                     documents=_documents_for(rows),
                     passphrase=sign_form.cleaned_data["passphrase"],
                 )
+            except svc.ProposedValueError as exc:  # next to the row's value, all kept
+                kept = rows[exc.row - 1] if 0 < exc.row <= len(rows) else None
+                if kept is not None:
+                    kept.add_error("proposed_value", exc.field_message)
+                else:
+                    formset._non_form_errors = formset.error_class([exc.message])
             except SigningError as exc:  # the head's credential or passphrase
                 sign_form.add_error("passphrase" if isinstance(exc, CredentialRefused)
                                     else None, str(exc))
@@ -733,6 +739,12 @@ def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 rulings={f.row.pk: f.ruling() for f in forms},
                 votes={f.row.pk: f.votes() for f in forms},
             )
+        except svc.ProposedValueError as exc:  # next to the row's applied value
+            form = next((f for f in forms if f.row.number == exc.row), None)
+            if form is not None and "applied_value" in form.fields:
+                form.add_error("applied_value", exc.field_message)
+            else:
+                error = exc.message
         except DomainError as exc:
             error = exc.message
         else:

@@ -528,6 +528,21 @@ def scoring_inputs_set_many(
     return result
 
 
+def scoring_input_check(*, cycle: Cycle, body: Organisation, values: dict[str, Any]) -> None:
+    """Whether ``values`` (dotted paths → values) would be accepted by
+    :func:`scoring_input_set` for the body now: merged into its current case in memory and
+    validated by the engine, nothing saved. Raises :class:`ScoringError` unchanged."""
+    old = scoring_input_current(cycle=cycle, body=body)
+    full = full_case(old) if old is not None else case_skeleton(cycle, body)
+    full["body"] = case_skeleton(cycle, body)["body"]
+    for path, value in values.items():
+        _set_path(full, path, _plain(value, path))
+    if any(value is None for value in values.values()):
+        _prune_empty(full)
+    _prune_peer_averages(full)
+    split_case(full)
+
+
 def scoring_input_set(
     *,
     cycle: Cycle,

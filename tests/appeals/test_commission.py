@@ -187,3 +187,18 @@ def test_the_beat_task_runs_the_job(aw, objection):
     app_clock.set_now("2026-04-10T08:00:00")
     assert objections_due() == {"reminded": 0, "escalated": 1}
     assert objections_due() == {"reminded": 0, "escalated": 0}
+
+
+def test_an_applied_value_the_engine_refuses_is_translated_on_decide(aw, objection):
+    """Issue item 3: accepting a row whose value the scoring input refuses is a translated
+    refusal next to the row (not the engine's English ScoringError); nothing is decided."""
+    people = aw.sitting_people()
+    attend(aw, convene(aw, objection))
+    with pytest.raises(appeals.ProposedValueError) as refused:
+        decide(aw, objection, {1: everyone(people, "accept"), 2: everyone(people, "reject")},
+               applied={1: "много"})
+    assert refused.value.row == 1 and refused.value.message.startswith("Строка 1:")
+    assert "services.late" in refused.value.field_message
+    assert "must" not in refused.value.message and "number" not in refused.value.message
+    assert fresh(objection).state == "under_consideration"
+    assert not Vote.objects.exists()

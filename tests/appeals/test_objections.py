@@ -199,3 +199,18 @@ def test_rows_are_required_and_paths_must_be_the_directions(aw):
     with pytest.raises(DomainError, match="не относится к направлению"):
         file(aw, c, rows=[{**ROW_LATE, "input_path": "openness.media.events_total"}])
     assert fresh(c).state == "issued"
+
+
+def test_the_proposed_value_is_checked_against_the_scoring_input_at_filing(aw):
+    """Issue item 3: a value the scoring input would refuse is refused at filing, translated,
+    with the row's number — not later, in English, when a row is accepted."""
+    c = aw.issued()
+    for bad in ("много", -3, "2.5"):
+        with pytest.raises(appeals.ProposedValueError) as refused:
+            file(aw, c, rows=[ROW_K1, {**ROW_LATE, "proposed_value": bad}])
+        assert refused.value.row == 2 and "services.late" in refused.value.field_message
+        assert refused.value.message.startswith("Строка 2:")
+        assert not any(english in refused.value.message
+                       for english in ("must", "number", "whole", "negative"))
+    assert not Objection.objects.exists() and fresh(c).state == "issued"
+    assert file(aw, c).rows.get(number=1).proposed_value == 0  # a count it takes

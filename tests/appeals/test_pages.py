@@ -520,3 +520,17 @@ def test_the_body_acknowledges_the_signed_table(client, pw, clock):
     assert objection.state == "acknowledged"
     pdf = _get(client, pw.head, reverse("appeals:annex14_pdf", args=[objection.pk]))
     assert pdf.status_code == 200 and pdf["X-Signature-Status"] == "valid_trusted"
+
+
+def test_a_proposed_value_the_scoring_input_refuses_is_shown_next_to_it(client, pw):
+    """Issue item 3: checked at filing against the scoring input, translated, next to the
+    field; nothing typed is lost and nothing is filed."""
+    url = reverse("appeals:objection_file", args=[pw.conclusion.pk])
+    response = _post(client, pw.head, url, _rows(ROW_K1, {**ROW_K2, "proposed_value": "много"}))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert re.search(r'data-testid="error-rows-1-proposed_value">Значение «много» не подходит '
+                     r"для «services.late»", page)
+    assert ROW_K1["objection_text"] in page and ROW_K2["objection_text"] in page
+    assert 'value="много"' in page
+    assert not Objection.objects.exists()
