@@ -612,14 +612,25 @@ def import_discard(*, batch_id: int, actor) -> ImportBatch:
 
 
 STAGING_KEPT_DAYS = 2
+APPLY_REQUEUE_AFTER = timedelta(hours=1)
 
 
 def import_staging_expire() -> dict:
     """Beat job (idempotent): a batch validated more than ``STAGING_KEPT_DAYS`` days ago and
     neither applied nor discarded gives up its staged rows and is discarded, with the reason
     (``expired``, shown on its page) and an audit entry; staged rows left by batches failed,
-    discarded or applied (or gone) are deleted. A batch being applied is left to its task."""
-    cutoff = clock.now() - timedelta(days=STAGING_KEPT_DAYS)
+    discarded or applied (or gone) are deleted. A batch confirmed more than
+    ``APPLY_REQUEUE_AFTER`` ago and still applying (its task lost: a worker gone with an
+    in-memory broker) has its apply queued again — harmless if the first is still running: the
+    second waits for the batch's lock and finds it applied."""
+    now = clock.now()
+    requeued = []
+    for batch_id, actor_id in ImportBatch.objects.filter(
+            state=B.APPLYING, confirmed_at__lt=now - APPLY_REQUEUE_AFTER).values_list(
+                "pk", "applied_by_id"):
+        transaction.on_commit(lambda b=batch_id, a=actor_id: _queue_apply(b, a))
+        requeued.append(batch_id)
+    cutoff = now - timedelta(days=STAGING_KEPT_DAYS)
     expired, deleted = [], 0
     stale = ImportBatch.objects.filter(state=B.VALIDATED).filter(
         Q(validated_at__lt=cutoff) | Q(validated_at__isnull=True, created_at__lt=cutoff))
@@ -639,10 +650,10 @@ def import_staging_expire() -> dict:
     waiting = ImportBatch.objects.filter(
         pk=OuterRef("batch_id"), state__in=[B.UPLOADED, B.VALIDATING, B.VALIDATED, B.APPLYING])
     deleted += ImportStagingRow.objects.filter(~Exists(waiting)).delete()[0]
-    if expired or deleted:
-        logger.info("imports: %s batch(es) expired %s, %s staged row(s) deleted",
-                    len(expired), expired, deleted)
-    return {"expired": expired, "staged_rows_deleted": deleted}
+    if expired or deleted or requeued:
+        logger.info("imports: %s batch(es) expired %s, %s staged row(s) deleted, applies "
+                    "queued again %s", len(expired), expired, deleted, requeued)
+    return {"expired": expired, "staged_rows_deleted": deleted, "requeued": requeued}
 
 
 def bodies_of_batch(batch_id: int) -> list[int]:

@@ -230,8 +230,11 @@ def test_stale_staging_expires_once_and_spares_the_others(
     fresh = _validated(actor, cycle, [MONITORING_HEADER,
                                       [mf, "00101001", "2025-04-03", 1, 0, 0, 0, 0]], capture)
 
-    result = tasks.import_staging_expire()
-    assert result == {"expired": [stale.pk], "staged_rows_deleted": 3}  # 2 + the failed one's
+    with capture(execute=True):
+        result = tasks.import_staging_expire()
+    assert result == {"expired": [stale.pk], "staged_rows_deleted": 3,  # 2 + the failed one's
+                      "requeued": [applying.pk]}  # confirmed two days ago, still applying
+    assert queued == [(applying.pk, actor.pk)] * 2  # its apply queued again
     stale.refresh_from_db()
     assert stale.state == "discarded" and stale.reason == {"code": "expired",
                                                            "params": {"days": 2}}
@@ -239,7 +242,10 @@ def test_stale_staging_expires_once_and_spares_the_others(
     assert entry.actor is None and entry.at == clock.now()
     assert set(ImportStagingRow.objects.values_list("batch_id", flat=True)) == {
         applying.pk, fresh.pk}
-    assert tasks.import_staging_expire() == {"expired": [], "staged_rows_deleted": 0}
+    assert ImportBatch.objects.get(pk=fresh.pk).state == "validated"
+    tasks.import_apply(applying.pk, actor.pk)
+    assert tasks.import_staging_expire() == {"expired": [], "staged_rows_deleted": 0,
+                                             "requeued": []}
     with pytest.raises(DomainError):  # an expired batch is not applied
         pipeline.import_confirm(batch_id=stale.pk, actor=actor)
 
@@ -255,3 +261,25 @@ def test_cancelling_a_batch_deletes_its_staged_rows(
     assert "Импорт отменён." in page and 'data-testid="import-state">Отменён<' in page
     assert not ImportStagingRow.objects.filter(batch_id=batch.pk).exists()
     assert AuditEntry.objects.filter(action="import:discard", object_id=batch.pk).exists()
+
+
+@pytest.mark.postgres
+def test_staged_rows_lost_before_the_confirmed_apply_check_the_file_again(
+        clock, assigned, cycle, services_register, rows, queued,
+        django_capture_on_commit_callbacks):
+    """The unlogged staging table emptied (a crash) between the confirmation and the task:
+    nothing is applied, the file is validated again and waits for a new confirmation."""
+    actor = assigned.assessor
+    batch = _validated(actor, cycle, rows, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        pipeline.import_confirm(batch_id=batch.pk, actor=actor)
+    ImportStagingRow.objects.filter(batch_id=batch.pk, line=3).delete()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert tasks.import_apply(batch.pk, actor.pk)["state"] == "uploaded"
+    assert len(callbacks) == 1  # the validation queued (and run in-process)
+    batch.refresh_from_db()
+    assert (batch.state, batch.rows_valid) == ("validated", 2) and not ImportRecord.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        pipeline.import_confirm(batch_id=batch.pk, actor=actor)
+    assert tasks.import_apply(batch.pk, actor.pk) == {"state": "applied", "created": 2,
+                                                      "updated": 0}
