@@ -297,6 +297,11 @@ class RulingForm(forms.Form):
         max_length=2000,
     )
 
+    no_number_change = forms.BooleanField(
+        label=gettext_lazy("Если строка принята: без изменения баллов (исходные данные не "
+                           "меняются)"), required=False,
+    )
+
     def __init__(self, *args, row, voters=(), **kwargs):
         kwargs.setdefault("prefix", f"row-{row.pk}")
         super().__init__(*args, **kwargs)
@@ -319,7 +324,8 @@ class RulingForm(forms.Form):
     def ruling(self) -> dict:
         text = (self.cleaned_data.get("applied_value") or "").strip()
         return {"reasoning": self.cleaned_data["reasoning"],
-                "applied_value": parse_value(text) if text else None}
+                "applied_value": parse_value(text) if text else None,
+                "no_number_change": bool(self.cleaned_data.get("no_number_change"))}
 
 
 # --- The result checks (p.110) ---------------------------------------------------------------

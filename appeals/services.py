@@ -774,14 +774,18 @@ def objection_decide(*, objection: Objection, actor, rulings: dict, votes: dict)
     """The collegial decision (p.114), by the chair or secretary on (or after) the sitting day.
 
     ``votes``: ``{row_id: {user_id: "accept" | "reject"}}`` — every present member on every row;
-    ``rulings``: ``{row_id: {"reasoning": str, "applied_value": any | None}}``. Refused unless at
+    ``rulings``: ``{row_id: {"reasoning": str, "applied_value": any | None,
+    "no_number_change": bool}}``. An accepted row must change a number — its ``input_path``
+    with the applied (or proposed) value — or say explicitly that it changes none
+    (``no_number_change``; a row without an input path needs it). Refused unless at
     least 5 are present and more than half of the sitting's members. Each row is decided by
     ``rules.tally`` (majority of the present, the chair breaks a tie). Accepted rows with an
     ``input_path`` change the scoring input (source kind ``decision``; the applied value, or the
     body's proposed one), the engine recomputes, and a corrected conclusion (version 2) is
-    drafted (``outcome = "corrected"``); if every row is rejected the conclusion becomes final
-    (``outcome = "confirmed"``). The sitting is held, the objection ``decided`` with
-    ``decided_on`` = the sitting's day."""
+    drafted (``outcome = "corrected"``); if no accepted row changes a number (every row rejected,
+    or accepted with no number change) the conclusion becomes final (``outcome =
+    "confirmed"``): a version 2 with the same score would be no correction. The sitting is
+    held, the objection ``decided`` with ``decided_on`` = the sitting's day."""
     from assessments.scoring import ScoringError
     from assessments.services.conclusions import (
         conclusion_draft_correction,
@@ -843,7 +847,14 @@ def objection_decide(*, objection: Objection, actor, rulings: dict, votes: dict)
                 row.reasoning += " " + _("(при равенстве голосов решающий голос председателя)")
             if row.decision == RowDecision.ACCEPTED:
                 accepted.append(row)
-                if row.input_path:
+                keep_numbers = bool(ruling.get("no_number_change"))
+                if not row.input_path and not keep_numbers:
+                    raise DomainError(
+                        _("Строка %(n)s принята, но в ней не указаны исходные данные: отметьте "
+                          "«Без изменения баллов» или отклоните строку (баллы меняются только "
+                          "через исходные данные).") % {"n": row.number},
+                        code="no_number_change")
+                if row.input_path and not keep_numbers:
                     value = ruling.get("applied_value")
                     if value is None:
                         value = row.proposed_value
@@ -881,16 +892,18 @@ def objection_decide(*, objection: Objection, actor, rulings: dict, votes: dict)
                 raise DomainError(
                     _("Применённые значения не приняты расчётом (%(path)s): %(what)s")
                     % {"path": error.path or "—", "what": error_text(error)}, code="scoring")
-        if accepted:
+        if values:  # an accepted row changes a number: the corrected version
             correction = conclusion_draft_correction(conclusion=o.conclusion, actor=actor,
                                                      reason=reason)
             o.outcome = ObjectionOutcome.CORRECTED
             o.correction = correction
             o.overall_after_appeal = str(correction.values.get("final") or "")
         else:
-            conclusion_finalise(conclusion=o.conclusion, actor=actor,
-                                reason=_("Возражения не приняты: заключение подтверждено "
-                                         "(п.114)"))
+            conclusion_finalise(
+                conclusion=o.conclusion, actor=actor,
+                reason=_("Принятые возражения не меняют баллов: заключение подтверждено "
+                         "(п.114)") if accepted else _("Возражения не приняты: заключение "
+                                                      "подтверждено (п.114)"))
             o.outcome = ObjectionOutcome.CONFIRMED
             o.overall_after_appeal = str(o.conclusion.values.get("final") or "")
         o.decided_on = sitting.held_on
@@ -909,7 +922,7 @@ def objection_decide(*, objection: Objection, actor, rulings: dict, votes: dict)
         notify([sitting.commission.chair],
                _("Подпишите таблицу разногласий с решением комиссии: %(o)s.") % {"o": o},
                _link(o))
-        if not accepted:
+        if not values:
             _after_final(Conclusion.objects.get(pk=o.conclusion_id))
     return o
 
@@ -982,6 +995,10 @@ def _table_text(o: Objection) -> str:
     """What the body is told with the signed table: the outcome and, for a correction, where
     it stands (p.115: the corrected conclusion goes to the body together with the table)."""
     if o.outcome == ObjectionOutcome.CONFIRMED:
+        if o.rows.filter(decision=RowDecision.ACCEPTED).exists():
+            return _("Принятые возражения не меняют баллов; заключение подтверждено. Общий балл "
+                     "с учетом итогов обжалования: %(score)s.") % {
+                "score": o.overall_after_appeal}
         return _("Возражения не приняты; заключение подтверждено. Общий балл с учетом итогов "
                  "обжалования: %(score)s.") % {"score": o.overall_after_appeal}
     correction = o.correction

@@ -46,12 +46,15 @@ def attend(aw, sitting, present=None) -> Sitting:
                                       actor=aw.commission.secretary)
 
 
-def decide(aw, objection, choices: dict, *, applied=None, actor=None) -> Objection:
-    """``choices``: ``{row number: {user: "accept"|"reject"}}``."""
+def decide(aw, objection, choices: dict, *, applied=None, actor=None,
+           no_number_change=()) -> Objection:
+    """``choices``: ``{row number: {user: "accept"|"reject"}}``; ``no_number_change``: the
+    numbers of rows accepted without changing a number."""
     rows = {r.number: r for r in objection.rows.all()}
     votes = {rows[n].pk: {u.pk: v for u, v in by.items()} for n, by in choices.items()}
     rulings = {rows[n].pk: {"reasoning": f"Обоснование по строке {n}.",
-                            "applied_value": (applied or {}).get(n)} for n in choices}
+                            "applied_value": (applied or {}).get(n),
+                            "no_number_change": n in no_number_change} for n in choices}
     return appeals.objection_decide(objection=objection,
                                     actor=actor or aw.commission.secretary,
                                     rulings=rulings, votes=votes)

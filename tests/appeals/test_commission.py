@@ -202,3 +202,22 @@ def test_an_applied_value_the_engine_refuses_is_translated_on_decide(aw, objecti
     assert "must" not in refused.value.message and "number" not in refused.value.message
     assert fresh(objection).state == "under_consideration"
     assert not Vote.objects.exists()
+
+
+def test_an_accepted_row_changes_a_number_or_says_it_changes_none(aw, objection):
+    """Issue item 4: a row accepted without an input path would draft a "corrected" version
+    with the same score. It needs the explicit "no number change"; when no accepted row
+    changes a number the conclusion is confirmed (final), no version 2."""
+    people = aw.sitting_people()
+    attend(aw, convene(aw, objection))
+    with pytest.raises(DomainError, match="Строка 2 принята") as refused:
+        decide(aw, objection, {1: everyone(people, "reject"), 2: everyone(people, "accept")})
+    assert refused.value.code == "no_number_change"
+    assert fresh(objection).state == "under_consideration" and not Vote.objects.exists()
+    o = decide(aw, objection, {1: everyone(people, "reject"), 2: everyone(people, "accept")},
+               no_number_change={2})
+    assert [r.decision for r in o.rows.order_by("number")] == ["rejected", "accepted"]
+    assert o.outcome == "confirmed" and o.correction is None
+    assert fresh(o.conclusion).state == "final"
+    assert not Conclusion.objects.filter(supersedes=o.conclusion).exists()
+    assert o.overall_after_appeal == fresh(o.conclusion).values["final"]

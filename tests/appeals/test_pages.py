@@ -352,6 +352,17 @@ def test_attendance_votes_and_the_decision(client, pw, clock):
     response = _get(client, pw.secretary, url)
     assert response.status_code == 200
     rows = list(objection.rows.order_by("number"))
+    assert f'name="row-{rows[0].pk}-no_number_change"' in response.content.decode()
+
+    # row 1 (no input path) accepted without saying it changes no number: refused, kept
+    data = {f"row-{r.pk}-reasoning": "Обоснование." for r in rows}
+    for pk in present:
+        data[f"row-{rows[0].pk}-vote_{pk}"] = "accept"
+        data[f"row-{rows[1].pk}-vote_{pk}"] = "reject"
+    response = _post(client, pw.secretary, url, data)
+    assert response.status_code == 400
+    assert "Строка 1 принята, но в ней не указаны исходные данные" in response.content.decode()
+    assert Objection.objects.get(pk=objection.pk).state == "under_consideration"
 
     # a missing vote and a missing reasoning: next to their fields, the rest kept
     data = {f"row-{rows[0].pk}-reasoning": "Выборка соответствует методике."}
