@@ -14,7 +14,7 @@ sittings and decisions, the completed disagreement table, hand-over, checks of r
     objection_chair_sign(*, objection, user, passphrase) -> Objection
     objection_acknowledge(*, objection, user, passphrase) -> Objection
     objections_due_job(*, today=None) -> dict                       (beat)
-    handovers_job(*, today=None) -> dict                            (beat)
+    handovers_job(*, today=None, cycle=None) -> dict                (beat)
     handover_record(*, handover, actor) -> Handover
     block_ready(cycle, body) -> bool
     result_check_open(*, cycle, body, actor, text, lodged_on=None, direction="") -> ResultCheck
@@ -1247,11 +1247,12 @@ def objections_due_job(*, today: date | None = None) -> dict:
     return {"reminded": reminded, "escalated": escalated}
 
 
-def handovers_job(*, today: date | None = None) -> dict:
+def handovers_job(*, today: date | None = None, cycle=None) -> dict:
     """Beat job (idempotent): creates the missing hand-overs of final direction conclusions
     (a window that closed with no objection), reminds those who hand a conclusion over on the
     working day before ``due_on`` and on it, tells the coordinator once it is overdue, and the
-    Agency once a body's block conclusion may be drafted."""
+    Agency once a body's block conclusion may be drafted. ``cycle`` limits it to one cycle
+    (the demo's run touches no other cycle)."""
     from assessments.services import calendar
 
     today = today or clock.today()
@@ -1260,12 +1261,17 @@ def handovers_job(*, today: date | None = None) -> dict:
                                         handover__isnull=True)
               .exclude(evaluator__evaluator_role=Organisation.EvaluatorRole.AGENCY)
               .select_related("cycle", "body", "evaluator"))
+    pending = Handover.objects.filter(handed_at__isnull=True)
+    final_bodies = Conclusion.objects.filter(direction__in=DIRECTIONS, state=CS.FINAL)
+    if cycle is not None:
+        finals = finals.filter(cycle=cycle)
+        pending = pending.filter(conclusion__cycle=cycle)
+        final_bodies = final_bodies.filter(cycle=cycle)
     for c in finals:
         with transaction.atomic():
             if _handover_ensure(c) is not None:
                 created += 1
-    for h in Handover.objects.filter(handed_at__isnull=True).select_related(
-            "conclusion", "conclusion__evaluator"):
+    for h in pending.select_related("conclusion", "conclusion__evaluator"):
         c = h.conclusion
         people = _evaluator_people(c.evaluator_id, c.direction)
         if h.due_on is None:
@@ -1290,9 +1296,7 @@ def handovers_job(*, today: date | None = None) -> dict:
                       "%(day)s): %(c)s.") % {"day": _date(h.due_on), "c": c},
                     _conclusion_link(c), key=f"appeals:handover-overdue:{h.pk}"))
     ready = set()
-    for cycle_id, body_id in (Conclusion.objects.filter(direction__in=DIRECTIONS,
-                                                        state=CS.FINAL)
-                              .values_list("cycle_id", "body_id").distinct()):
+    for cycle_id, body_id in final_bodies.values_list("cycle_id", "body_id").distinct():
         ready.add((cycle_id, body_id))
     for cycle_id, body_id in sorted(ready):
         c = Conclusion.objects.filter(cycle_id=cycle_id, body_id=body_id).select_related(

@@ -718,6 +718,7 @@ def appeals(run: Run, issued: dict) -> None:
     objection = ap.objection_file(conclusion=appealed, actor=run.user("cgo-head"),
                                   rows=objection_rows(run, appealed), passphrase=DEMO_PASSWORD)
     windows_close(run)
+    handovers(run)
     chair, secretary = run.user("commission-chair"), run.user("commission-secretary")
     clock.set_now(at(DAYS["sitting"], 9))
     ap.commission_get_or_create(cycle=run.cycle, evaluator=appealed.evaluator, chair=chair,
@@ -776,6 +777,25 @@ def windows_close(run: Run) -> None:
 
     clock.set_now(at(DAYS["windows_closed"], 0, 5))
     conclusion_windows_close()
+
+
+def handovers(run: Run) -> None:
+    """Hand-over (p.116–121, issue item 6) once the windows closed: the clock's job creates the
+    missing hand-overs of the final openness and complaints conclusions (their evaluators are
+    not the Agency; the Agency's own services conclusions need none, p.121), and each
+    evaluating body's assessor records that it handed its conclusions over to the Agency — on
+    the day, before the block conclusions are drafted."""
+    from appeals import services as ap
+    from appeals.models import Handover
+    from assessments.services import clock
+
+    clock.set_now(at(DAYS["windows_closed"], 10))
+    ap.handovers_job(cycle=run.cycle)
+    for h in (Handover.objects.filter(conclusion__cycle=run.cycle, handed_at__isnull=True)
+              .select_related("conclusion").order_by("conclusion__body_id",
+                                                     "conclusion__direction")):
+        clock.advance(minutes=10)
+        ap.handover_record(handover=h, actor=run.user(ASSESSOR_OF[h.conclusion.direction]))
 
 
 def blocks(run: Run) -> None:
@@ -871,6 +891,7 @@ def body_manifest(run: Run, key: str) -> dict:
             "objection_deadline": _iso(c.objection_deadline),
         })
     result["no_objections"] = _no_objections(run, body)
+    result["handovers"] = _handovers(run, body)
     sheets = _current_sheets(run, body)
     si = scoring_input_current(cycle=cycle, body=body)
     overall = sheets.get("overall")
@@ -883,6 +904,20 @@ def body_manifest(run: Run, key: str) -> dict:
         "band": overall.values.get("band") if overall is not None else None,
     }
     return result
+
+
+def _handovers(run: Run, body) -> list[dict]:
+    """The body's final direction conclusions handed over to the Agency (an extra key of the
+    contract): direction, version, due date, the day handed over."""
+    from appeals.models import Handover
+
+    return [
+        {"direction": h.conclusion.direction, "version": h.conclusion.version,
+         "to": h.to.name_ru, "due_on": _iso(h.due_on), "handed_on": _iso(h.handed_at)}
+        for h in Handover.objects.filter(conclusion__cycle=run.cycle, conclusion__body=body)
+        .select_related("conclusion", "to").order_by("conclusion__direction",
+                                                     "conclusion__version")
+    ]
 
 
 def _no_objections(run: Run, body) -> list[dict]:

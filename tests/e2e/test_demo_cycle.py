@@ -233,6 +233,20 @@ def test_objection_two_rows_one_accepted_decided_within_fifteen_days(manifest):
     assert sorted(n["direction"] for n in local["no_objections"]) == sorted(DIRECTIONS)
 
 
+def test_final_openness_and_complaints_are_handed_over_before_the_block(manifest):
+    """Issue item 6 (p.116–121): the final conclusions of evaluators other than the Agency are
+    handed over to it, on time, before the block conclusions are drafted; the Agency's own
+    services conclusions need none (p.121)."""
+    from assessments.demo_cycle import DAYS
+
+    for body in manifest["bodies"]:
+        handovers = body["handovers"]
+        assert sorted(h["direction"] for h in handovers) == ["complaints", "openness"]
+        for h in handovers:
+            assert h["version"] == 1 and h["handed_on"] is not None
+            assert iso(h["handed_on"]) <= iso(h["due_on"]) < DAYS["block"]
+
+
 def test_deadlines_are_the_calendar_at_work(manifest):
     crossing = []
     for body in manifest["bodies"]:
