@@ -13,6 +13,19 @@ from assessments.demo_submission import seed_public_services
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    """The live server's tasks (the assembly after accepting, the recompute) run in-process
+    even where Redis is configured: this test has no worker, and the page it ends on shows the
+    stored scoring input they produce (the real worker: tests/core/test_celery_worker.py)."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
 @pytest.fixture
 def world(settings, clock):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
