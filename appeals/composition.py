@@ -25,6 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments.models import AuditEntry, Cycle, Membership, Organisation, Role
 from assessments.services import clock
@@ -42,6 +43,60 @@ PARTICIPATION_OBJECTS: tuple[tuple[str, str, str], ...] = (
     ("assessments", "Conclusion", ""),
     ("assessments", "ScoreSheet", ""),
 )
+
+
+# What a logged action or transition was, in words (the reason shown to a refused person never
+# carries the internal codes). Audit actions and django-fsm transitions of the objects above.
+ACTION_LABELS = {
+    # audit entries
+    "conclusion_draft": gettext_lazy("подготовил(а) проект заключения"),
+    "conclusion_edit": gettext_lazy("редактировал(а) заключение"),
+    "conclusion_signature": gettext_lazy("подписал(а) заключение"),
+    "conclusion_correction": gettext_lazy("подготовил(а) скорректированное заключение"),
+    "conclusion_handover": gettext_lazy("передал(а) заключение в Агентство"),
+    "act_sign": gettext_lazy("подписал(а) акт сверки"),
+    "act_supersede": gettext_lazy("заменил(а) акт сверки"),
+    "finding_record": gettext_lazy("зафиксировал(а) факт повторной проверки"),
+    "finding_update": gettext_lazy("изменил(а) факт повторной проверки"),
+    "finding_withdraw": gettext_lazy("отозвал(а) факт повторной проверки"),
+    "document_request": gettext_lazy("запросил(а) документы"),
+    "document_request_withdraw": gettext_lazy("отозвал(а) запрос документов"),
+    "reverification_select": gettext_lazy("отобрал(а) орган для повторной проверки"),
+    "reverification_cancel": gettext_lazy("отменил(а) повторную проверку"),
+    "score": gettext_lazy("выставил(а) баллы"),
+    "scoring_input_set": gettext_lazy("изменил(а) исходные данные оценки"),
+    "scoring_input_load": gettext_lazy("загрузил(а) исходные данные оценки"),
+    "return": gettext_lazy("вернул(а) на доработку"),
+    "review_note": gettext_lazy("оставил(а) замечание к отчёту"),
+    "section": gettext_lazy("заполнял(а) раздел отчёта"),
+    "evidence": gettext_lazy("работал(а) с подтверждающими документами"),
+    # transitions
+    "submit": gettext_lazy("направил(а) на рассмотрение"),
+    "approve": gettext_lazy("согласовал(а)"),
+    "send_back": gettext_lazy("вернул(а) на доработку"),
+    "accept": gettext_lazy("принял(а)"),
+    "issue": gettext_lazy("направил(а) органу"),
+    "finalise": gettext_lazy("сделал(а) окончательным"),
+    "supersede": gettext_lazy("заменил(а) новой версией"),
+    "open_appeal": gettext_lazy("передал(а) на обжалование"),
+    "reopen": gettext_lazy("возобновил(а)"),
+    "request_documents": gettext_lazy("запросил(а) документы"),
+    "receive_documents": gettext_lazy("принял(а) документы"),
+    "record_findings": gettext_lazy("зафиксировал(а) результаты повторной проверки"),
+    "issue_act": gettext_lazy("оформил(а) акт сверки"),
+    "record_act_signed": gettext_lazy("зафиксировал(а) подписание акта сверки"),
+    "complete_signing": gettext_lazy("завершил(а) подписание"),
+    "cancel": gettext_lazy("отменил(а)"),
+    "close": gettext_lazy("закрыл(а)"),
+}
+
+
+def action_label(code: str) -> str:
+    """The words for a logged action or transition ``code``; an unknown one is "действовал(а)
+    в системе" — never the code itself."""
+    code = code or ""
+    label = ACTION_LABELS.get(code, ACTION_LABELS.get(code.split(":", 1)[0]))
+    return str(label) if label is not None else _("действовал(а) в системе")
 
 
 def _model(app_label: str, name: str):
@@ -100,8 +155,8 @@ def participation(body: Organisation, direction: str, cycle: Cycle) -> dict[int,
             .order_by("at")
             .values_list("actor_id", "action", "at")
         ):
-            add(actor_id, _("совершал(а) действие «%(action)s» с объектом «%(object)s» "
-                            "(%(date)s)") % {"action": action, "object": label, "date": _date(at)})
+            add(actor_id, _("%(action)s — «%(object)s» (%(date)s)")
+                % {"action": action_label(action), "object": label, "date": _date(at)})
     from django_fsm_log.models import StateLog
 
     for content_type, ids, label in objects:
@@ -111,9 +166,8 @@ def participation(body: Organisation, direction: str, cycle: Cycle) -> dict[int,
             .order_by("timestamp")
             .values_list("by_id", "transition", "timestamp")
         ):
-            add(by_id, _("совершал(а) действие «%(action)s» с объектом «%(object)s» "
-                         "(%(date)s)") % {"action": transition, "object": label,
-                                          "date": _date(at)})
+            add(by_id, _("%(action)s — «%(object)s» (%(date)s)")
+                % {"action": action_label(transition), "object": label, "date": _date(at)})
     signature_model = _model("reporting", "Signature")
     if signature_model is not None:
         for content_type, ids, label in objects:

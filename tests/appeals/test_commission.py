@@ -56,9 +56,14 @@ def test_an_assessor_who_acted_on_the_body_is_refused_with_the_reason(aw, object
         convene(aw, objection, members=[*aw.sitting_people(), aw.assessor])
     assert refused.value.code == "composition"
     assert str(aw.assessor) in refused.value.message and "п.113" in refused.value.message
-    assert "conclusion_draft" in refused.value.message  # he drafted its conclusion
-    with pytest.raises(DomainError, match="п.113"):  # a signatory of it, too
+    # he drafted its conclusion: said in words, never the internal action code
+    assert "подготовил(а) проект заключения" in refused.value.message
+    assert "conclusion_draft" not in refused.value.message
+    with pytest.raises(DomainError, match="п.113") as refused:  # a signatory of it, too
         convene(aw, objection, members=[*aw.sitting_people(), aw.deputy])
+    for code in ("conclusion_signature", "approve", "conclusion_draft", "submit", "issue"):
+        assert f"«{code}»" not in refused.value.message and f"{code} " not in (
+            refused.value.message)
     with pytest.raises(DomainError, match="не менее 5"):
         convene(aw, objection, members=aw.sitting_people()[:4])
     with pytest.raises(PermissionDenied):

@@ -73,11 +73,21 @@ def test_a_logged_action_on_the_bodys_report_counts_as_taking_part(people):
     report = report_get_or_create(cycle=cycle, body=registry.akimat, direction="services")
     audit_record(actor=extra["acting"], obj=report, action="review_note", reason="замечание")
     reasons = participation(registry.akimat, "services", cycle)
-    assert "review_note" in reasons[extra["acting"].pk]
+    assert "оставил(а) замечание к отчёту" in reasons[extra["acting"].pk]
     check = _context(registry, cycle).check(extra["acting"].pk)
-    assert not check.eligible and "review_note" in check.reason
+    assert not check.eligible and "оставил(а) замечание к отчёту" in check.reason
+    assert "review_note" not in check.reason  # the internal code is never shown
     # the same report's body staff stay eligible: their own work is not "assessing"
     audit_record(actor=_personas.local_submitter, obj=report, action="section")
     assert _context(registry, cycle).check(_personas.local_submitter.pk).group == "body"
     # on another direction the assessor took no part
     assert extra["acting"].pk not in participation(registry.akimat, "complaints", cycle)
+
+
+def test_action_labels_never_show_the_internal_code():
+    from appeals.composition import action_label
+
+    assert action_label("conclusion_draft") == "подготовил(а) проект заключения"
+    assert action_label("approve") == "согласовал(а)"
+    assert action_label("section:general") == "заполнял(а) раздел отчёта"
+    assert action_label("some_new_code") == "действовал(а) в системе"
