@@ -403,7 +403,9 @@ class Vote(models.Model):
 class Handover(models.Model):
     """A final direction conclusion handed over to the Agency for the block conclusion
     (p.116–121): ``route`` says who hands it over and on what basis; ``due_on`` is the 5th
-    working day after the commission's sitting for openness and complaints (p.119–120)."""
+    working day after the commission's sitting for openness and complaints (p.119–120), none
+    for the Presidential Administration's and the Prime Minister's Office's routes (p.116–118
+    state no term)."""
 
     conclusion = models.OneToOneField("assessments.Conclusion", on_delete=models.PROTECT,
                                       related_name="handover", verbose_name=_("Заключение"))

@@ -1120,9 +1120,12 @@ def _sitting_day(conclusion: Conclusion) -> date | None:
 
 
 def _handover_ensure(conclusion: Conclusion) -> Handover | None:
-    """The hand-over row of a final direction conclusion (idempotent). Its due date: the 5th
-    working day after the commission's sitting (p.119–120); without a sitting (no objection),
-    our reading: the 5th working day after the day it became final."""
+    """The hand-over row of a final direction conclusion (idempotent). Its due date follows the
+    route (``handover_route``): the 5th working day after the commission's sitting (p.119–120);
+    without a sitting (no objection), our reading: the 5th working day after the day it became
+    final. The Presidential Administration's and the Prime Minister's Office's routes
+    (p.116–118) state no term: no due date (no reminder, never overdue), tracked until
+    recorded."""
     if conclusion.direction not in DIRECTIONS or conclusion.state != CS.FINAL:
         return None
     existing = Handover.objects.filter(conclusion=conclusion).first()
@@ -1132,17 +1135,23 @@ def _handover_ensure(conclusion: Conclusion) -> Handover | None:
     agency = _agency()
     if route is None or agency is None:
         return None
-    text, _after_sitting = route
-    held_on = _sitting_day(conclusion)
-    start = held_on or (clock._aware(conclusion.finalised_at).date()
-                        if conclusion.finalised_at else clock.today())
-    due = rules.handover_due(start)
+    text, due_after_sitting = route
+    due = None  # p.116–118: the seed states no term — tracked without a due date
+    if due_after_sitting:
+        held_on = _sitting_day(conclusion)
+        start = held_on or (clock._aware(conclusion.finalised_at).date()
+                            if conclusion.finalised_at else clock.today())
+        due = rules.handover_due(start)
     handover = Handover.objects.create(conclusion=conclusion, to=agency, route=text, due_on=due,
                                        created_at=clock.now())
-    notify(_evaluator_people(conclusion.evaluator_id, conclusion.direction),
-           _("Передайте окончательное заключение в Агентство до %(day)s: %(c)s. %(route)s")
-           % {"day": _date(due), "c": conclusion, "route": text}, _conclusion_link(conclusion),
-           key=f"appeals:handover:{handover.pk}:created")
+    if due is not None:
+        text = _("Передайте окончательное заключение в Агентство до %(day)s: %(c)s. %(route)s") % {
+            "day": _date(due), "c": conclusion, "route": text}
+    else:
+        text = _("Передайте окончательное заключение в Агентство: %(c)s. %(route)s") % {
+            "c": conclusion, "route": text}
+    notify(_evaluator_people(conclusion.evaluator_id, conclusion.direction), text,
+           _conclusion_link(conclusion), key=f"appeals:handover:{handover.pk}:created")
     return handover
 
 

@@ -216,3 +216,23 @@ def test_result_check_within_five_working_days_after_the_appeals(aw):
     check = appeals.result_check_close(check=check, actor=aw.working_body,
                                        outcome="Результаты подтверждены.")
     assert check.state == "closed" and ResultCheck.objects.get().closed_by == aw.working_body
+
+
+def test_the_due_date_follows_the_route(aw):
+    """Issue item 7: p.116–118 (the Presidential Administration, the Prime Minister's Office)
+    state no term — the hand-over is tracked without a due date (no reminder, never overdue);
+    p.119–120 keep the 5th working day."""
+    from assessments.models import Organisation
+
+    presidential = Organisation.objects.get(evaluator_role="presidential_administration")
+    openness = aw.issued(direction="openness")
+    Conclusion.objects.filter(pk=openness.pk).update(evaluator=presidential)
+    appeals.no_objection_notify(conclusion=fresh(openness), actor=aw.local_head)
+    handover = Handover.objects.get(conclusion=openness)
+    assert "Администрация Президента" in handover.route and handover.due_on is None
+    complaints = aw.issued(direction="complaints")
+    appeals.no_objection_notify(conclusion=complaints, actor=aw.local_head)
+    assert Handover.objects.get(conclusion=complaints).due_on == date(2026, 3, 31)  # p.120
+    app_clock.set_now("2026-06-01T09:00:00")  # long after: only the p.120 one is overdue
+    assert appeals.handovers_job()["overdue"] == 1
+    assert not Notification.objects.filter(key=f"appeals:handover-overdue:{handover.pk}").exists()
