@@ -15,6 +15,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 
 class ImportKind(models.TextChoices):
@@ -31,7 +33,22 @@ def import_upload_to(instance: ImportBatch, filename: str) -> str:
     return f"imports/{instance.kind}/{instance.sha256[:2]}/{instance.sha256}.{instance.file_format}"
 
 
-class ImportBatch(models.Model):
+class ImportBatch(FSMModelMixin, models.Model):
+    """The state is a protected django-fsm field changed only by the transitions below, fired by
+    ``services/imports/pipeline.py`` on the locked row with ``by`` (the user; None for the worker
+    and the clock) and ``description``: each change leaves a django-fsm-log ``StateLog`` row,
+    shown on the import's page with its audit entries.
+
+        uploaded ──start_validation──▶ validating ──finish_validation──▶ validated
+        validating ──fail_validation──▶ failed ──start_validation──▶ validating (run again)
+        validated ──confirm──▶ applying ──apply──▶ applied   (validated ──apply──▶ applied:
+                                                              the benchmark's direct call)
+        applying ──fail_apply──▶ failed
+        validated | applying ──restage──▶ uploaded  (staged rows lost: validated again)
+        uploaded | validating | validated | failed ──discard──▶ discarded  (the user)
+        validated ──expire──▶ discarded  (the beat job, two days after validation)
+    """
+
     class State(models.TextChoices):
         UPLOADED = "uploaded", _("Загружен")
         VALIDATING = "validating", _("Проверяется")
@@ -55,8 +72,9 @@ class ImportBatch(models.Model):
     file_format = models.CharField(_("Формат"), max_length=10)
     size = models.PositiveBigIntegerField(_("Размер, байт"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
-    state = models.CharField(
-        _("Состояние"), max_length=20, choices=State.choices, default=State.UPLOADED
+    state = FSMField(
+        _("Состояние"), max_length=20, choices=State.choices, default=State.UPLOADED,
+        protected=True,
     )
     rows_total = models.PositiveIntegerField(_("Строк"), default=0)
     rows_valid = models.PositiveIntegerField(_("Строк без ошибок"), default=0)
@@ -105,6 +123,66 @@ class ImportBatch(models.Model):
         if self.state in (self.State.VALIDATED, self.State.APPLIED):
             return 100
         return min(99, int(self.bytes_done * 100 / self.size))
+
+    # --- transitions (model changes only; see services/imports/pipeline.py) ---------------------
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=[State.UPLOADED, State.FAILED], target=State.VALIDATING)
+    def start_validation(self, *, by=None, description=None) -> None:
+        """The worker starts reading the file (again, after a failure)."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.VALIDATING, target=State.VALIDATED)
+    def finish_validation(self, *, by=None, description=None) -> None:
+        """Every row checked, the valid ones staged: the preview."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.VALIDATING, target=State.FAILED)
+    def fail_validation(self, *, by=None, description=None) -> None:
+        """The file could not be read (its reason on the batch)."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.VALIDATED, target=State.APPLYING)
+    def confirm(self, *, by=None, description=None) -> None:
+        """The user confirms the preview: the apply is queued."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=[State.VALIDATED, State.APPLYING], target=State.APPLIED)
+    def apply(self, *, by=None, description=None) -> None:
+        """All rows written in one transaction."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.APPLYING, target=State.FAILED)
+    def fail_apply(self, *, by=None, description=None) -> None:
+        """The confirmed apply failed: nothing applied (its reason on the batch)."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=[State.VALIDATED, State.APPLYING], target=State.UPLOADED)
+    def restage(self, *, by=None, description=None) -> None:
+        """The staged rows are gone or the registry changed: the file is validated again."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(
+        field=state,
+        source=[State.UPLOADED, State.VALIDATING, State.VALIDATED, State.FAILED],
+        target=State.DISCARDED,
+    )
+    def discard(self, *, by=None, description=None) -> None:
+        """The user cancels a batch not applied (nor applying)."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.VALIDATED, target=State.DISCARDED)
+    def expire(self, *, by=None, description=None) -> None:
+        """Validated and left unconfirmed for two days: discarded by the beat job."""
 
 
 class ImportRecord(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +19,7 @@ from assessments import access
 from assessments.access_rules import import_kinds_for
 from assessments.models import ImportBatch, ImportKind, Notification
 from assessments.report_forms import ImportUploadForm
+from assessments.services.audit import object_history
 from assessments.services.cycles import current_cycle
 from assessments.services.errors import DomainError
 from assessments.services.imports.kinds import SPECS
@@ -93,7 +95,15 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_apply": access.can(request.user, "apply", batch),
         "running": batch.state in (ImportBatch.State.UPLOADED, ImportBatch.State.VALIDATING,
                                    ImportBatch.State.APPLYING),
+        "history": _history(batch),
     })
+
+
+def _history(batch: ImportBatch) -> list:
+    """The batch's state changes (who, when, why) and audit entries; a state change's
+    description is stored in Russian by the worker and put into the reader's language here."""
+    return [replace(row, reason=_(row.reason)) if row.kind == "state" and row.reason else row
+            for row in object_history(batch)]
 
 
 @login_required

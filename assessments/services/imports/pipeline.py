@@ -39,7 +39,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments import access
 from assessments.models import ImportBatch, ImportRecord, ImportStagingRow
@@ -48,7 +50,7 @@ from assessments.services.audit import audit_record
 from assessments.services.errors import DomainError
 from assessments.services.imports.kinds import PARSERS, SPECS, Lookups, RowError
 from assessments.services.imports.readers import FileFormatError, detect_format, open_source
-from assessments.services.imports.reasons import reason_text
+from assessments.services.imports.reasons import REASONS, reason_text
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,41 @@ B = ImportBatch.State
 MAX_STORED_ERRORS = 1000
 MAX_IMPORT_BYTES = 2 * 1024 * 1024 * 1024
 CHUNK = 5000
+
+
+# What each state change says in the batch's history (django-fsm-log ``description``): stored in
+# Russian, the msgid, and translated when the page shows it (the worker and the clock have no
+# reader's language). The user is ``by``; None for the worker and the clock.
+NOTES = {
+    "validate": gettext_lazy("Проверка файла начата"),
+    "validated": gettext_lazy("Файл проверен без ошибок; ждёт подтверждения"),
+    "validated_errors": gettext_lazy("Файл проверен; в строках есть ошибки, он не применяется"),
+    "confirm": gettext_lazy("Импорт подтверждён; применение поставлено в очередь"),
+    "apply": gettext_lazy("Строки файла применены одной транзакцией"),
+    "apply_failed": gettext_lazy("Применение не удалось; ничего не применено"),
+    "discard": gettext_lazy("Импорт отменён пользователем; проверенные строки удалены"),
+    "expire": gettext_lazy("Импорт отменён: проверенный файл не подтверждён за два дня; "
+                           "проверенные строки удалены"),
+}
+
+
+def _said(message) -> str:
+    """A transition's description in Russian (the msgid), whatever the active language."""
+    with translation.override("ru"):
+        return str(message)
+
+
+def _reason_said(reason: dict | None, fallback) -> str:
+    """A failure's reason as the transition's description: its message when it has no
+    parameters (so it is translated when shown), else ``fallback``."""
+    reason = reason or {}
+    message = REASONS.get(reason.get("code", ""))
+    return _said(message if message is not None and not reason.get("params") else fallback)
+
+
+def _locked(batch_id: int) -> ImportBatch:
+    return ImportBatch.objects.select_for_update(of=("self",)).select_related("cycle").get(
+        pk=batch_id)
 
 
 def _may_import(actor, kind: str) -> bool:
@@ -254,11 +291,13 @@ def import_validate(*, batch_id: int) -> ImportBatch:
     row, column and reason (the first 1000 kept; all counted). Progress goes on the batch every
     ``PROGRESS_EVERY`` rows, committed so the page sees it (each ``COPY`` block commits; a
     failure removes what was staged). Memory does not grow with the file."""
-    updated = ImportBatch.objects.filter(pk=batch_id, state__in=[B.UPLOADED, B.FAILED]).update(
-        state=B.VALIDATING, bytes_done=0)
-    batch = ImportBatch.objects.select_related("cycle").get(pk=batch_id)
-    if not updated:
-        return batch
+    with transaction.atomic():
+        batch = _locked(batch_id)
+        if batch.state not in (B.UPLOADED, B.FAILED):  # validating, or done, already
+            return batch
+        batch.start_validation(by=None, description=_said(NOTES["validate"]))
+        batch.bytes_done = 0
+        batch.save(update_fields=["state", "bytes_done"])
     spec = SPECS[batch.kind]
     parse = PARSERS[batch.kind]
     lookups = Lookups(batch.cycle)
@@ -314,18 +353,33 @@ def import_validate(*, batch_id: int) -> ImportBatch:
         elif isinstance(error, UnicodeDecodeError):
             code = "encoding"
         else:
-            ImportBatch.objects.filter(pk=batch_id, state=B.VALIDATING).update(
-                state=B.FAILED, reason={"code": "internal"}, message=str(error)[:2000])
+            _fail_validation(batch_id, "internal", str(error))
             raise
-        ImportBatch.objects.filter(pk=batch_id, state=B.VALIDATING).update(
-            state=B.FAILED, reason={"code": code}, message=str(error)[:2000])
-        return ImportBatch.objects.get(pk=batch_id)
-    if not ImportBatch.objects.filter(pk=batch_id, state=B.VALIDATING).update(
-            state=B.VALIDATED, rows_total=total, rows_valid=valid, rows_invalid=invalid,
-            errors=errors, bytes_done=batch.size, validated_at=clock.now()):
-        # discarded while it was read: what was staged goes with it
-        ImportStagingRow.objects.filter(batch_id=batch_id).delete()
-    return ImportBatch.objects.get(pk=batch_id)
+        return _fail_validation(batch_id, code, str(error))
+    with transaction.atomic():
+        batch = _locked(batch_id)
+        if batch.state != B.VALIDATING:
+            # discarded while it was read: what was staged goes with it
+            ImportStagingRow.objects.filter(batch_id=batch_id).delete()
+            return batch
+        batch.finish_validation(by=None, description=_said(
+            NOTES["validated_errors"] if invalid else NOTES["validated"]))
+        batch.rows_total, batch.rows_valid, batch.rows_invalid = total, valid, invalid
+        batch.errors, batch.bytes_done, batch.validated_at = errors, batch.size, clock.now()
+        batch.save(update_fields=["state", "rows_total", "rows_valid", "rows_invalid", "errors",
+                                  "bytes_done", "validated_at"])
+    return batch
+
+
+def _fail_validation(batch_id: int, code: str, detail: str) -> ImportBatch:
+    """The file could not be read: FAILED with the reason (unless discarded meanwhile)."""
+    with transaction.atomic():
+        batch = _locked(batch_id)
+        if batch.state == B.VALIDATING:
+            batch.fail_validation(by=None, description=_reason_said({"code": code}, code))
+            batch.reason, batch.message = {"code": code}, detail[:2000]
+            batch.save(update_fields=["state", "reason", "message"])
+    return batch
 
 
 # --- Applying ------------------------------------------------------------------------------
@@ -500,7 +554,7 @@ def import_confirm(*, batch_id: int, actor) -> ImportBatch:
         if batch.state != B.VALIDATED:
             raise DomainError(_("Файл ещё не проверен."))
         _check_applicable(batch)
-        batch.state = B.APPLYING
+        batch.confirm(by=actor, description=_said(NOTES["confirm"]))
         batch.applied_by = actor
         batch.confirmed_at = clock.now()
         batch.reason, batch.message = {}, ""
@@ -532,9 +586,7 @@ def import_apply(*, batch_id: int, actor) -> ImportBatch:
     except DomainError as error:
         reason = getattr(error, "reason", None)
         if error.code == "restage":
-            if ImportBatch.objects.filter(pk=batch_id, state__in=[B.VALIDATED, B.APPLYING]).update(
-                    state=B.UPLOADED, bytes_done=0, reason=reason or {}):
-                transaction.on_commit(lambda: _queue_validate(batch_id))
+            _restage(batch_id, reason)
         else:
             _fail_applying(batch_id, reason or {"code": "internal"}, error.message)
         raise
@@ -546,15 +598,32 @@ def import_apply(*, batch_id: int, actor) -> ImportBatch:
         raise
 
 
+def _restage(batch_id: int, reason: dict | None) -> None:
+    """The staged rows are gone (or a body or service left the registry): the batch, validated
+    or confirmed, is uploaded again and its validation queued once this commits."""
+    with transaction.atomic():
+        batch = _locked(batch_id)
+        if batch.state not in (B.VALIDATED, B.APPLYING):
+            return
+        batch.restage(by=None, description=_reason_said(reason or {"code": "restage"},
+                                                        REASONS["restage"]))
+        batch.bytes_done, batch.reason = 0, reason or {}
+        batch.save(update_fields=["state", "bytes_done", "reason"])
+        transaction.on_commit(lambda: _queue_validate(batch_id))
+
+
 def _fail_applying(batch_id: int, reason: dict, detail: str) -> None:
     """A confirmed batch whose apply failed (the apply's transaction rolled back): FAILED with
     the reason, its staged rows deleted, an audit entry. A batch not confirmed is left as is."""
     with transaction.atomic():
-        if not ImportBatch.objects.filter(pk=batch_id, state=B.APPLYING).update(
-                state=B.FAILED, reason=reason, message=detail[:2000]):
+        batch = _locked(batch_id)
+        if batch.state != B.APPLYING:
             return
+        batch.fail_apply(by=None, description=_reason_said(reason, NOTES["apply_failed"]))
+        batch.reason, batch.message = reason, detail[:2000]
+        batch.save(update_fields=["state", "reason", "message"])
         ImportStagingRow.objects.filter(batch_id=batch_id).delete()
-        audit_record(actor=None, obj=ImportBatch.objects.get(pk=batch_id),
+        audit_record(actor=None, obj=batch,
                      action="import:apply_failed",
                      changes={"state": (B.APPLYING, B.FAILED)}, reason=reason.get("code", ""))
     logger.warning("import %s: apply failed (%s) %s", batch_id, reason.get("code"), detail)
@@ -575,7 +644,7 @@ def _apply(*, batch_id: int, actor) -> ImportBatch:
         else:
             created, updated = _apply_orm(batch)
             ImportStagingRow.objects.filter(batch_id=batch.pk).delete()
-        batch.state = B.APPLIED
+        batch.apply(by=actor, description=_said(NOTES["apply"]))
         batch.rows_created, batch.rows_updated = created, updated
         batch.applied_by = actor
         batch.applied_at = clock.now()
@@ -602,9 +671,11 @@ def import_discard(*, batch_id: int, actor) -> ImportBatch:
             raise DomainError(_("Применённый импорт не отменяется."))
         if batch.state == B.APPLYING:
             raise DomainError(_("Импорт уже применяется; он не отменяется."))
+        if batch.state == B.DISCARDED:  # a second click: nothing more to do
+            return batch
         ImportStagingRow.objects.filter(batch_id=batch.pk).delete()
         before = batch.state
-        batch.state = B.DISCARDED
+        batch.discard(by=actor, description=_said(NOTES["discard"]))
         batch.save(update_fields=["state"])
         audit_record(actor=actor, obj=batch, action="import:discard",
                      changes={"state": (before, B.DISCARDED)})
@@ -641,7 +712,7 @@ def import_staging_expire() -> dict:
             if batch is None:  # confirmed or discarded meanwhile
                 continue
             deleted += ImportStagingRow.objects.filter(batch_id=batch_id).delete()[0]
-            batch.state = B.DISCARDED
+            batch.expire(by=None, description=_said(NOTES["expire"]))
             batch.reason = {"code": "expired", "params": {"days": STAGING_KEPT_DAYS}}
             batch.save(update_fields=["state", "reason"])
             audit_record(actor=None, obj=batch, action="import:expire",
