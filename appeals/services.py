@@ -4,6 +4,7 @@ sittings and decisions, the completed disagreement table, hand-over, checks of r
     objection_window(conclusion, moment=None) -> dict
     evaluator_conclusion_for(conclusion, subject_or_path) -> str
     objection_file(*, conclusion, actor, rows, passphrase, documents=None) -> Objection
+    objection_late_refuse(*, conclusion, actor) -> str              (a POST after the window)
     row_document_add(*, row, actor, upload, original_name, classification) -> RowDocument
     no_objection_notify(*, conclusion, actor) -> NoObjectionNotice
     commission_get_or_create(*, cycle, evaluator, chair, secretary, actor) -> SpecialCommission
@@ -90,6 +91,7 @@ __all__ = [
     "objection_chair_sign",
     "objection_decide",
     "objection_file",
+    "objection_late_refuse",
     "objection_signature_recorded",
     "objection_window",
     "objections_due_job",
@@ -300,6 +302,19 @@ def _record_refusal(conclusion: Conclusion, actor, deadline: date | None, messag
         )
         audit_record(actor=actor, obj=conclusion, action="objection_refused",
                      changes={"refusal": (None, refusal.pk)}, reason=message)
+
+
+def objection_late_refuse(*, conclusion: Conclusion, actor) -> str:
+    """Record a filing attempted after the window (p.111) — whatever was posted, complete or
+    not — and return the refusal's message (with the last day). Refused (``DomainError``)
+    while the window is open."""
+    c = Conclusion.objects.get(pk=conclusion.pk)
+    _require(actor, "file_objection", c)
+    if c.objection_deadline is None or rules.is_open(c.objection_deadline):
+        raise DomainError(_("Срок для возражений не истёк."), code="window_open")
+    message = _late_message(c.objection_deadline)
+    _record_refusal(c, actor, c.objection_deadline, message)
+    return message
 
 
 _PATH = re.compile(r"^[a-z_]+(\.[A-Za-z0-9_]+|\[\d+\])+$")

@@ -268,9 +268,13 @@ def objection_file(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "appeals/refusal.html", {
             "c": c, "message": late_message(c), "window": window_of(c),
         }, status=403)
-    # After the window a POST still reaches the service: it records the refusal (p.111).
     if not actions & {"object", "late"}:
         raise PermissionDenied
+    if "late" in actions:  # any POST after the window is a refused filing, recorded (p.111)
+        message = svc.objection_late_refuse(conclusion=c, actor=request.user)
+        return render(request, "appeals/refusal.html", {
+            "c": c, "message": message, "window": window_of(c),
+        }, status=403)
     status = 200
     sign_form = SignForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -313,11 +317,6 @@ def objection_file(request: HttpRequest, pk: int) -> HttpResponse:
                 _discard_staged(rows)
                 messages.success(request, _("Возражения направлены."))
                 return redirect("appeals:objection_detail", pk=objection.pk)
-        elif "late" in actions:
-            # Nothing to file after the window anyway: the refusal, not the form's errors.
-            return render(request, "appeals/refusal.html", {
-                "c": c, "message": late_message(c), "window": window_of(c),
-            }, status=403)
         status = 200 if adding else 400
     else:
         formset = _formset(request, c)

@@ -251,10 +251,17 @@ def test_a_late_filing_is_refused_with_the_closing_date(client, pw, clock):
     assert ObjectionRefusal.objects.filter(conclusion=pw.conclusion,
                                            attempted_by=pw.head).exists()
     assert not Objection.objects.exists()
-    # an incomplete table after the window: the refusal too, not the form's errors
+    # an incomplete table after the window: the refusal too, not the form's errors — and
+    # recorded like any filing attempted after the window (issue item 8), "Добавить строку" too
+    refusals = ObjectionRefusal.objects.filter(conclusion=pw.conclusion, attempted_by=pw.head)
+    assert refusals.count() == 1
     response = _post(client, pw.head, url, _rows({"subject": "K1", "objection_text": ""}))
     assert response.status_code == 403
     assert 'data-testid="refusal"' in response.content.decode()
+    assert refusals.count() == 2
+    response = _post(client, pw.head, url, {**_rows(ROW_K1), "add_row": "1"})
+    assert response.status_code == 403 and refusals.count() == 3
+    assert f"{last_day:%d.%m.%Y}" in response.content.decode()
 
 
 def test_no_objections_is_confirmed_then_sent(client, pw):
