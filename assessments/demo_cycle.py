@@ -697,10 +697,11 @@ def objection_rows(run: Run, conclusion) -> list[dict]:
 
 def appeals(run: Run, issued: dict) -> None:
     """The local body notifies that it has no objections (p.112); the central body objects to
-    its services conclusion with a two-row disagreement table (annex 14) on the 6th working day
-    of the window; its other windows close (the clock's job); the Agency's special commission
-    (≥ 5 members, composition rule of p.113) accepts one row and rejects the other; the
-    corrected conclusion (version 2) is drafted from the recomputed scores; the chair signs the
+    its services conclusion with a two-row disagreement table (annex 14) on Friday 27 March,
+    the 3rd working day of the window (20 March, then Nauryz and the weekend, 26 and 27 March);
+    its other windows close (the clock's job) and the final openness and complaints conclusions
+    are handed over to the Agency; the Agency's special commission (≥ 5 members, composition
+    rule of p.113) accepts one row and rejects the other; the corrected conclusion (version 2) is drafted from the recomputed scores; the chair signs the
     completed table; version 2 is reviewed, signed and issued with it (p.115) — version 1 is
     superseded; the body's head acknowledges the table the next day."""
     from appeals import services as ap
