@@ -701,9 +701,10 @@ def appeals(run: Run, issued: dict) -> None:
     the 3rd working day of the window (20 March, then Nauryz and the weekend, 26 and 27 March);
     its other windows close (the clock's job) and the final openness and complaints conclusions
     are handed over to the Agency; the Agency's special commission (≥ 5 members, composition
-    rule of p.113) accepts one row and rejects the other; the corrected conclusion (version 2) is drafted from the recomputed scores; the chair signs the
-    completed table; version 2 is reviewed, signed and issued with it (p.115) — version 1 is
-    superseded; the body's head acknowledges the table the next day."""
+    rule of p.113) accepts one row and rejects the other; the corrected conclusion (version 2)
+    is drafted from the recomputed scores; the chair signs the completed table; version 2 is
+    reviewed, signed and issued with it (p.115) — version 1 is superseded; the body's head
+    acknowledges the table the next day."""
     from appeals import services as ap
     from appeals.models import Objection
     from assessments.models import Conclusion
