@@ -18,17 +18,7 @@ from appeals.models import (
     SpecialCommission,
     Vote,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from assessments.admin_base import ReadOnlyAdmin
 
 
 class RowInline(admin.TabularInline):

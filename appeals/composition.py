@@ -147,27 +147,21 @@ def participation(body: Organisation, direction: str, cycle: Cycle) -> dict[int,
         add(assessor_id, _("был(а) назначен(а) экспертом по оценке этого органа по этому "
                            "направлению в этом цикле"))
 
-    objects = _objects(body, direction, cycle)
-    for content_type, ids, label in objects:
-        for actor_id, action, at in (
-            AuditEntry.objects.filter(content_type=content_type, object_id__in=ids)
-            .exclude(actor=None)
-            .order_by("at")
-            .values_list("actor_id", "action", "at")
-        ):
-            add(actor_id, _("%(action)s — «%(object)s» (%(date)s)")
-                % {"action": action_label(action), "object": label, "date": _date(at)})
     from django_fsm_log.models import StateLog
 
-    for content_type, ids, label in objects:
-        for by_id, transition, at in (
-            StateLog.objects.filter(content_type=content_type, object_id__in=ids)
-            .exclude(by=None)
-            .order_by("timestamp")
-            .values_list("by_id", "transition", "timestamp")
-        ):
-            add(by_id, _("%(action)s — «%(object)s» (%(date)s)")
-                % {"action": action_label(transition), "object": label, "date": _date(at)})
+    objects = _objects(body, direction, cycle)
+    # Every logged action on the body's objects: edits (audit entries), then transitions.
+    for model, who, when in ((AuditEntry, "actor", "at"), (StateLog, "by", "timestamp")):
+        what = "action" if model is AuditEntry else "transition"
+        for content_type, ids, label in objects:
+            for user_id, action, at in (
+                model.objects.filter(content_type=content_type, object_id__in=ids)
+                .exclude(**{who: None})
+                .order_by(when)
+                .values_list(f"{who}_id", what, when)
+            ):
+                add(user_id, _("%(action)s — «%(object)s» (%(date)s)")
+                    % {"action": action_label(action), "object": label, "date": _date(at)})
     signature_model = _model("reporting", "Signature")
     if signature_model is not None:
         for content_type, ids, label in objects:

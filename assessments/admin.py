@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_fsm_log.models import StateLog
 
+from assessments.admin_base import ReadOnlyAdmin
 from assessments.models import (
     AssessorAssignment,
     AuditEntry,
@@ -358,17 +359,6 @@ class AssessorAssignmentAdmin(admin.ModelAdmin):
     search_fields = ("body__name_ru", "assessor__full_name")
     list_select_related = ("cycle", "body", "assessor")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 

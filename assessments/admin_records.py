@@ -8,6 +8,7 @@ Imported by assessments/admin.py.
 
 from django.contrib import admin
 
+from assessments.admin_base import ReadOnlyAdmin
 from assessments.models import (
     BackgroundJob,
     ConfirmingDocument,
@@ -22,18 +23,7 @@ from assessments.models import (
     SystemCheck,
 )
 
-
-class RecordAdmin(admin.ModelAdmin):
-    """Lists and shows; never adds, changes or deletes (the services do)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+RecordAdmin = ReadOnlyAdmin  # lists and shows; never adds, changes or deletes (the services do)
 
 
 @admin.register(ScoringInput)

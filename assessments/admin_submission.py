@@ -3,6 +3,7 @@ imports (issue 5). Imported by assessments/admin.py."""
 
 from django.contrib import admin
 
+from assessments.admin_base import ReadOnlyAdmin
 from assessments.models import Evidence, ImportBatch, Notification, PublicService, Report
 
 
@@ -11,17 +12,6 @@ class PublicServiceAdmin(admin.ModelAdmin):
     list_display = ("code", "name_ru", "name_kk", "monitored", "electronic", "active")
     list_filter = ("monitored", "electronic", "active")
     search_fields = ("code", "name_ru", "name_kk")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Report)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from assessments.admin_base import ReadOnlyAdmin as BaseReadOnlyAdmin
 from reporting.models import (
     RenderedDocument,
     SignatorySlot,
@@ -9,20 +10,11 @@ from reporting.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(BaseReadOnlyAdmin):
     """Stored documents, signatures and credentials change only through the services."""
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields if f.name != "pkcs12"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RenderedDocument)

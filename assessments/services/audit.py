@@ -50,19 +50,9 @@ def audit_record(
     ``actor`` may be None for system jobs (the clock closing a window). The time is the
     application clock's. Values are stored as JSON (model instances by their names).
     """
-    return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        at=clock.now(),
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=obj.pk,
-        object_repr=str(obj)[:500],
-        action=action,
-        changes={
-            name: [_plain(before), _plain(after)]
-            for name, (before, after) in (changes or {}).items()
-        },
-        reason=reason,
-    )
+    entry = audit_build(actor=actor, obj=obj, action=action, changes=changes, reason=reason)
+    entry.save()
+    return entry
 
 
 def changes_between(

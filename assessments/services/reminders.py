@@ -33,30 +33,38 @@ def send_reminders() -> dict:
     sent_bodies = sent_assessors = 0
     bodies = list(Organisation.objects.filter(is_evaluated=True))
     reports = {(r.body_id, r.direction): r for r in Report.objects.filter(cycle=cycle)}
+    due: dict[str, tuple | None] = {}  # direction → (deadline, n) when today is a reminder day
+
+    def reminder_day(direction: str) -> tuple | None:
+        """The same for every body: worked out once per direction, not once per body."""
+        if direction not in due:
+            deadline = report_deadline(cycle, direction)
+            left = (calendar.working_days_between(today, deadline)
+                    if deadline is not None and deadline >= today else None)
+            due[direction] = (deadline, left) if left in REMIND_WORKING_DAYS_BEFORE else None
+        return due[direction]
+
     for body in bodies:
         staff = None
         for direction in report_directions(body_kind(body)):
-            deadline = report_deadline(cycle, direction)
-            if deadline is None or deadline < today:
+            reminder = reminder_day(direction)
+            if reminder is None:
                 continue
+            deadline, n = reminder  # n working days before the deadline
             report = reports.get((body.pk, direction))
             if report is not None and report.state not in (Report.State.DRAFT,
                                                             Report.State.RETURNED):
                 continue
-            for n in REMIND_WORKING_DAYS_BEFORE:
-                # the reminder day: n working days before the deadline
-                if calendar.working_days_between(today, deadline) != n:
-                    continue
-                staff = staff if staff is not None else body_staff(body)
-                link = reverse("body_reports", args=[cycle.code, body.pk])
-                sent_bodies += len(notify(
-                    staff,
-                    _("Напоминание: отчёт «%(d)s» нужно представить до %(date)s "
-                      "(осталось рабочих дней: %(n)s).")
-                    % {"d": dict(Report._meta.get_field("direction").choices)[direction],
-                       "date": deadline.strftime("%d.%m.%Y"), "n": n},
-                    link, key=f"deadline:{cycle.pk}:{body.pk}:{direction}:{deadline}:{n}",
-                ))
+            staff = staff if staff is not None else body_staff(body)
+            link = reverse("body_reports", args=[cycle.code, body.pk])
+            sent_bodies += len(notify(
+                staff,
+                _("Напоминание: отчёт «%(d)s» нужно представить до %(date)s "
+                  "(осталось рабочих дней: %(n)s).")
+                % {"d": dict(Report._meta.get_field("direction").choices)[direction],
+                   "date": deadline.strftime("%d.%m.%Y"), "n": n},
+                link, key=f"deadline:{cycle.pk}:{body.pk}:{direction}:{deadline}:{n}",
+            ))
     for report in Report.objects.filter(cycle=cycle, state=Report.State.SUBMITTED).select_related(
         "body", "cycle"
     ):

@@ -65,8 +65,9 @@ def detect_format(head: bytes) -> str:
     return "csv"
 
 
-class CsvSource:
-    """Rows of a UTF-8 CSV (BOM allowed), the delimiter ("," or ";") guessed from the header."""
+class _Source:
+    """A file read as a stream of rows; ``fraction`` is how much of it has been read (the bytes
+    counted as they pass, over the file's size), for the progress bar."""
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -78,6 +79,10 @@ class CsvSource:
         if self._counting is None or not self._size:
             return 0.0
         return min(1.0, self._counting.count / self._size)
+
+
+class CsvSource(_Source):
+    """Rows of a UTF-8 CSV (BOM allowed), the delimiter ("," or ";") guessed from the header."""
 
     def rows(self) -> Iterator[Row]:
         with open(self.path, "rb", buffering=0) as raw_file:
@@ -245,19 +250,8 @@ def _date_text(value: datetime) -> str:
     return value.date().isoformat()
 
 
-class XlsxSource:
+class XlsxSource(_Source):
     """Rows of the workbook's first sheet, read by expat from the zip member as it inflates."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self._counting: _Counting | None = None
-        self._size = 0
-
-    @property
-    def fraction(self) -> float:
-        if self._counting is None or not self._size:
-            return 0.0
-        return min(1.0, self._counting.count / self._size)
 
     def rows(self) -> Iterator[Row]:
         try:
