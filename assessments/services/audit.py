@@ -82,6 +82,28 @@ class HistoryRow:
     changes: list[tuple[str, Any, Any]]
     reason: str
     kind: str  # "audit" or "state"
+    # What the page prints: for a transition, the states' names in the reader's language
+    # instead of their codes (the codes stay in ``action`` and ``changes``).
+    shown_action: str = ""
+    shown_changes: list[tuple[str, Any, Any]] | None = None
+
+    @property
+    def display_action(self) -> str:
+        return self.shown_action or self.action
+
+    @property
+    def display_changes(self) -> list[tuple[str, Any, Any]]:
+        return self.changes if self.shown_changes is None else self.shown_changes
+
+
+def _state_names(model: type[models.Model]) -> tuple[str, dict[str, str]]:
+    """The state field's name and its choices' labels (django-fsm's field on ``model``)."""
+    from django_fsm import FSMFieldMixin
+
+    for field in model._meta.fields:
+        if isinstance(field, FSMFieldMixin):
+            return str(field.verbose_name), {str(k): str(v) for k, v in field.flatchoices}
+    return "state", {}
 
 
 def object_history(obj: models.Model) -> list[HistoryRow]:
@@ -102,6 +124,7 @@ def object_history(obj: models.Model) -> list[HistoryRow]:
         .select_related("actor")
         .order_by("-at", "-id")
     ]
+    field, names = _state_names(type(obj))
     rows += [
         HistoryRow(
             at=log.timestamp,
@@ -110,6 +133,9 @@ def object_history(obj: models.Model) -> list[HistoryRow]:
             changes=[("state", log.source_state, log.state)],
             reason=log.description or "",
             kind="state",
+            shown_action=names.get(log.state, ""),
+            shown_changes=[(field, names.get(log.source_state, log.source_state),
+                            names.get(log.state, log.state))],
         )
         for log in StateLog.objects.filter(content_type=content_type, object_id=obj.pk)
         .select_related("by")

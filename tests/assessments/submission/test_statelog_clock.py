@@ -53,3 +53,20 @@ def test_the_field_itself_is_django_fsm_logs_own():
     from django.utils import timezone
 
     assert StateLog._meta.get_field("timestamp").default is timezone.now
+
+
+def test_the_history_names_the_states_in_the_readers_language(clock, assigned, filled, client):
+    """A transition's row prints the states' names, not their codes (the codes stay in the
+    row's data)."""
+    from django.utils import translation
+
+    from assessments.services.audit import object_history
+
+    report_submit(actor=assigned.head, report=filled)
+    row = next(r for r in object_history(filled) if r.kind == "state")
+    assert (row.action, row.changes) == ("submit", [("state", "draft", "submitted")])
+    assert row.display_changes == [("Состояние", "Черновик", "Представлен")]
+    assert row.display_action == "Представлен"
+    with translation.override("en"):
+        english = next(r for r in object_history(filled) if r.kind == "state")
+        assert english.display_changes[0][1:] != ("Черновик", "Представлен")
