@@ -1,4 +1,4 @@
-"""Access rules of the appeals (issue 8), registered with ``assessments.access``.
+"""Access rules of the appeals (issue 8), registered with ``assessments.kernel.access``.
 
 Who sees an objection (and its rows, documents, sitting, members, votes, completed table):
 administrators, the Agency's coordinator and the Commission's working body; the objecting body's
@@ -40,8 +40,8 @@ from appeals.models import (
     SpecialCommission,
     Vote,
 )
-from assessments import access
-from assessments.access import EVERYTHING, NOTHING, Principal, _subtree_q
+from assessments.kernel import access
+from assessments.kernel.access import EVERYTHING, NOTHING, Principal, _subtree_q
 from assessments.models import Conclusion, Cycle, Role
 from assessments.models.people import BODY_ROLES
 from reporting.models import SignedDocument

@@ -18,7 +18,7 @@ from appeals.models import (
     SpecialCommission,
     Vote,
 )
-from assessments.admin_base import ReadOnlyAdmin
+from assessments.kernel.admin import ReadOnlyAdmin
 
 
 class RowInline(admin.TabularInline):

@@ -12,7 +12,7 @@ still counts), or any logged action on the objects of that body × direction × 
 entry, a state transition or a signature on its report, re-verification, findings, act,
 conclusion, or a change of that direction's numbers in its scoring input. A person refused is
 told why (:func:`eligibility`). The same participation is registered as a source of
-``assessments.services.assignments.participants`` so that other parts see it too.
+``assessments.registry.services.assignments.participants`` so that other parts see it too.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessments.kernel import clock
 from assessments.models import AuditEntry, Cycle, Membership, Organisation, Role
-from assessments.services import clock
-from assessments.services.assignments import participation_source
+from assessments.registry.services.assignments import participation_source
 
 # Objects of one body × direction × cycle on which acting is taking part in the assessment:
 # (app label, model name, lookup prefix to the object carrying cycle/body/direction). Models that

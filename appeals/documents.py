@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from assessments.kernel import clock
 from assessments.models import Membership, Role
-from assessments.selectors import name_on
-from assessments.services import clock
+from assessments.registry.selectors import name_on
 
 DOCUMENT_KIND = "annex14"
 FILED_VERSION = 1

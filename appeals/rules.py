@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from assessments.services import calendar, clock
+from assessments.kernel import calendar, clock
 
 WINDOW_WORKING_DAYS = 5  # p.109, p.112
 DECISION_CALENDAR_DAYS = 15  # p.114

@@ -26,7 +26,7 @@ sittings and decisions, the completed disagreement table, hand-over, checks of r
     correction_issue_blocker(correction) -> str                     (conclusion_issue's check)
     correction_issued(*, correction, actor)                         (called by conclusion_issue)
 
-Every write: ``transaction.atomic()`` → lock → permission (``assessments.access``; the rules
+Every write: ``transaction.atomic()`` → lock → permission (``assessments.kernel.access``; the rules
 are in ``appeals/access_rules.py``) → state and clock (``DomainError`` with a translated
 message) → the fsm transition (django-fsm-log with by/description) → audit → notifications and
 tasks on commit.
@@ -67,13 +67,12 @@ from appeals.models import (
     SpecialCommission,
     Vote,
 )
-from assessments import access
+from assessments.kernel import access, clock
+from assessments.kernel.audit import audit_record
+from assessments.kernel.errors import DomainError
+from assessments.kernel.notifications import notify
 from assessments.models import Conclusion, ConclusionState, Membership, Organisation, Role, User
 from assessments.models.people import BODY_ROLES
-from assessments.services import clock
-from assessments.services.audit import audit_record
-from assessments.services.errors import DomainError
-from assessments.services.notifications import notify
 
 __all__ = [
     "ProposedValueError",
@@ -340,9 +339,9 @@ def value_problem(conclusion: Conclusion, path: str, value: Any) -> str:
     """Why the scoring input would refuse ``value`` at ``path`` for the conclusion's body (the
     engine's schema, checked in memory against the body's current input), translated; ""
     when it would take it."""
+    from assessments.scores.fields import error_text
+    from assessments.scores.services.scoring_inputs import scoring_input_check
     from assessments.scoring import ScoringError
-    from assessments.scoring_fields import error_text
-    from assessments.services.scoring_inputs import scoring_input_check
 
     if value is None or value == "":
         return str(_("Укажите значение."))
@@ -406,7 +405,7 @@ def _read(upload) -> bytes:
 
 def _check_document(*, actor, obj, upload, original_name: str, classification: str):
     """The evidence rules (p.16); a refusal is audited on ``obj`` and raised."""
-    from assessments.services.evidence import DocumentRefused, document_check
+    from assessments.submission.services.evidence import DocumentRefused, document_check
 
     try:
         return document_check(_read(upload), classification=classification)
@@ -482,7 +481,7 @@ def objection_file(*, conclusion: Conclusion, actor, rows: list[dict], passphras
     After the window (p.111) the filing is refused with the closing date in the message, and the
     refusal is recorded (``ObjectionRefusal`` and an audit entry) in its own transaction, so it
     stays although the filing failed."""
-    from assessments.services.conclusions import conclusion_open_appeal
+    from assessments.conclusions.services import conclusion_open_appeal
 
     c = Conclusion.objects.select_related("cycle", "body", "evaluator").get(pk=conclusion.pk)
     _require(actor, "file_objection", c)
@@ -557,8 +556,9 @@ def objection_file(*, conclusion: Conclusion, actor, rows: list[dict], passphras
 def row_document_add(*, row: DisagreementRow, actor, upload, original_name: str,
                      classification: str) -> RowDocument:
     """Attach a supporting document to a row while the objection is ``filed`` (the body's
-    staff). Checked by ``assessments.services.evidence.document_check``: type by content, size,
-    declared classification and stamps ("ДСП"/secret refused, p.16); a refusal is audited."""
+    staff). Checked by ``assessments.submission.services.evidence.document_check``: type by
+    content, size, declared classification and stamps ("ДСП"/secret refused, p.16); a refusal is
+    audited."""
     row = DisagreementRow.objects.select_related("objection").get(pk=row.pk)
     _require(actor, "documents", row.objection)
     checked = _check_document(actor=actor, obj=row.objection, upload=upload,
@@ -577,7 +577,7 @@ def row_document_add(*, row: DisagreementRow, actor, upload, original_name: str,
 def no_objection_notify(*, conclusion: Conclusion, actor) -> NoObjectionNotice:
     """The body notifies that it has no objections (p.112) while the window is open: the
     notice is recorded, the evaluating body is notified and the conclusion becomes final."""
-    from assessments.services.conclusions import conclusion_finalise
+    from assessments.conclusions.services import conclusion_finalise
 
     with transaction.atomic():
         c = Conclusion.objects.select_for_update().select_related("cycle", "body").get(
@@ -801,12 +801,12 @@ def objection_decide(*, objection: Objection, actor, rulings: dict, votes: dict)
     or accepted with no number change) the conclusion becomes final (``outcome =
     "confirmed"``): a version 2 with the same score would be no correction. The sitting is
     held, the objection ``decided`` with ``decided_on`` = the sitting's day."""
-    from assessments.scoring import ScoringError
-    from assessments.services.conclusions import (
+    from assessments.conclusions.services import (
         conclusion_draft_correction,
         conclusion_finalise,
     )
-    from assessments.services.scoring_inputs import scoring_input_set
+    from assessments.scores.services.scoring_inputs import scoring_input_set
+    from assessments.scoring import ScoringError
 
     votes, rulings = _keyed(votes), _keyed(rulings)
     with transaction.atomic():
@@ -902,7 +902,7 @@ def objection_decide(*, objection: Objection, actor, rulings: dict, votes: dict)
                 scoring_input_set(cycle=o.cycle, body=o.body, values=values, sources=sources,
                                   actor=actor, reason=reason)
             except ScoringError as error:  # the values together: the engine's error translated
-                from assessments.scoring_fields import error_text
+                from assessments.scores.fields import error_text
 
                 raise DomainError(
                     _("Применённые значения не приняты расчётом (%(path)s): %(what)s")
@@ -1277,7 +1277,7 @@ def handovers_job(*, today: date | None = None, cycle=None) -> dict:
     working day before ``due_on`` and on it, tells the coordinator once it is overdue, and the
     Agency once a body's block conclusion may be drafted. ``cycle`` limits it to one cycle
     (the demo's run touches no other cycle)."""
-    from assessments.services import calendar
+    from assessments.kernel import calendar
 
     today = today or clock.today()
     created = reminded = overdue = 0

@@ -18,9 +18,9 @@ from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from assessments import access
+from assessments.kernel import access
+from assessments.kernel.todos import Todo, todo_provider
 from assessments.models import Cycle, Role
-from assessments.todos import Todo, todo_provider
 
 
 def _objections(p: access.Principal, cycle: Cycle):

@@ -49,14 +49,14 @@ from appeals.models import (
     RowDocument,
     SpecialCommission,
 )
-from assessments import access, selectors
+from assessments.kernel import access, clock
+from assessments.kernel.audit import object_history
+from assessments.kernel.errors import DomainError
 from assessments.models import Conclusion, Membership, Organisation, Role, User
 from assessments.models.conclusions import APPEALABLE_DIRECTIONS, DELIVERED_STATES
-from assessments.services import clock
-from assessments.services.audit import object_history
-from assessments.services.cycles import current_cycle
-from assessments.services.errors import DomainError
-from assessments.services.evidence import DocumentRefused, document_check
+from assessments.registry import selectors
+from assessments.registry.services.cycles import current_cycle
+from assessments.submission.services.evidence import DocumentRefused, document_check
 from reporting.forms import SignForm
 from reporting.signing.errors import CredentialRefused, SigningError
 
@@ -153,8 +153,8 @@ def _conclusion(request, pk: int) -> Conclusion:
 def _subjects(c: Conclusion) -> list[tuple[str, str]]:
     """The criteria and indicators of the conclusion the body may dispute: its printed values
     (criteria, indicators, totals), labelled."""
-    from assessments.score_selectors import _labels
-    from assessments.views.conclusions import CRITERION_LABELS
+    from assessments.conclusions.views import CRITERION_LABELS
+    from assessments.scores.selectors import _labels
 
     labels = _labels().get(
         {"automation": "services", "block": "overall"}.get(c.direction, c.direction), {}
@@ -169,8 +169,8 @@ def _subjects(c: Conclusion) -> list[tuple[str, str]]:
 def _paths(c: Conclusion) -> list[tuple[str, str]]:
     """The body's scoring-input paths on the conclusion's direction, with their current values
     (the inputs an objection may concern)."""
-    from assessments.score_selectors import input_sections
-    from assessments.services.scoring_inputs import scoring_input_current
+    from assessments.scores.selectors import input_sections
+    from assessments.scores.services.scoring_inputs import scoring_input_current
 
     si = scoring_input_current(cycle=c.cycle, body=c.body)
     if si is None:
@@ -488,7 +488,7 @@ def annex14_context(objection: Objection, *, draft: bool) -> dict:
         builder = None
     if builder is not None:
         return builder(objection, draft=draft)
-    from assessments.selectors import name_on
+    from assessments.registry.selectors import name_on
     from reporting.annexes import Body
     from reporting.annexes.appeal import disagreement_table_context
 

@@ -1,6 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The feature packages, kernel first: each may hold access.py (rules), todos.py (home to-dos),
+# documents.py (PDF context providers) and signing.py (signature-slot resolvers).
+FEATURES = ("kernel", "registry", "portal", "submission", "scores", "reverification", "conclusions")
+REGISTERING_MODULES = ("access", "todos", "documents", "signing")
+
 
 class AssessmentsConfig(AppConfig):
     name = "assessments"
@@ -8,27 +13,24 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Access rules and home-page to-do providers of every app register themselves on import:
-        # this app's live in assessments/access.py and assessments/todos.py; other apps put theirs
-        # in <app>/access_rules.py and <app>/todos.py.
-        from django.utils.module_loading import autodiscover_modules
+        # Each feature package registers its access rules, home to-dos, document context providers
+        # and signature-slot resolvers when its modules are imported; other apps keep theirs in
+        # <app>/access_rules.py and <app>/todos.py (autodiscovered).
+        from importlib import import_module
 
-        from assessments import (  # noqa: F401
-            access,
-            access_rules_reverification,
-            documents_reverification,
-            todos,
-            todos_reverification,
-        )
+        from django.utils.module_loading import autodiscover_modules, module_has_submodule
+
+        for feature in FEATURES:
+            package = import_module(f"{self.name}.{feature}")
+            for part in REGISTERING_MODULES:
+                if module_has_submodule(package, part):
+                    import_module(f"{package.__name__}.{part}")
+        autodiscover_modules("access_rules", "todos")
+
         from assessments.demo_reverification import register as register_reverification_demo
 
         register_reverification_demo()
-
-        autodiscover_modules("access_rules", "todos")
-
-        # The conclusions' signature-slot resolvers and PDF context providers, and their demo
-        # step (issue 7).
-        from assessments import conclusion_documents, conclusion_signing, demo  # noqa: F401
+        from assessments import demo
         from assessments.demo_conclusions import seed_conclusions
 
         if seed_conclusions not in demo.DEMO_STEPS:

@@ -224,7 +224,7 @@ LOCAL_SUBUNITS: tuple[BodySpec, ...] = (
 
 def demo_bin(serial: int) -> str:
     """A fictitious BIN with a valid control digit: registered 99/02, resident legal entity."""
-    from assessments.validators import bin_control_digit
+    from assessments.kernel.validators import bin_control_digit
 
     while True:
         head = f"990240{serial:05d}"
@@ -254,7 +254,7 @@ def body(key: str):
 
 def seed_registry() -> None:
     from assessments.models import Organisation, Region
-    from assessments.services.organisations import organisation_create, organisation_rename
+    from assessments.registry.services.organisations import organisation_create, organisation_rename
 
     bins = _bins()
     regions = {}
@@ -318,7 +318,7 @@ def seed_registry() -> None:
 
 
 def seed_evaluator_rules() -> None:
-    from assessments.services.evaluators import evaluator_rules_seed
+    from assessments.registry.services.evaluators import evaluator_rules_seed
 
     evaluator_rules_seed(actor=None)
 
@@ -395,7 +395,7 @@ DEMO_LOGINS.extend((p.username, p.label) for p in PERSONAS)
 
 def seed_people() -> None:
     from assessments.models import User
-    from assessments.services.memberships import membership_grant
+    from assessments.registry.services.memberships import membership_grant
 
     for persona in PERSONAS:
         user, created = User.objects.get_or_create(
@@ -441,10 +441,10 @@ def demo_cycle_year(today: date) -> int:
 
 
 def seed_cycle() -> None:
+    from assessments.kernel import clock
     from assessments.models import Cycle, User
-    from assessments.services import clock
-    from assessments.services.assignments import assessor_assign
-    from assessments.services.cycles import cycle_create, cycle_set_current
+    from assessments.registry.services.assignments import assessor_assign
+    from assessments.registry.services.cycles import cycle_create, cycle_set_current
 
     year = demo_cycle_year(clock.today())
     cycle = Cycle.objects.filter(code=str(year)).first()

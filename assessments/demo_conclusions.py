@@ -56,13 +56,13 @@ ORDER = ("draft", "returned", "in_review", "approved", "signed", "issued", "fina
 
 
 def _score(cycle, body) -> None:
-    from assessments.scoring.samples import perfect_case
-    from assessments.services.scores import score_body
-    from assessments.services.scoring_inputs import (
+    from assessments.scores.services.scoring_inputs import (
         case_skeleton,
         scoring_input_current,
         scoring_input_load_case,
     )
+    from assessments.scores.services.sheets import score_body
+    from assessments.scoring.samples import perfect_case
 
     if scoring_input_current(cycle=cycle, body=body) is None:
         case = perfect_case(body.kind)
@@ -76,9 +76,9 @@ def _score(cycle, body) -> None:
 
 
 def _advance(c, target: str, users: dict) -> None:
+    from assessments.conclusions import services as svc
     from assessments.demo import DEMO_PASSWORD
     from assessments.models import Conclusion
-    from assessments.services import conclusions as svc
 
     writer, reviewer, signers = (users[n] if isinstance(n, str) else [users[x] for x in n]
                                  for n in PEOPLE[c.direction])
@@ -120,10 +120,10 @@ def _advance(c, target: str, users: dict) -> None:
 
 
 def seed_conclusions() -> None:
+    from assessments.conclusions import services as svc
     from assessments.demo import DEMO_PASSWORD, PERSONAS, body
     from assessments.models import User
-    from assessments.services import conclusions as svc
-    from assessments.services.cycles import current_cycle
+    from assessments.registry.services.cycles import current_cycle
     from reporting.signing.services import active_credential, issue_demo_credential
 
     cycle = current_cycle()

@@ -66,7 +66,7 @@ DAYS = {
 
 
 def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
-    from assessments.services import clock
+    from assessments.kernel import clock
 
     return datetime.combine(day, time(hour, minute), tzinfo=clock.ZONE)
 
@@ -280,8 +280,8 @@ def _next_number() -> int:
 
 def _new_bin(serial: int) -> tuple[str, int]:
     """A fictitious BIN (registered 99/03, resident legal entity) not in the registry yet."""
+    from assessments.kernel.validators import bin_control_digit
     from assessments.models import Organisation
-    from assessments.validators import bin_control_digit
 
     while True:
         head = f"990340{serial:05d}"
@@ -299,10 +299,10 @@ def setup(run: Run) -> None:
     from assessments.demo import seed_evaluator_rules, seed_registry
     from assessments.demo_submission import seed_public_services
     from assessments.models import Organisation, Region, User
-    from assessments.services.assignments import assessor_assign
-    from assessments.services.cycles import cycle_create
-    from assessments.services.memberships import membership_grant
-    from assessments.services.organisations import organisation_create
+    from assessments.registry.services.assignments import assessor_assign
+    from assessments.registry.services.cycles import cycle_create
+    from assessments.registry.services.memberships import membership_grant
+    from assessments.registry.services.organisations import organisation_create
     from reporting.signing.ca import demo_ca
     from reporting.signing.services import issue_demo_credential
 
@@ -369,7 +369,7 @@ def _csv(rows: list[list[str]]) -> bytes:
 
 def _import(run: Run, kind: str, actor_key: str, rows: list[list[str]]) -> None:
     from assessments.models import ImportBatch
-    from assessments.services.imports.pipeline import import_apply, import_upload, import_validate
+    from assessments.submission.imports.pipeline import import_apply, import_upload, import_validate
 
     batch = import_upload(actor=run.user(actor_key), cycle=run.cycle, kind=kind,
                           upload=io.BytesIO(_csv(rows)), original_name=f"{kind}-demo-cycle.csv")
@@ -424,7 +424,7 @@ def _sections(direction: str, kind: str, plan: BodyPlan) -> dict:
 def _fill(report, actor, plan: BodyPlan) -> None:
     """Save every section of the report (an unchanged section is left as it is)."""
     from assessments.models import ReportSection
-    from assessments.services.reports import body_kind, report_section_save
+    from assessments.submission.services.reports import body_kind, report_section_save
 
     for key, data in _sections(report.direction, body_kind(report.body), plan).items():
         row = ReportSection.objects.filter(report=report, key=key).first()
@@ -447,8 +447,8 @@ def reports(run: Run) -> None:
     deadline; the local body's services report is returned once with comments, corrected and
     submitted again; the openness assessor scores annex 10; every report is accepted, and each
     acceptance assembles the body's scoring input (the task, in this process)."""
-    from assessments.services import clock
-    from assessments.services import reports as svc
+    from assessments.kernel import clock
+    from assessments.submission.services import reports as svc
 
     body_people = {"central": ("cgo-submitter", "cgo-head"), "local": ("mio-submitter", "mio-head")}
     made = {}
@@ -488,7 +488,7 @@ def openness(run: Run) -> None:
     column (a share of its maximum, one decimal), for both bodies."""
     from decimal import ROUND_DOWN, Decimal
 
-    from assessments.services.openness import indicator_rows, openness_score_set
+    from assessments.submission.services.openness import indicator_rows, openness_score_set
 
     assessor = run.user("miod-assessor")
     for key, body in run.bodies.items():
@@ -512,8 +512,8 @@ def reverification(run: Run):
     """The Agency re-verifies the central body's services report: a document requested and
     answered, a look into an information system, three untrue facts, the act (annex 1) signed
     by the Agency's assessor and by the body's head; the facts enter the scoring input."""
-    from assessments.services import clock
-    from assessments.services import reverification as rv_services
+    from assessments.kernel import clock
+    from assessments.reverification import services as rv_services
     from reporting.rendering import render_pdf
 
     body = run.bodies["central"]
@@ -593,9 +593,9 @@ def _document(run: Run, *, annex: int, body, direction: str, version: int, state
 def conclusion_through(run: Run, c, *, until: str, days: tuple[date, date] | None = None):
     """Take conclusion ``c`` draft → submitted → approved → signed (→ issued with
     ``until="issued"``), by the direction's writer, reviewer and signatories."""
+    from assessments.conclusions import services as svc
+    from assessments.kernel import clock
     from assessments.models import Conclusion
-    from assessments.services import clock
-    from assessments.services import conclusions as svc
 
     writer, reviewer, signers = FLOW[c.direction]
     writer, reviewer = run.user(writer), run.user(reviewer)
@@ -627,8 +627,8 @@ def conclusion_through(run: Run, c, *, until: str, days: tuple[date, date] | Non
 def conclusions(run: Run) -> dict:
     """Annex 5 of the central body first (the digital ministry, before 6 March), then every
     direction conclusion of both bodies, all received on Thursday 19 March 2026."""
-    from assessments.services import clock
-    from assessments.services import conclusions as svc
+    from assessments.conclusions import services as svc
+    from assessments.kernel import clock
 
     result = {}
     central = run.bodies["central"]
@@ -677,7 +677,7 @@ SITTING_MEMBERS = (  # (person, capacity): the Agency's commission, the working 
 def objection_rows(run: Run, conclusion) -> list[dict]:
     """The central body's disagreement table on its services conclusion: two rows, each
     claiming a number of the scoring input (the first is accepted, the second rejected)."""
-    from assessments.services.scoring_inputs import scoring_input_current
+    from assessments.scores.services.scoring_inputs import scoring_input_current
 
     case = scoring_input_current(cycle=run.cycle, body=conclusion.body).case
     late, refusals = case["services"]["late"], case["services"]["unjustified_refusals"]
@@ -707,8 +707,8 @@ def appeals(run: Run, issued: dict) -> None:
     acknowledges the table the next day."""
     from appeals import services as ap
     from appeals.models import Objection
+    from assessments.kernel import clock
     from assessments.models import Conclusion
-    from assessments.services import clock
 
     clock.set_now(at(DAYS["no_objections"], 11))
     for direction in ("services", "openness", "complaints"):
@@ -774,8 +774,8 @@ def appeals(run: Run, issued: dict) -> None:
 def windows_close(run: Run) -> None:
     """The clock's job the day after the windows' last day: conclusions with no objection
     become final (p.111)."""
-    from assessments.services import clock
-    from assessments.services.conclusions import conclusion_windows_close
+    from assessments.conclusions.services import conclusion_windows_close
+    from assessments.kernel import clock
 
     clock.set_now(at(DAYS["windows_closed"], 0, 5))
     conclusion_windows_close()
@@ -789,7 +789,7 @@ def handovers(run: Run) -> None:
     the day, before the block conclusions are drafted."""
     from appeals import services as ap
     from appeals.models import Handover
-    from assessments.services import clock
+    from assessments.kernel import clock
 
     clock.set_now(at(DAYS["windows_closed"], 10))
     ap.handovers_job(cycle=run.cycle)
@@ -802,8 +802,8 @@ def handovers(run: Run) -> None:
 
 def blocks(run: Run) -> None:
     """The block conclusion (annex 15) of each body, once its three directions are final."""
-    from assessments.services import clock
-    from assessments.services import conclusions as svc
+    from assessments.conclusions import services as svc
+    from assessments.kernel import clock
 
     for body in run.bodies.values():
         clock.set_now(at(DAYS["block"], 10))
@@ -816,7 +816,7 @@ def blocks(run: Run) -> None:
 
 
 def _iso(day) -> str | None:
-    from assessments.services import clock
+    from assessments.kernel import clock
 
     if day is None:
         return None
@@ -857,7 +857,7 @@ def collect_documents(run: Run) -> None:
 
 def body_manifest(run: Run, key: str) -> dict:
     from assessments.models import Conclusion, Report, Reverification
-    from assessments.services.scoring_inputs import scoring_input_current
+    from assessments.scores.services.scoring_inputs import scoring_input_current
 
     body = run.bodies[key]
     cycle = run.cycle
@@ -980,7 +980,7 @@ def _in_process():
     application clock is given back as it was."""
     from django.test.utils import override_settings
 
-    from assessments.services import clock
+    from assessments.kernel import clock
     from config.celery import app
 
     eager = app.conf.task_always_eager
@@ -1011,7 +1011,7 @@ def run_demo_cycle(out: Path | str, *, log: Callable[[str], None] = print,
     out.mkdir(parents=True, exist_ok=True)
     _remove_previous(out)
     with _in_process():
-        from assessments.services import clock
+        from assessments.kernel import clock
 
         clock.set_now(at(DAYS["imports"], 9))
         run = Run(number=_next_number(), out=out, log=log)

@@ -21,9 +21,9 @@ DEMO_FACTS = (
 
 def seed_reverification() -> None:
     from assessments.demo import DEMO_PASSWORD, body
+    from assessments.kernel.errors import DomainError
     from assessments.models import Cycle, Reverification, User
-    from assessments.services import reverification as rv_services
-    from assessments.services.errors import DomainError
+    from assessments.reverification import services as rv_services
     from reporting.rendering import render_pdf
     from reporting.signing.demo import seed_demo_signing
 

@@ -160,10 +160,13 @@ SOURCES = {
 
 def seed_scores() -> None:
     """Every evaluated demo body gets a case in the current cycle (once); then the recompute."""
+    from assessments.kernel.jobs import job_create
     from assessments.models import BackgroundJob, Cycle, Organisation, ScoringInput
-    from assessments.services.jobs import job_create
-    from assessments.services.scores import RECOMPUTE_KIND, cycle_recompute
-    from assessments.services.scoring_inputs import ScoringInputUpdate, scoring_inputs_set_many
+    from assessments.scores.services.scoring_inputs import (
+        ScoringInputUpdate,
+        scoring_inputs_set_many,
+    )
+    from assessments.scores.services.sheets import RECOMPUTE_KIND, cycle_recompute
 
     cycle = Cycle.objects.filter(is_current=True).first()
     if cycle is None:

@@ -39,7 +39,7 @@ def links(host: str) -> dict:
 
 def sample_sections(direction: str, kind: str) -> dict[str, dict]:
     """Complete, consistent demo data for every section of a direction."""
-    from assessments.services.report_schema import COLUMNS, sections_for
+    from assessments.submission.report_schema import COLUMNS, sections_for
 
     result = {}
     for section in sections_for(direction, kind):
@@ -90,7 +90,7 @@ def sample_sections(direction: str, kind: str) -> dict[str, dict]:
 
 def _fill(report, actor) -> None:
     from assessments.models import ReportSection
-    from assessments.services.reports import body_kind, report_section_save
+    from assessments.submission.services.reports import body_kind, report_section_save
 
     for key, data in sample_sections(report.direction, body_kind(report.body)).items():
         row = ReportSection.objects.filter(report=report, key=key).first()
@@ -100,7 +100,7 @@ def _fill(report, actor) -> None:
 
 def _advance(report, target: str, *, head, assessor) -> None:
     from assessments.models import Report
-    from assessments.services import reports as svc
+    from assessments.submission.services import reports as svc
 
     S = Report.State
     order = [S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.RETURNED, S.ACCEPTED]
@@ -133,8 +133,8 @@ DEMO_REPORTS = (
 def seed_reports() -> None:
     from assessments.demo import body
     from assessments.models import User
-    from assessments.services.cycles import current_cycle
-    from assessments.services.reports import report_get_or_create
+    from assessments.registry.services.cycles import current_cycle
+    from assessments.submission.services.reports import report_get_or_create
 
     cycle = current_cycle()
     if cycle is None:
@@ -161,10 +161,10 @@ def sample_monitoring_csv(year: int) -> bytes:
 def seed_sample_import() -> None:
     import io
 
+    from assessments.kernel.errors import DomainError
     from assessments.models import ImportBatch, User
-    from assessments.services.cycles import current_cycle
-    from assessments.services.errors import DomainError
-    from assessments.services.imports.pipeline import import_apply, import_upload
+    from assessments.registry.services.cycles import current_cycle
+    from assessments.submission.imports.pipeline import import_apply, import_upload
 
     cycle = current_cycle()
     if cycle is None or ImportBatch.objects.filter(cycle=cycle, kind="monitoring",
@@ -179,7 +179,7 @@ def seed_sample_import() -> None:
         return
     batch = ImportBatch.objects.get(pk=batch.pk)
     if batch.state == "uploaded":  # tasks not eager: validate here
-        from assessments.services.imports.pipeline import import_validate
+        from assessments.submission.imports.pipeline import import_validate
 
         batch = import_validate(batch_id=batch.pk)
     import_apply(batch_id=batch.pk, actor=actor)

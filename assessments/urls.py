@@ -1,15 +1,10 @@
 from django.urls import include, path
 
-from assessments.views import (
-    assessment,
-    audit,
-    conclusions,
-    cycles,
-    home,
-    imports,
-    organisations,
-    reports,
-)
+from assessments.conclusions import views as conclusions
+from assessments.portal.views import audit, home
+from assessments.registry.views import cycles, organisations
+from assessments.submission.views import imports, reports
+from assessments.submission.views import openness as assessment
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -53,7 +48,7 @@ urlpatterns = [
     path("imports/templates/<slug:kind>.<slug:fmt>", imports.import_template,
          name="import_template"),
     path("notifications/", imports.notification_list, name="notification_list"),
-    path("reverification/", include("assessments.urls_reverification")),
+    path("reverification/", include("assessments.reverification.urls")),
     path("conclusions/", conclusions.conclusion_list, name="conclusion_list"),
     path("conclusions/new/", conclusions.conclusion_create, name="conclusion_create"),
     path("conclusions/review/", conclusions.conclusion_review_queue,
@@ -75,6 +70,6 @@ urlpatterns = [
 ]
 
 # The scores pages (issue 4) keep their patterns in their own module.
-from assessments.urls_scores import urlpatterns as _scores_urlpatterns  # noqa: E402
+from assessments.scores.urls import urlpatterns as _scores_urlpatterns  # noqa: E402
 
 urlpatterns += _scores_urlpatterns

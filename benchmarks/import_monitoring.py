@@ -173,7 +173,7 @@ def bare_copy(path: Path) -> float:
 def child_import(path: str, cycle_code: str, profile: str | None) -> dict:
     """Upload → validate → preview → apply of one file; times, counts and memory as a dict."""
     from assessments.models import Cycle, ImportBatch, User
-    from assessments.services.imports import pipeline
+    from assessments.submission.imports import pipeline
 
     user = User.objects.get(username="bench-assessor")
     cycle = Cycle.objects.get(code=cycle_code)

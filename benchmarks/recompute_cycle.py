@@ -55,9 +55,9 @@ def make_cases(n: int, seed: int) -> list[dict]:
 def seed_cycle(code: str, cases: list[dict]):
     """A fresh cycle with one body per case and each body's case as its input version 1."""
     from assessments.demo import demo_bin
+    from assessments.kernel import clock
     from assessments.models import Cycle, Organisation, ScoreSheet, ScoringInput
-    from assessments.services import clock
-    from assessments.services.scoring_inputs import _plain
+    from assessments.scores.services.scoring_inputs import _plain
 
     old = Cycle.objects.filter(code=code).first()
     if old is not None:  # sheets protect their input versions: remove them first
@@ -105,8 +105,8 @@ def run_recompute(cycle) -> tuple[float, int, dict]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from assessments.services.jobs import job_create
-    from assessments.services.scores import RECOMPUTE_KIND, cycle_recompute
+    from assessments.kernel.jobs import job_create
+    from assessments.scores.services.sheets import RECOMPUTE_KIND, cycle_recompute
 
     job = job_create(kind=RECOMPUTE_KIND, label=f"bench {cycle.code}", subject=cycle)
     with CaptureQueriesContext(connection) as ctx:
@@ -164,7 +164,7 @@ def main() -> int:
         first, q1, summary = run_recompute(cycle)
         second, q2, again = run_recompute(cycle)
         # The anchor: the engine alone on the cases as stored after the run (averages written).
-        from assessments.services.scoring_inputs import scoring_inputs_current
+        from assessments.scores.services.scoring_inputs import scoring_inputs_current
 
         stored = [si.case for si in scoring_inputs_current(cycle=cycle)]
         anchor = min(engine_only(stored) for _ in range(3))

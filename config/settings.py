@@ -59,7 +59,7 @@ INSTALLED_APPS = [
 ]
 
 # Transitions' log rows (django-fsm-log) take "now" from the application clock.
-DJANGO_FSM_LOG_STORAGE_METHOD = "assessments.statelog_clock.ClockBackend"
+DJANGO_FSM_LOG_STORAGE_METHOD = "assessments.kernel.statelog_clock.ClockBackend"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -90,7 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "assessments.context_processors.cycle",
+                "assessments.portal.context_processors.cycle",
             ],
         },
     },
@@ -140,7 +140,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "assessments.views.auth.lockout_response"
+AXES_LOCKOUT_CALLABLE = "assessments.portal.views.auth.lockout_response"
 AXES_VERBOSE = False
 # Behind a reverse proxy, the number of proxies that append to X-Forwarded-For (0: none).
 _AXES_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
@@ -264,7 +264,7 @@ SPECTACULAR_SETTINGS = {"TITLE": "Operational assessment API", "VERSION": "0.1.0
 # --- The application's own settings ---------------------------------------------------------------
 # PDF fonts shipped in the repository: they carry the Kazakh letters Ә Ғ Қ Ң Ө Ұ Ү Һ І.
 PDF_FONT_DIR = BASE_DIR / "static" / "fonts"
-# A fixed "now" for manage.py commands and demos (ISO 8601); tests use assessments.services.clock.
+# A fixed "now" for manage.py commands and demos (ISO 8601); tests use assessments.kernel.clock.
 CLOCK_NOW = env_str("CLOCK_NOW", "")
 
 LOGGING = {

@@ -6,7 +6,7 @@ from django.views.static import serve
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("accounts/", include("assessments.auth_urls")),
+    path("accounts/", include("assessments.portal.auth_urls")),
     path("documents/", include("reporting.urls")),
     path("appeals/", include("appeals.urls")),
     path("", include("assessments.urls")),

@@ -1,4 +1,4 @@
-"""Access rules of the reporting app's objects (registered with ``assessments.access``).
+"""Access rules of the reporting app's objects (registered with ``assessments.kernel.access``).
 
 Signed documents: administrators and staff see every one; a person sees the documents whose
 signature block names them, and those they signed. Modules that freeze documents with role slots
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from assessments import access
+from assessments.kernel import access
 from reporting.models import SignatorySlot, Signature, SignedDocument
 from reporting.signing.services import signing_turn
 

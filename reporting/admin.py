@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from assessments.admin_base import ReadOnlyAdmin as BaseReadOnlyAdmin
+from assessments.kernel.admin import ReadOnlyAdmin as BaseReadOnlyAdmin
 from reporting.models import (
     RenderedDocument,
     SignatorySlot,

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from assessments.services import clock
+from assessments.kernel import clock
 from reporting import renderers
 from reporting.models import RenderedDocument
 from reporting.rendering import render_pdf, sha256_hex

@@ -1,7 +1,7 @@
 """Pages of the signing service: documents and their signatures, signing, downloads, credentials.
 
-Views are thin: access through ``assessments.access``, one service call, a domain refusal turned
-into a form error. Every page and every download re-verifies the stored bytes.
+Views are thin: access through ``assessments.kernel.access``, one service call, a domain refusal
+turned into a form error. Every page and every download re-verifies the stored bytes.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessments import access
+from assessments.kernel import access
 from reporting.forms import CredentialUploadForm, SignForm
 from reporting.models import SignedDocument
 from reporting.signing import selectors

@@ -83,10 +83,10 @@ class World:
     def conclusion(self, body_key: str, direction: str, state: str):
         """A conclusion of the body on ``direction`` in ``state`` (version 1), made directly
         (the demo's own conclusions are of other bodies; pages need no scores to show it)."""
+        from assessments.conclusions.services import annex_for
+        from assessments.kernel import clock
         from assessments.models import Conclusion
-        from assessments.services import clock
-        from assessments.services.conclusions import annex_for
-        from assessments.services.evaluators import evaluator_for
+        from assessments.registry.services.evaluators import evaluator_for
 
         body = self.body(body_key)
         existing = Conclusion.objects.filter(cycle=self.cycle, body=body, direction=direction,
@@ -209,7 +209,7 @@ def _report(w: World, body_key: str, direction: str):
 def _evidence(w: World):
     """A document attached by the akimat's submitter to its draft openness report."""
     from assessments.models import Evidence
-    from assessments.services.evidence import evidence_upload
+    from assessments.submission.services.evidence import evidence_upload
     from tests.assessments.submission.samples import png_bytes
 
     report = _report(w, "akimat-akmola", "openness")
@@ -288,8 +288,8 @@ def _demo_reverification(w: World):
 
 def _demo_request(w: World):
     """The demo's request (made here when the schedule's window had closed at seeding)."""
+    from assessments.kernel import clock
     from assessments.models import DocumentRequest
-    from assessments.services import clock
 
     rv = _demo_reverification(w)
     request = rv.requests.first()
@@ -305,8 +305,8 @@ def _demo_request(w: World):
 def _demo_document(w: World):
     from django.core.files.base import ContentFile
 
+    from assessments.kernel import clock
     from assessments.models import ConfirmingDocument
-    from assessments.services import clock
 
     request = _demo_request(w)
     document = request.documents.first()
@@ -351,7 +351,7 @@ register("reverification_act_pdf", "the act's PDF, verified at download",
 
 def _recompute_job(w: World):
     """A recompute job the coordinator started (only they, admins and the coordinator see it)."""
-    from assessments.services.jobs import job_create
+    from assessments.kernel.jobs import job_create
 
     return job_create(kind="recompute_cycle", label="Access matrix", subject=w.cycle,
                       actor=w.user("coordinator"))
@@ -437,7 +437,7 @@ register("conclusion_issue", "a signed complaints conclusion: the Committee's pe
 def _window_open(w: World):
     """The ministry's issued services conclusion, received today: its window is open."""
     from appeals import rules
-    from assessments.services import clock
+    from assessments.kernel import clock
 
     c = w.conclusion("mf", "services", "issued")
     if c.objection_deadline is None:
@@ -449,7 +449,7 @@ def _window_open(w: World):
 
 def _commission(w: World):
     from appeals.models import SpecialCommission
-    from assessments.services import clock
+    from assessments.kernel import clock
 
     commission, _created = SpecialCommission.objects.get_or_create(
         cycle=w.cycle, evaluator=w.body("agency"),
@@ -464,7 +464,7 @@ def _objection(w: World, body_key: str, state: str):
     with one row; from ``under_consideration`` on, a sitting of the Agency's commission."""
     from appeals import rules
     from appeals.models import DisagreementRow, Objection, Sitting, SittingMember
-    from assessments.services import clock
+    from assessments.kernel import clock
 
     conclusion = w.conclusion(body_key, "services", "under_appeal")
     existing = Objection.objects.filter(conclusion=conclusion).first()
@@ -506,7 +506,7 @@ def _signed_objection(w: World):
     from appeals import services as svc
     from appeals.models import Objection
     from assessments.demo import DEMO_PASSWORD
-    from assessments.services import clock
+    from assessments.kernel import clock
     from reporting.signing.services import active_credential, issue_demo_credential
 
     existing = Objection.objects.filter(conclusion__body=w.body("akimat-akmola"),
@@ -549,7 +549,7 @@ def _row_document(w: World):
     from django.core.files.base import ContentFile
 
     from appeals.models import RowDocument
-    from assessments.services import clock
+    from assessments.kernel import clock
 
     row = _signed_objection(w).rows.first()
     document = RowDocument.objects.filter(row=row).first()
@@ -564,7 +564,7 @@ def _row_document(w: World):
 
 def _result_check(w: World):
     from appeals.models import ResultCheck
-    from assessments.services import clock
+    from assessments.kernel import clock
 
     check = ResultCheck.objects.filter(cycle=w.cycle, body=w.body("akimat-akmola")).first()
     return check or ResultCheck.objects.create(
@@ -576,7 +576,7 @@ def _result_check(w: World):
 
 def _handover(w: World):
     from appeals.models import Handover
-    from assessments.services import clock
+    from assessments.kernel import clock
 
     conclusion = w.conclusion("akimat-ulytau", "openness", "final")
     handover = Handover.objects.filter(conclusion=conclusion).first()

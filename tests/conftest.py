@@ -53,7 +53,7 @@ def _requirements(request):
 @pytest.fixture
 def clock():
     """The application clock, frozen; ``clock.set_now(...)`` / ``clock.advance(...)`` move it."""
-    from assessments.services import clock as app_clock
+    from assessments.kernel import clock as app_clock
 
     app_clock.set_now("2026-03-19T10:00:00")
     yield app_clock

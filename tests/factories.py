@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import factory
 from factory.django import DjangoModelFactory
 
+from assessments.kernel.validators import bin_control_digit
 from assessments.models import (
     Cycle,
     Membership,
@@ -35,7 +36,6 @@ from assessments.models import (
     Region,
     User,
 )
-from assessments.validators import bin_control_digit
 
 PASSWORD = "test-pass-2026"
 _serials = itertools.count(1)
@@ -153,7 +153,7 @@ class Registry:
 
     @classmethod
     def build(cls) -> Registry:
-        from assessments.services.evaluators import evaluator_rules_seed
+        from assessments.registry.services.evaluators import evaluator_rules_seed
 
         R, S = Organisation.EvaluatorRole, Organisation.Special
         agency = OrganisationFactory(

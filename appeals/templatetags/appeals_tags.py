@@ -13,7 +13,7 @@ register = template.Library()
 def appeal_panel(context, conclusion):
     from appeals.models import NoObjectionNotice, Objection
     from appeals.views import conclusion_appeal_actions, late_message, window_of
-    from assessments import access
+    from assessments.kernel import access
 
     user = context["request"].user
     objection = access.visible(user, Objection).filter(conclusion=conclusion).first()

@@ -1,4 +1,4 @@
-"""Access rules of the conclusions (issue 7), imported by ``assessments.access_rules``.
+"""Access rules of the conclusions (issue 7), imported by ``assessments.submission.access``.
 
 * administrators, the coordinator and the working body see every conclusion;
 * the people of the evaluating body see the conclusions it issues on their direction (the
@@ -14,8 +14,8 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from assessments import access
-from assessments.access import EVERYTHING, Principal, _subtree_q
+from assessments.kernel import access
+from assessments.kernel.access import EVERYTHING, Principal, _subtree_q
 from assessments.models import Conclusion, Direction, Role
 from assessments.models.conclusions import DELIVERED_STATES, ConclusionState
 from assessments.models.people import BODY_ROLES
@@ -60,7 +60,7 @@ def _reviews(p: Principal, c: Conclusion) -> bool:
 
 
 def _signs(p: Principal, c: Conclusion) -> bool:
-    from assessments.conclusion_signing import holds_slot_role
+    from assessments.conclusions.signing import holds_slot_role
     from reporting.signing.blocks import SIGNATURE_BLOCKS
 
     return any(holds_slot_role(p, c, role) for role, _position in SIGNATURE_BLOCKS[c.annex])

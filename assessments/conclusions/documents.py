@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from assessments.models import Conclusion
-from assessments.selectors import name_on
+from assessments.registry.selectors import name_on
 
 CONCLUSION_KINDS = {3: "annex3", 4: "annex4", 5: "annex5", 8: "annex8", 12: "annex12",
                     15: "annex15"}
@@ -22,7 +22,7 @@ CONCLUSION_KINDS = {3: "annex3", 4: "annex4", 5: "annex5", 8: "annex8", 12: "ann
 def _signatories(conclusion: Conclusion) -> list[dict[str, Any]]:
     """The people expected in each slot (the first holder of the role), printed under the
     block's text; the signature itself carries who actually signed."""
-    from assessments.conclusion_signing import slot_holders
+    from assessments.conclusions.signing import slot_holders
 
     out = []
     for role, _position, holders in slot_holders(conclusion):

@@ -34,7 +34,10 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from assessments import access
+from assessments.kernel import access, calendar, clock
+from assessments.kernel.audit import audit_record
+from assessments.kernel.errors import DomainError
+from assessments.kernel.notifications import notify
 from assessments.models import (
     Conclusion,
     ConclusionDirection,
@@ -47,12 +50,8 @@ from assessments.models import (
 )
 from assessments.models.conclusions import DELIVERED_STATES
 from assessments.models.people import BODY_ROLES
-from assessments.services import calendar, clock
-from assessments.services.audit import audit_record
-from assessments.services.errors import DomainError
-from assessments.services.evaluators import evaluator_for
-from assessments.services.notifications import notify
-from assessments.services.reverification import findings_for
+from assessments.registry.services.evaluators import evaluator_for
+from assessments.reverification.services import findings_for
 
 S = ConclusionState
 D = ConclusionDirection
@@ -210,7 +209,7 @@ def _current_sheet(cycle: Cycle, body: Organisation, direction: str) -> ScoreShe
 
 def _sheet_for(cycle: Cycle, body: Organisation, direction: str, actor) -> ScoreSheet:
     """The current score sheet the conclusion is drafted from (scored now if missing)."""
-    from assessments.services.scores import score_body
+    from assessments.scores.services.sheets import score_body
 
     sheet_direction = SHEET_DIRECTION[direction]
     sheet = _current_sheet(cycle, body, sheet_direction)
@@ -235,7 +234,7 @@ def _values(direction: str, sheet: ScoreSheet) -> dict:
 def _block_values(cycle: Cycle, body: Organisation, actor) -> dict:
     """The block's numbers (annex 15): the three directions' final conclusions and the overall
     score the engine computes from them (p.107–108, p.121–122)."""
-    from assessments.services.scores import score_body
+    from assessments.scores.services.sheets import score_body
 
     finals = {}
     for direction in CRITERIA[15]:
@@ -493,7 +492,7 @@ def document_kind(c: Conclusion) -> str:
 
 def _document(c: Conclusion, *, draft: bool, requested_by, language: str = "ru",
               queue: bool = True, render_now: bool = False):
-    from assessments import conclusion_documents  # noqa: F401  (registers the providers)
+    from assessments.conclusions import documents as conclusion_documents  # noqa: F401  (registers the providers)
     from reporting.services import document_request
 
     if queue or render_now:
@@ -529,7 +528,7 @@ def conclusion_preview(*, conclusion: Conclusion, actor, language: str = "ru"):
 
 def _signatories(c: Conclusion) -> list:
     """The people who may sign ``c``'s block (every holder of each slot's role)."""
-    from assessments.conclusion_signing import slot_holders
+    from assessments.conclusions.signing import slot_holders
 
     people = {}
     for _role, _position, holders in slot_holders(c):
@@ -776,7 +775,7 @@ def conclusion_draft_correction(*, conclusion: Conclusion, actor, reason: str) -
     a draft from the recomputed scores, superseding ``conclusion``; its analysis and
     recommendations start from the old version's. Idempotent: an existing correction is
     returned. It goes through review and signature like any version and is final on issue."""
-    from assessments.services.scores import score_body
+    from assessments.scores.services.sheets import score_body
 
     with transaction.atomic():
         old = _lock(conclusion)
@@ -873,7 +872,7 @@ def conclusion_actions(user, c: Conclusion) -> frozenset[str]:
         out |= {"approve", "return"}
     if state == S.APPROVED and access.can(user, "sign", c) and not sign_blocker(c):
         if c.signed_document_id is None:
-            from assessments.conclusion_signing import holds_slot_role
+            from assessments.conclusions.signing import holds_slot_role
             from reporting.signing.blocks import SIGNATURE_BLOCKS
 
             if holds_slot_role(user, c, SIGNATURE_BLOCKS[c.annex][0][0]):

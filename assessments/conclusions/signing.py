@@ -21,9 +21,8 @@ signature — and fires the transition after the last signature.
 
 from __future__ import annotations
 
-from assessments import access
+from assessments.kernel import access, clock
 from assessments.models import Conclusion, Membership, Role
-from assessments.services import clock
 from reporting.signing import hooks, roles
 
 SIGNATORY_SLOTS = ("deputy_chair", "body_head", "evaluator_head")
@@ -96,7 +95,7 @@ for _role in (*SIGNATORY_SLOTS, UNIT_HEAD_SLOT):
 
 
 def _on_signature(signed_document, signature, *, complete: bool) -> None:
-    from assessments.services.conclusions import conclusion_signature_recorded
+    from assessments.conclusions.services import conclusion_signature_recorded
 
     subject = signed_document.subject
     if isinstance(subject, Conclusion):

@@ -8,9 +8,9 @@ from datetime import date
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from assessments import access
+from assessments.kernel import access
+from assessments.kernel.todos import Todo, _milestone, todo_provider
 from assessments.models import Cycle, Milestone, Role
-from assessments.todos import Todo, _milestone, todo_provider
 
 
 def _conclusions(p: access.Principal, cycle: Cycle):

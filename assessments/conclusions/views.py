@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from assessments import access, selectors
+from assessments.conclusions import services as svc
+from assessments.kernel import access, clock
+from assessments.kernel.audit import object_history
+from assessments.kernel.errors import DomainError
 from assessments.models import AssessorAssignment, Conclusion, ConclusionState, ScoreSheet
-from assessments.services import clock
-from assessments.services import conclusions as svc
-from assessments.services.audit import object_history
-from assessments.services.cycles import current_cycle
-from assessments.services.errors import DomainError
+from assessments.registry import selectors
+from assessments.registry.services.cycles import current_cycle
 from reporting.forms import SignForm
 from reporting.models import RenderedDocument
 from reporting.signing.errors import CredentialRefused, SigningError
@@ -175,7 +175,7 @@ def conclusion_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(state=state)
     page = _page(request, qs)
     rows = [(c, _window(c)) for c in page.object_list]
-    return render(request, "assessments/conclusion_list.html", {
+    return render(request, "assessments/conclusions/conclusion_list.html", {
         "cycle": cycle, "page": page, "rows": rows, "state": state, "states": S.choices,
         "candidates": _draft_candidates(request.user, cycle),
     })
@@ -204,7 +204,7 @@ def conclusion_review_queue(request: HttpRequest) -> HttpResponse:
     p = access.principal(request.user)
     qs = selectors.conclusions_for(request.user, cycle).filter(state=S.IN_REVIEW)
     rows = [c for c in qs if access.can(p, "review", c)]
-    return render(request, "assessments/conclusion_queue.html", {
+    return render(request, "assessments/conclusions/conclusion_queue.html", {
         "title": _("Заключения на рассмотрении"), "rows": rows, "queue": "review",
     })
 
@@ -217,7 +217,7 @@ def conclusion_signing_queue(request: HttpRequest) -> HttpResponse:
     is the first unsigned slot's role, and annex 3's wait for annex 5 is read in one query."""
     from django.db.models import Prefetch
 
-    from assessments.conclusion_signing import holds_slot_role
+    from assessments.conclusions.signing import holds_slot_role
     from reporting.models import SignatorySlot
     from reporting.signing.blocks import SIGNATURE_BLOCKS
 
@@ -258,7 +258,7 @@ def conclusion_signing_queue(request: HttpRequest) -> HttpResponse:
         my_turn = bool(pending_role) and not blocker and not signed_by_me and holds_slot_role(
             p, c, pending_role)
         rows.append((c, my_turn, blocker))
-    return render(request, "assessments/conclusion_queue.html", {
+    return render(request, "assessments/conclusions/conclusion_queue.html", {
         "title": _("Заключения на подписании"), "signing_rows": rows, "queue": "signing",
     })
 
@@ -292,7 +292,7 @@ def conclusion_detail(request: HttpRequest, pk: int, form: ConclusionEditForm | 
 
         report = signed_document_verify(c.signed_document)
     score_rows = _score_rows(c, live)
-    response = render(request, "assessments/conclusion_detail.html", {
+    response = render(request, "assessments/conclusions/conclusion_detail.html", {
         "c": c,
         "actions": actions,
         "form": form,
@@ -385,7 +385,7 @@ def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in svc.conclusion_actions(request.user, c):
         if action == "sign" and access.can(request.user, "sign", c):
             # A signatory whose turn has not come: say why (403, nothing to do here now).
-            return render(request, "assessments/conclusion_confirm.html", {
+            return render(request, "assessments/conclusions/conclusion_confirm.html", {
                 "c": c, "action": action, "title": TRANSITIONS[action][0],
                 "refusal": svc.sign_blocker(c) or _sign_refusal(request.user, c),
             }, status=403)
@@ -418,7 +418,7 @@ def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 "action": TRANSITIONS[action][0]})
             return redirect("conclusion_detail", pk=c.pk)
     title, explanation = TRANSITIONS[action]
-    return render(request, "assessments/conclusion_confirm.html", {
+    return render(request, "assessments/conclusions/conclusion_confirm.html", {
         "c": c, "action": action, "title": title, "explanation": explanation, "form": form,
     }, status=400 if request.method == "POST" else 200)
 
@@ -481,6 +481,6 @@ def conclusion_preview(request: HttpRequest, pk: int) -> HttpResponse:
         )
         response["X-Content-SHA256"] = document.sha256
         return response
-    return render(request, "assessments/conclusion_preview.html", {
+    return render(request, "assessments/conclusions/conclusion_preview.html", {
         "c": c, "document": document,
     }, status=200 if document.state == RenderedDocument.State.PENDING else 500)

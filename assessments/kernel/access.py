@@ -45,6 +45,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
+from assessments.kernel import clock
 from assessments.models import (
     AssessorAssignment,
     AuditEntry,
@@ -56,7 +57,6 @@ from assessments.models import (
     Role,
 )
 from assessments.models.people import BODY_ROLES, COMMISSION_ROLES, EVALUATOR_ROLES
-from assessments.services import clock
 
 # A Q that matches every row (``Q()`` would vanish when OR-ed with another Q).
 EVERYTHING = Q(pk__isnull=False)
@@ -149,7 +149,7 @@ class Principal:
     @property
     def rules(self):
         if self._rules is None:
-            from assessments.services.evaluators import RuleTable
+            from assessments.registry.services.evaluators import RuleTable
 
             self._rules = RuleTable.load(self.day)
         return self._rules
@@ -231,7 +231,7 @@ def visible_q(user, model: type[models.Model]) -> Q:
     if not rules:
         raise ImproperlyConfigured(
             f"No access rule for {model._meta.label}: register one with "
-            "assessments.access.visibility before showing it to users."
+            "assessments.kernel.access.visibility before showing it to users."
         )
     p = principal(user)
     if not p.is_authenticated:
@@ -334,7 +334,7 @@ def evaluates(user, body: Organisation, direction: str) -> bool:
 
 
 def _chain(body: Organisation) -> list[Organisation]:
-    from assessments.services.evaluators import _chain as chain
+    from assessments.registry.services.evaluators import _chain as chain
 
     return chain(body)
 

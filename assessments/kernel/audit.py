@@ -16,8 +16,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from assessments.kernel import clock
 from assessments.models import AuditEntry
-from assessments.services import clock
 
 
 def _plain(value: Any) -> Any:

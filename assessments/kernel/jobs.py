@@ -34,8 +34,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F
 
+from assessments.kernel import clock
 from assessments.models import BackgroundJob
-from assessments.services import clock
 
 __all__ = [
     "JobProgress",

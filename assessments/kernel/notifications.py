@@ -13,8 +13,8 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 
+from assessments.kernel import clock
 from assessments.models import Notification
-from assessments.services import clock
 
 
 def _unique_users(users: Iterable) -> list:

@@ -10,7 +10,7 @@ is the machine's time, so nothing changes there.
 
 from django_fsm_log.backends import SimpleBackend, _pre_transition_callback
 
-from assessments.services import clock
+from assessments.kernel import clock
 
 
 class _StampedByTheClock:

@@ -3,7 +3,7 @@
 Each part of the application registers a provider (in its app's ``todos.py``, imported by
 ``AssessmentsConfig.ready``):
 
-    from assessments.todos import Todo, todo_provider
+    from assessments.kernel.todos import Todo, todo_provider
 
     @todo_provider
     def reports_to_submit(p, cycle, today):
@@ -26,7 +26,7 @@ from datetime import date
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from assessments import access
+from assessments.kernel import access
 from assessments.models import AssessorAssignment, Cycle, Milestone, Role
 
 
@@ -95,7 +95,7 @@ def _assessor_bodies(p: access.Principal, cycle: Cycle | None, today: date) -> l
 @todo_provider
 def _unassigned(p: access.Principal, cycle: Cycle | None, today: date) -> list[Todo]:
     """The coordinator and the evaluating bodies' unit heads: pairs still without an assessor."""
-    from assessments.services.assignments import unassigned_pairs
+    from assessments.registry.services.assignments import unassigned_pairs
 
     if cycle is None:
         return []
@@ -141,8 +141,3 @@ def _body_submission(p: access.Principal, cycle: Cycle | None, today: date) -> l
 
 
 # The other parts register their providers in their own modules (imported for that effect).
-from assessments import (  # noqa: E402,F401,I001
-    todos_conclusions,
-    todos_scores,
-    todos_submission,
-)

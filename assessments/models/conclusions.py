@@ -2,7 +2,7 @@
 the block (annex 15), one row per version (p.21, p.109–122).
 
 State machine (one protected field; every transition is fired by
-``assessments.services.conclusions`` and logged by django-fsm-log)::
+``assessments.conclusions.services`` and logged by django-fsm-log)::
 
     draft → in_review → approved → signed → issued
     in_review → draft                          (returned by the head of the unit with comments)

@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from assessments.validators import validate_bin
+from assessments.kernel.validators import validate_bin
 
 from .directions import Direction
 

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from assessments.views import auth
+from assessments.portal.views import auth
 
 urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),

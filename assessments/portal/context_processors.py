@@ -5,7 +5,7 @@ from django.utils.functional import SimpleLazyObject
 
 def cycle(request):
     def load():
-        from assessments.services.cycles import current_cycle
+        from assessments.registry.services.cycles import current_cycle
 
         return current_cycle()
 

@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_fsm_log.models import StateLog
 
-from assessments.admin_base import ReadOnlyAdmin
+from assessments.kernel.admin import ReadOnlyAdmin
+from assessments.kernel.audit import audit_record
+from assessments.kernel.errors import DomainError
 from assessments.models import (
     AssessorAssignment,
     AuditEntry,
@@ -24,10 +26,8 @@ from assessments.models import (
     User,
     WorkingDayOverride,
 )
-from assessments.services.audit import audit_record
-from assessments.services.errors import DomainError
-from assessments.services.memberships import check_membership
-from assessments.services.organisations import (
+from assessments.registry.services.memberships import check_membership
+from assessments.registry.services.organisations import (
     NAME_FIELDS,
     UPDATABLE_FIELDS,
     check_structure,
@@ -392,5 +392,5 @@ class StateLogAdmin(ReadOnlyAdmin):
     list_filter = ("transition", "content_type")
     list_select_related = ("by", "content_type")
     date_hierarchy = "timestamp"
-from assessments import admin_records  # noqa: E402,F401,I001  (read-only records)
-from assessments import admin_submission  # noqa: E402,F401,I001  (registers its admins)
+from assessments.scores import admin as admin_records  # noqa: E402,F401,I001  (read-only records)
+from assessments.submission import admin as admin_submission  # noqa: E402,F401,I001  (registers its admins)

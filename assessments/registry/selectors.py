@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
-from assessments import access
+from assessments.kernel import access
 from assessments.models import (
     AssessorAssignment,
     Cycle,

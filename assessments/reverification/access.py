@@ -1,4 +1,4 @@
-"""Access rules of re-verification (issue 6), registered with ``assessments.access``.
+"""Access rules of re-verification (issue 6), registered with ``assessments.kernel.access``.
 
 * A re-verification is seen by administrators, the Agency's coordinator and the Commission's
   working body; by the evaluating body's people working on its direction (assessors, unit heads,
@@ -16,8 +16,8 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from assessments import access
-from assessments.access import EVERYTHING, NOTHING, Principal
+from assessments.kernel import access
+from assessments.kernel.access import EVERYTHING, NOTHING, Principal
 from assessments.models import (
     ConfirmingDocument,
     Cycle,
@@ -31,7 +31,7 @@ from assessments.models import (
     SystemCheck,
 )
 from assessments.models.people import EVALUATOR_ROLES
-from assessments.services import reverification as services
+from assessments.reverification import services
 from reporting.models import SignedDocument
 
 CANCELLED = Reverification.State.CANCELLED

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from assessments.selectors import name_on
-from assessments.services.reverification import (
+from assessments.registry.selectors import name_on
+from assessments.reverification.services import (
     ACT_DOCUMENT_KIND,
     reconciliation_act_signature_recorded,
 )

@@ -12,7 +12,7 @@ from assessments.models import (
     SystemCheck,
 )
 from assessments.models.evidence import REFUSED_CLASSIFICATIONS
-from assessments.services.reverification import (
+from assessments.reverification.services import (
     DEFAULT_REQUEST_WORKING_DAYS,
     MAX_REQUEST_WORKING_DAYS,
     RISK_FACTORS,

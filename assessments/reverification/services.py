@@ -1,9 +1,9 @@
 """Re-verification of reported data (chapter 2, p.12–21), the reconciliation act (annex 1).
 
 Every write has the same shape: ``transaction.atomic()`` → the row locked with
-``select_for_update()`` → the actor's permission (``assessments.access``) and the clock checked →
-the django-fsm transition → ``save()`` → a log row (``StateLog`` for transitions, ``AuditEntry``
-for other changes, who/when/why) → notifications and tasks on commit. Refusals raise
+``select_for_update()`` → the actor's permission (``assessments.kernel.access``) and the clock
+checked → the django-fsm transition → ``save()`` → a log row (``StateLog`` for transitions,
+``AuditEntry`` for other changes, who/when/why) → notifications and tasks on commit. Refusals raise
 ``DomainError`` (or ``PermissionDenied``) with a translated message.
 
 The API (keyword arguments only):
@@ -39,7 +39,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments import access
+from assessments.kernel import access, calendar, clock
+from assessments.kernel.audit import audit_record
+from assessments.kernel.errors import DomainError
+from assessments.kernel.notifications import notify
 from assessments.models import (
     MAIN_DIRECTIONS,
     AssessorAssignment,
@@ -60,12 +63,8 @@ from assessments.models import (
 )
 from assessments.models.evidence import REFUSED_CLASSIFICATIONS
 from assessments.models.people import BODY_ROLES
+from assessments.registry.services.cycles import milestone_due
 from assessments.scoring import load_edition, score_case_dict
-from assessments.services import calendar, clock
-from assessments.services.audit import audit_record
-from assessments.services.cycles import milestone_due
-from assessments.services.errors import DomainError
-from assessments.services.notifications import notify
 
 S = Reverification.State
 ACT_DOCUMENT_KIND = "annex1"  # reporting.annexes: the reconciliation act
@@ -386,7 +385,7 @@ _CONFIRMED_SOURCES = frozenset({"import", "assessor", "finding", "peer_average",
 def _factor_unconfirmed_share(cycle: Cycle, direction: str, body_ids: list[int]):
     """Share of the direction's numbers in the body's scoring input that only the body's report
     gives (no import from another system, no assessor's own score)."""
-    from assessments.services.scoring_inputs import (
+    from assessments.scores.services.scoring_inputs import (
         flatten,
         full_case,
         scoring_inputs_current,
@@ -538,7 +537,7 @@ def risk_method_save(
 
 def risk_population(*, cycle: Cycle, evaluator: Organisation, direction: str) -> list[Organisation]:
     """The evaluated bodies ``evaluator`` assesses on ``direction`` in ``cycle``, in BIN order."""
-    from assessments.services.evaluators import evaluated_bodies_q
+    from assessments.registry.services.evaluators import evaluated_bodies_q
 
     day = cycle.period_end
     bodies = (
@@ -774,13 +773,13 @@ def _classification_refused(classification: str) -> bool:
 
 def _document_check(content: bytes, classification: str):
     """The same classification and stamp check as the report's evidence (p.16)."""
-    from assessments.services.evidence import document_check
+    from assessments.submission.services.evidence import document_check
 
     return document_check(content, classification=classification)
 
 
 def _stamp_in(text: str) -> str | None:
-    from assessments.services.evidence import find_stamp
+    from assessments.submission.services.evidence import find_stamp
 
     return find_stamp(text)
 
@@ -894,7 +893,7 @@ def document_request_withdraw(*, actor, request: DocumentRequest, reason: str) -
 def _read(upload) -> bytes:
     if isinstance(upload, bytes | bytearray):
         return bytes(upload)
-    from assessments.services.evidence import MAX_EVIDENCE_BYTES
+    from assessments.submission.services.evidence import MAX_EVIDENCE_BYTES
 
     chunks, total = [], 0
     for chunk in upload.chunks():
@@ -912,7 +911,7 @@ def confirming_document_upload(
     declared classification must be open, the type is read from the content, and a text
     carrying a "ДСП"/secret stamp is refused; a refusal is logged with its reason. The first
     upload answers the request; when no request is left open, the documents are received."""
-    from assessments.services.evidence import DocumentRefused
+    from assessments.submission.services.evidence import DocumentRefused
 
     rv = request.reverification
     access.require(actor, "respond", rv)
@@ -1244,7 +1243,7 @@ def act_signing_status(act: ReconciliationAct, user=None, *, verify: bool = True
 
 def _write_penalties(rv: Reverification, act: ReconciliationAct, actor) -> None:
     """The signed act's fact counts enter the body's scoring input (p.20; the engine caps)."""
-    from assessments.services.scoring_inputs import scoring_input_set
+    from assessments.scores.services.scoring_inputs import scoring_input_set
 
     base = f"penalties.{rv.direction}"
     label = str(_("Акт сверки, версия %(v)s") % {"v": act.version})

@@ -16,11 +16,11 @@ from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from assessments.access import Principal
-from assessments.access_rules_reverification import _body_q, _evaluator_q
+from assessments.kernel.access import Principal
+from assessments.kernel.todos import Todo, todo_provider
 from assessments.models import Cycle, DocumentRequest, ReconciliationAct, Reverification, Role
-from assessments.services.cycles import milestone_due
-from assessments.todos import Todo, todo_provider
+from assessments.registry.services.cycles import milestone_due
+from assessments.reverification.access import _body_q, _evaluator_q
 
 S = Reverification.State
 

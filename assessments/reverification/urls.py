@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessments.views import reverification as views
+from assessments.reverification import views
 
 urlpatterns = [
     path("", views.reverification_list, name="reverification_list"),

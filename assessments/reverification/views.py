@@ -1,8 +1,8 @@
 """Pages of re-verification: the risk-based selection, the assessor's workspace, the body's page
 of requests and acts, the act with its signatures' status and its PDF.
 
-Thin views: access through ``assessments.access``, one service call, a domain refusal shown next
-to the form (nothing the user typed is lost on a refused submit). GET shows; POST acts.
+Thin views: access through ``assessments.kernel.access``, one service call, a domain refusal
+shown next to the form (nothing the user typed is lost on a refused submit). GET shows; POST acts.
 """
 
 from __future__ import annotations
@@ -17,19 +17,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessments import access
-from assessments.forms_reverification import (
-    DocumentRequestForm,
-    FindingForm,
-    OptionalNoteForm,
-    PickForm,
-    RequiredReasonForm,
-    RiskMethodForm,
-    SampleForm,
-    SignActForm,
-    SystemCheckForm,
-    UploadForm,
-)
+from assessments.kernel import access
+from assessments.kernel.audit import object_history
+from assessments.kernel.errors import DomainError
 from assessments.models import (
     MAIN_DIRECTIONS,
     ConfirmingDocument,
@@ -43,10 +33,20 @@ from assessments.models import (
     Reverification,
     RiskSample,
 )
-from assessments.services import reverification as services
-from assessments.services.audit import object_history
-from assessments.services.cycles import current_cycle
-from assessments.services.errors import DomainError
+from assessments.registry.services.cycles import current_cycle
+from assessments.reverification import services
+from assessments.reverification.forms import (
+    DocumentRequestForm,
+    FindingForm,
+    OptionalNoteForm,
+    PickForm,
+    RequiredReasonForm,
+    RiskMethodForm,
+    SampleForm,
+    SignActForm,
+    SystemCheckForm,
+    UploadForm,
+)
 from reporting.signing.errors import SigningError
 
 S = Reverification.State

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from assessments import access
-from assessments.access import EVERYTHING, NOTHING, Principal, _subtree_q
+from assessments.kernel import access
+from assessments.kernel.access import EVERYTHING, NOTHING, Principal, _subtree_q
 from assessments.models import BackgroundJob, Cycle, Direction, ScoreSheet, ScoringInput
 
 # Which score-sheet rows an evaluator of a direction sees.

@@ -8,7 +8,7 @@ Imported by assessments/admin.py.
 
 from django.contrib import admin
 
-from assessments.admin_base import ReadOnlyAdmin
+from assessments.kernel.admin import ReadOnlyAdmin
 from assessments.models import (
     BackgroundJob,
     ConfirmingDocument,

@@ -12,10 +12,10 @@ from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from assessments import access
+from assessments.kernel import access
 from assessments.models import Cycle, Organisation, ScoreSheet, ScoringInput
-from assessments.scoring_fields import DIRECTION_LABELS, case_fields
-from assessments.services.scoring_inputs import (
+from assessments.scores.fields import DIRECTION_LABELS, case_fields
+from assessments.scores.services.scoring_inputs import (
     DIRECTIONS,
     draft_missing,
     flatten,

@@ -12,11 +12,11 @@ from datetime import date
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from assessments import access
+from assessments.kernel import access
+from assessments.kernel.todos import Todo, todo_provider
 from assessments.models import BackgroundJob, Cycle, ScoringInput
-from assessments.services.scores import RECOMPUTE_KIND
-from assessments.services.scoring_inputs import scoring_inputs_current
-from assessments.todos import Todo, todo_provider
+from assessments.scores.services.scoring_inputs import scoring_inputs_current
+from assessments.scores.services.sheets import RECOMPUTE_KIND
 
 
 @todo_provider

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessments.views import scores
+from assessments.scores import views as scores
 
 urlpatterns = [
     path("scores/", scores.scores_current, name="scores_current"),

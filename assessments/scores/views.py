@@ -18,19 +18,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from assessments import access, score_selectors
-from assessments.access_scores import visible_directions
+from assessments.kernel import access
+from assessments.kernel.jobs import job_active
 from assessments.models import BackgroundJob, Cycle, Organisation, ScoreSheet, ScoringInput
-from assessments.scoring import ScoringError, score_case_dict
-from assessments.scoring_fields import case_fields, error_text, form_initial, read_whatif_form
-from assessments.services.jobs import job_active
-from assessments.services.scores import RECOMPUTE_KIND, recompute_cycle_start, sheets_from_result
-from assessments.services.scoring_inputs import (
+from assessments.scores import selectors as score_selectors
+from assessments.scores.access import visible_directions
+from assessments.scores.fields import case_fields, error_text, form_initial, read_whatif_form
+from assessments.scores.services.scoring_inputs import (
     case_skeleton,
     full_case,
     scoring_input_current,
     scoring_input_load_case,
 )
+from assessments.scores.services.sheets import (
+    RECOMPUTE_KIND,
+    recompute_cycle_start,
+    sheets_from_result,
+)
+from assessments.scoring import ScoringError, score_case_dict
 
 PAGE_SIZE = 50
 

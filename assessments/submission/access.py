@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from assessments import access
-from assessments.access import EVERYTHING, NOTHING, Principal
+from assessments.kernel import access
+from assessments.kernel.access import EVERYTHING, NOTHING, Principal
 from assessments.models import (
     Direction,
     Evidence,
@@ -184,7 +184,7 @@ def _policy_change(p: Principal, policy: SubmissionPolicy, **context) -> bool:
 
 
 # The scores part registers its rules in its own module (issue 4).
-from assessments import access_scores  # noqa: E402, F401, I001
+from assessments.scores import access as access_scores  # noqa: E402, F401, I001
 
 # The conclusions part registers its rules in its own module (issue 7).
-from assessments import access_conclusions  # noqa: E402, F401, I001
+from assessments.conclusions import access as access_conclusions  # noqa: E402, F401, I001

@@ -3,7 +3,7 @@ imports (issue 5). Imported by assessments/admin.py."""
 
 from django.contrib import admin
 
-from assessments.admin_base import ReadOnlyAdmin
+from assessments.kernel.admin import ReadOnlyAdmin
 from assessments.models import Evidence, ImportBatch, Notification, PublicService, Report
 
 

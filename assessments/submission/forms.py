@@ -13,7 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Classification, PublicService
-from assessments.services.report_schema import COLUMN_LABELS, COLUMNS, Field, Section
+from assessments.submission.report_schema import COLUMN_LABELS, COLUMNS, Field, Section
 
 
 def _links_text(value) -> dict[str, str]:

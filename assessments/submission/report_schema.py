@@ -389,6 +389,6 @@ def evidence_indicators(section: Section, kind: str) -> list[tuple[str, object]]
 def publication_deadline(due_on: date) -> date:
     """p.62: a publishing or updating deadline on a non-working day moves to the next working
     day."""
-    from assessments.services.calendar import next_working_day
+    from assessments.kernel.calendar import next_working_day
 
     return next_working_day(due_on)

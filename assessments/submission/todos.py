@@ -7,9 +7,9 @@ from datetime import date
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from assessments import access
+from assessments.kernel import access
+from assessments.kernel.todos import Todo, todo_provider
 from assessments.models import Cycle, Report
-from assessments.todos import Todo, todo_provider
 
 
 @todo_provider

@@ -2,9 +2,9 @@
 
 from django import template
 
-from assessments.services import clock
-from assessments.services.audit import object_history
-from assessments.services.cycles import cycle_schedule
+from assessments.kernel import clock
+from assessments.kernel.audit import object_history
+from assessments.registry.services.cycles import cycle_schedule
 
 register = template.Library()
 

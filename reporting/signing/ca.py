@@ -72,14 +72,14 @@ BACKDATE_CERTIFICATE = timedelta(days=2 * 365)
 
 def _validity_start(backdate: timedelta) -> datetime:
     """``backdate`` before the earlier of the real time and the application clock."""
-    from assessments.services import clock
+    from assessments.kernel import clock
 
     real = datetime.now(UTC)
     return min(real, clock.now().astimezone(UTC)) - backdate
 
 
 def _validity_end(start: datetime, years: int) -> datetime:
-    from assessments.services import clock
+    from assessments.kernel import clock
 
     latest = max(datetime.now(UTC), clock.now().astimezone(UTC))
     return max(start, latest) + timedelta(days=365 * years)

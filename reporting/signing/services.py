@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from assessments.services import clock
+from assessments.kernel import clock
 from reporting.models import (
     RenderedDocument,
     SignatorySlot,

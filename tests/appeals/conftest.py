@@ -19,7 +19,7 @@ import pytest
 
 from appeals import services as appeals
 from assessments.models import Conclusion, Organisation, User
-from tests.conclusions.conftest import (  # noqa: F401  (fixtures)
+from tests.assessments.conclusions.conftest import (  # noqa: F401  (fixtures)
     PASSPHRASE,
     World,
     _signing_settings,
@@ -29,7 +29,7 @@ from tests.conclusions.conftest import (  # noqa: F401  (fixtures)
     org,
     person,
 )
-from tests.conclusions.helpers import draft, issued
+from tests.assessments.conclusions.helpers import draft, issued
 
 
 @dataclass

@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from appeals import rules
+from assessments.kernel import clock
 from assessments.models import Conclusion, ScoreSheet, User
-from assessments.services import clock
-from tests.conclusions.conftest import PASSPHRASE, World, build_world, org, person
+from tests.assessments.conclusions.conftest import PASSPHRASE, World, build_world, org, person
 
 __all__ = ["PASSPHRASE", "PagesWorld", "build_pages_world", "issued_conclusion"]
 
@@ -40,8 +40,8 @@ class PagesWorld:
 def issued_conclusion(w: World, body, direction: str = "services") -> Conclusion:
     """Version 1 of ``body``'s conclusion on ``direction``, issued now (drafted from its stored
     scores, so its criteria and values are the real ones)."""
-    from assessments.services.conclusions import annex_for
-    from assessments.services.evaluators import evaluator_for
+    from assessments.conclusions.services import annex_for
+    from assessments.registry.services.evaluators import evaluator_for
 
     sheet = ScoreSheet.objects.get(cycle=w.cycle, body=body, direction=direction,
                                    is_current=True)

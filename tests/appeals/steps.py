@@ -22,7 +22,7 @@ def fresh(obj):
 
 
 def file(aw, conclusion, rows=None, **extra) -> Objection:
-    from tests.conclusions.conftest import PASSPHRASE
+    from tests.assessments.conclusions.conftest import PASSPHRASE
 
     extra.setdefault("passphrase", PASSPHRASE)
     return appeals.objection_file(conclusion=conclusion, actor=aw.local_head,
@@ -30,7 +30,7 @@ def file(aw, conclusion, rows=None, **extra) -> Objection:
 
 
 def convene(aw, objection, members=None, held_on=None) -> Sitting:
-    from assessments.services import clock
+    from assessments.kernel import clock
 
     if aw.commission is None:
         aw.form_commission()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from appeals.models import DisagreementRow, Objection, SpecialCommission
-from assessments import access
+from assessments.kernel import access
 
 from .steps import convene, file
 

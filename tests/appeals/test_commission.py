@@ -16,10 +16,10 @@ from django_fsm_log.models import StateLog
 
 from appeals import services as appeals
 from appeals.models import Vote
+from assessments.kernel import clock as app_clock
+from assessments.kernel.errors import DomainError
 from assessments.models import AuditEntry, Conclusion, Notification
-from assessments.services import clock as app_clock
-from assessments.services.errors import DomainError
-from assessments.services.scoring_inputs import scoring_input_current, source_of
+from assessments.scores.services.scoring_inputs import scoring_input_current, source_of
 
 from .steps import attend, convene, decide, everyone, file, fresh
 
@@ -91,7 +91,7 @@ def test_fewer_than_five_present_cannot_decide(aw, objection):
 
 
 def test_quorum_is_more_than_half_of_the_members(aw, objection):
-    from tests.conclusions.conftest import person
+    from tests.assessments.conclusions.conftest import person
 
     extra = [person(f"akimat_extra{i}", aw.akimat, "body_submitter") for i in range(4)]
     members = aw.sitting_people() + extra  # 11 members

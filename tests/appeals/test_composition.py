@@ -7,8 +7,12 @@ from __future__ import annotations
 import pytest
 
 from appeals.composition import CompositionContext, participation
-from assessments.services.assignments import assessor_assign, assessor_unassign, participants
-from assessments.services.audit import audit_record
+from assessments.kernel.audit import audit_record
+from assessments.registry.services.assignments import (
+    assessor_assign,
+    assessor_unassign,
+    participants,
+)
 from tests.factories import CycleFactory, MembershipFactory, Personas, Registry, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +71,7 @@ def test_an_assigned_assessor_is_refused_even_after_removal(people):
 
 
 def test_a_logged_action_on_the_bodys_report_counts_as_taking_part(people):
-    from assessments.services.reports import report_get_or_create
+    from assessments.submission.services.reports import report_get_or_create
 
     registry, _personas, cycle, extra = people
     report = report_get_or_create(cycle=cycle, body=registry.akimat, direction="services")

@@ -12,12 +12,12 @@ from django.core.exceptions import PermissionDenied
 
 from appeals import services as appeals
 from appeals.models import Objection, ObjectionRefusal
+from assessments.kernel import clock as app_clock
+from assessments.kernel.errors import DomainError
 from assessments.models import AuditEntry, Conclusion, Notification
-from assessments.services import clock as app_clock
-from assessments.services.errors import DomainError
-from assessments.services.evidence import DocumentRefused
+from assessments.submission.services.evidence import DocumentRefused
+from tests.assessments.conclusions.conftest import PASSPHRASE
 from tests.assessments.submission.samples import pdf_bytes
-from tests.conclusions.conftest import PASSPHRASE
 
 from .steps import ROW_K1, ROW_LATE, file, fresh
 
@@ -165,7 +165,7 @@ def test_late_filing_is_refused_with_the_closing_day_and_recorded(aw):
         action="objection_refused", actor=aw.local_head).exists()
     assert not Objection.objects.exists() and fresh(c).state == "issued"
     # After the clock's job finalised it, a filing is still refused as late, and recorded.
-    from assessments.services.conclusions import conclusion_windows_close
+    from assessments.conclusions.services import conclusion_windows_close
 
     conclusion_windows_close()
     assert fresh(c).state == "final"

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from appeals import rules
-from assessments.services import clock
+from assessments.kernel import clock
 
 
 @pytest.mark.parametrize(

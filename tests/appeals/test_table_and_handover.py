@@ -12,14 +12,14 @@ from django.core.exceptions import PermissionDenied
 
 from appeals import services as appeals
 from appeals.models import Handover, ResultCheck
+from assessments.conclusions import services as conclusion_services
+from assessments.kernel import clock as app_clock
+from assessments.kernel.errors import DomainError
 from assessments.models import Conclusion, Notification
-from assessments.services import clock as app_clock
-from assessments.services import conclusions as conclusion_services
-from assessments.services.errors import DomainError
 from reporting.signing.errors import SigningError
 from reporting.signing.services import signed_document_verify
-from tests.conclusions.conftest import PASSPHRASE
-from tests.conclusions.helpers import issued
+from tests.assessments.conclusions.conftest import PASSPHRASE
+from tests.assessments.conclusions.helpers import issued
 from tests.pdfcheck import pdf_text
 
 from .steps import attend, convene, decide, everyone, file, fresh
@@ -88,7 +88,7 @@ def test_the_correction_is_issued_with_the_table_and_supersedes_version_1(aw):
 def test_the_correction_waits_for_the_table_signed_by_the_chair(aw):
     """p.115: version 2 goes to the body together with the completed table — not before the
     chair has signed it."""
-    from tests.conclusions.helpers import signed
+    from tests.assessments.conclusions.helpers import signed
 
     o = decided(aw, accept=True)
     v2 = signed(aw.w, o.correction)
@@ -142,7 +142,7 @@ def test_handover_of_openness_and_the_block_after_three_final_directions(aw):
 
 
 def test_handover_is_due_five_working_days_after_the_sitting(aw):
-    from tests.conclusions.conftest import person
+    from tests.assessments.conclusions.conftest import person
 
     row = {"subject": "R1. Соблюдение сроков рассмотрения жалоб",
            "objection_text": "Сроки продлены законно.", "input_path": "complaints.handled_late",

@@ -4,7 +4,9 @@ from datetime import date
 
 import pytest
 
-from assessments import access, demo
+from assessments import demo
+from assessments.kernel import access
+from assessments.kernel.validators import bin_problem
 from assessments.models import (
     AssessorAssignment,
     Cycle,
@@ -15,9 +17,8 @@ from assessments.models import (
     Region,
     User,
 )
-from assessments.selectors import name_on
-from assessments.services.evaluators import evaluator_for
-from assessments.validators import bin_problem
+from assessments.registry.selectors import name_on
+from assessments.registry.services.evaluators import evaluator_for
 
 pytestmark = pytest.mark.django_db
 

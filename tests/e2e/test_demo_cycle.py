@@ -25,7 +25,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from assessments.services import calendar
+from assessments.kernel import calendar
 
 DIRECTIONS = ("services", "openness", "complaints")
 # Signatures per annex (the seed's signature blocks): the act and annex 14 by both sides.

@@ -80,7 +80,7 @@ def test_coordinator_recomputes_and_watches_progress(page, world, monkeypatch):
     from assessments import tasks
 
     # Run the queued task in-process whatever the broker (with Redis configured, no worker runs
-    # here); the real worker is tested in tests/scores/test_worker.py.
+    # here); the real worker is tested in tests/assessments/scores/test_worker.py.
     monkeypatch.setattr(tasks.recompute_cycle, "delay",
                         lambda *a, **k: tasks.recompute_cycle.apply(args=a, kwargs=k))
     login(page, "coordinator")

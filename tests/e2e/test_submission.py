@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _tasks_in_process():
     """The live server's tasks (the assembly after accepting, the recompute) run in-process
     even where Redis is configured: this test has no worker, and the page it ends on shows the
-    stored scoring input they produce (the real worker: tests/core/test_celery_worker.py)."""
+    stored scoring input they produce (the real worker: tests/config/test_celery_worker.py)."""
     from config.celery import app
 
     before = app.conf.task_always_eager

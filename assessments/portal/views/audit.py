@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from assessments import access
+from assessments.kernel import access
 from assessments.models import AuditEntry
 
 
@@ -21,4 +21,4 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if action:
         entries = entries.filter(action=action)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "assessments/audit_log.html", {"page": page, "action": action})
+    return render(request, "assessments/portal/audit_log.html", {"page": page, "action": action})

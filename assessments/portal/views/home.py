@@ -1,10 +1,9 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from assessments import access
-from assessments.services import calendar, clock
-from assessments.services.cycles import current_cycle, cycle_schedule
-from assessments.todos import todos_for
+from assessments.kernel import access, calendar, clock
+from assessments.kernel.todos import todos_for
+from assessments.registry.services.cycles import current_cycle, cycle_schedule
 
 
 def home(request: HttpRequest) -> HttpResponse:

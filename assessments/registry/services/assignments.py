@@ -13,12 +13,11 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessments import access
+from assessments.kernel import access, clock
+from assessments.kernel.audit import audit_record
+from assessments.kernel.errors import DomainError
 from assessments.models import AssessorAssignment, Cycle, Direction, Membership, Organisation, Role
-from assessments.services import clock
-from assessments.services.audit import audit_record
-from assessments.services.errors import DomainError
-from assessments.services.evaluators import evaluator_for
+from assessments.registry.services.evaluators import evaluator_for
 
 
 @transaction.atomic
@@ -135,7 +134,7 @@ def took_part(user, body: Organisation, direction: str, cycle: Cycle) -> bool:
 def unassigned_pairs(cycle: Cycle, evaluator: Organisation | None = None) -> int:
     """How many evaluated body × direction pairs of ``cycle`` have no active assessor
     (for the coordinator's and unit heads' to-do list)."""
-    from assessments.services.evaluators import RuleTable
+    from assessments.registry.services.evaluators import RuleTable
 
     table = RuleTable.load(cycle.period_end)
     bodies = list(Organisation.objects.filter(is_evaluated=True).select_related("parent"))

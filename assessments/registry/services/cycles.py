@@ -14,11 +14,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessments import access
+from assessments.kernel import access, calendar, clock
+from assessments.kernel.audit import audit_record, changes_between, snapshot
+from assessments.kernel.errors import DomainError
 from assessments.models import Cycle, Direction, Milestone
-from assessments.services import calendar, clock
-from assessments.services.audit import audit_record, changes_between, snapshot
-from assessments.services.errors import DomainError
 
 C = Milestone.Code
 

@@ -16,8 +16,8 @@ from datetime import date
 
 from django.db.models import Q
 
+from assessments.kernel import clock
 from assessments.models import Cycle, Direction, EvaluatorRule, Organisation
-from assessments.services import clock
 
 # How many levels below an evaluated body its sub-units may sit (ministry → committee →
 # territorial unit → its department; oblast → district → rural okrug → village).
@@ -247,7 +247,7 @@ def evaluator_rules_seed(*, actor=None) -> int:
     Needs the evaluating bodies (``evaluator_role``) and, for the exceptions, the special bodies in
     the registry; exceptions whose body is absent are skipped.
     """
-    from assessments.services.audit import audit_record
+    from assessments.kernel.audit import audit_record
 
     evaluators = {
         org.evaluator_role: org

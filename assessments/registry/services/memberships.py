@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessments import access
+from assessments.kernel import access
+from assessments.kernel.audit import audit_record
+from assessments.kernel.errors import DomainError
 from assessments.models import Membership, Organisation, Role
 from assessments.models.people import BODY_ROLES, DIRECTED_ROLES, EVALUATOR_ROLES
-from assessments.services.audit import audit_record
-from assessments.services.errors import DomainError
 
 R = Organisation.EvaluatorRole
 # Which annexes each evaluating body's head or deputy signs (METHODOLOGY.md §7, the seed's

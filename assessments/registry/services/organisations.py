@@ -12,10 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessments import access
+from assessments.kernel import access
+from assessments.kernel.audit import audit_record, changes_between, snapshot
+from assessments.kernel.errors import DomainError
 from assessments.models import Organisation, OrganisationName
-from assessments.services.audit import audit_record, changes_between, snapshot
-from assessments.services.errors import DomainError
 
 # Fields a plain update may change (names go through organisation_rename).
 UPDATABLE_FIELDS = (

@@ -11,20 +11,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from assessments import access, selectors
-from assessments.forms import AssignmentForm, MilestoneForm, ReasonForm
+from assessments.kernel import access, clock
+from assessments.kernel.audit import object_history
+from assessments.kernel.errors import DomainError
 from assessments.models import AssessorAssignment, Cycle, Membership, Milestone, Organisation, Role
-from assessments.services import clock
-from assessments.services.assignments import assessor_assign, assessor_unassign
-from assessments.services.audit import object_history
-from assessments.services.cycles import cycle_schedule, milestone_change
-from assessments.services.errors import DomainError
+from assessments.registry import selectors
+from assessments.registry.forms import AssignmentForm, MilestoneForm, ReasonForm
+from assessments.registry.services.assignments import assessor_assign, assessor_unassign
+from assessments.registry.services.cycles import cycle_schedule, milestone_change
 
 
 @login_required
 def cycle_list(request: HttpRequest) -> HttpResponse:
     cycles = access.visible(request.user, Cycle).order_by("-year", "code")
-    return render(request, "assessments/cycle_list.html", {"cycles": cycles})
+    return render(request, "assessments/registry/cycle_list.html", {"cycles": cycles})
 
 
 @login_required
@@ -33,7 +33,7 @@ def cycle_detail(request: HttpRequest, code: str) -> HttpResponse:
     today = clock.today()
     return render(
         request,
-        "assessments/cycle_detail.html",
+        "assessments/registry/cycle_detail.html",
         {
             "cycle": cycle,
             "schedule": cycle_schedule(cycle, today=today),
@@ -72,7 +72,7 @@ def milestone_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             return redirect("cycle_detail", code=cycle.code)
     return render(
         request,
-        "assessments/milestone_form.html",
+        "assessments/registry/milestone_form.html",
         {
             "cycle": cycle,
             "milestone": milestone,
@@ -135,7 +135,7 @@ def cycle_assignments(request: HttpRequest, code: str) -> HttpResponse:
         assignments = assignments.filter(assessor=request.user)
     return render(
         request,
-        "assessments/assignment_list.html",
+        "assessments/registry/assignment_list.html",
         {"cycle": cycle, "assignments": assignments, "form": form},
     )
 
@@ -156,6 +156,6 @@ def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("cycle_assignments", code=assignment.cycle.code)
     return render(
         request,
-        "assessments/assignment_remove.html",
+        "assessments/registry/assignment_remove.html",
         {"assignment": assignment, "form": form, "history": object_history(assignment)},
     )

@@ -1,4 +1,4 @@
-"""The registry of bodies and a body's page. Access: assessments.access only."""
+"""The registry of bodies and a body's page. Access: assessments.kernel.access only."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from assessments import access, selectors
-from assessments.forms import RegistryFilterForm
+from assessments.kernel import access
+from assessments.kernel.audit import object_history
 from assessments.models import Direction
-from assessments.services.audit import object_history
-from assessments.services.cycles import current_cycle, cycle_schedule
-from assessments.services.evaluators import evaluation_map
+from assessments.registry import selectors
+from assessments.registry.forms import RegistryFilterForm
+from assessments.registry.services.cycles import current_cycle, cycle_schedule
+from assessments.registry.services.evaluators import evaluation_map
 
 PAGE_SIZE = 25
 
@@ -36,7 +37,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        "assessments/organisation_list.html",
+        "assessments/registry/organisation_list.html",
         {"form": form, "page": page, "query": query.urlencode()},
     )
 
@@ -53,7 +54,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             names_then = None
     return render(
         request,
-        "assessments/organisation_detail.html",
+        "assessments/registry/organisation_detail.html",
         {
             "organisation": organisation,
             "cycle": cycle,

@@ -44,8 +44,8 @@ from assessments.models import (
     User,
 )
 from assessments.scoring import ScoringError, load_edition
-from assessments.services.report_schema import COLUMNS
-from assessments.services.reports import body_kind
+from assessments.submission.report_schema import COLUMNS
+from assessments.submission.services.reports import body_kind
 
 VIOLATIONS = ("late", "unjustified_refusals", "incomplete_package", "extra_documents")
 AUTOMATION_KEYS = (
@@ -403,9 +403,9 @@ def _failure_record(cycle: Cycle, body: Organisation, error) -> None:
     assessors (once per distinct failure: a re-run failing the same way only touches it)."""
     from django.urls import reverse
 
-    from assessments.services import clock
-    from assessments.services.jobs import job_create
-    from assessments.services.notifications import notify
+    from assessments.kernel import clock
+    from assessments.kernel.jobs import job_create
+    from assessments.kernel.notifications import notify
 
     current = assembly_failure(cycle=cycle, body=body)
     if current is not None and current.result.get("path") == error.path \
@@ -453,7 +453,7 @@ def _assemble(*, cycle: Cycle, body: Organisation, actor=None):
     if not assembled.values:
         return None
     try:
-        from assessments.services.scoring_inputs import scoring_input_set
+        from assessments.scores.services.scoring_inputs import scoring_input_set
     except ImportError:  # the stored scoring inputs are not installed: nothing to store into
         return None
     try:

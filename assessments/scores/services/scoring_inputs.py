@@ -55,11 +55,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
-from assessments import access
+from assessments.kernel import access, clock
+from assessments.kernel.audit import audit_build, audit_record_many
 from assessments.models import SOURCE_KINDS, Cycle, Organisation, ScoringInput
 from assessments.scoring import ScoringError, load_edition, validate_case
-from assessments.services import clock
-from assessments.services.audit import audit_build, audit_record_many
 
 __all__ = [
     "DIRECTIONS",

@@ -33,12 +33,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessments import access
+from assessments.kernel import access, clock
+from assessments.kernel.audit import audit_record
+from assessments.kernel.jobs import job_active, job_create, job_running
 from assessments.models import BackgroundJob, Cycle, Organisation, ScoreSheet, ScoringInput
 from assessments.scoring import ScoringError, score_case_dict
-from assessments.services import clock
-from assessments.services.audit import audit_record
-from assessments.services.jobs import job_active, job_create, job_running
 
 from .peer_averages import peer_averages_compute, peer_averages_updates
 from .scoring_inputs import (

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import ImportKind
-from assessments.services.imports.reasons import reason_text
+from assessments.submission.imports.reasons import reason_text
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 

@@ -43,14 +43,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments import access
+from assessments.kernel import access, clock
+from assessments.kernel.audit import audit_record
+from assessments.kernel.errors import DomainError
 from assessments.models import ImportBatch, ImportRecord, ImportStagingRow
-from assessments.services import clock
-from assessments.services.audit import audit_record
-from assessments.services.errors import DomainError
-from assessments.services.imports.kinds import PARSERS, SPECS, Lookups, RowError
-from assessments.services.imports.readers import FileFormatError, detect_format, open_source
-from assessments.services.imports.reasons import REASONS, reason_text
+from assessments.submission.imports.kinds import PARSERS, SPECS, Lookups, RowError
+from assessments.submission.imports.readers import FileFormatError, detect_format, open_source
+from assessments.submission.imports.reasons import REASONS, reason_text
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +95,7 @@ def _locked(batch_id: int) -> ImportBatch:
 
 
 def _may_import(actor, kind: str) -> bool:
-    from assessments.access_rules import import_kinds_for
+    from assessments.submission.access import import_kinds_for
 
     return actor is not None and kind in import_kinds_for(actor)
 

@@ -18,12 +18,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessments import access
+from assessments.kernel import access, clock
+from assessments.kernel.audit import audit_record
+from assessments.kernel.errors import DomainError
 from assessments.models import Classification, Evidence, Report
 from assessments.models.evidence import REFUSED_CLASSIFICATIONS
-from assessments.services import clock
-from assessments.services.audit import audit_record
-from assessments.services.errors import DomainError
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 ALLOWED_TYPES = ("pdf", "docx", "xlsx", "png", "jpeg")

@@ -16,14 +16,13 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from assessments import access
+from assessments.kernel import access, clock
+from assessments.kernel.audit import audit_record
+from assessments.kernel.errors import DomainError
 from assessments.models import Cycle, OpennessAssessment, OpennessScore, Organisation
 from assessments.scoring import load_edition
-from assessments.services import clock
-from assessments.services.audit import audit_record
-from assessments.services.errors import DomainError
-from assessments.services.report_schema import COLUMNS
-from assessments.services.reports import EditConflict, body_kind, schedule_assembly
+from assessments.submission.report_schema import COLUMNS
+from assessments.submission.services.reports import EditConflict, body_kind, schedule_assembly
 
 
 @dataclass(frozen=True)

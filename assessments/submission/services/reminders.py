@@ -10,12 +10,12 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from assessments.kernel import calendar, clock
+from assessments.kernel.notifications import notify
 from assessments.models import Organisation, Report
-from assessments.services import calendar, clock
-from assessments.services.cycles import current_cycle
-from assessments.services.notifications import notify
-from assessments.services.report_schema import report_directions
-from assessments.services.reports import (
+from assessments.registry.services.cycles import current_cycle
+from assessments.submission.report_schema import report_directions
+from assessments.submission.services.reports import (
     body_kind,
     body_staff,
     report_assessors,

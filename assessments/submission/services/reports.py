@@ -13,7 +13,10 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessments import access
+from assessments.kernel import access, clock
+from assessments.kernel.audit import audit_record
+from assessments.kernel.errors import DomainError
+from assessments.kernel.notifications import notify
 from assessments.models import (
     AssessorAssignment,
     Cycle,
@@ -26,12 +29,8 @@ from assessments.models import (
     User,
 )
 from assessments.models.people import BODY_ROLES
-from assessments.services import clock
-from assessments.services.audit import audit_record
-from assessments.services.cycles import milestone_due
-from assessments.services.errors import DomainError
-from assessments.services.notifications import notify
-from assessments.services.report_schema import (
+from assessments.registry.services.cycles import milestone_due
+from assessments.submission.report_schema import (
     COLUMNS,
     SECTIONS_BY_KEY,
     Field,

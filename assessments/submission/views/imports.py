@@ -15,17 +15,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from assessments import access
-from assessments.access_rules import import_kinds_for
+from assessments.kernel import access
+from assessments.kernel.audit import object_history
+from assessments.kernel.errors import DomainError
+from assessments.kernel.notifications import notification_mark_read
 from assessments.models import ImportBatch, ImportKind, Notification
-from assessments.report_forms import ImportUploadForm
-from assessments.services.audit import object_history
-from assessments.services.cycles import current_cycle
-from assessments.services.errors import DomainError
-from assessments.services.imports.kinds import SPECS
-from assessments.services.imports.pipeline import import_confirm, import_discard, import_upload
-from assessments.services.imports.reasons import error_text, reason_text
-from assessments.services.notifications import notification_mark_read
+from assessments.registry.services.cycles import current_cycle
+from assessments.submission.access import import_kinds_for
+from assessments.submission.forms import ImportUploadForm
+from assessments.submission.imports.kinds import SPECS
+from assessments.submission.imports.pipeline import import_confirm, import_discard, import_upload
+from assessments.submission.imports.reasons import error_text, reason_text
 
 
 @login_required
@@ -50,7 +50,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
             return redirect("import_detail", pk=batch.pk)
     batches = access.visible(request.user, ImportBatch).select_related(
         "created_by", "applied_by", "cycle")[:100]
-    return render(request, "assessments/import_list.html", {
+    return render(request, "assessments/submission/import_list.html", {
         "form": form, "batches": batches, "cycle": cycle,
         "specs": [(k, labels[k], SPECS[k]) for k in kinds],
     })
@@ -84,7 +84,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error.message)
         return redirect("import_detail", pk=pk)
     template = "assessments/partials/import_progress.html" if request.headers.get(
-        "HX-Request") else "assessments/import_detail.html"
+        "HX-Request") else "assessments/submission/import_detail.html"
     return render(request, template, {
         "batch": batch, "spec": SPECS[batch.kind],
         # reasons stored as codes, put into words in the reader's language
@@ -143,4 +143,4 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         notification_mark_read(user=request.user)
         return redirect("notification_list")
     notes = access.visible(request.user, Notification).order_by("-created_at", "-id")[:200]
-    return render(request, "assessments/notification_list.html", {"notes": notes})
+    return render(request, "assessments/portal/notification_list.html", {"notes": notes})

@@ -14,7 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from assessments import access
+from assessments.kernel import access
+from assessments.kernel.errors import DomainError
 from assessments.models import (
     Cycle,
     Direction,
@@ -24,8 +25,7 @@ from assessments.models import (
     Report,
     ReportSection,
 )
-from assessments.scoring import ScoringError, score_case_dict
-from assessments.scoring_fields import (
+from assessments.scores.fields import (
     CRITERIA,
     DIALOGUE_RAW,
     DIRECTION_LABELS,
@@ -34,9 +34,10 @@ from assessments.scoring_fields import (
     MEDIA,
     SUBORDINATE_PENALTIES,
 )
-from assessments.services.assembly import assembly_failure, case_from_values, scoring_values
-from assessments.services.errors import DomainError
-from assessments.services.openness import (
+from assessments.scores.services.assembly import assembly_failure, case_from_values, scoring_values
+from assessments.scoring import ScoringError, score_case_dict
+from assessments.submission.report_schema import COLUMNS, sections_for
+from assessments.submission.services.openness import (
     allowed_flags,
     criteria_for,
     indicator_rows,
@@ -44,8 +45,7 @@ from assessments.services.openness import (
     openness_score_set,
     subordinate_penalty_keys,
 )
-from assessments.services.report_schema import COLUMNS, sections_for
-from assessments.services.reports import EditConflict, body_kind
+from assessments.submission.services.reports import EditConflict, body_kind
 
 
 def _links_by_score(report: Report | None, kind: str) -> dict[tuple[str, str], list]:
@@ -229,7 +229,7 @@ def openness_workspace(request: HttpRequest, code: str, pk: int) -> HttpResponse
     computed = [(raw_labels.get(path.rsplit(".", 1)[-1], path), path, value)
                 for path, value in sorted(values.values.items())
                 if path.startswith(("openness.open_dialogue.", "openness.media."))]
-    return render(request, "assessments/openness_workspace.html", {
+    return render(request, "assessments/submission/openness_workspace.html", {
         "cycle": cycle, "body": body, "rows": table_rows, "assessment": assessment,
         "flags": [(criterion, CRITERIA.get(criterion, criterion),
                    [(flag, FLAGS.get(flag, flag)) for flag in items])
@@ -249,8 +249,8 @@ def openness_workspace(request: HttpRequest, code: str, pk: int) -> HttpResponse
 def _engine_error(body: Organisation, cycle: Cycle, path: str, message: str) -> dict:
     """An engine refusal in the reader's language: the generic wording, the field's label and
     its path; the engine's own (English) message kept as a technical detail."""
-    from assessments.score_selectors import path_labels
-    from assessments.scoring_fields import error_text
+    from assessments.scores.fields import error_text
+    from assessments.scores.selectors import path_labels
 
     label = path_labels(body_kind(body), cycle.edition).get(path, "")
     return {"text": error_text(ScoringError(path, message)), "label": label, "path": path,
@@ -273,9 +273,9 @@ def scoring_input_page(request: HttpRequest, code: str, pk: int) -> HttpResponse
     are only there), the last assembly's refusal if any, and — clearly apart — a live preview
     of what the accepted data would assemble to now (not stored, not what the body is scored
     on)."""
-    from assessments import score_selectors
-    from assessments.access_scores import CASE_DIRECTIONS_FOR, visible_directions
-    from assessments.services.scoring_inputs import scoring_input_current
+    from assessments.scores import selectors as score_selectors
+    from assessments.scores.access import CASE_DIRECTIONS_FOR, visible_directions
+    from assessments.scores.services.scoring_inputs import scoring_input_current
 
     cycle = access.get_visible_or_404(request.user, Cycle, code=code)
     body = access.get_visible_or_404(request.user, Organisation, pk=pk, is_evaluated=True)
@@ -300,7 +300,7 @@ def scoring_input_page(request: HttpRequest, code: str, pk: int) -> HttpResponse
     rows = [(path, value, assembled.sources.get(path, {}))
             for path, value in sorted(assembled.values.items())
             if path.split(".", 1)[0] in directions]
-    return render(request, "assessments/scoring_input.html", {
+    return render(request, "assessments/scores/scoring_input_page.html", {
         "cycle": cycle, "body": body, "stored": stored,
         "sections": score_selectors.input_sections(stored, directions) if stored else [],
         "sheets": sheets,

@@ -13,9 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from assessments import access
+from assessments.kernel import access, clock
+from assessments.kernel.audit import object_history
+from assessments.kernel.errors import DomainError
 from assessments.models import Cycle, Direction, Evidence, Organisation, Report, ReportSection
-from assessments.report_forms import (
+from assessments.registry.services.cycles import current_cycle
+from assessments.submission.forms import (
     EvidenceForm,
     ReturnForm,
     SectionForm,
@@ -23,19 +26,15 @@ from assessments.report_forms import (
     rows_initial,
     with_added_rows,
 )
-from assessments.services import clock
-from assessments.services.audit import object_history
-from assessments.services.cycles import current_cycle
-from assessments.services.errors import DomainError
-from assessments.services.evidence import evidence_upload
-from assessments.services.report_schema import (
+from assessments.submission.report_schema import (
     SECTIONS_BY_KEY,
     evidence_indicators,
     publication_deadline,
     report_directions,
     sections_for,
 )
-from assessments.services.reports import (
+from assessments.submission.services.evidence import evidence_upload
+from assessments.submission.services.reports import (
     EditConflict,
     SectionInvalid,
     body_kind,
@@ -80,7 +79,7 @@ def report_queue(request: HttpRequest) -> HttpResponse:
     bodies = []
     if cycle is not None and p.body_ids:
         bodies = list(Organisation.objects.filter(pk__in=sorted(p.body_ids), is_evaluated=True))
-    return render(request, "assessments/report_queue.html", {
+    return render(request, "assessments/submission/report_queue.html", {
         "cycle": cycle, "reports": reports[:500], "states": Report.State.choices,
         "directions": Direction.choices, "state": state, "direction": direction,
         "bodies": bodies, "today": clock.today(),
@@ -106,7 +105,7 @@ def body_reports(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     reports = [existing[d] for d in directions if d in existing]
     if not reports:
         raise Http404
-    return render(request, "assessments/body_reports.html",
+    return render(request, "assessments/submission/body_reports.html",
                   {"cycle": cycle, "body": body, "reports": reports})
 
 
@@ -145,7 +144,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "dated": dated,
             "evidence": [e for e in evidence if e.section_key == section.key],
         })
-    return render(request, "assessments/report_detail.html", {
+    return render(request, "assessments/submission/report_detail.html", {
         "report": report, "sections": sections,
         "missing": report_missing(report) if report.is_editable_by_body else [],
         "can_edit": access.can(request.user, "edit", report),
@@ -227,13 +226,13 @@ def report_section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse
                            section=section, kind=kind)
         formset = row_formset(section, initial=rows_initial(section, data)) \
             if section.table else None
-    return render(request, "assessments/section_form.html", {
+    return render(request, "assessments/submission/section_form.html", {
         "report": report, "section": section, "form": form, "formset": formset, "row": row,
     })
 
 
 def report_section_save_view(request, report, key, new, form):
-    from assessments.services.reports import report_section_save
+    from assessments.submission.services.reports import report_section_save
 
     expected = form.cleaned_data.get("version")
     return report_section_save(actor=request.user, report=report, key=key, data=new,
@@ -264,7 +263,7 @@ def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     access.require(request.user, "submit", report)
     return _transition_page(
-        request, report, template="assessments/report_submit.html",
+        request, report, template="assessments/submission/report_submit.html",
         action=lambda: report_submit(actor=request.user, report=report),
         success=_("Отчёт представлен."),
         extra={"missing": report_missing(report), "today": clock.today()},
@@ -277,7 +276,7 @@ def report_review_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     access.require(request.user, "review", report)
     return _transition_page(
-        request, report, template="assessments/report_review.html",
+        request, report, template="assessments/submission/report_review.html",
         action=lambda: report_start_review(actor=request.user, report=report),
         success=_("Рассмотрение начато."),
     )
@@ -291,7 +290,7 @@ def report_return_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReturnForm(request.POST or None,
                       sections=sections_for(report.direction, body_kind(report.body)))
     return _transition_page(
-        request, report, template="assessments/report_return.html",
+        request, report, template="assessments/submission/report_return.html",
         action=lambda: report_return(actor=request.user, report=report,
                                      comments=form.comments(),
                                      comment=form.cleaned_data.get("comment", "")),
@@ -305,7 +304,7 @@ def report_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     access.require(request.user, "review", report)
     return _transition_page(
-        request, report, template="assessments/report_accept.html",
+        request, report, template="assessments/submission/report_accept.html",
         action=lambda: report_accept(actor=request.user, report=report),
         success=_("Отчёт принят; данные заблокированы."),
     )
@@ -342,7 +341,7 @@ def evidence_add(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         else:
             messages.success(request, _("Документ приложен."))
             return redirect("report_detail", pk=report.pk)
-    return render(request, "assessments/evidence_form.html",
+    return render(request, "assessments/submission/evidence_form.html",
                   {"report": report, "section": section, "form": form, "replaces": replaces})
 
 

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from assessments.kernel.validators import bin_control_digit
 from assessments.models import Cycle, Membership, Organisation, User
 from assessments.scoring.samples import perfect_case
-from assessments.validators import bin_control_digit
 from reporting.signing import ca
 
 PASSPHRASE = "sign-pass-2026"
@@ -120,9 +120,9 @@ class World:
 
 
 def build_world() -> World:
-    from assessments.services.evaluators import evaluator_rules_seed
-    from assessments.services.scores import score_body
-    from assessments.services.scoring_inputs import scoring_input_load_case
+    from assessments.registry.services.evaluators import evaluator_rules_seed
+    from assessments.scores.services.scoring_inputs import scoring_input_load_case
+    from assessments.scores.services.sheets import score_body
 
     R = Organisation.EvaluatorRole
     agency = org("Агентство по делам государственной службы", central_type="agency",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django_fsm_log.models import StateLog
 
+from assessments.conclusions import services as svc
 from assessments.models import Conclusion
-from assessments.services import conclusions as svc
 
 from .conftest import PASSPHRASE, World
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from assessments.services import conclusions as svc
+from assessments.conclusions import services as svc
 from reporting.models import RenderedDocument
 from reporting.services import document_render
 from reporting.signing.services import signed_document_download

@@ -9,9 +9,9 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
+from assessments.conclusions import services as svc
+from assessments.kernel.errors import DomainError
 from assessments.models import AuditEntry, Conclusion, ScoreSheet
-from assessments.services import conclusions as svc
-from assessments.services.errors import DomainError
 
 from .conftest import org
 from .helpers import ANALYSIS, draft, fresh, logs, submitted, written

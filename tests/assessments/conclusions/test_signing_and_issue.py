@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
-from assessments.services import conclusions as svc
-from assessments.services.errors import DomainError
+from assessments.conclusions import services as svc
+from assessments.kernel.errors import DomainError
 from reporting.models import SignedDocument
 from reporting.signing.errors import SigningError
 from reporting.signing.services import signed_document_verify

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from assessments.todos import todos_for
+from assessments.kernel.todos import todos_for
 
 from .helpers import approved, draft, issued, submitted
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from assessments.conclusions import services as svc
 from assessments.models import AssessorAssignment, Conclusion
-from assessments.services import conclusions as svc
 
 from .conftest import PASSPHRASE
 from .helpers import ANALYSIS, approved, draft, fresh, issued, signed, submitted

@@ -5,9 +5,8 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from assessments import access
+from assessments.kernel import access, clock
 from assessments.models import AssessorAssignment, Organisation, Region
-from assessments.services import clock
 from tests.factories import CycleFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django_fsm_log.models import StateLog
 
+from assessments.kernel.audit import audit_record, changes_between, object_history, snapshot
 from assessments.models import AuditEntry, Region
 from assessments.models.audit import AuditImmutable
-from assessments.services.audit import audit_record, changes_between, object_history, snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
+from assessments.kernel import calendar
 from assessments.models import WorkingDayOverride
-from assessments.services import calendar
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from assessments.services import clock as app_clock
+from assessments.kernel import clock as app_clock
 
 
 def test_frozen_clock_is_aware_and_in_almaty(clock):

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.validators import (
+from assessments.kernel.validators import (
     bin_control_digit,
     bin_problem,
     known_editions,

@@ -3,8 +3,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from assessments.kernel.errors import DomainError
 from assessments.models import AssessorAssignment, AuditEntry
-from assessments.services.assignments import (
+from assessments.registry.services.assignments import (
     PARTICIPATION_SOURCES,
     assessor_assign,
     assessor_unassign,
@@ -13,7 +14,6 @@ from assessments.services.assignments import (
     took_part,
     unassigned_pairs,
 )
-from assessments.services.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 

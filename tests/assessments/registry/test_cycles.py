@@ -6,9 +6,10 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from assessments.kernel import calendar
+from assessments.kernel.errors import DomainError
 from assessments.models import AuditEntry, Cycle, Milestone
-from assessments.services import calendar
-from assessments.services.cycles import (
+from assessments.registry.services.cycles import (
     DEFAULT_SCHEDULE,
     current_cycle,
     cycle_create,
@@ -18,7 +19,6 @@ from assessments.services.cycles import (
     milestone_change,
     milestone_due,
 )
-from assessments.services.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 

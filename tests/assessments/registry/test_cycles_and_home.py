@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import AssessorAssignment, AuditEntry, Milestone
-from assessments.services.cycles import cycle_create, cycle_set_current
+from assessments.registry.services.cycles import cycle_create, cycle_set_current
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def test_assigning_and_removing_an_assessor_through_the_pages(personas, client, 
 
 
 def test_home_shows_roles_next_milestones_counts_and_todos(personas, client, current):
-    from assessments.services.assignments import assessor_assign
+    from assessments.registry.services.assignments import assessor_assign
 
     assessor_assign(actor=None, cycle=current, body=personas.registry.ministry,
                     direction="services", assessor=personas.assessor)

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessments.models import Direction, EvaluatorRule, Organisation
-from assessments.services.evaluators import (
+from assessments.registry.services.evaluators import (
     RuleTable,
     evaluated_bodies_q,
     evaluation_map,

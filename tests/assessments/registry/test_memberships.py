@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from assessments import access
+from assessments.kernel import access
+from assessments.kernel.errors import DomainError
 from assessments.models import AuditEntry, Membership, Organisation
-from assessments.services.errors import DomainError
-from assessments.services.memberships import membership_end, membership_grant
+from assessments.registry.services.memberships import membership_end, membership_grant
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 
+from assessments.kernel.errors import DomainError
 from assessments.models import AuditEntry, Organisation, OrganisationName
-from assessments.selectors import name_on, names_on
-from assessments.services.errors import DomainError
-from assessments.services.organisations import (
+from assessments.registry.selectors import name_on, names_on
+from assessments.registry.services.organisations import (
     organisation_close,
     organisation_create,
     organisation_rename,

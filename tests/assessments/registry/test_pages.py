@@ -108,8 +108,8 @@ def test_anonymous_visitors_are_sent_to_the_login_page(personas, client):
 def test_the_body_page_of_a_renamed_body_shows_the_cycle_s_name(personas, client):
     from datetime import date
 
-    from assessments.services.cycles import cycle_create, cycle_set_current
-    from assessments.services.organisations import organisation_rename
+    from assessments.registry.services.cycles import cycle_create, cycle_set_current
+    from assessments.registry.services.organisations import organisation_rename
 
     org = personas.registry.akimat
     Organisation.objects.filter(pk=org.pk)  # created without history by the factory

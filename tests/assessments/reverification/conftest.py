@@ -25,7 +25,7 @@ def when(clock):
 
 @pytest.fixture
 def cycle2025(personas, when):
-    from assessments.services.cycles import cycle_create, cycle_set_current
+    from assessments.registry.services.cycles import cycle_create, cycle_set_current
 
     cycle = cycle_create(actor=None, code="2025", year=2025, edition="2023")
     cycle_set_current(actor=None, cycle=cycle)
@@ -71,7 +71,7 @@ def upload(data: bytes, name: str = "protocol.pdf"):
 @pytest.fixture
 def selected(personas, cycle2025):
     """The ministry picked for re-verification on services by the Agency's assessor."""
-    from assessments.services.reverification import reverification_select
+    from assessments.reverification.services import reverification_select
 
     return reverification_select(
         actor=personas.assessor, cycle=cycle2025, body=personas.registry.ministry,
@@ -80,7 +80,7 @@ def selected(personas, cycle2025):
 
 
 def record(rv, actor, kind="unreliable", n=1, section="Таблица 1"):
-    from assessments.services.reverification import finding_record
+    from assessments.reverification.services import finding_record
 
     return [
         finding_record(actor=actor, reverification=rv, kind=kind,

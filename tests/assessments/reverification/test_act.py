@@ -13,9 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django_fsm_log.models import StateLog
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from assessments.kernel.errors import DomainError
 from assessments.models import Notification, ReconciliationAct, Reverification, ScoringInput
-from assessments.services.errors import DomainError
-from assessments.services.reverification import (
+from assessments.reverification.services import (
     act_signing_status,
     confirming_document_upload,
     document_request_create,
@@ -29,8 +29,11 @@ from assessments.services.reverification import (
     risk_ranking,
     system_check_record,
 )
-from assessments.services.scores import score_body
-from assessments.services.scoring_inputs import scoring_input_current, scoring_input_load_case
+from assessments.scores.services.scoring_inputs import (
+    scoring_input_current,
+    scoring_input_load_case,
+)
+from assessments.scores.services.sheets import score_body
 from reporting.models import SignedDocument
 from reporting.signing.base import SignatoryInfo
 from reporting.signing.errors import SigningRefused
@@ -304,7 +307,7 @@ def test_the_act_follows_however_it_is_signed(personas, selected, credentials, c
 
 def test_the_act_names_where_the_body_published_what_it_counts(personas, selected):
     """p.17: information the body published counts as well as what it sent."""
-    from assessments.services.reverification import finding_record
+    from assessments.reverification.services import finding_record
 
     finding_record(actor=personas.assessor, reverification=selected, kind="unreliable",
                    description="На сайте неверный график приёма граждан",

@@ -13,7 +13,7 @@ from assessments.models import (
     Reverification,
     RiskMethod,
 )
-from assessments.services.reverification import (
+from assessments.reverification.services import (
     document_request_create,
     findings_complete,
     reconciliation_act_issue,
@@ -221,7 +221,7 @@ def test_transitions_have_a_confirmation_page(personas, selected, client):
 # --- the list and the to-dos ---------------------------------------------------------------------
 
 def _many(personas, cycle, n):
-    from assessments.services.evaluators import evaluator_rules_seed
+    from assessments.registry.services.evaluators import evaluator_rules_seed
 
     bodies = [LocalBodyFactory() for _ in range(n)]
     evaluator_rules_seed()
@@ -255,7 +255,7 @@ def test_home_page_to_dos_follow_the_reverification(personas, selected, credenti
     item = todos(personas.submitter)["Представить документы по запросам перепроверки"]
     assert (item.count, item.due_on) == (1, request.due_on)
     assert "Представить документы по запросам перепроверки" not in todos(personas.other_submitter)
-    from assessments.services.reverification import confirming_document_upload
+    from assessments.reverification.services import confirming_document_upload
 
     confirming_document_upload(actor=personas.submitter, request=request,
                                upload=upload(clean_pdf), original_name="p.pdf",
@@ -266,7 +266,7 @@ def test_home_page_to_dos_follow_the_reverification(personas, selected, credenti
     act = reconciliation_act_issue(actor=personas.assessor, reverification=selected)
     assert todos(personas.assessor)["Подписать акт сверки"].count == 1
     assert "Подписать акт сверки" not in todos(personas.head)
-    from assessments.services.reverification import reconciliation_act_sign
+    from assessments.reverification.services import reconciliation_act_sign
 
     reconciliation_act_sign(actor=personas.assessor, act=act, passphrase=PASSPHRASE)
     assert "Подписать акт сверки" not in todos(personas.assessor)
@@ -276,7 +276,7 @@ def test_home_page_to_dos_follow_the_reverification(personas, selected, credenti
 
 def test_the_selection_page_keeps_its_query_count_flat(personas, cycle2025, client,
                                                        django_assert_num_queries):
-    from assessments.services.evaluators import evaluator_rules_seed
+    from assessments.registry.services.evaluators import evaluator_rules_seed
 
     client.force_login(personas.assessor)
     url = _url("reverification_selection", "2025", "services")

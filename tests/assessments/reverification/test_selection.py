@@ -9,11 +9,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django_fsm_log.models import StateLog
 
-from assessments import access
+from assessments.kernel import access
+from assessments.kernel.errors import DomainError
 from assessments.models import AuditEntry, Report, Reverification, RiskSample
-from assessments.services.cycles import cycle_create
-from assessments.services.errors import DomainError
-from assessments.services.reverification import (
+from assessments.registry.services.cycles import cycle_create
+from assessments.reverification.services import (
     EditConflict,
     InvalidWeights,
     reverification_cancel,
@@ -30,8 +30,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _input(cycle, body, block: dict, sources: dict):
+    from assessments.kernel import clock
     from assessments.models import ScoringInput
-    from assessments.services import clock
 
     return ScoringInput.objects.create(
         cycle=cycle, body=body, version=1, case={"edition": "2023", "services": block},
@@ -40,8 +40,8 @@ def _input(cycle, body, block: dict, sources: dict):
 
 
 def _sheet(cycle, body, final: str):
+    from assessments.kernel import clock
     from assessments.models import ScoreSheet, ScoringInput
-    from assessments.services import clock
 
     si = ScoringInput.objects.filter(cycle=cycle, body=body).first() or ScoringInput.objects.create(
         cycle=cycle, body=body, version=1, case={"edition": "2023"}, created_at=clock.now())

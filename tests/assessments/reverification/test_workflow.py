@@ -11,6 +11,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django_fsm_log.models import StateLog
 
+from assessments.kernel import calendar
+from assessments.kernel.errors import DomainError
 from assessments.models import (
     AuditEntry,
     DocumentRequest,
@@ -18,10 +20,7 @@ from assessments.models import (
     Notification,
     Reverification,
 )
-from assessments.services import calendar
-from assessments.services.errors import DomainError
-from assessments.services.evidence import DocumentRefused
-from assessments.services.reverification import (
+from assessments.reverification.services import (
     EditConflict,
     InvalidFinding,
     confirming_document_upload,
@@ -35,6 +34,7 @@ from assessments.services.reverification import (
     reverification_deduction,
     system_check_record,
 )
+from assessments.submission.services.evidence import DocumentRefused
 
 from .conftest import record, upload
 

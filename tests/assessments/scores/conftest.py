@@ -12,9 +12,9 @@ import itertools
 
 import pytest
 
+from assessments.kernel.validators import bin_control_digit
 from assessments.models import Cycle, Organisation
 from assessments.scoring.samples import perfect_case
-from assessments.validators import bin_control_digit
 
 _serials = itertools.count(1)
 

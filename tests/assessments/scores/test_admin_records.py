@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.admin_records import RecordAdmin
 from assessments.models import BackgroundJob, ScoringInput
+from assessments.scores.admin import RecordAdmin
 from tests.factories import CycleFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import QueryDict
 
 from assessments.models import BackgroundJob, Organisation, ScoreSheet, ScoringInput
+from assessments.scores.fields import case_fields, error_text, form_initial, read_whatif_form
+from assessments.scores.services.scoring_inputs import scoring_input_load_case
 from assessments.scoring import ScoringError, score_case_dict
-from assessments.scoring_fields import case_fields, error_text, form_initial, read_whatif_form
-from assessments.services.scoring_inputs import scoring_input_load_case
 
 from .conftest import case_for, make_body
 
@@ -97,9 +97,9 @@ def test_demo_scores_step_is_idempotent(scores_cycle):
 
 
 def test_todos(scores_cycle, django_user_model):
+    from assessments.kernel.todos import todos_for
     from assessments.models import Membership
-    from assessments.services.scoring_inputs import scoring_input_set
-    from assessments.todos import todos_for
+    from assessments.scores.services.scoring_inputs import scoring_input_set
 
     body = make_body("A")
     admin = django_user_model.objects.create(username="root", is_superuser=True)

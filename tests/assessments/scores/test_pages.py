@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import AuditEntry, BackgroundJob, ScoreSheet, ScoringInput
-from assessments.services.scores import score_body
-from assessments.services.scoring_inputs import scoring_input_load_case
+from assessments.scores.services.scoring_inputs import scoring_input_load_case
+from assessments.scores.services.sheets import score_body
 from tests.factories import OrganisationFactory, Personas, Registry
 
 from .conftest import case_for
@@ -82,7 +82,7 @@ def test_a_body_without_an_input_shows_an_empty_page(client, people, scores_cycl
 
 
 def test_input_page_shows_sources_versions_and_diff(client, people, scores_cycle, scored):
-    from assessments.services.scoring_inputs import scoring_input_set
+    from assessments.scores.services.scoring_inputs import scoring_input_set
 
     scoring_input_set(
         cycle=scores_cycle, body=scored, values={"complaints.handled_late": 2},
@@ -243,7 +243,7 @@ def test_recompute_button_starts_a_job_and_shows_progress(
 
 
 def test_a_running_job_polls_itself(client, people, scores_cycle):
-    from assessments.services.jobs import job_create, job_start
+    from assessments.kernel.jobs import job_create, job_start
 
     job = job_create(kind="recompute_cycle", label="x", subject=scores_cycle,
                      actor=people.coordinator)  # fmt: skip

@@ -12,15 +12,15 @@ import pytest
 from django.core.management import call_command
 
 from assessments.models import BackgroundJob, ScoreSheet, ScoringInput
-from assessments.scoring import score_case_dict
-from assessments.services.peer_averages import decimal_text
-from assessments.services.scores import cycle_recompute, recompute_cycle_start, score_body
-from assessments.services.scoring_inputs import (
+from assessments.scores.services.peer_averages import decimal_text
+from assessments.scores.services.scoring_inputs import (
     full_case,
     scoring_input_current,
     scoring_input_load_case,
     scoring_input_set,
 )
+from assessments.scores.services.sheets import cycle_recompute, recompute_cycle_start, score_body
+from assessments.scoring import score_case_dict
 
 from .conftest import case_for, make_body
 
@@ -44,7 +44,7 @@ def _score_case_command(case: dict) -> dict:
 
 
 def test_sheets_agree_with_score_case_to_the_cent(scores_cycle, ministry):
-    case = json.loads(open("tests/scoring/example_case.json").read())
+    case = json.loads(open("tests/assessments/scoring/example_case.json").read())
     case["body"] = {"kind": "central", "special": []}
     si = _load(scores_cycle, ministry, case)
     sheets = score_body(cycle=scores_cycle, body=ministry)
@@ -305,7 +305,7 @@ def test_a_running_recompute_is_not_started_twice(scores_cycle, django_user_mode
 
 
 def test_a_failed_job_keeps_its_error(scores_cycle):
-    from assessments.services.jobs import job_create, job_running
+    from assessments.kernel.jobs import job_create, job_running
 
     job = job_create(kind="test", label="t", subject=scores_cycle)
     with pytest.raises(RuntimeError), job_running(job.pk, total=3) as progress:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assessments.models import AuditEntry, ScoringInput
-from assessments.scoring import ScoringError, validate_case
-from assessments.services.scoring_inputs import (
+from assessments.scores.services.scoring_inputs import (
     draft_missing,
     scoring_input_current,
     scoring_input_diff,
@@ -14,6 +13,7 @@ from assessments.services.scoring_inputs import (
     scoring_input_set,
     source_of,
 )
+from assessments.scoring import ScoringError, validate_case
 
 from .conftest import case_for, make_body
 

@@ -15,10 +15,10 @@ from .conftest import case_for, make_body
 def test_real_worker_recomputes_a_cycle_and_reports_progress(settings):
     from celery.contrib.testing.worker import start_worker
 
+    from assessments.kernel.jobs import job_create
     from assessments.models import BackgroundJob, Cycle, ScoreSheet
-    from assessments.services.jobs import job_create
-    from assessments.services.scores import RECOMPUTE_KIND
-    from assessments.services.scoring_inputs import scoring_input_load_case
+    from assessments.scores.services.scoring_inputs import scoring_input_load_case
+    from assessments.scores.services.sheets import RECOMPUTE_KIND
     from assessments.tasks import recompute_cycle
 
     cycle = Cycle.objects.create(code="w2025", year=2025, edition="2023")

@@ -27,8 +27,8 @@ def schedule(cycle):
 @pytest.fixture
 def assigned(personas, cycle):
     """Assessors assigned to the ministry and the akimat on their directions."""
+    from assessments.kernel import clock
     from assessments.models import AssessorAssignment
-    from assessments.services import clock
 
     r = personas.registry
     for assessor, direction, bodies in (
@@ -46,7 +46,7 @@ def assigned(personas, cycle):
 @pytest.fixture(autouse=True)
 def _tasks_in_process():
     """These tests call the services; the tasks they queue run in-process even where Redis is
-    configured (the real worker is exercised by tests/core/test_celery_worker.py)."""
+    configured (the real worker is exercised by tests/config/test_celery_worker.py)."""
     from config.celery import app
 
     before = app.conf.task_always_eager

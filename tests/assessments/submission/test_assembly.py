@@ -7,13 +7,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from assessments.demo_submission import sample_sections
+from assessments.kernel.errors import DomainError
 from assessments.models import ImportBatch
+from assessments.scores.services.assembly import case_from_values, scoring_values
 from assessments.scoring import score_case_dict
-from assessments.services.assembly import case_from_values, scoring_values
-from assessments.services.errors import DomainError
-from assessments.services.imports.pipeline import import_apply, import_upload
-from assessments.services.openness import openness_assessment_update, openness_score_set
-from assessments.services.reports import (
+from assessments.submission.imports.pipeline import import_apply, import_upload
+from assessments.submission.services.openness import openness_assessment_update, openness_score_set
+from assessments.submission.services.reports import (
     SectionInvalid,
     report_accept,
     report_get_or_create,

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from assessments.models import Notification
-from assessments.services.assembly import assembly_failure, scoring_input_assemble
-from assessments.services.scoring_inputs import scoring_input_current
+from assessments.scores.services.assembly import assembly_failure, scoring_input_assemble
+from assessments.scores.services.scoring_inputs import scoring_input_current
 from tests.assessments.submission.test_assembly import accept, load
 
 pytestmark = pytest.mark.django_db

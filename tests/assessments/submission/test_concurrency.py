@@ -13,10 +13,10 @@ from django.db import connection
 from django_fsm_log.models import StateLog
 
 from assessments.demo_submission import sample_sections
+from assessments.kernel.errors import DomainError
 from assessments.models import Report, ReportSection
-from assessments.services import reports as report_services
-from assessments.services.errors import DomainError
-from assessments.services.reports import (
+from assessments.submission.services import reports as report_services
+from assessments.submission.services.reports import (
     report_get_or_create,
     report_section_save,
     report_start_review,

@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 
 from assessments.models import ImportBatch, OpennessScore, Report, ScoreSheet
+from assessments.scores.services.assembly import case_from_values, scoring_values
+from assessments.scores.services.scoring_inputs import scoring_input_current
+from assessments.scores.services.sheets import score_body
 from assessments.scoring import load_edition, score_case_dict
-from assessments.services.assembly import case_from_values, scoring_values
-from assessments.services.openness import indicator_rows, openness_score_set
-from assessments.services.scores import score_body
-from assessments.services.scoring_inputs import scoring_input_current
+from assessments.submission.services.openness import indicator_rows, openness_score_set
 from tests.assessments.submission.samples import MONITORING_HEADER
 from tests.assessments.submission.test_assembly import accept, load
 

@@ -2,10 +2,14 @@
 
 import pytest
 
+from assessments.kernel.errors import DomainError
 from assessments.models import AuditEntry, Evidence
-from assessments.services.errors import DomainError
-from assessments.services.evidence import DocumentRefused, document_check, evidence_upload
-from assessments.services.reports import report_get_or_create
+from assessments.submission.services.evidence import (
+    DocumentRefused,
+    document_check,
+    evidence_upload,
+)
+from assessments.submission.services.reports import report_get_or_create
 from tests.assessments.submission.samples import docx_bytes, pdf_bytes, png_bytes
 
 pytestmark = pytest.mark.django_db

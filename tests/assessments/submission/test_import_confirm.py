@@ -11,9 +11,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from assessments import tasks
+from assessments.kernel.errors import DomainError
 from assessments.models import AuditEntry, ImportBatch, ImportRecord, ImportStagingRow
-from assessments.services.errors import DomainError
-from assessments.services.imports import pipeline
+from assessments.submission.imports import pipeline
 from tests.assessments.submission.samples import MONITORING_HEADER, csv_bytes
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from assessments.kernel import clock as app_clock
 from assessments.models import ImportBatch
-from assessments.services import clock as app_clock
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django_fsm_log.models import StateLog
 
 from assessments import tasks
 from assessments.models import ImportBatch, ImportRecord
-from assessments.services.imports import pipeline
-from assessments.services.imports.reasons import REASONS
+from assessments.submission.imports import pipeline
+from assessments.submission.imports.reasons import REASONS
 from tests.assessments.submission.samples import MONITORING_HEADER, csv_bytes
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,10 @@ from datetime import date, datetime
 
 import pytest
 
+from assessments.kernel.errors import DomainError
 from assessments.models import ImportBatch, ImportRecord, ImportStagingRow
-from assessments.services.errors import DomainError
-from assessments.services.imports import pipeline
-from assessments.services.imports.readers import CsvSource, XlsxSource
+from assessments.submission.imports import pipeline
+from assessments.submission.imports.readers import CsvSource, XlsxSource
 from tests.assessments.submission.samples import MONITORING_HEADER, csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db

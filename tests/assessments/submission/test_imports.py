@@ -5,10 +5,10 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from assessments.kernel.errors import DomainError
 from assessments.models import ImportBatch, ImportRecord
-from assessments.services.errors import DomainError
-from assessments.services.imports.pipeline import import_apply, import_upload
-from assessments.services.imports.reasons import error_text
+from assessments.submission.imports.pipeline import import_apply, import_upload
+from assessments.submission.imports.reasons import error_text
 from tests.assessments.submission.samples import MONITORING_HEADER, csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db

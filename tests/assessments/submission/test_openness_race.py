@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from assessments.kernel.errors import DomainError
 from assessments.models import OpennessScore
-from assessments.services import openness
-from assessments.services.errors import DomainError
-from assessments.services.reports import EditConflict
+from assessments.submission.services import openness
+from assessments.submission.services.reports import EditConflict
 from tests.factories import member
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -12,13 +12,13 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.models import OpennessAssessment, OpennessScore
-from assessments.services.openness import (
+from assessments.submission.services.openness import (
     allowed_flags,
     annex10_names,
     indicator_rows,
     openness_score_set,
 )
-from assessments.services.reports import EditConflict
+from assessments.submission.services.reports import EditConflict
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -212,7 +212,7 @@ def test_two_first_scores_of_one_cell_at_once_give_the_conflict_message(
         assigned, cycle, clock, monkeypatch):
     """The second insert of a cell both read as empty hits the unique constraint: it is told
     who scored it, not shown a server error."""
-    from assessments.services import openness
+    from assessments.submission.services import openness
 
     body = assigned.registry.ministry
     b_user = member(assigned.registry.miod, "assessor", "assessor_openness_b",

@@ -7,8 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from assessments.kernel import clock as app_clock
 from assessments.models import ImportBatch, Notification, Report, ReportSection
-from assessments.services import clock as app_clock
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
+from assessments.kernel import calendar
+from assessments.kernel import clock as app_clock
 from assessments.models import Notification, Report
-from assessments.services import calendar
-from assessments.services import clock as app_clock
-from assessments.services.reports import report_get_or_create
+from assessments.submission.services.reports import report_get_or_create
 from assessments.tasks import submission_reminders
 
 pytestmark = pytest.mark.django_db

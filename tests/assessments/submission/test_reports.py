@@ -5,10 +5,10 @@ from django.core.exceptions import PermissionDenied
 from django_fsm_log.models import StateLog
 
 from assessments.demo_submission import sample_sections
+from assessments.kernel import clock as app_clock
+from assessments.kernel.errors import DomainError
 from assessments.models import Notification, Report, ReportSection, SubmissionPolicy
-from assessments.services import clock as app_clock
-from assessments.services.errors import DomainError
-from assessments.services.reports import (
+from assessments.submission.services.reports import (
     EditConflict,
     SectionInvalid,
     report_accept,
@@ -166,7 +166,7 @@ def test_automation_report_is_completed_by_the_ministry_during_review(clock, ass
 
 
 def test_local_body_has_no_automation_sections():
-    from assessments.services.report_schema import report_directions, sections_for
+    from assessments.submission.report_schema import report_directions, sections_for
 
     assert "automation" not in report_directions("local")
     assert [s.key for s in sections_for("openness", "local")] == [
@@ -176,8 +176,8 @@ def test_local_body_has_no_automation_sections():
 def test_services_rows_name_register_services_checked_in_one_query(
         clock, assigned, cycle, schedule, services_register, django_assert_num_queries):
     from assessments.models import PublicService
-    from assessments.services.report_schema import SECTIONS_BY_KEY
-    from assessments.services.reports import section_errors
+    from assessments.submission.report_schema import SECTIONS_BY_KEY
+    from assessments.submission.services.reports import section_errors
 
     PublicService.objects.filter(code="00201002").update(active=False)
     row = {"basis": "own_records", "rendered": 1, "late": 0, "unjustified_refusals": 0,

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from assessments.models import ScoreSheet
-from assessments.services.scoring_inputs import scoring_input_current, scoring_input_set
+from assessments.scores.services.scoring_inputs import scoring_input_current, scoring_input_set
 from tests.assessments.submission.test_assembly import accept, load
 from tests.assessments.submission.test_assembly_failures import INSPECTIONS_HEADER
 

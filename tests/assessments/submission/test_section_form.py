@@ -7,9 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from assessments.kernel import clock as app_clock
 from assessments.models import ReportSection
-from assessments.services import clock as app_clock
-from assessments.services.reports import report_get_or_create
+from assessments.submission.services.reports import report_get_or_create
 
 pytestmark = pytest.mark.django_db
 

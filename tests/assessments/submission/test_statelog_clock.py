@@ -7,9 +7,9 @@ from django.conf import settings
 from django_fsm_log.models import StateLog
 
 from assessments.demo_submission import sample_sections
+from assessments.kernel import clock as app_clock
 from assessments.models import ReportSection
-from assessments.services import clock as app_clock
-from assessments.services.reports import (
+from assessments.submission.services.reports import (
     report_get_or_create,
     report_section_save,
     report_submit,
@@ -49,7 +49,8 @@ def test_with_the_machines_clock_it_is_the_machines_time(assigned, filled):
 def test_the_field_itself_is_django_fsm_logs_own():
     """The clock comes in through the storage backend, so django-fsm-log's model and
     migrations stay as they are (``makemigrations --check`` is clean)."""
-    assert settings.DJANGO_FSM_LOG_STORAGE_METHOD == "assessments.statelog_clock.ClockBackend"
+    backend = "assessments.kernel.statelog_clock.ClockBackend"
+    assert settings.DJANGO_FSM_LOG_STORAGE_METHOD == backend
     from django.utils import timezone
 
     assert StateLog._meta.get_field("timestamp").default is timezone.now
@@ -60,7 +61,7 @@ def test_the_history_names_the_states_in_the_readers_language(clock, assigned, f
     row's data)."""
     from django.utils import translation
 
-    from assessments.services.audit import object_history
+    from assessments.kernel.audit import object_history
 
     report_submit(actor=assigned.head, report=filled)
     row = next(r for r in object_history(filled) if r.kind == "state")
