@@ -206,7 +206,7 @@ def child_import(path: str, cycle_code: str, profile: str | None) -> dict:
         profiler.disable()
         profiler.dump_stats(profile)
     peak = _peak_rss_mb()
-    from assessments.tasks import assemble_after_import
+    from assessments.scores.tasks import assemble_after_import
 
     start = time.perf_counter()
     bodies = sum(assemble_after_import(batch_id) for batch_id in queued)

@@ -51,7 +51,7 @@ def notify(users: Iterable, text: str, link: str = "", *, email: bool = True,
         ids = [n.pk for n in created]
 
         def _send() -> None:
-            from assessments.tasks import send_notification_emails
+            from assessments.kernel.tasks import send_notification_emails
 
             send_notification_emails.delay(ids)
 

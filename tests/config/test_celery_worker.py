@@ -10,7 +10,7 @@ from config.celery import app
 def test_real_worker_runs_a_calendar_task_and_renders_a_document(settings):
     from celery.contrib.testing.worker import start_worker
 
-    from assessments.tasks import add_working_days_task
+    from assessments.kernel.tasks import add_working_days_task
     from reporting.models import RenderedDocument
     from reporting.tasks import render_document
 

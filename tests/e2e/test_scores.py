@@ -77,7 +77,7 @@ def test_head_reads_scores_and_plays_what_if(page, world):
 
 
 def test_coordinator_recomputes_and_watches_progress(page, world, monkeypatch):
-    from assessments import tasks
+    from assessments.scores import tasks
 
     # Run the queued task in-process whatever the broker (with Redis configured, no worker runs
     # here); the real worker is tested in tests/assessments/scores/test_worker.py.

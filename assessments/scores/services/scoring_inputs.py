@@ -422,7 +422,7 @@ class ScoringInputUpdate:
 
 
 def _schedule_recompute(cycle_id: int, body_ids: list[int]) -> None:
-    from assessments import tasks
+    from assessments.scores import tasks
 
     for body_id in body_ids:
         transaction.on_commit(lambda b=body_id: tasks.score_body.delay(cycle_id, b))

@@ -262,7 +262,7 @@ def recompute_cycle_start(*, cycle: Cycle, actor, reason: str = "") -> Backgroun
     return it instead of starting another."""
     if actor is not None and not access.can(actor, "recompute", cycle):
         raise PermissionDenied
-    from assessments import tasks
+    from assessments.scores import tasks
 
     with transaction.atomic():
         Cycle.objects.select_for_update().filter(pk=cycle.pk).first()

@@ -163,7 +163,7 @@ def import_upload(*, actor, cycle, kind: str, upload, original_name: str,
 
 
 def _queue_validate(batch_id: int) -> None:
-    from assessments.tasks import import_validate as task
+    from assessments.submission.tasks import import_validate as task
 
     task.delay(batch_id)
 
@@ -566,7 +566,7 @@ def import_confirm(*, batch_id: int, actor) -> ImportBatch:
 
 
 def _queue_apply(batch_id: int, actor_id: int) -> None:
-    from assessments.tasks import import_apply as task
+    from assessments.submission.tasks import import_apply as task
 
     task.delay(batch_id, actor_id)
 
@@ -655,7 +655,7 @@ def _apply(*, batch_id: int, actor) -> ImportBatch:
 
 
 def _queue_assembly(batch_id: int) -> None:
-    from assessments.tasks import assemble_after_import
+    from assessments.scores.tasks import assemble_after_import
 
     assemble_after_import.delay(batch_id)
 

@@ -426,7 +426,7 @@ def schedule_assembly(cycle_id: int, body_id: int) -> None:
     """Assemble the body's scoring input after the current transaction commits."""
 
     def _run() -> None:
-        from assessments.tasks import assemble_scoring_input
+        from assessments.scores.tasks import assemble_scoring_input
 
         assemble_scoring_input.delay(cycle_id, body_id)
 

@@ -71,7 +71,7 @@ def akimat(db) -> Organisation:
 def tasks_inline(monkeypatch) -> list:
     """Run this part's tasks in-process when queued (``.delay`` → ``.apply``), whatever the
     broker, and record each call ``(task name, args, kwargs)``."""
-    from assessments import tasks
+    from assessments.scores import tasks
 
     calls: list = []
     for name in ("score_body", "recompute_cycle"):

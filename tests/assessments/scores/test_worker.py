@@ -19,7 +19,7 @@ def test_real_worker_recomputes_a_cycle_and_reports_progress(settings):
     from assessments.models import BackgroundJob, Cycle, ScoreSheet
     from assessments.scores.services.scoring_inputs import scoring_input_load_case
     from assessments.scores.services.sheets import RECOMPUTE_KIND
-    from assessments.tasks import recompute_cycle
+    from assessments.scores.tasks import recompute_cycle
 
     cycle = Cycle.objects.create(code="w2025", year=2025, edition="2023")
     bodies = [make_body(f"W{i}") for i in range(3)] + [make_body("WL", kind="local")]

@@ -10,9 +10,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from assessments import tasks
 from assessments.kernel.errors import DomainError
 from assessments.models import AuditEntry, ImportBatch, ImportRecord, ImportStagingRow
+from assessments.submission import tasks
 from assessments.submission.imports import pipeline
 from tests.assessments.submission.samples import MONITORING_HEADER, csv_bytes
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django_fsm_log.models import StateLog
 
-from assessments import tasks
 from assessments.models import ImportBatch, ImportRecord
+from assessments.submission import tasks
 from assessments.submission.imports import pipeline
 from assessments.submission.imports.reasons import REASONS
 from tests.assessments.submission.samples import MONITORING_HEADER, csv_bytes

@@ -10,7 +10,7 @@ from assessments.kernel import calendar
 from assessments.kernel import clock as app_clock
 from assessments.models import Notification, Report
 from assessments.submission.services.reports import report_get_or_create
-from assessments.tasks import submission_reminders
+from assessments.submission.tasks import submission_reminders
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,56 @@
+"""Thin Celery tasks of submission: imports (validate, apply, expire staging) and reminders.
+
+Each task keeps the name it had in ``assessments.tasks`` (beat's schedule, queued messages and
+results name tasks by string)."""
+
+from celery import shared_task
+
+
+@shared_task(name="assessments.tasks.import_validate")
+def import_validate(batch_id: int) -> dict:
+    """Validate an uploaded import file (streamed; rows staged; progress on the batch)."""
+    from assessments.submission.imports.pipeline import import_validate as run
+
+    batch = run(batch_id=batch_id)
+    return {"state": batch.state, "valid": batch.rows_valid, "invalid": batch.rows_invalid}
+
+
+@shared_task(name="assessments.tasks.import_apply")
+def import_apply(batch_id: int, actor_id: int) -> dict:
+    """Apply a confirmed import atomically. A refusal or a failure is recorded on the batch by
+    the service (FAILED, its reason shown on the page, nothing applied) and not raised: the page
+    polls the batch, and where Celery runs in-process it would otherwise break the request
+    that confirmed. Redelivered after a worker's loss, it applies the batch still APPLYING."""
+    import logging
+
+    from django.core.exceptions import PermissionDenied
+
+    from assessments.kernel.errors import DomainError
+    from assessments.models import ImportBatch, User
+    from assessments.submission.imports.pipeline import import_apply as run
+
+    try:
+        batch = run(batch_id=batch_id, actor=User.objects.get(pk=actor_id))
+    except (DomainError, PermissionDenied):
+        batch = ImportBatch.objects.get(pk=batch_id)
+    except Exception:
+        logging.getLogger(__name__).exception("import %s: apply failed", batch_id)
+        batch = ImportBatch.objects.get(pk=batch_id)
+    return {"state": batch.state, "created": batch.rows_created, "updated": batch.rows_updated}
+
+
+@shared_task(name="assessments.tasks.import_staging_expire")
+def import_staging_expire() -> dict:
+    """Beat job: staged rows of batches validated and left unapplied for two days are deleted
+    and the batches discarded (idempotent)."""
+    from assessments.submission.imports.pipeline import import_staging_expire as run
+
+    return run()
+
+
+@shared_task(name="assessments.tasks.submission_reminders")
+def submission_reminders() -> dict:
+    """Beat job: remind bodies of report deadlines and assessors of reports waiting (idempotent)."""
+    from assessments.submission.services.reminders import send_reminders
+
+    return send_reminders()
