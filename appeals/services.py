@@ -130,7 +130,7 @@ def _link(o: Objection) -> str:
 
 
 def _conclusion_link(c: Conclusion) -> str:
-    return _url("conclusion_detail", c.pk, f"/conclusions/{c.pk}/")
+    return _url("conclusions:conclusion_detail", c.pk, f"/conclusions/{c.pk}/")
 
 
 def _people(organisation_id: int | None, roles: Iterable[str], *,

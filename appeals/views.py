@@ -49,12 +49,12 @@ from appeals.models import (
     RowDocument,
     SpecialCommission,
 )
+from assessments.conclusions import selectors
 from assessments.kernel import access, clock
 from assessments.kernel.audit import object_history
 from assessments.kernel.errors import DomainError
 from assessments.models import Conclusion, Membership, Organisation, Role, User
 from assessments.models.conclusions import APPEALABLE_DIRECTIONS, DELIVERED_STATES
-from assessments.registry import selectors
 from assessments.registry.services.cycles import current_cycle
 from assessments.submission.services.evidence import DocumentRefused, document_check
 from reporting.forms import SignForm
@@ -367,7 +367,7 @@ def no_objection(request: HttpRequest, pk: int) -> HttpResponse:
             error = exc.message
         else:
             messages.success(request, _("Уведомление об отсутствии возражений направлено."))
-            return redirect("conclusion_detail", pk=c.pk)
+            return redirect("conclusions:conclusion_detail", pk=c.pk)
     return render(request, "appeals/no_objection.html", {
         "c": c, "window": window_of(c), "error": error,
     }, status=400 if error else 200)

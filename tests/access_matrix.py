@@ -11,7 +11,7 @@ of the demo data and which demo personas (``assessments.demo.DEMO_LOGINS``) may 
 To register a new object URL, add a case next to the others, e.g. for a report's page:
 
     register(
-        "report_detail", "a central body's services report",
+        "submission:report_detail", "a central body's services report",
         build=lambda w: {"pk": w.report("mf", "services").pk},
         allowed=GLOBAL | CGO_STAFF | AGENCY_EVALUATORS,
     )
@@ -140,47 +140,48 @@ def register(url_name: str, label: str, *, build, allowed, forbidden=frozenset()
 
 # --- assessments ---------------------------------------------------------------------------
 
-register("organisation_detail", "a ministry (central body)",
+register("registry:organisation_detail", "a ministry (central body)",
          build=lambda w: {"pk": w.body("mf").pk},
          allowed=GLOBAL | CGO_STAFF | AGENCY_EVALUATORS | MIOD | COMMITTEE | DIGITAL)
-register("organisation_detail", "a territorial unit of a ministry's committee",
+register("registry:organisation_detail", "a territorial unit of a ministry's committee",
          build=lambda w: {"pk": w.body("mf-sgd-astana").pk},
          allowed=GLOBAL | CGO_STAFF | AGENCY_EVALUATORS | MIOD | COMMITTEE | DIGITAL)
-register("organisation_detail", "an oblast akimat (local body, no automation)",
+register("registry:organisation_detail", "an oblast akimat (local body, no automation)",
          build=lambda w: {"pk": w.body("akimat-akmola").pk},
          allowed=GLOBAL | MIO_STAFF | AGENCY_EVALUATORS | MIOD | COMMITTEE)
-register("organisation_detail", "a rural okrug three levels below the akimat",
+register("registry:organisation_detail", "a rural okrug three levels below the akimat",
          build=lambda w: {"pk": w.body("katarkol").pk},
          allowed=GLOBAL | MIO_STAFF | AGENCY_EVALUATORS | MIOD | COMMITTEE)
-register("organisation_detail", "another oblast's akimat",
+register("registry:organisation_detail", "another oblast's akimat",
          build=lambda w: {"pk": w.body("akimat-ulytau").pk},
          allowed=GLOBAL | AGENCY_EVALUATORS | MIOD | COMMITTEE)
-register("organisation_detail", "the General Prosecutor's Office (the Administration's, p.5)",
+register("registry:organisation_detail",
+         "the General Prosecutor's Office (the Administration's, p.5)",
          build=lambda w: {"pk": w.body("gp").pk},
          allowed=GLOBAL)
-register("organisation_detail", "the Agency (services by the Administration, p.5)",
+register("registry:organisation_detail", "the Agency (services by the Administration, p.5)",
          build=lambda w: {"pk": w.body("agency").pk},
          allowed=GLOBAL | AGENCY_EVALUATORS | AGENCY_COMMISSION | MIOD | COMMITTEE)
-register("organisation_detail", "MIOD (openness by the Prime Minister's Office, p.5)",
+register("registry:organisation_detail", "MIOD (openness by the Prime Minister's Office, p.5)",
          build=lambda w: {"pk": w.body("miod").pk},
          allowed=GLOBAL | MIOD | AGENCY_EVALUATORS | COMMITTEE | DIGITAL)
-register("organisation_detail", "the Presidential Administration (not evaluated)",
+register("registry:organisation_detail", "the Presidential Administration (not evaluated)",
          build=lambda w: {"pk": w.body("pa").pk},
          allowed=GLOBAL)
 
-register("cycle_detail", "the current cycle and its schedule",
+register("registry:cycle_detail", "the current cycle and its schedule",
          build=lambda w: {"code": w.cycle.code}, allowed=everyone)
-register("cycle_assignments", "the cycle's assessor assignments (filtered per person)",
+register("registry:cycle_assignments", "the cycle's assessor assignments (filtered per person)",
          build=lambda w: {"code": w.cycle.code}, allowed=everyone)
-register("milestone_edit", "a milestone of the schedule (the coordinator edits it)",
+register("registry:milestone_edit", "a milestone of the schedule (the coordinator edits it)",
          build=lambda w: {"code": w.cycle.code, "pk": w.cycle.milestones.first().pk},
          allowed=frozenset({"admin", "coordinator"}),
          forbidden=lambda: everyone() - {"admin", "coordinator"})
-register("assignment_remove", "the Agency assessor's assignment to a ministry's services",
+register("registry:assignment_remove", "the Agency assessor's assignment to a ministry's services",
          build=lambda w: {"pk": w.assignment("agency-assessor", "mf", "services").pk},
          allowed=frozenset({"admin", "coordinator", "agency-unit-head", "agency-deputy"}),
          forbidden=frozenset({"working-body", "agency-assessor"}) | CGO_STAFF)
-register("assignment_remove", "MIOD's assessor's assignment to an akimat's openness",
+register("registry:assignment_remove", "MIOD's assessor's assignment to an akimat's openness",
          build=lambda w: {"pk": w.assignment("miod-assessor", "akimat-akmola", "openness").pk},
          allowed=frozenset({"admin", "coordinator", "miod-unit-head", "miod-head"}),
          forbidden=frozenset({"working-body", "miod-assessor"}) | MIO_STAFF)
@@ -229,48 +230,50 @@ def _import(w: World):
 
 
 EVALUATORS_OF_MF = AGENCY_EVALUATORS | MIOD | COMMITTEE | DIGITAL
-register("body_reports", "a ministry's reports (each evaluator sees its direction's)",
+register("submission:body_reports", "a ministry's reports (each evaluator sees its direction's)",
          build=lambda w: {"code": w.cycle.code, "pk": w.body("mf").pk},
          allowed=GLOBAL | CGO_STAFF | EVALUATORS_OF_MF)
-register("report_detail", "a ministry's accepted services report",
+register("submission:report_detail", "a ministry's accepted services report",
          build=lambda w: {"pk": _report(w, "mf", "services").pk},
          allowed=GLOBAL | CGO_STAFF | AGENCY_EVALUATORS)
-register("report_section_edit", "a section of an akimat's draft openness report",
+register("submission:report_section_edit", "a section of an akimat's draft openness report",
          build=lambda w: {"pk": _report(w, "akimat-akmola", "openness").pk,
                           "key": "t1_open_data"},
          allowed=MIO_STAFF, forbidden=GLOBAL | MIOD)
-register("evidence_add", "attaching a document to the akimat's draft openness report",
+register("submission:evidence_add", "attaching a document to the akimat's draft openness report",
          build=lambda w: {"pk": _report(w, "akimat-akmola", "openness").pk,
                           "key": "t1_open_data"},
          allowed=MIO_STAFF, forbidden=GLOBAL | MIOD)
-register("report_submit", "submitting the akimat's draft (the head; submitters if allowed)",
+register("submission:report_submit",
+         "submitting the akimat's draft (the head; submitters if allowed)",
          build=lambda w: {"pk": _report(w, "akimat-akmola", "openness").pk},
          allowed=frozenset({"mio-head"}), forbidden=GLOBAL | MIOD | {"mio-submitter"})
-register("report_review", "starting the review of a ministry's submitted complaints report",
+register("submission:report_review",
+         "starting the review of a ministry's submitted complaints report",
          build=lambda w: {"pk": _report(w, "mf", "complaints").pk},
          allowed=frozenset({"admin", "committee-assessor", "committee-unit-head"}),
          forbidden=frozenset({"coordinator", "working-body", "committee-head"}) | CGO_STAFF)
-register("report_return", "returning a ministry's openness report under review",
+register("submission:report_return", "returning a ministry's openness report under review",
          build=lambda w: {"pk": _report(w, "mf", "openness").pk},
          allowed=frozenset({"admin", "miod-assessor", "miod-unit-head"}),
          forbidden=frozenset({"coordinator", "working-body", "miod-head"}) | CGO_STAFF)
-register("report_accept", "accepting a ministry's openness report under review",
+register("submission:report_accept", "accepting a ministry's openness report under review",
          build=lambda w: {"pk": _report(w, "mf", "openness").pk},
          allowed=frozenset({"admin", "miod-assessor", "miod-unit-head"}),
          forbidden=frozenset({"coordinator", "working-body", "miod-head"}) | CGO_STAFF)
-register("evidence_download", "a document of the akimat's openness report",
+register("submission:evidence_download", "a document of the akimat's openness report",
          build=lambda w: {"pk": _evidence(w).pk}, allowed=GLOBAL | MIO_STAFF | MIOD)
-register("openness_workspace", "scoring a ministry's openness (annex 10)",
+register("submission:openness_workspace", "scoring a ministry's openness (annex 10)",
          build=lambda w: {"code": w.cycle.code, "pk": w.body("mf").pk},
          allowed=frozenset({"admin", "miod-assessor", "miod-unit-head"}),
          forbidden=(GLOBAL | CGO_STAFF | EVALUATORS_OF_MF)
          - {"admin", "miod-assessor", "miod-unit-head"})
-register("scoring_input_page", "a ministry's assembled scoring input and scores",
+register("scores:scoring_input_page", "a ministry's assembled scoring input and scores",
          build=lambda w: {"code": w.cycle.code, "pk": w.body("mf").pk},
          allowed=GLOBAL | CGO_STAFF | EVALUATORS_OF_MF)
-register("import_detail", "the Agency's applied 'Мониторинг' import",
+register("submission:import_detail", "the Agency's applied 'Мониторинг' import",
          build=lambda w: {"pk": _import(w).pk}, allowed=GLOBAL | AGENCY_EVALUATORS)
-register("import_template", "the 'Мониторинг' template (the Agency imports it)",
+register("submission:import_template", "the 'Мониторинг' template (the Agency imports it)",
          build=lambda w: {"kind": "monitoring", "fmt": "csv"},
          allowed=frozenset({"admin"}) | AGENCY_EVALUATORS,
          forbidden=lambda: everyone() - {"admin"} - AGENCY_EVALUATORS)
@@ -321,27 +324,28 @@ def _demo_document(w: World):
     return document
 
 
-register("reverification_selection", "the Agency's risk-based selection on services",
+register("reverification:reverification_selection", "the Agency's risk-based selection on services",
          build=lambda w: {"code": w.cycle.code, "direction": "services"},
          allowed=GLOBAL | AGENCY_EVALUATORS)
-register("reverification_detail", "the ministry's re-verification (workspace / body's page)",
+register("reverification:reverification_detail",
+         "the ministry's re-verification (workspace / body's page)",
          build=lambda w: {"pk": _demo_reverification(w).pk}, allowed=SEES_REVERIFICATION)
-register("reverification_action", "reopening its act for a new version",
+register("reverification:reverification_action", "reopening its act for a new version",
          build=lambda w: {"pk": _demo_reverification(w).pk, "action": "reopen"},
          allowed=AGENCY_WORKERS,
          forbidden=frozenset({"coordinator", "working-body"}) | CGO_STAFF)
-register("reverification_request", "withdrawing a document request",
+register("reverification:reverification_request", "withdrawing a document request",
          build=lambda w: {"pk": _demo_request(w).pk}, allowed=AGENCY_WORKERS,
          forbidden=frozenset({"coordinator", "working-body"}) | CGO_STAFF)
-register("reverification_document_file", "a document the ministry uploaded",
+register("reverification:reverification_document_file", "a document the ministry uploaded",
          build=lambda w: {"pk": _demo_document(w).pk}, allowed=SEES_REVERIFICATION)
-register("reverification_finding", "a finding (the evaluator's working paper)",
+register("reverification:reverification_finding", "a finding (the evaluator's working paper)",
          build=lambda w: {"pk": _demo_reverification(w).findings.first().pk},
          allowed=AGENCY_WORKERS, forbidden=frozenset({"coordinator", "working-body"}))
-register("reverification_act", "the reconciliation act with its signatures' status",
+register("reverification:reverification_act", "the reconciliation act with its signatures' status",
          build=lambda w: {"pk": _demo_reverification(w).acts.first().pk},
          allowed=SEES_REVERIFICATION)
-register("reverification_act_pdf", "the act's PDF, verified at download",
+register("reverification:reverification_act_pdf", "the act's PDF, verified at download",
          build=lambda w: {"pk": _demo_reverification(w).acts.first().pk},
          allowed=SEES_REVERIFICATION)
 
@@ -358,34 +362,34 @@ def _recompute_job(w: World):
 
 
 MIO_EVALUATORS = AGENCY_EVALUATORS | MIOD | COMMITTEE  # no automation for a local body
-register("cycle_scores", "the cycle's scores (each persona sees the sheets it may)",
+register("scores:cycle_scores", "the cycle's scores (each persona sees the sheets it may)",
          build=lambda w: {"code": w.cycle.code}, allowed=everyone)
-register("cycle_recompute", "the cycle's recompute (coordinator, administrator)",
+register("scores:cycle_recompute", "the cycle's recompute (coordinator, administrator)",
          build=lambda w: {"code": w.cycle.code}, allowed=frozenset({"admin", "coordinator"}),
          forbidden=lambda: everyone() - {"admin", "coordinator"})
-register("body_scores", "a ministry's scores explained",
+register("scores:body_scores", "a ministry's scores explained",
          build=lambda w: {"code": w.cycle.code, "pk": w.body("mf").pk},
          allowed=GLOBAL | CGO_STAFF | EVALUATORS_OF_MF)
-register("body_scores", "an akimat's scores explained",
+register("scores:body_scores", "an akimat's scores explained",
          build=lambda w: {"code": w.cycle.code, "pk": w.body("akimat-akmola").pk},
          allowed=GLOBAL | MIO_STAFF | MIO_EVALUATORS)
-register("scoring_input", "a ministry's stored scoring input with its sources",
+register("scores:scoring_input", "a ministry's stored scoring input with its sources",
          build=lambda w: {"code": w.cycle.code, "pk": w.body("mf").pk},
          allowed=GLOBAL | CGO_STAFF | EVALUATORS_OF_MF)
-register("scoring_input_version", "version 1 of an akimat's scoring input and its diff",
+register("scores:scoring_input_version", "version 1 of an akimat's scoring input and its diff",
          build=lambda w: {"code": w.cycle.code, "pk": w.body("akimat-akmola").pk, "version": 1},
          allowed=GLOBAL | MIO_STAFF | MIO_EVALUATORS)
-register("scoring_input_load", "loading a ministry's whole case (administrators)",
+register("scores:scoring_input_load", "loading a ministry's whole case (administrators)",
          build=lambda w: {"code": w.cycle.code, "pk": w.body("mf").pk},
          allowed=frozenset({"admin"}),
          forbidden=(GLOBAL | CGO_STAFF | EVALUATORS_OF_MF) - {"admin"})
-register("whatif", "a ministry's what-if page",
+register("scores:whatif", "a ministry's what-if page",
          build=lambda w: {"code": w.cycle.code, "pk": w.body("mf").pk},
          allowed=GLOBAL | CGO_STAFF | EVALUATORS_OF_MF)
-register("whatif", "another oblast's what-if page (its evaluators, not the Akmola akimat)",
+register("scores:whatif", "another oblast's what-if page (its evaluators, not the Akmola akimat)",
          build=lambda w: {"code": w.cycle.code, "pk": w.body("akimat-ulytau").pk},
          allowed=GLOBAL | MIO_EVALUATORS)
-register("job_detail", "the coordinator's recompute job",
+register("scores:job_detail", "the coordinator's recompute job",
          build=lambda w: {"pk": _recompute_job(w).pk},
          allowed=frozenset({"admin", "coordinator"}))
 # --- assessments: conclusions (issue 7) --------------------------------------------------------
@@ -401,31 +405,36 @@ APPROVED_COMPLAINTS = lambda w: {"pk": w.conclusion("mf", "complaints", "approve
 SIGNED_COMPLAINTS = lambda w: {"pk": w.conclusion("akimat-akmola", "complaints", "signed").pk}  # noqa: E731, E501
 MIOD_WRITERS = frozenset({"miod-assessor", "miod-unit-head"})
 
-register("conclusion_detail", "a ministry's issued services conclusion (annex 3)",
+register("conclusions:conclusion_detail", "a ministry's issued services conclusion (annex 3)",
          build=ISSUED_SERVICES, allowed=GLOBAL | CGO_STAFF | AGENCY_ALL)
-register("conclusion_preview", "its draft-marked PDF",
+register("conclusions:conclusion_preview", "its draft-marked PDF",
          build=ISSUED_SERVICES, allowed=GLOBAL | CGO_STAFF | AGENCY_ALL)
-for _name in ("conclusion_edit", "conclusion_submit", "conclusion_approve", "conclusion_return",
-              "conclusion_sign", "conclusion_issue"):
+for _name in ("conclusions:conclusion_edit", "conclusions:conclusion_submit",
+              "conclusions:conclusion_approve", "conclusions:conclusion_return",
+              "conclusions:conclusion_sign", "conclusions:conclusion_issue"):
     register(_name, f"{_name} of an issued conclusion: nobody",
              build=ISSUED_SERVICES, allowed=frozenset(),
              forbidden=GLOBAL | CGO_STAFF | AGENCY_ALL)
-register("conclusion_detail", "a ministry's openness conclusion in draft (not the body's yet)",
+register("conclusions:conclusion_detail",
+         "a ministry's openness conclusion in draft (not the body's yet)",
          build=DRAFT_OPENNESS, allowed=GLOBAL | MIOD)
-register("conclusion_edit", "its editor: MIOD's assessor and head of unit",
+register("conclusions:conclusion_edit", "its editor: MIOD's assessor and head of unit",
          build=DRAFT_OPENNESS, allowed=MIOD_WRITERS, forbidden=GLOBAL | {"miod-head"})
-register("conclusion_submit", "its submission for review",
+register("conclusions:conclusion_submit", "its submission for review",
          build=DRAFT_OPENNESS, allowed=MIOD_WRITERS, forbidden=GLOBAL | {"miod-head"})
-register("conclusion_approve", "an akimat's openness conclusion in review: the head of unit",
+register("conclusions:conclusion_approve",
+         "an akimat's openness conclusion in review: the head of unit",
          build=REVIEW_OPENNESS, allowed=frozenset({"miod-unit-head"}),
          forbidden=GLOBAL | {"miod-assessor", "miod-head"})
-register("conclusion_return", "its return with comments: the head of unit",
+register("conclusions:conclusion_return", "its return with comments: the head of unit",
          build=REVIEW_OPENNESS, allowed=frozenset({"miod-unit-head"}),
          forbidden=GLOBAL | {"miod-assessor", "miod-head"})
-register("conclusion_sign", "an approved complaints conclusion (annex 12): the Committee's head",
+register("conclusions:conclusion_sign",
+         "an approved complaints conclusion (annex 12): the Committee's head",
          build=APPROVED_COMPLAINTS, allowed=frozenset({"committee-head"}),
          forbidden=GLOBAL | {"committee-assessor", "committee-unit-head"})
-register("conclusion_issue", "a signed complaints conclusion: the Committee's people issue it",
+register("conclusions:conclusion_issue",
+         "a signed complaints conclusion: the Committee's people issue it",
          build=SIGNED_COMPLAINTS, allowed=COMMITTEE, forbidden=GLOBAL)
 
 # --- appeals (issue 8): objections, the special commission, the coordinator's overview ---------

@@ -147,7 +147,7 @@ def _require(actor, action: str, c: Conclusion) -> None:
 
 
 def _link(c: Conclusion) -> str:
-    return reverse("conclusion_detail", args=[c.pk])
+    return reverse("conclusions:conclusion_detail", args=[c.pk])
 
 
 def _people(organisation_id: int, roles, *, direction: str | None = None) -> list:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assessments.kernel import access
-from assessments.kernel.todos import Todo, _milestone, todo_provider
+from assessments.kernel.todos import Todo, cycle_milestone, todo_provider
 from assessments.models import Cycle, Milestone, Role
 
 
@@ -28,9 +28,9 @@ def _conclusions_to_write(p: access.Principal, cycle: Cycle | None, today: date)
     count = _conclusions(p, cycle).filter(state="draft", evaluator_id__in=sorted(orgs)).count()
     if not count:
         return []
-    milestone = _milestone(cycle, Milestone.Code.CONCLUSIONS)
+    milestone = cycle_milestone(cycle, Milestone.Code.CONCLUSIONS)
     return [Todo(title=_("Заключения в работе: анализ и выводы"),
-                 url=reverse("conclusion_list") + "?state=draft", count=count,
+                 url=reverse("conclusions:conclusion_list") + "?state=draft", count=count,
                  due_on=milestone.due_on if milestone else None)]
 
 
@@ -47,7 +47,8 @@ def _conclusions_to_review(p: access.Principal, cycle: Cycle | None, today: date
     ).count()
     if not count:
         return []
-    return [Todo(title=_("Заключения на рассмотрении"), url=reverse("conclusion_review_queue"),
+    return [Todo(title=_("Заключения на рассмотрении"),
+                 url=reverse("conclusions:conclusion_review_queue"),
                  count=count)]
 
 
@@ -60,7 +61,8 @@ def _conclusions_to_sign(p: access.Principal, cycle: Cycle | None, today: date) 
     count = _conclusions(p, cycle).filter(state="approved", evaluator_id__in=sorted(orgs)).count()
     if not count:
         return []
-    return [Todo(title=_("Заключения на подписании"), url=reverse("conclusion_signing_queue"),
+    return [Todo(title=_("Заключения на подписании"),
+                 url=reverse("conclusions:conclusion_signing_queue"),
                  count=count)]
 
 
@@ -78,5 +80,5 @@ def _conclusions_received(p: access.Principal, cycle: Cycle | None, today: date)
     if not rows:
         return []
     return [Todo(title=_("Полученные заключения: возражения или уведомление об их отсутствии"),
-                 url=reverse("conclusion_list") + "?state=issued", count=len(rows),
+                 url=reverse("conclusions:conclusion_list") + "?state=issued", count=len(rows),
                  due_on=rows[0])]

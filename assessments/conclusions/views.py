@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from assessments.conclusions import selectors
 from assessments.conclusions import services as svc
 from assessments.kernel import access, clock
 from assessments.kernel.audit import object_history
 from assessments.kernel.errors import DomainError
 from assessments.models import AssessorAssignment, Conclusion, ConclusionState, ScoreSheet
-from assessments.registry import selectors
 from assessments.registry.services.cycles import current_cycle
 from reporting.forms import SignForm
 from reporting.models import RenderedDocument
@@ -333,8 +333,8 @@ def conclusion_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Заключение сохранено."))
             if request.POST.get("then") == "submit":
-                return redirect("conclusion_submit", pk=c.pk)
-            return redirect("conclusion_detail", pk=c.pk)
+                return redirect("conclusions:conclusion_submit", pk=c.pk)
+            return redirect("conclusions:conclusion_detail", pk=c.pk)
     # What the person typed stays in the form; nothing saved is lost.
     return conclusion_detail(request, pk, form=form, status=400)
 
@@ -355,9 +355,9 @@ def conclusion_create(request: HttpRequest) -> HttpResponse:
                                  direction=assignment.direction, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("conclusion_list")
+        return redirect("conclusions:conclusion_list")
     messages.success(request, _("Проект заключения сформирован из рассчитанных баллов."))
-    return redirect("conclusion_detail", pk=c.pk)
+    return redirect("conclusions:conclusion_detail", pk=c.pk)
 
 
 # --- Transitions: GET confirms, POST acts -------------------------------------------------------
@@ -409,14 +409,14 @@ def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         except DomainError as exc:
             if form is None:
                 messages.error(request, exc.message)
-                return redirect("conclusion_detail", pk=c.pk)
+                return redirect("conclusions:conclusion_detail", pk=c.pk)
             form.add_error(None, exc.message)
         except SigningError as exc:
             form.add_error("passphrase" if isinstance(exc, CredentialRefused) else None, str(exc))
         else:
             messages.success(request, _("Готово: %(action)s.") % {
                 "action": TRANSITIONS[action][0]})
-            return redirect("conclusion_detail", pk=c.pk)
+            return redirect("conclusions:conclusion_detail", pk=c.pk)
     title, explanation = TRANSITIONS[action]
     return render(request, "assessments/conclusions/conclusion_confirm.html", {
         "c": c, "action": action, "title": title, "explanation": explanation, "form": form,

@@ -8,8 +8,9 @@ Every view, queryset and task acting for a user goes through here; no view check
     require(user, action, obj, **context)                the same, or PermissionDenied (403)
     principal(user) -> Principal                         the user's memberships, loaded once
 
-Rules are registered per model, so later parts of the application add theirs without touching
-this module (in their app's ``access_rules.py``, imported by ``AssessmentsConfig.ready``):
+Rules are registered per model, so each feature adds its own without touching this module (in
+its package's ``access.py``, or another app's ``access_rules.py``, imported by
+``AssessmentsConfig.ready``):
 
     @access.visibility(Report)
     def _reports(p: Principal) -> Q | None:          # OR-ed with every other rule of the model
@@ -46,16 +47,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from assessments.kernel import clock
-from assessments.models import (
-    AssessorAssignment,
-    AuditEntry,
-    Cycle,
-    Membership,
-    Milestone,
-    Organisation,
-    OrganisationName,
-    Role,
-)
+from assessments.models import Membership, Organisation, Role
 from assessments.models.people import BODY_ROLES, COMMISSION_ROLES, EVALUATOR_ROLES
 
 # A Q that matches every row (``Q()`` would vanish when OR-ed with another Q).
@@ -337,82 +329,3 @@ def _chain(body: Organisation) -> list[Organisation]:
     from assessments.registry.services.evaluators import _chain as chain
 
     return chain(body)
-
-
-# --- Rules of this app's models --------------------------------------------------------------
-
-
-@visibility(Organisation)
-def _organisations(p: Principal) -> Q:
-    return bodies_q(p)
-
-
-@action(Organisation, "change")
-def _organisation_change(p: Principal, obj, **context) -> bool:
-    return p.is_admin
-
-
-@visibility(OrganisationName)
-def _organisation_names(p: Principal) -> Q:
-    return bodies_q(p, "organisation__")
-
-
-@visibility(Cycle)
-def _cycles(p: Principal) -> Q:
-    # The schedule is public to everyone taking part: every page that depends on it shows it.
-    return EVERYTHING
-
-
-@action(Cycle, "edit_schedule")
-def _cycle_edit_schedule(p: Principal, cycle, **context) -> bool:
-    return p.is_admin or p.is_coordinator
-
-
-@action(Cycle, "assign_assessor")
-def _cycle_assign(p: Principal, cycle, *, body=None, direction=None, **context) -> bool:
-    """Admins and the coordinator assign anywhere; a unit head or signatory of the evaluating
-    body assigns on the bodies × directions it evaluates (``body`` and ``direction`` given)."""
-    if p.is_admin or p.is_coordinator:
-        return True
-    if body is None or direction is None:
-        return bool(p.roles & {Role.ASSESSOR_UNIT_HEAD, Role.SIGNATORY})
-    evaluator_id = p.rules.evaluator_id(_chain(body), direction)
-    return evaluator_id is not None and (
-        p.has_role(Role.ASSESSOR_UNIT_HEAD, organisation=evaluator_id, direction=direction)
-        or p.has_role(Role.SIGNATORY, organisation=evaluator_id)
-    )
-
-
-@visibility(Milestone)
-def _milestones(p: Principal) -> Q:
-    return EVERYTHING
-
-
-@action(Milestone, "change")
-def _milestone_change(p: Principal, milestone, **context) -> bool:
-    return p.is_admin or p.is_coordinator
-
-
-@visibility(AssessorAssignment)
-def _assignments(p: Principal) -> Q:
-    return body_direction_q(p) | Q(assessor_id=p.user.pk)
-
-
-@action(AssessorAssignment, "remove")
-def _assignment_remove(p: Principal, assignment, **context) -> bool:
-    return _cycle_assign(p, assignment.cycle, body=assignment.body,
-                         direction=assignment.direction)
-
-
-@visibility(Membership)
-def _memberships(p: Principal) -> Q:
-    if p.sees_every_body:
-        return EVERYTHING
-    return Q(user_id=p.user.pk) | Q(organisation_id__in=sorted(p.org_ids()))
-
-
-@visibility(AuditEntry)
-def _audit_entries(p: Principal) -> Q | None:
-    # The whole log is for administrators; others read an object's history on its page.
-    return EVERYTHING if p.is_admin else None
-

@@ -5,7 +5,7 @@ How to use it for a new kind of job::
     # the service that starts the job (in the user's request)
     job = job_create(kind="import_monitoring", label=_("Импорт …"), subject=cycle, actor=user)
     transaction.on_commit(lambda: tasks.import_monitoring.delay(job.pk, …))
-    return job          # the view redirects to reverse("job_detail", args=[job.pk])
+    return job          # the view redirects to reverse("scores:job_detail", args=[job.pk])
 
     # the service doing the work (called by the thin task)
     with job_running(job_id, total=len(rows), message="…") as progress:

@@ -1,7 +1,7 @@
 """The home page's "what to do next": a registry of to-do providers.
 
-Each part of the application registers a provider (in its app's ``todos.py``, imported by
-``AssessmentsConfig.ready``):
+Each feature registers its providers in its package's ``todos.py`` (another app: in
+``<app>/todos.py``), imported by ``AssessmentsConfig.ready``:
 
     from assessments.kernel.todos import Todo, todo_provider
 
@@ -23,11 +23,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.urls import reverse
-from django.utils.translation import gettext as _
-
 from assessments.kernel import access
-from assessments.models import AssessorAssignment, Cycle, Milestone, Role
+from assessments.models import Cycle, Milestone
 
 
 @dataclass(frozen=True)
@@ -67,77 +64,6 @@ def todos_for(user, cycle: Cycle | None, today: date) -> list[Todo]:
     return items
 
 
-def _milestone(cycle: Cycle, code: str) -> Milestone | None:
+def cycle_milestone(cycle: Cycle, code: str) -> Milestone | None:
+    """The cycle-wide milestone ``code`` of the schedule (no direction), if there is one."""
     return Milestone.objects.filter(cycle=cycle, code=code, direction="").first()
-
-
-@todo_provider
-def _assessor_bodies(p: access.Principal, cycle: Cycle | None, today: date) -> list[Todo]:
-    """An assessor's assigned bodies, due by the end of re-verification."""
-    if cycle is None or Role.ASSESSOR not in p.roles:
-        return []
-    count = AssessorAssignment.objects.filter(
-        cycle=cycle, assessor_id=p.user.pk, removed_at__isnull=True
-    ).count()
-    if not count:
-        return []
-    milestone = _milestone(cycle, Milestone.Code.REVERIFICATION)
-    return [
-        Todo(
-            title=_("Органы, назначенные вам на оценку"),
-            url=reverse("cycle_assignments", args=[cycle.code]) + "?mine=1",
-            count=count,
-            due_on=milestone.due_on if milestone else None,
-        )
-    ]
-
-
-@todo_provider
-def _unassigned(p: access.Principal, cycle: Cycle | None, today: date) -> list[Todo]:
-    """The coordinator and the evaluating bodies' unit heads: pairs still without an assessor."""
-    from assessments.registry.services.assignments import unassigned_pairs
-
-    if cycle is None:
-        return []
-    if p.is_coordinator:
-        missing = unassigned_pairs(cycle)
-    else:
-        heads = p.org_ids(Role.ASSESSOR_UNIT_HEAD)
-        if not heads:
-            return []
-        missing = sum(
-            unassigned_pairs(cycle, evaluator=m.organisation)
-            for m in p.memberships
-            if m.role == Role.ASSESSOR_UNIT_HEAD
-        )
-    if not missing:
-        return []
-    milestone = _milestone(cycle, Milestone.Code.SUBMISSION)
-    return [
-        Todo(
-            title=_("Органы и направления без назначенного эксперта"),
-            url=reverse("cycle_assignments", args=[cycle.code]),
-            count=missing,
-            due_on=milestone.due_on if milestone else None,
-        )
-    ]
-
-
-@todo_provider
-def _body_submission(p: access.Principal, cycle: Cycle | None, today: date) -> list[Todo]:
-    """A body's staff: the submission deadline of the schedule (p.4, p.8–11)."""
-    if cycle is None or not p.body_ids:
-        return []
-    milestone = _milestone(cycle, Milestone.Code.SUBMISSION)
-    if milestone is None or milestone.due_on < today:
-        return []
-    return [
-        Todo(
-            title=_("Представить отчётную информацию по направлениям оценки"),
-            url=reverse("cycle_detail", args=[cycle.code]),
-            due_on=milestone.due_on,
-        )
-    ]
-
-
-# The other parts register their providers in their own modules (imported for that effect).

@@ -392,5 +392,3 @@ class StateLogAdmin(ReadOnlyAdmin):
     list_filter = ("transition", "content_type")
     list_select_related = ("by", "content_type")
     date_hierarchy = "timestamp"
-from assessments.scores import admin as admin_records  # noqa: E402,F401,I001  (read-only records)
-from assessments.submission import admin as admin_submission  # noqa: E402,F401,I001  (registers its admins)

@@ -115,31 +115,3 @@ def names_on(organisations, day: date) -> dict[int, tuple[str, str]]:
     for row in rows.order_by("valid_from"):
         result[row.organisation_id] = (row.name_ru, row.name_kk)
     return result
-
-
-# --- Conclusions (issue 7) ----------------------------------------------------------------------
-
-
-def conclusions_for(user, cycle: Cycle | None = None) -> QuerySet:
-    """The conclusions ``user`` may see (of ``cycle``), with what the list pages print."""
-    from assessments.models import Conclusion
-
-    qs = access.visible(user, Conclusion).select_related(
-        "cycle", "body", "evaluator", "signed_document"
-    )
-    if cycle is not None:
-        qs = qs.filter(cycle=cycle)
-    return qs.order_by("body__name_ru", "annex", "-version")
-
-
-def conclusion_for_page(user, pk: int):
-    from assessments.models import Conclusion
-
-    return access.get_visible_or_404(
-        user,
-        Conclusion.objects.select_related(
-            "cycle", "body", "evaluator", "score_sheet", "supersedes", "signed_document",
-            "rendered_document", "submitted_by", "approved_by", "issued_by",
-        ),
-        pk=pk,
-    )

@@ -146,7 +146,7 @@ def _assessors(reverification: Reverification) -> list[User]:
 
 
 def _link(reverification: Reverification) -> str:
-    return reverse("reverification_detail", args=[reverification.pk])
+    return reverse("reverification:reverification_detail", args=[reverification.pk])
 
 
 def _lock(reverification: Reverification) -> Reverification:
@@ -1212,7 +1212,7 @@ def reconciliation_act_issue(*, actor, reverification: Reverification) -> Reconc
                                                                   "d": deduction.value},
     )
     rv.save()
-    link = reverse("reverification_act", args=[act.pk])
+    link = reverse("reverification:reverification_act", args=[act.pk])
     notify(_assessors(rv) + _body_heads(rv),
            _("Акт сверки по перепроверке «%(rv)s» сформирован и ожидает подписей.") % {"rv": rv},
            link)
@@ -1321,7 +1321,7 @@ def reconciliation_act_signature_recorded(signed_document, signature, *, complet
     audit_record(actor=signer, obj=rv, action="act_sign",
                  changes={f"act.{act.version}": (None, signature.printed_name)},
                  reason=act.body_remarks if by_body else "")
-    link = reverse("reverification_act", args=[act.pk])
+    link = reverse("reverification:reverification_act", args=[act.pk])
     if not complete:
         notify(_body_heads(rv),
                _("Акт сверки по перепроверке «%(rv)s» подписан уполномоченным органом и ожидает "

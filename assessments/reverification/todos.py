@@ -26,7 +26,7 @@ S = Reverification.State
 
 
 def _list_url(**params) -> str:
-    url = reverse("reverification_list")
+    url = reverse("reverification:reverification_list")
     if params:
         url += "?" + "&".join(f"{k}={v}" for k, v in params.items())
     return url

@@ -4,6 +4,7 @@ from django.urls import path
 
 from assessments.reverification import views
 
+app_name = "reverification"
 urlpatterns = [
     path("", views.reverification_list, name="reverification_list"),
     path("selection/<slug:code>/<slug:direction>/", views.reverification_selection,

@@ -301,14 +301,14 @@ def reverification_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     services.document_request_create(actor=user, reverification=rv,
                                                      **form.cleaned_data)
                     messages.success(request, _("Запрос документов направлен органу."))
-                    return redirect("reverification_detail", pk=rv.pk)
+                    return redirect("reverification:reverification_detail", pk=rv.pk)
             elif name == "check":
                 forms["check"] = form = SystemCheckForm(request.POST)
                 if form.is_valid():
                     services.system_check_record(actor=user, reverification=rv,
                                                  **form.cleaned_data)
                     messages.success(request, _("Просмотр информационной системы записан."))
-                    return redirect("reverification_detail", pk=rv.pk)
+                    return redirect("reverification:reverification_detail", pk=rv.pk)
             elif name == "finding":
                 requests = _requests(rv)
                 documents = [d for r in requests for d in r.documents.all()]
@@ -323,7 +323,7 @@ def reverification_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         (c for c in checks if c.pk == data["system_check"]), None)
                     services.finding_record(actor=user, reverification=rv, **data)
                     messages.success(request, _("Факт зафиксирован."))
-                    return redirect("reverification_detail", pk=rv.pk)
+                    return redirect("reverification:reverification_detail", pk=rv.pk)
             elif name == "upload":
                 forms["upload"] = form = UploadForm(request.POST, request.FILES)
                 if form.is_valid():
@@ -337,7 +337,7 @@ def reverification_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         classification=form.cleaned_data["classification"],
                     )
                     messages.success(request, _("Документ принят."))
-                    return redirect("reverification_detail", pk=rv.pk)
+                    return redirect("reverification:reverification_detail", pk=rv.pk)
             else:
                 raise PermissionDenied
         except services.InvalidFinding as error:
@@ -392,7 +392,7 @@ def reverification_request(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Запрос отозван."))
-            return redirect("reverification_detail", pk=rv.pk)
+            return redirect("reverification:reverification_detail", pk=rv.pk)
     return render(request, "assessments/reverification/request_withdraw.html",
                   {"rv": rv, "document_request": document_request, "form": form})
 
@@ -416,12 +416,12 @@ def reverification_finding(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "save" and form.is_valid():
             services.finding_update(actor=request.user, finding=finding, **form.cleaned_data)
             messages.success(request, _("Факт изменён."))
-            return redirect("reverification_detail", pk=rv.pk)
+            return redirect("reverification:reverification_detail", pk=rv.pk)
         if action == "withdraw" and withdraw_form.is_valid():
             services.finding_withdraw(actor=request.user, finding=finding,
                                       reason=withdraw_form.cleaned_data["reason"])
             messages.success(request, _("Факт исключён."))
-            return redirect("reverification_detail", pk=rv.pk)
+            return redirect("reverification:reverification_detail", pk=rv.pk)
     except services.InvalidFinding as error:
         for field, message in error.errors.items():
             form.add_error(field if field in form.fields else None, message)
@@ -478,8 +478,8 @@ def reverification_action(request: HttpRequest, pk: int, action: str) -> HttpRes
         else:
             messages.success(request, _("Готово: %(title)s.") % {"title": title})
             if isinstance(result, ReconciliationAct):
-                return redirect("reverification_act", pk=result.pk)
-            return redirect("reverification_detail", pk=rv.pk)
+                return redirect("reverification:reverification_act", pk=result.pk)
+            return redirect("reverification:reverification_detail", pk=rv.pk)
     return render(request, "assessments/reverification/action.html", {
         "rv": rv, "action": action, "title": title, "button": button, "form": form,
         "deduction": services.reverification_deduction(rv) if action == "issue" else None,
@@ -524,7 +524,7 @@ def reverification_act(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Акт подписан: %(who)s.")
                                  % {"who": signature.printed_name})
-                return redirect("reverification_act", pk=act.pk)
+                return redirect("reverification:reverification_act", pk=act.pk)
     checks = {c.field_name: c for c in (status.report.signatures if status.report else ())}
     slots = [(slot, getattr(slot, "signature", None),
               checks.get(slot.signature.field_name) if hasattr(slot, "signature") else None)

@@ -39,7 +39,7 @@ def _recompute_due(p: access.Principal, cycle: Cycle | None, today: date) -> lis
     return [
         Todo(
             title=_("Исходные данные изменились после последнего пересчёта оценок"),
-            url=reverse("cycle_scores", args=[cycle.code]),
+            url=reverse("scores:cycle_scores", args=[cycle.code]),
             count=count,
         )
     ]
@@ -57,9 +57,9 @@ def _inputs_incomplete(p: access.Principal, cycle: Cycle | None, today: date) ->
     if not incomplete:
         return []
     url = (
-        reverse("scoring_input", args=[cycle.code, incomplete[0]])
+        reverse("scores:scoring_input", args=[cycle.code, incomplete[0]])
         if len(incomplete) == 1
-        else reverse("cycle_scores", args=[cycle.code])
+        else reverse("scores:cycle_scores", args=[cycle.code])
     )
     return [Todo(title=_("Исходные данные оценки неполные: направление не рассчитано"), url=url,
                  count=len(incomplete))]  # fmt: skip

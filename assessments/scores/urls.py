@@ -1,9 +1,10 @@
-"""URLs of the scores pages (issue 4), included by ``assessments/urls.py``."""
+"""URLs of scores: a cycle's and a body's scores, the scoring input, what-if, jobs."""
 
 from django.urls import path
 
 from assessments.scores import views as scores
 
+app_name = "scores"
 urlpatterns = [
     path("scores/", scores.scores_current, name="scores_current"),
     path("cycles/<slug:code>/scores/", scores.cycle_scores, name="cycle_scores"),
@@ -16,5 +17,7 @@ urlpatterns = [
     path("cycles/<slug:code>/bodies/<int:pk>/input/load/", scores.scoring_input_load,
          name="scoring_input_load"),
     path("cycles/<slug:code>/bodies/<int:pk>/what-if/", scores.whatif, name="whatif"),
+    path("cycles/<slug:code>/bodies/<int:pk>/scoring-input/", scores.scoring_input_page,
+         name="scoring_input_page"),
     path("jobs/<int:pk>/", scores.job_detail, name="job_detail"),
 ]  # fmt: skip

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,10 +21,24 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.kernel import access
 from assessments.kernel.jobs import job_active
-from assessments.models import BackgroundJob, Cycle, Organisation, ScoreSheet, ScoringInput
+from assessments.models import (
+    BackgroundJob,
+    Cycle,
+    Organisation,
+    Report,
+    ScoreSheet,
+    ScoringInput,
+)
 from assessments.scores import selectors as score_selectors
 from assessments.scores.access import visible_directions
-from assessments.scores.fields import case_fields, error_text, form_initial, read_whatif_form
+from assessments.scores.fields import (
+    DIRECTION_LABELS,
+    case_fields,
+    error_text,
+    form_initial,
+    read_whatif_form,
+)
+from assessments.scores.services.assembly import assembly_failure, case_from_values, scoring_values
 from assessments.scores.services.scoring_inputs import (
     case_skeleton,
     full_case,
@@ -36,6 +51,7 @@ from assessments.scores.services.sheets import (
     sheets_from_result,
 )
 from assessments.scoring import ScoringError, score_case_dict
+from assessments.submission.services.reports import body_kind
 
 PAGE_SIZE = 50
 
@@ -113,7 +129,7 @@ def scores_current(request: HttpRequest) -> HttpResponse:
     cycle = access.visible(request.user, Cycle).filter(is_current=True).first()
     if cycle is None:
         raise Http404
-    return redirect("cycle_scores", code=cycle.code)
+    return redirect("scores:cycle_scores", code=cycle.code)
 
 
 class RecomputeForm(forms.Form):
@@ -131,7 +147,7 @@ def cycle_recompute(request: HttpRequest, code: str) -> HttpResponse:
             cycle=cycle, actor=request.user, reason=form.cleaned_data["reason"]
         )
         messages.success(request, _("Пересчёт оценок запущен."))
-        return redirect("job_detail", pk=job.pk)
+        return redirect("scores:job_detail", pk=job.pk)
     return render(
         request,
         "assessments/scores/recompute_confirm.html",
@@ -273,7 +289,7 @@ def scoring_input_load(request: HttpRequest, code: str, pk: int) -> HttpResponse
                 messages.success(
                     request, _("Сохранена версия %(v)s исходных данных.") % {"v": si.version}
                 )
-            return redirect("scoring_input", code=cycle.code, pk=body.pk)
+            return redirect("scores:scoring_input", code=cycle.code, pk=body.pk)
     return render(
         request,
         "assessments/scores/scoring_input_load.html",
@@ -352,3 +368,72 @@ def _matches(field, error: ScoringError) -> bool:
     return path == field.path or path.startswith(field.path + "[") or (
         field.kind == "flag" and path.startswith(field.path)
     )
+
+
+# --- a body's scoring input: stored, with sources, and a live preview -------------------------
+
+
+def _engine_error(body: Organisation, cycle: Cycle, path: str, message: str) -> dict:
+    """An engine refusal in the reader's language: the generic wording, the field's label and
+    its path; the engine's own (English) message kept as a technical detail."""
+    label = score_selectors.path_labels(body_kind(body), cycle.edition).get(path, "")
+    return {"text": error_text(ScoringError(path, message)), "label": label, "path": path,
+            "engine": message}
+
+
+def _failure_context(cycle: Cycle, body: Organisation) -> dict | None:
+    failure = assembly_failure(cycle=cycle, body=body)
+    if failure is None:
+        return None
+    return {"at": failure.finished_at or failure.created_at,
+            **_engine_error(body, cycle, failure.result.get("path", ""),
+                            failure.result.get("message", ""))}
+
+
+@login_required
+def scoring_input_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The body's STORED scoring input (each number with its source) and its STORED current
+    score sheets with their explanations (re-verification deductions and commission decisions
+    are only there), the last assembly's refusal if any, and — clearly apart — a live preview
+    of what the accepted data would assemble to now (not stored, not what the body is scored
+    on)."""
+    from assessments.scores.access import CASE_DIRECTIONS_FOR
+    from assessments.scores.services.scoring_inputs import scoring_input_current
+
+    cycle = access.get_visible_or_404(request.user, Cycle, code=code)
+    body = access.get_visible_or_404(request.user, Organisation, pk=pk, is_evaluated=True)
+    reports = access.visible(request.user, Report).filter(cycle=cycle, body=body)
+    if not reports.exists():
+        raise PermissionDenied
+    directions = visible_directions(request.user, body)
+    if not directions:  # sees the body's reports without evaluating it: their directions
+        seen = {d for r in reports.values_list("direction", flat=True)
+                for d in CASE_DIRECTIONS_FOR.get(r, ())}
+        directions = tuple(d for d in ("services", "openness", "complaints") if d in seen)
+    stored = scoring_input_current(cycle=cycle, body=body)
+    sheets = score_selectors.body_sheets(request.user, cycle, body)
+    # the live preview
+    assembled = scoring_values(cycle=cycle, body=body)
+    case = case_from_values(assembled.values, body=body, edition=cycle.edition)
+    result, error = None, None
+    try:
+        result = score_case_dict(case)
+    except ScoringError as exc:
+        error = _engine_error(body, cycle, exc.path, exc.message)
+    rows = [(path, value, assembled.sources.get(path, {}))
+            for path, value in sorted(assembled.values.items())
+            if path.split(".", 1)[0] in directions]
+    return render(request, "assessments/scores/scoring_input_page.html", {
+        "cycle": cycle, "body": body, "stored": stored,
+        "sections": score_selectors.input_sections(stored, directions) if stored else [],
+        "sheets": sheets,
+        "stale": [x for x in sheets if stored is not None
+                  and x.sheet.scoring_input_id != stored.pk],
+        "can_see_scores": bool(visible_directions(request.user, body)),
+        "failure": _failure_context(cycle, body),
+        "rows": rows, "notes": assembled.notes, "result": result, "error": error,
+        "preview": [(d, DIRECTION_LABELS.get(d, d), result[d].get("final"))
+                    for d in directions if (result or {}).get(d)],
+        "preview_overall": (result or {}).get("overall") if len(directions) == 3 else None,
+        "preview_band": (result or {}).get("band"),
+    })

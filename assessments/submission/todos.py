@@ -1,4 +1,5 @@
-"""Home-page to-dos of reports and imports (issue 5); imported by assessments/todos.py."""
+"""Home-page to-dos of submission: the schedule's deadline for a body, reports to review or
+returned, imports."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assessments.kernel import access
-from assessments.kernel.todos import Todo, todo_provider
-from assessments.models import Cycle, Report
+from assessments.kernel.todos import Todo, cycle_milestone, todo_provider
+from assessments.models import Cycle, Milestone, Report
 
 
 @todo_provider
@@ -22,7 +23,7 @@ def _reports_to_review(p: access.Principal, cycle: Cycle | None, today: date) ->
     if not count:
         return []
     return [Todo(title=_("Отчёты, ожидающие рассмотрения"),
-                 url=reverse("report_queue") + "?state=submitted", count=count)]
+                 url=reverse("submission:report_queue") + "?state=submitted", count=count)]
 
 
 @todo_provider
@@ -34,4 +35,21 @@ def _reports_returned(p: access.Principal, cycle: Cycle | None, today: date) -> 
     if not count:
         return []
     return [Todo(title=_("Отчёты, возвращённые на доработку"),
-                 url=reverse("report_queue") + "?state=returned", count=count)]
+                 url=reverse("submission:report_queue") + "?state=returned", count=count)]
+
+
+@todo_provider
+def _body_submission(p: access.Principal, cycle: Cycle | None, today: date) -> list[Todo]:
+    """A body's staff: the submission deadline of the schedule (p.4, p.8–11)."""
+    if cycle is None or not p.body_ids:
+        return []
+    milestone = cycle_milestone(cycle, Milestone.Code.SUBMISSION)
+    if milestone is None or milestone.due_on < today:
+        return []
+    return [
+        Todo(
+            title=_("Представить отчётную информацию по направлениям оценки"),
+            url=reverse("registry:cycle_detail", args=[cycle.code]),
+            due_on=milestone.due_on,
+        )
+    ]

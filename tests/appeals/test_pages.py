@@ -94,7 +94,8 @@ def test_the_body_sees_its_window_and_what_it_may_do(client, pw):
     assert reverse("appeals:objection_file", args=[c.pk]) not in page
 
     # the conclusion's own page offers the same entry points to the head
-    page = _get(client, pw.head, reverse("conclusion_detail", args=[c.pk])).content.decode()
+    page = _get(client, pw.head, reverse("conclusions:conclusion_detail",
+                                         args=[c.pk])).content.decode()
     assert 'data-testid="action-object"' in page
     assert 'data-testid="action-no-objection"' in page
 
@@ -240,7 +241,7 @@ def test_a_late_filing_is_refused_with_the_closing_date(client, pw, clock):
     response = _get(client, pw.head, url)
     assert response.status_code == 403
     assert f"Срок подачи возражений истёк {last_day:%d.%m.%Y}" in response.content.decode()
-    page = _get(client, pw.head, reverse("conclusion_detail", args=[pw.conclusion.pk]))
+    page = _get(client, pw.head, reverse("conclusions:conclusion_detail", args=[pw.conclusion.pk]))
     assert 'data-testid="late-refusal"' in page.content.decode()
 
     # a table posted after the window reaches the service, which refuses and records it
@@ -438,19 +439,19 @@ def test_the_overview_highlights_overdue_decisions(client, pw, clock):
 
 
 def test_home_page_links_the_appeal(client, pw, clock):
-    page = _get(client, pw.head, reverse("home")).content.decode()
+    page = _get(client, pw.head, reverse("portal:home")).content.decode()
     assert reverse("appeals:appeal_list") in page
     assert "Направить возражения или уведомление об их отсутствии по заключениям" in page
     assert 'data-testid="nav-appeals"' in page
 
     objection = _file(pw)
     _commission(pw)
-    page = _get(client, pw.secretary, reverse("home")).content.decode()
+    page = _get(client, pw.secretary, reverse("portal:home")).content.decode()
     assert "Назначить заседание специальной комиссии" in page
     assert "Назначить заседание специальной комиссии" not in _get(
-        client, pw.member, reverse("home")).content.decode()
+        client, pw.member, reverse("portal:home")).content.decode()
     clock.set_now(f"{(objection.decision_due + timedelta(days=1)).isoformat()}T10:00:00")
-    page = _get(client, pw.coordinator, reverse("home")).content.decode()
+    page = _get(client, pw.coordinator, reverse("portal:home")).content.decode()
     assert "Просроченные решения специальных комиссий" in page
     assert reverse("appeals:overview") in page
 

@@ -73,7 +73,7 @@ def test_head_reads_scores_and_plays_what_if(page, world):
         ScoreSheet.objects.count(),
         AuditEntry.objects.count(),
     )
-    assert reverse("whatif", args=[cycle.code, world.pk]) in page.url
+    assert reverse("scores:whatif", args=[cycle.code, world.pk]) in page.url
 
 
 def test_coordinator_recomputes_and_watches_progress(page, world, monkeypatch):

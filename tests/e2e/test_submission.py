@@ -66,7 +66,7 @@ def test_body_submits_three_directions_and_assessor_returns_then_accepts(page, w
     from assessments.models import Report
 
     login(page, "mio-head")
-    page.goto(reverse("body_reports", args=["2025", world.pk]))
+    page.goto(reverse("submission:body_reports", args=["2025", world.pk]))
     # --- complaints: a wrong value is shown next to its field and nothing typed is lost
     page.get_by_test_id("report-complaints").click()
     page.get_by_test_id("edit-complaints").click()
@@ -81,7 +81,7 @@ def test_body_submits_three_directions_and_assessor_returns_then_accepts(page, w
     assert "сохранён" in page.locator(".messages").inner_text()
     submit(page)
     # --- services: one kind of service from the register
-    page.goto(reverse("body_reports", args=["2025", world.pk]))
+    page.goto(reverse("submission:body_reports", args=["2025", world.pk]))
     page.get_by_test_id("report-services").click()
     page.get_by_test_id("edit-services").click()
     page.select_option('[name="rows-0-service"]', "00601006")
@@ -92,7 +92,7 @@ def test_body_submits_three_directions_and_assessor_returns_then_accepts(page, w
     save(page)
     submit(page)
     # --- openness: the annex 9 tables, links per language version
-    page.goto(reverse("body_reports", args=["2025", world.pk]))
+    page.goto(reverse("submission:body_reports", args=["2025", world.pk]))
     page.get_by_test_id("report-openness").click()
     openness_url = page.url
     for key in ("t1_open_data", "t3_open_budget", "t4_open_npa", "t5_open_dialogue",
@@ -141,7 +141,7 @@ def test_body_submits_three_directions_and_assessor_returns_then_accepts(page, w
     page.get_by_test_id("confirm-accept").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("report-state").inner_text() == "Принят"
-    page.goto(reverse("openness_workspace", args=["2025", world.pk]))
+    page.goto(reverse("submission:openness_workspace", args=["2025", world.pk]))
     page.fill('[name="open_data.published.kk"]', "3")  # above the maximum 2.5
     page.get_by_test_id("save-scores").click()
     page.wait_for_load_state()
@@ -151,7 +151,7 @@ def test_body_submits_three_directions_and_assessor_returns_then_accepts(page, w
     page.get_by_test_id("save-scores").click()
     page.wait_for_load_state()
     assert "Оценка сохранена" in page.locator(".messages").inner_text()
-    page.goto(reverse("scoring_input_page", args=["2025", world.pk]))
+    page.goto(reverse("scores:scoring_input_page", args=["2025", world.pk]))
     assert "openness.open_data.scores.published.kk" in page.get_by_test_id(
         "stored-input").inner_text()  # the stored input, with the assessor's scores
     assert page.get_by_test_id("final-openness").inner_text() != ""  # the stored sheet

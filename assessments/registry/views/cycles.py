@@ -69,7 +69,7 @@ def milestone_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("График изменён."))
-            return redirect("cycle_detail", code=cycle.code)
+            return redirect("registry:cycle_detail", code=cycle.code)
     return render(
         request,
         "assessments/registry/milestone_form.html",
@@ -129,7 +129,7 @@ def cycle_assignments(request: HttpRequest, code: str) -> HttpResponse:
                 )
             else:
                 messages.success(request, _("Эксперт назначен."))
-                return redirect("cycle_assignments", code=cycle.code)
+                return redirect("registry:cycle_assignments", code=cycle.code)
     assignments = selectors.cycle_assignments(request.user, cycle)
     if request.GET.get("mine"):
         assignments = assignments.filter(assessor=request.user)
@@ -153,7 +153,7 @@ def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"]
         )
         messages.success(request, _("Эксперт снят с оценки органа."))
-        return redirect("cycle_assignments", code=assignment.cycle.code)
+        return redirect("registry:cycle_assignments", code=assignment.cycle.code)
     return render(
         request,
         "assessments/registry/assignment_remove.html",

@@ -430,7 +430,7 @@ def _failure_record(cycle: Cycle, body: Organisation, error) -> None:
            _("Исходные данные оценки органа «%(b)s» не обновлены: данные противоречат друг "
              "другу (%(path)s). Подробности — на странице исходных данных.")
            % {"b": body, "path": error.path},
-           reverse("scoring_input_page", args=[cycle.code, body.pk]))
+           reverse("scores:scoring_input_page", args=[cycle.code, body.pk]))
 
 
 def scoring_input_assemble(*, cycle: Cycle, body: Organisation, actor=None):

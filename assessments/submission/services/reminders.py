@@ -56,7 +56,7 @@ def send_reminders() -> dict:
                                                             Report.State.RETURNED):
                 continue
             staff = staff if staff is not None else body_staff(body)
-            link = reverse("body_reports", args=[cycle.code, body.pk])
+            link = reverse("submission:body_reports", args=[cycle.code, body.pk])
             sent_bodies += len(notify(
                 staff,
                 _("Напоминание: отчёт «%(d)s» нужно представить до %(date)s "
@@ -72,7 +72,7 @@ def send_reminders() -> dict:
             report_assessors(report),
             _("Ожидает рассмотрения: %(r)s (представлен %(d)s).")
             % {"r": report, "d": report.submitted_on.strftime("%d.%m.%Y")},
-            reverse("report_detail", args=[report.pk]),
+            reverse("submission:report_detail", args=[report.pk]),
             key=f"waiting:{report.pk}:{report.submitted_at.isoformat()}",
         ))
     return {"bodies": sent_bodies, "assessors": sent_assessors}

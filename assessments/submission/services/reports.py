@@ -228,7 +228,7 @@ def report_assessors(report: Report) -> list[User]:
 def _link(report: Report) -> str:
     from django.urls import reverse
 
-    return reverse("report_detail", args=[report.pk])
+    return reverse("submission:report_detail", args=[report.pk])
 
 
 # --- Sections ---------------------------------------------------------------------------

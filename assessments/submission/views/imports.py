@@ -1,5 +1,5 @@
 """Import pages: upload, preview with row errors and a progress bar, confirm or discard,
-templates of each file, and notifications."""
+and the templates of each file."""
 
 from __future__ import annotations
 
@@ -18,8 +18,7 @@ from django.views.decorators.http import require_http_methods
 from assessments.kernel import access
 from assessments.kernel.audit import object_history
 from assessments.kernel.errors import DomainError
-from assessments.kernel.notifications import notification_mark_read
-from assessments.models import ImportBatch, ImportKind, Notification
+from assessments.models import ImportBatch, ImportKind
 from assessments.registry.services.cycles import current_cycle
 from assessments.submission.access import import_kinds_for
 from assessments.submission.forms import ImportUploadForm
@@ -47,7 +46,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error("file", error.message)
         else:
-            return redirect("import_detail", pk=batch.pk)
+            return redirect("submission:import_detail", pk=batch.pk)
     batches = access.visible(request.user, ImportBatch).select_related(
         "created_by", "applied_by", "cycle")[:100]
     return render(request, "assessments/submission/import_list.html", {
@@ -82,7 +81,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                              "этой странице."))
         except DomainError as error:
             messages.error(request, error.message)
-        return redirect("import_detail", pk=pk)
+        return redirect("submission:import_detail", pk=pk)
     template = "assessments/partials/import_progress.html" if request.headers.get(
         "HX-Request") else "assessments/submission/import_detail.html"
     return render(request, template, {
@@ -134,13 +133,3 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{kind}-template.{fmt}"'
     return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def notification_list(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        notification_mark_read(user=request.user)
-        return redirect("notification_list")
-    notes = access.visible(request.user, Notification).order_by("-created_at", "-id")[:200]
-    return render(request, "assessments/portal/notification_list.html", {"notes": notes})

@@ -1,5 +1,5 @@
-"""Assessor pages: the openness scoring workspace (annex 10) and a body's assembled scoring
-input with the source of every number and the scores it gives."""
+"""The assessors' openness scoring workspace (annex 10): scores per indicator and language
+column, the special-rule flags and the subordinate organisations' penalties."""
 
 from __future__ import annotations
 
@@ -28,14 +28,12 @@ from assessments.models import (
 from assessments.scores.fields import (
     CRITERIA,
     DIALOGUE_RAW,
-    DIRECTION_LABELS,
     FLAGS,
     INDICATORS,
     MEDIA,
     SUBORDINATE_PENALTIES,
 )
-from assessments.scores.services.assembly import assembly_failure, case_from_values, scoring_values
-from assessments.scoring import ScoringError, score_case_dict
+from assessments.scores.services.assembly import scoring_values
 from assessments.submission.report_schema import COLUMNS, sections_for
 from assessments.submission.services.openness import (
     allowed_flags,
@@ -190,7 +188,7 @@ def openness_workspace(request: HttpRequest, code: str, pk: int) -> HttpResponse
                 errors["rules"] = error.message
         if not errors:
             messages.success(request, _("Оценка сохранена."))
-            return redirect("openness_workspace", code=cycle.code, pk=body.pk)
+            return redirect("submission:openness_workspace", code=cycle.code, pk=body.pk)
         messages.error(request, _("Часть значений не сохранена: см. сообщения у полей."))
         scores = {(s.criterion, s.indicator, s.column): s for s in OpennessScore.objects.filter(
             cycle=cycle, body=body).select_related("scored_by")}
@@ -243,74 +241,4 @@ def openness_workspace(request: HttpRequest, code: str, pk: int) -> HttpResponse
         if kind == "central" else [],
         "set_penalties": (assessment.subordinate_penalties if assessment else {}) or {},
         "computed": computed, "report": report, "errors": errors, "columns": COLUMNS,
-    })
-
-
-def _engine_error(body: Organisation, cycle: Cycle, path: str, message: str) -> dict:
-    """An engine refusal in the reader's language: the generic wording, the field's label and
-    its path; the engine's own (English) message kept as a technical detail."""
-    from assessments.scores.fields import error_text
-    from assessments.scores.selectors import path_labels
-
-    label = path_labels(body_kind(body), cycle.edition).get(path, "")
-    return {"text": error_text(ScoringError(path, message)), "label": label, "path": path,
-            "engine": message}
-
-
-def _failure_context(cycle: Cycle, body: Organisation) -> dict | None:
-    failure = assembly_failure(cycle=cycle, body=body)
-    if failure is None:
-        return None
-    return {"at": failure.finished_at or failure.created_at,
-            **_engine_error(body, cycle, failure.result.get("path", ""),
-                            failure.result.get("message", ""))}
-
-
-@login_required
-def scoring_input_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    """The body's STORED scoring input (each number with its source) and its STORED current
-    score sheets with their explanations (re-verification deductions and commission decisions
-    are only there), the last assembly's refusal if any, and — clearly apart — a live preview
-    of what the accepted data would assemble to now (not stored, not what the body is scored
-    on)."""
-    from assessments.scores import selectors as score_selectors
-    from assessments.scores.access import CASE_DIRECTIONS_FOR, visible_directions
-    from assessments.scores.services.scoring_inputs import scoring_input_current
-
-    cycle = access.get_visible_or_404(request.user, Cycle, code=code)
-    body = access.get_visible_or_404(request.user, Organisation, pk=pk, is_evaluated=True)
-    reports = access.visible(request.user, Report).filter(cycle=cycle, body=body)
-    if not reports.exists():
-        raise PermissionDenied
-    directions = visible_directions(request.user, body)
-    if not directions:  # sees the body's reports without evaluating it: their directions
-        seen = {d for r in reports.values_list("direction", flat=True)
-                for d in CASE_DIRECTIONS_FOR.get(r, ())}
-        directions = tuple(d for d in ("services", "openness", "complaints") if d in seen)
-    stored = scoring_input_current(cycle=cycle, body=body)
-    sheets = score_selectors.body_sheets(request.user, cycle, body)
-    # the live preview
-    assembled = scoring_values(cycle=cycle, body=body)
-    case = case_from_values(assembled.values, body=body, edition=cycle.edition)
-    result, error = None, None
-    try:
-        result = score_case_dict(case)
-    except ScoringError as exc:
-        error = _engine_error(body, cycle, exc.path, exc.message)
-    rows = [(path, value, assembled.sources.get(path, {}))
-            for path, value in sorted(assembled.values.items())
-            if path.split(".", 1)[0] in directions]
-    return render(request, "assessments/scores/scoring_input_page.html", {
-        "cycle": cycle, "body": body, "stored": stored,
-        "sections": score_selectors.input_sections(stored, directions) if stored else [],
-        "sheets": sheets,
-        "stale": [x for x in sheets if stored is not None
-                  and x.sheet.scoring_input_id != stored.pk],
-        "can_see_scores": bool(visible_directions(request.user, body)),
-        "failure": _failure_context(cycle, body),
-        "rows": rows, "notes": assembled.notes, "result": result, "error": error,
-        "preview": [(d, DIRECTION_LABELS.get(d, d), result[d].get("final"))
-                    for d in directions if (result or {}).get(d)],
-        "preview_overall": (result or {}).get("overall") if len(directions) == 3 else None,
-        "preview_band": (result or {}).get("band"),
     })

@@ -220,7 +220,7 @@ def report_section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse
                     form.add_error(None, error.message)
                 else:
                     messages.success(request, _("Раздел «%(s)s» сохранён.") % {"s": section.title})
-                    return redirect("report_detail", pk=report.pk)
+                    return redirect("submission:report_detail", pk=report.pk)
     else:
         form = SectionForm(initial=SectionForm.initial_from(section, kind, data, version),
                            section=section, kind=kind)
@@ -251,7 +251,7 @@ def _transition_page(request, report, *, template, action, success, form=None, e
             messages.error(request, _("У вас нет права на это действие."))
         else:
             messages.success(request, success)
-            return redirect("report_detail", pk=report.pk)
+            return redirect("submission:report_detail", pk=report.pk)
     context = {"report": report, "form": form}
     context.update(extra or {})
     return render(request, template, context)
@@ -340,7 +340,7 @@ def evidence_add(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                            else "classification", error.message)
         else:
             messages.success(request, _("Документ приложен."))
-            return redirect("report_detail", pk=report.pk)
+            return redirect("submission:report_detail", pk=report.pk)
     return render(request, "assessments/submission/evidence_form.html",
                   {"report": report, "section": section, "form": form, "replaces": replaces})
 

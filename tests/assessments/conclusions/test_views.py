@@ -25,13 +25,13 @@ def get(client, user, name, *args, **params):
 def test_editor_shows_scores_with_explanations_and_saves(world, client):
     w = world
     c = draft(w, w.ministry, "services")
-    page = get(client, w.assessor, "conclusion_detail", c.pk)
+    page = get(client, w.assessor, "conclusions:conclusion_detail", c.pk)
     assert page.status_code == 200
     html = page.content.decode()
     assert 'data-testid="editor"' in html and 'data-testid="score-T1"' in html
     assert "min(max, max(0, T + V + C − P + D + S))" in html  # K3's formula from the engine
     assert f'>{c.values["final"]}<' in html
-    response = client.post(reverse("conclusion_edit", args=[c.pk]), {
+    response = client.post(reverse("conclusions:conclusion_edit", args=[c.pk]), {
         "revision": c.revision, "analysis_K1": "Удовлетворённость высокая",
         "analysis_K2": "", "analysis_K3": "", "recommendations": "Выводы",
     })
@@ -45,7 +45,7 @@ def test_a_stale_edit_is_refused_and_the_typed_text_kept(world, client):
     svc.conclusion_update(conclusion=c, actor=w.miod_unit_head, analysis={"P1": "Первое"},
                           recommendations="", revision=c.revision)
     client.force_login(w.miod_assessor)
-    response = client.post(reverse("conclusion_edit", args=[c.pk]), {
+    response = client.post(reverse("conclusions:conclusion_edit", args=[c.pk]), {
         "revision": 1, "analysis_P1": "Моё изменение", "recommendations": "Мои выводы",
     })
     assert response.status_code == 400
@@ -58,36 +58,36 @@ def test_a_stale_edit_is_refused_and_the_typed_text_kept(world, client):
 def test_body_does_not_see_drafts_and_outsiders_get_404(world, client):
     w = world
     c = draft(w, w.ministry, "services")
-    assert get(client, w.head, "conclusion_detail", c.pk).status_code == 404
-    assert get(client, w.outsider, "conclusion_detail", c.pk).status_code == 404
-    assert get(client, w.miod_assessor, "conclusion_detail", c.pk).status_code == 404
-    assert get(client, w.deputy, "conclusion_detail", c.pk).status_code == 200
-    assert get(client, w.deputy, "conclusion_submit", c.pk).status_code == 403
+    assert get(client, w.head, "conclusions:conclusion_detail", c.pk).status_code == 404
+    assert get(client, w.outsider, "conclusions:conclusion_detail", c.pk).status_code == 404
+    assert get(client, w.miod_assessor, "conclusions:conclusion_detail", c.pk).status_code == 404
+    assert get(client, w.deputy, "conclusions:conclusion_detail", c.pk).status_code == 200
+    assert get(client, w.deputy, "conclusions:conclusion_submit", c.pk).status_code == 403
 
 
 def test_review_through_the_pages(world, client):
     w = world
     c = submitted(w, draft(w, w.akimat, "services"))
-    queue = get(client, w.unit_head, "conclusion_review_queue")
+    queue = get(client, w.unit_head, "conclusions:conclusion_review_queue")
     assert str(c.body) in queue.content.decode()
-    assert get(client, w.assessor, "conclusion_approve", c.pk).status_code == 403
+    assert get(client, w.assessor, "conclusions:conclusion_approve", c.pk).status_code == 403
     client.force_login(w.unit_head)
-    response = client.post(reverse("conclusion_return", args=[c.pk]), {"comments": ""})
+    response = client.post(reverse("conclusions:conclusion_return", args=[c.pk]), {"comments": ""})
     assert response.status_code == 400 and "Укажите замечания" in response.content.decode()
     assert fresh(c).state == "in_review"
-    client.post(reverse("conclusion_return", args=[c.pk]), {"comments": "Уточните K2"})
-    page = get(client, w.assessor, "conclusion_detail", c.pk).content.decode()
+    client.post(reverse("conclusions:conclusion_return", args=[c.pk]), {"comments": "Уточните K2"})
+    page = get(client, w.assessor, "conclusions:conclusion_detail", c.pk).content.decode()
     assert 'data-testid="review-comments"' in page and "Уточните K2" in page
 
 
 def test_signed_conclusion_page_offers_no_edit(signing_world, client):
     w = signing_world
     c = signed(w, draft(w, w.ministry, "complaints"))
-    html = get(client, w.committee_assessor, "conclusion_detail", c.pk).content.decode()
+    html = get(client, w.committee_assessor, "conclusions:conclusion_detail", c.pk).content.decode()
     assert 'data-testid="editor"' not in html and 'data-testid="action-submit"' not in html
     assert 'data-testid="action-issue"' in html
     assert 'data-status="valid_trusted"' in html
-    response = client.post(reverse("conclusion_edit", args=[c.pk]), {
+    response = client.post(reverse("conclusions:conclusion_edit", args=[c.pk]), {
         "revision": fresh(c).revision, "analysis_R1": "x", "recommendations": "x"})
     assert response.status_code == 403
     assert fresh(c).analysis == ANALYSIS[12]
@@ -96,14 +96,16 @@ def test_signed_conclusion_page_offers_no_edit(signing_world, client):
 def test_sign_page_in_turn_and_out_of_turn(signing_world, client):
     w = signing_world
     c = approved(w, draft(w, w.akimat, "services"))
-    response = get(client, w.unit_head, "conclusion_sign", c.pk)
+    response = get(client, w.unit_head, "conclusions:conclusion_sign", c.pk)
     assert response.status_code == 403  # not their turn: the page says why
     assert "Сейчас документ подписывает" in response.content.decode() or \
         "не ваша очередь" in response.content.decode()
     client.force_login(w.deputy)
-    response = client.post(reverse("conclusion_sign", args=[c.pk]), {"passphrase": "wrong"})
+    response = client.post(reverse("conclusions:conclusion_sign", args=[c.pk]),
+                           {"passphrase": "wrong"})
     assert response.status_code == 400
-    response = client.post(reverse("conclusion_sign", args=[c.pk]), {"passphrase": PASSPHRASE})
+    response = client.post(reverse("conclusions:conclusion_sign", args=[c.pk]),
+                           {"passphrase": PASSPHRASE})
     assert response.status_code == 302
     assert fresh(c).signed_document.signatures.count() == 1
 
@@ -111,10 +113,10 @@ def test_sign_page_in_turn_and_out_of_turn(signing_world, client):
 def test_body_page_shows_the_window_and_time_left(signing_world, client):
     w = signing_world
     c = issued(w, draft(w, w.ministry, "openness"))
-    html = get(client, w.submitter, "conclusion_detail", c.pk).content.decode()
+    html = get(client, w.submitter, "conclusions:conclusion_detail", c.pk).content.decode()
     assert 'datetime="2026-03-31"' in html and "31.03.2026" in html
     assert 'data-testid="time-left"' in html and "12 дн. 13 ч." in html
-    listing = get(client, w.submitter, "conclusion_list").content.decode()
+    listing = get(client, w.submitter, "conclusions:conclusion_list").content.decode()
     assert 'data-testid="download"' in listing and "31.03.2026" in listing
     download = client.get(reverse("reporting:signed_document_file", args=[c.signed_document_id]))
     assert download.status_code == 200 and download["X-Signature-Status"] == "valid_trusted"
@@ -127,9 +129,9 @@ def test_preview_is_a_draft_pdf(world, client, django_capture_on_commit_callback
     c = draft(w, w.ministry, "complaints")
     client.force_login(w.committee_assessor)
     with django_capture_on_commit_callbacks(execute=True):
-        first = client.get(reverse("conclusion_preview", args=[c.pk]))
+        first = client.get(reverse("conclusions:conclusion_preview", args=[c.pk]))
     assert first.status_code == 200 and b"preview-pending" in first.content
-    response = client.get(reverse("conclusion_preview", args=[c.pk]))
+    response = client.get(reverse("conclusions:conclusion_preview", args=[c.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "ПРОЕКТ" in pdf_text(response.content)
 
@@ -140,9 +142,9 @@ def test_assessor_drafts_from_an_assignment(world, client):
         cycle=w.cycle, body=w.ministry, direction="openness", assessor=w.miod_assessor,
         assigned_at=w.cycle.created_at,
     )
-    listing = get(client, w.miod_assessor, "conclusion_list").content.decode()
+    listing = get(client, w.miod_assessor, "conclusions:conclusion_list").content.decode()
     assert f'data-testid="draft-{w.ministry.pk}-openness"' in listing
-    response = client.post(reverse("conclusion_create"), {"assignment": assignment.pk})
+    response = client.post(reverse("conclusions:conclusion_create"), {"assignment": assignment.pk})
     c = Conclusion.objects.get(body=w.ministry, direction="openness")
     assert response.status_code == 302 and response["Location"].endswith(f"/{c.pk}/")
 
@@ -160,9 +162,9 @@ def test_conclusion_list_query_count_is_flat(world, client, django_assert_num_qu
             updated_at=w.cycle.created_at,
         )
     client.force_login(w.miod_assessor)
-    client.get(reverse("conclusion_list"))  # warm the session and the caches
+    client.get(reverse("conclusions:conclusion_list"))  # warm the session and the caches
     with django_assert_num_queries(QUERIES_LIST):
-        assert client.get(reverse("conclusion_list")).status_code == 200
+        assert client.get(reverse("conclusions:conclusion_list")).status_code == 200
 
 
 QUERIES_LIST = 7
@@ -190,15 +192,15 @@ def test_queues_query_counts_are_flat(world, client, django_assert_num_queries, 
     w = world
     _approved_rows(w, n)
     client.force_login(w.miod_head)
-    page = client.get(reverse("conclusion_signing_queue"))
+    page = client.get(reverse("conclusions:conclusion_signing_queue"))
     assert page.content.decode().count('data-testid="sign-') == n
     with django_assert_num_queries(QUERIES_SIGNING):
-        client.get(reverse("conclusion_signing_queue"))
+        client.get(reverse("conclusions:conclusion_signing_queue"))
     client.force_login(w.miod_unit_head)
-    assert client.get(reverse("conclusion_review_queue")).content.decode().count(
+    assert client.get(reverse("conclusions:conclusion_review_queue")).content.decode().count(
         "/conclusions/") >= n
     with django_assert_num_queries(QUERIES_REVIEW):
-        client.get(reverse("conclusion_review_queue"))
+        client.get(reverse("conclusions:conclusion_review_queue"))
 
 
 QUERIES_SIGNING = 6

@@ -23,8 +23,8 @@ def _login(client, username, password, ip="10.0.0.1"):
 
 def test_a_correct_password_logs_in_and_redirects_home(personas, client):
     response = _login(client, "submitter", PASSWORD)
-    assert response.status_code == 302 and response["Location"] == reverse("home")
-    assert client.get(reverse("home")).context["user"] == personas.submitter
+    assert response.status_code == 302 and response["Location"] == reverse("portal:home")
+    assert client.get(reverse("portal:home")).context["user"] == personas.submitter
 
 
 def test_a_wrong_password_shows_the_error(personas, client):
@@ -88,7 +88,7 @@ def test_an_administrator_unlocks_an_account_in_the_admin(personas, client):
 def test_logout_is_a_post(personas, client):
     client.force_login(personas.submitter)
     assert client.post(reverse("logout")).status_code == 302
-    assert not client.get(reverse("home")).context["user"].is_authenticated
+    assert not client.get(reverse("portal:home")).context["user"].is_authenticated
 
 
 def test_password_change(personas, client):

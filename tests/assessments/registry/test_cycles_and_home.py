@@ -21,7 +21,7 @@ def current(personas, clock):
 
 def test_the_cycle_page_shows_the_schedule_with_days_left(personas, client, current):
     client.force_login(personas.submitter)
-    response = client.get(reverse("cycle_detail", args=["2025"]))
+    response = client.get(reverse("registry:cycle_detail", args=["2025"]))
     assert response.status_code == 200
     rows = {row.milestone.code: row for row in response.context["schedule"]}
     # the clock fixture: 19 March 2026; conclusions are due that day
@@ -34,9 +34,10 @@ def test_the_cycle_page_shows_the_schedule_with_days_left(personas, client, curr
 def test_the_coordinator_edits_a_milestone_and_the_page_shows_the_change(personas, client,
                                                                          current):
     milestone = Milestone.objects.get(cycle=current, code="appeals")
-    url = reverse("milestone_edit", args=["2025", milestone.pk])
+    url = reverse("registry:milestone_edit", args=["2025", milestone.pk])
     client.force_login(personas.coordinator)
-    assert b"edit-milestone-appeals" in client.get(reverse("cycle_detail", args=["2025"])).content
+    assert b"edit-milestone-appeals" in client.get(reverse("registry:cycle_detail",
+                                                           args=["2025"])).content
     assert client.get(url).status_code == 200
     missing_reason = client.post(url, {"due_on": "2026-04-24", "note": ""})
     assert missing_reason.status_code == 200 and missing_reason.context["form"].errors
@@ -45,26 +46,26 @@ def test_the_coordinator_edits_a_milestone_and_the_page_shows_the_change(persona
     assert Milestone.objects.get(pk=milestone.pk).due_on == date(2026, 4, 24)
     entry = AuditEntry.objects.for_object(milestone).get(action="update")
     assert entry.actor == personas.coordinator and entry.reason == "Письмо АП"
-    page = client.get(reverse("cycle_detail", args=["2025"])).content.decode()
+    page = client.get(reverse("registry:cycle_detail", args=["2025"])).content.decode()
     assert "24 апреля 2026" in page
 
 
 def test_others_may_not_edit_the_schedule(personas, client, current):
     milestone = Milestone.objects.get(cycle=current, code="appeals")
-    url = reverse("milestone_edit", args=["2025", milestone.pk])
+    url = reverse("registry:milestone_edit", args=["2025", milestone.pk])
     for user in (personas.assessor, personas.submitter, personas.signatory):
         client.force_login(user)
         assert client.get(url).status_code == 403
         assert client.post(url, {"due_on": "2026-05-01", "reason": "x"}).status_code == 403
     assert Milestone.objects.get(pk=milestone.pk).due_on == milestone.due_on
     client.force_login(personas.coordinator)
-    other = reverse("milestone_edit", args=["nope", milestone.pk])
+    other = reverse("registry:milestone_edit", args=["nope", milestone.pk])
     assert client.get(other).status_code == 404
 
 
 def test_assigning_and_removing_an_assessor_through_the_pages(personas, client, current):
     r = personas.registry
-    url = reverse("cycle_assignments", args=["2025"])
+    url = reverse("registry:cycle_assignments", args=["2025"])
     client.force_login(personas.unit_head)
     response = client.post(url, {"body": r.ministry.pk, "direction": "services",
                                  "assessor": personas.assessor.pk, "reason": "plan"})
@@ -73,7 +74,7 @@ def test_assigning_and_removing_an_assessor_through_the_pages(personas, client, 
     refused = client.post(url, {"body": r.ministry.pk, "direction": "openness",
                                 "assessor": personas.assessor.pk})
     assert refused.status_code == 200 and refused.context["form"].non_field_errors()
-    remove = reverse("assignment_remove", args=[assignment.pk])
+    remove = reverse("registry:assignment_remove", args=[assignment.pk])
     client.force_login(personas.assessor)
     assert client.get(remove).status_code == 403
     assert client.post(url, {"body": r.ministry.pk, "direction": "services",
@@ -93,7 +94,7 @@ def test_home_shows_roles_next_milestones_counts_and_todos(personas, client, cur
     assessor_assign(actor=None, cycle=current, body=personas.registry.ministry,
                     direction="services", assessor=personas.assessor)
     client.force_login(personas.assessor)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("portal:home"))
     content = response.content.decode()
     assert 'data-testid="role-assessor"' in content
     assert [row.milestone.code for row in response.context["schedule"]] == [
@@ -107,17 +108,17 @@ def test_home_shows_roles_next_milestones_counts_and_todos(personas, client, cur
 def test_home_to_dos_for_the_coordinator_and_a_body(personas, client, current, clock):
     clock.set_now("2026-01-10T09:00:00")
     client.force_login(personas.coordinator)
-    todos = client.get(reverse("home")).context["todos"]
+    todos = client.get(reverse("portal:home")).context["todos"]
     assert todos and todos[0].count > 0 and todos[0].days_left == 10
     client.force_login(personas.submitter)
-    todos = client.get(reverse("home")).context["todos"]
+    todos = client.get(reverse("portal:home")).context["todos"]
     assert [t.due_on for t in todos] == [date(2026, 1, 20)]
-    content = client.get(reverse("home")).content.decode()
+    content = client.get(reverse("portal:home")).content.decode()
     assert "осталось 10 дн." in content
 
 
 def test_the_audit_log_is_for_administrators(personas, client, current):
-    url = reverse("audit_log")
+    url = reverse("portal:audit_log")
     client.force_login(personas.coordinator)
     assert client.get(url).status_code == 403
     client.force_login(personas.admin)

@@ -16,7 +16,7 @@ def _names(response) -> list[str]:
 def test_the_registry_shows_only_visible_bodies(personas, client):
     r = personas.registry
     client.force_login(personas.submitter)
-    response = client.get(reverse("organisation_list"))
+    response = client.get(reverse("registry:organisation_list"))
     assert response.status_code == 200
     assert set(_names(response)) == {r.ministry.name_ru, r.ministry_committee.name_ru}
 
@@ -24,7 +24,7 @@ def test_the_registry_shows_only_visible_bodies(personas, client):
 def test_search_and_filters(personas, client):
     r = personas.registry
     client.force_login(personas.coordinator)
-    url = reverse("organisation_list")
+    url = reverse("registry:organisation_list")
     assert _names(client.get(url, {"q": "Бурабай"})) == [r.district.name_ru]
     assert _names(client.get(url, {"q": r.ministry.bin})) == [r.ministry.name_ru]
     assert set(_names(client.get(url, {"kind": "local"}))) == {r.akimat.name_ru,
@@ -43,10 +43,10 @@ def test_pagination_keeps_the_filters(personas, client):
     for _ in range(30):
         LocalBodyFactory(region=region)
     client.force_login(personas.admin)
-    first = client.get(reverse("organisation_list"), {"region": region.pk})
+    first = client.get(reverse("registry:organisation_list"), {"region": region.pk})
     assert len(first.context["page"].object_list) == 25
     assert f"region={region.pk}&amp;page=2".encode() in first.content
-    second = client.get(reverse("organisation_list"), {"region": region.pk, "page": 2})
+    second = client.get(reverse("registry:organisation_list"), {"region": region.pk, "page": 2})
     assert len(second.context["page"].object_list) == 5
 
 
@@ -62,7 +62,7 @@ def test_the_registry_s_query_count_does_not_grow_with_the_data(
         from django.test.utils import CaptureQueriesContext
 
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("organisation_list")).status_code == 200
+            assert client.get(reverse("registry:organisation_list")).status_code == 200
         return len(ctx.captured_queries)
 
     small = count()
@@ -75,13 +75,13 @@ def test_the_registry_s_query_count_does_not_grow_with_the_data(
     large = count()
     assert small == large
     with django_assert_max_num_queries(9):
-        client.get(reverse("organisation_list"))
+        client.get(reverse("registry:organisation_list"))
 
 
 def test_a_body_s_page_shows_its_evaluators_and_history(personas, client):
     r = personas.registry
     client.force_login(personas.submitter)
-    response = client.get(reverse("organisation_detail", args=[r.ministry.pk]))
+    response = client.get(reverse("registry:organisation_detail", args=[r.ministry.pk]))
     assert response.status_code == 200
     evaluators = dict(response.context["evaluators"])
     assert evaluators["Автоматизация государственных услуг"] == r.digital
@@ -93,16 +93,16 @@ def test_a_body_s_page_shows_its_evaluators_and_history(personas, client):
 
 def test_another_body_s_page_is_404(personas, client):
     client.force_login(personas.submitter)
-    url = reverse("organisation_detail", args=[personas.registry.other_ministry.pk])
+    url = reverse("registry:organisation_detail", args=[personas.registry.other_ministry.pk])
     assert client.get(url).status_code == 404
-    assert client.get(reverse("organisation_detail", args=[999999])).status_code == 404
+    assert client.get(reverse("registry:organisation_detail", args=[999999])).status_code == 404
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(personas, client):
-    url = reverse("organisation_detail", args=[personas.registry.ministry.pk])
+    url = reverse("registry:organisation_detail", args=[personas.registry.ministry.pk])
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-    assert client.get(reverse("organisation_list")).status_code == 302
+    assert client.get(reverse("registry:organisation_list")).status_code == 302
 
 
 def test_the_body_page_of_a_renamed_body_shows_the_cycle_s_name(personas, client):
@@ -118,6 +118,6 @@ def test_the_body_page_of_a_renamed_body_shows_the_cycle_s_name(personas, client
     cycle = cycle_create(actor=None, code="2025", year=2025, edition="2023", schedule=())
     cycle_set_current(actor=None, cycle=cycle)
     client.force_login(personas.local_head)
-    response = client.get(reverse("organisation_detail", args=[org.pk]))
+    response = client.get(reverse("registry:organisation_detail", args=[org.pk]))
     assert response.context["names_then"] == (org.name_ru, org.name_kk)
     assert "Наименование в отчётном периоде 2025" in response.content.decode()

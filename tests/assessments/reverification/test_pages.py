@@ -34,7 +34,7 @@ def _url(name, *args):
 
 def test_the_selection_page_shows_the_method_the_ranking_and_picks(personas, cycle2025, client):
     client.force_login(personas.assessor)
-    url = _url("reverification_selection", "2025", "services")
+    url = _url("reverification:reverification_selection", "2025", "services")
     page = client.get(url)
     assert page.status_code == 200
     html = page.content.decode()
@@ -57,7 +57,7 @@ def test_the_selection_page_shows_the_method_the_ranking_and_picks(personas, cyc
 def test_weights_are_edited_by_the_unit_head_and_errors_keep_the_input(personas, cycle2025,
                                                                         client):
     client.force_login(personas.unit_head)
-    url = _url("reverification_selection", "2025", "services")
+    url = _url("reverification:reverification_selection", "2025", "services")
     data = {"form": "weights", "w_previous_penalties": "0,5", "w_report_discipline": "x",
             "w_score_jump": "0.2", "w_unconfirmed_share": "0.3", "sample_size": 2,
             "revision": 0, "reason": ""}
@@ -80,8 +80,10 @@ def test_weights_are_edited_by_the_unit_head_and_errors_keep_the_input(personas,
 ])
 def test_who_opens_the_selection_page(personas, cycle2025, client, who, status):
     client.force_login(getattr(personas, who))
-    assert client.get(_url("reverification_selection", "2025", "services")).status_code == status
-    assert client.get(_url("reverification_selection", "2025", "automation")).status_code == 404
+    assert client.get(_url("reverification:reverification_selection", "2025",
+                           "services")).status_code == status
+    assert client.get(_url("reverification:reverification_selection", "2025",
+                           "automation")).status_code == 404
 
 
 # --- the workspace -------------------------------------------------------------------------------
@@ -89,7 +91,7 @@ def test_who_opens_the_selection_page(personas, cycle2025, client, who, status):
 def test_a_dsp_request_is_refused_on_the_page_and_nothing_typed_is_lost(personas, selected,
                                                                           client):
     client.force_login(personas.assessor)
-    url = _url("reverification_detail", selected.pk)
+    url = _url("reverification:reverification_detail", selected.pk)
     response = client.post(url, {"form": "request", "document_kind": "protocol",
                                  "title": "Протоколы", "classification": "dsp",
                                  "working_days": 5})
@@ -109,7 +111,7 @@ def test_a_dsp_request_is_refused_on_the_page_and_nothing_typed_is_lost(personas
 def test_the_assessor_records_a_finding_and_sees_the_running_deduction(personas, selected,
                                                                         client):
     client.force_login(personas.assessor)
-    url = _url("reverification_detail", selected.pk)
+    url = _url("reverification:reverification_detail", selected.pk)
     response = client.post(url, {"form": "finding", "kind": "incomplete",
                                  "description": "Нет таблицы 3", "report_section": "",
                                  "origin": "submitted"})
@@ -128,7 +130,7 @@ def test_the_assessor_records_a_finding_and_sees_the_running_deduction(personas,
 
 def test_the_body_cannot_post_the_evaluators_forms(personas, selected, client):
     client.force_login(personas.head)
-    url = _url("reverification_detail", selected.pk)
+    url = _url("reverification:reverification_detail", selected.pk)
     assert client.post(url, {"form": "finding", "kind": "unreliable", "description": "x",
                              "report_section": "y", "origin": "submitted"}).status_code == 403
     assert not Finding.objects.exists()
@@ -143,7 +145,7 @@ def test_the_body_uploads_on_its_page_and_a_stamped_file_is_refused(
         actor=personas.assessor, reverification=selected, document_kind="letter",
         title="Письма в адрес услугополучателей", classification="open")
     client.force_login(personas.submitter)
-    url = _url("reverification_detail", selected.pk)
+    url = _url("reverification:reverification_detail", selected.pk)
     page = client.get(url)
     assert page.status_code == 200
     assert "Письма в адрес услугополучателей" in page.content.decode()
@@ -157,7 +159,7 @@ def test_the_body_uploads_on_its_page_and_a_stamped_file_is_refused(
                                  "classification": "open", "file": upload(clean_pdf)})
     assert response.status_code == 302
     document = ConfirmingDocument.objects.get()
-    download = client.get(_url("reverification_document_file", document.pk))
+    download = client.get(_url("reverification:reverification_document_file", document.pk))
     assert download.status_code == 200 and download.content == clean_pdf
 
 
@@ -165,9 +167,11 @@ def test_a_body_cannot_see_another_bodys_reverification(personas, selected, clie
     for user in (personas.other_submitter, personas.local_head, personas.outsider,
                  personas.assessor_other_direction):
         client.force_login(user)
-        assert client.get(_url("reverification_detail", selected.pk)).status_code == 404
+        assert client.get(_url("reverification:reverification_detail",
+                               selected.pk)).status_code == 404
     client.force_login(personas.other_submitter)
-    assert selected.body.name_ru not in client.get(_url("reverification_list")).content.decode()
+    listing = client.get(_url("reverification:reverification_list")).content.decode()
+    assert selected.body.name_ru not in listing
 
 
 # --- the act -------------------------------------------------------------------------------------
@@ -177,7 +181,7 @@ def test_the_act_page_signs_and_shows_each_signatures_status(personas, selected,
     record(selected, personas.assessor, "unreliable", 2)
     findings_complete(actor=personas.assessor, reverification=selected)
     act = reconciliation_act_issue(actor=personas.assessor, reverification=selected)
-    url = _url("reverification_act", act.pk)
+    url = _url("reverification:reverification_act", act.pk)
     client.force_login(personas.head)
     page = client.get(url)
     assert page.context["form"] is None and "ваша подпись — после него" in page.content.decode()
@@ -196,26 +200,29 @@ def test_the_act_page_signs_and_shows_each_signatures_status(personas, selected,
     assert html.count('data-signed="yes"') == 2 and 'data-status="valid_trusted"' in html
     assert "Факт 2 оспариваем" in html
     assert personas.head.full_name in html and personas.assessor.full_name in html
-    pdf = client.get(_url("reverification_act_pdf", act.pk))
+    pdf = client.get(_url("reverification:reverification_act_pdf", act.pk))
     assert pdf.status_code == 200 and pdf["X-Signature-Status"] == "valid_trusted"
     assert pdf["X-Signature-Count"] == "2" and pdf.content.startswith(b"%PDF-")
-    unsigned = client.get(_url("reverification_act_pdf", act.pk) + "?order=0")
+    unsigned = client.get(_url("reverification:reverification_act_pdf", act.pk) + "?order=0")
     assert unsigned["X-Signature-Status"] == "unsigned"
-    assert client.get(_url("reverification_act_pdf", act.pk) + "?order=7").status_code == 404
+    assert client.get(_url("reverification:reverification_act_pdf",
+                           act.pk) + "?order=7").status_code == 404
     client.force_login(personas.other_submitter)
     assert client.get(url).status_code == 404
-    assert client.get(_url("reverification_act_pdf", act.pk)).status_code == 404
+    assert client.get(_url("reverification:reverification_act_pdf", act.pk)).status_code == 404
 
 
 def test_transitions_have_a_confirmation_page(personas, selected, client):
     client.force_login(personas.assessor)
-    url = _url("reverification_action", selected.pk, "complete")
+    url = _url("reverification:reverification_action", selected.pk, "complete")
     assert client.get(url).status_code == 200
     assert client.post(url, {"reason": ""}).status_code == 302
     assert Reverification.objects.get(pk=selected.pk).state == "findings_recorded"
-    assert client.get(_url("reverification_action", selected.pk, "unknown")).status_code == 404
+    assert client.get(_url("reverification:reverification_action", selected.pk,
+                           "unknown")).status_code == 404
     client.force_login(personas.head)
-    assert client.get(_url("reverification_action", selected.pk, "issue")).status_code == 403
+    assert client.get(_url("reverification:reverification_action", selected.pk,
+                           "issue")).status_code == 403
 
 
 # --- the list and the to-dos ---------------------------------------------------------------------
@@ -233,7 +240,7 @@ def _many(personas, cycle, n):
 def test_the_list_keeps_its_query_count_flat(personas, cycle2025, client,
                                              django_assert_num_queries):
     client.force_login(personas.assessor)
-    url = _url("reverification_list")
+    url = _url("reverification:reverification_list")
     _many(personas, cycle2025, 2)
     client.get(url)  # warm the caches (sessions, content types)
     with django_assert_num_queries(8) as small:
@@ -247,7 +254,7 @@ def test_home_page_to_dos_follow_the_reverification(personas, selected, credenti
                                                     clean_pdf):
     def todos(user):
         client.force_login(user)
-        return {t.title: t for t in client.get(reverse("home")).context["todos"]}
+        return {t.title: t for t in client.get(reverse("portal:home")).context["todos"]}
 
     request = document_request_create(actor=personas.assessor, reverification=selected,
                                       document_kind="letter", title="Письма",
@@ -279,7 +286,7 @@ def test_the_selection_page_keeps_its_query_count_flat(personas, cycle2025, clie
     from assessments.registry.services.evaluators import evaluator_rules_seed
 
     client.force_login(personas.assessor)
-    url = _url("reverification_selection", "2025", "services")
+    url = _url("reverification:reverification_selection", "2025", "services")
     client.get(url)
     with django_assert_num_queries(16) as small:
         assert len(client.get(url).context["ranking"]) == 5

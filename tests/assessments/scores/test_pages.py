@@ -43,7 +43,7 @@ def _url(name, cycle, body, **extra):
 
 def test_staff_see_every_direction_with_its_explanation(client, people, scores_cycle, scored):
     client.force_login(people.submitter)
-    page = client.get(_url("body_scores", scores_cycle, scored)).content.decode()
+    page = client.get(_url("scores:body_scores", scores_cycle, scored)).content.decode()
     for direction in ("services", "openness", "complaints", "overall"):
         assert f'data-testid="sheet-{direction}"' in page
     assert 'data-testid="final-complaints">99.40<' in page  # 100 − 3 × 0.2
@@ -54,17 +54,17 @@ def test_staff_see_every_direction_with_its_explanation(client, people, scores_c
 
 def test_an_evaluator_sees_only_its_direction(client, people, scores_cycle, scored):
     client.force_login(people.assessor_other_direction)  # MIOD, openness
-    page = client.get(_url("body_scores", scores_cycle, scored)).content.decode()
+    page = client.get(_url("scores:body_scores", scores_cycle, scored)).content.decode()
     assert 'data-testid="sheet-openness"' in page
     assert 'data-testid="sheet-services"' not in page
     assert 'data-testid="sheet-overall"' not in page
     client.force_login(people.assessor)  # the Agency, services: also the overall row
-    page = client.get(_url("body_scores", scores_cycle, scored)).content.decode()
+    page = client.get(_url("scores:body_scores", scores_cycle, scored)).content.decode()
     assert 'data-testid="sheet-services"' in page and 'data-testid="sheet-overall"' in page
     assert 'data-testid="sheet-complaints"' not in page
 
 
-@pytest.mark.parametrize("name", ["body_scores", "scoring_input", "whatif"])
+@pytest.mark.parametrize("name", ["scores:body_scores", "scores:scoring_input", "scores:whatif"])
 def test_outsiders_get_404(client, people, scores_cycle, scored, name):
     for user in (people.outsider, people.other_submitter, people.local_submitter):
         client.force_login(user)
@@ -73,7 +73,7 @@ def test_outsiders_get_404(client, people, scores_cycle, scored, name):
 
 def test_a_body_without_an_input_shows_an_empty_page(client, people, scores_cycle):
     client.force_login(people.head)
-    response = client.get(_url("body_scores", scores_cycle, people.registry.ministry))
+    response = client.get(_url("scores:body_scores", scores_cycle, people.registry.ministry))
     assert response.status_code == 200
     assert "Оценок пока нет" in response.content.decode()
 
@@ -91,23 +91,24 @@ def test_input_page_shows_sources_versions_and_diff(client, people, scores_cycle
         actor=people.admin, reason="перепроверка",
     )  # fmt: skip
     client.force_login(people.head)
-    page = client.get(_url("scoring_input", scores_cycle, scored)).content.decode()
+    page = client.get(_url("scores:scoring_input", scores_cycle, scored)).content.decode()
     assert 'data-testid="input-version">2' in page
     assert "Акт сверки № 7" in page and "Перепроверка" in page
     assert "Администратор" in page  # the loaded case's source
     diff = page.split('data-testid="input-diff"')[1].split("</table>")[0]
     assert "complaints.handled_late" in diff and ">0<" in diff and ">2<" in diff
-    v1 = client.get(_url("scoring_input_version", scores_cycle, scored, version=1))
+    v1 = client.get(_url("scores:scoring_input_version", scores_cycle, scored, version=1))
     assert v1.status_code == 200 and "прежняя" in v1.content.decode()
     assert (
-        client.get(_url("scoring_input_version", scores_cycle, scored, version=9)).status_code
+        client.get(_url("scores:scoring_input_version", scores_cycle, scored,
+                        version=9)).status_code
         == 404
     )
 
 
 def test_evaluators_see_only_their_directions_of_the_input(client, people, scores_cycle, scored):
     client.force_login(people.committee_assessor)
-    page = client.get(_url("scoring_input", scores_cycle, scored)).content.decode()
+    page = client.get(_url("scores:scoring_input", scores_cycle, scored)).content.decode()
     assert 'data-testid="input-complaints"' in page
     assert 'data-testid="input-services"' not in page
     assert "services.rendered" not in page
@@ -117,7 +118,7 @@ def test_evaluators_see_only_their_directions_of_the_input(client, people, score
 
 
 def test_admin_loads_a_case_and_errors_name_the_path(client, people, scores_cycle, scored):
-    url = _url("scoring_input_load", scores_cycle, scored)
+    url = _url("scores:scoring_input_load", scores_cycle, scored)
     client.force_login(people.admin)
     case = case_for(scored)
     case["complaints"]["handled_late"] = 101
@@ -140,7 +141,8 @@ def test_admin_loads_a_case_and_errors_name_the_path(client, people, scores_cycl
 def test_only_administrators_load_cases(client, people, scores_cycle, scored):
     for user in (people.coordinator, people.submitter, people.assessor):
         client.force_login(user)
-        assert client.get(_url("scoring_input_load", scores_cycle, scored)).status_code == 403
+        assert client.get(_url("scores:scoring_input_load", scores_cycle,
+                               scored)).status_code == 403
 
 
 # --- What-if ---------------------------------------------------------------------------------
@@ -153,14 +155,14 @@ def _counts():
 
 def test_whatif_get_starts_from_the_current_input(client, people, scores_cycle, scored):
     client.force_login(people.submitter)
-    page = client.get(_url("whatif", scores_cycle, scored)).content.decode()
+    page = client.get(_url("scores:whatif", scores_cycle, scored)).content.decode()
     assert 'name="services.late" value="100"' in page
     assert 'data-testid="final-services"' in page
 
 
 def test_whatif_post_recomputes_without_saving(client, people, scores_cycle, scored):
     client.force_login(people.submitter)
-    url = _url("whatif", scores_cycle, scored)
+    url = _url("scores:whatif", scores_cycle, scored)
     data = _form_data(client, url)
     data["services.late"] = "0"
     before = _counts()
@@ -173,7 +175,7 @@ def test_whatif_post_recomputes_without_saving(client, people, scores_cycle, sco
 
 def test_whatif_htmx_returns_the_partial(client, people, scores_cycle, scored):
     client.force_login(people.head)
-    url = _url("whatif", scores_cycle, scored)
+    url = _url("scores:whatif", scores_cycle, scored)
     data = _form_data(client, url)
     data["complaints.handled_late"] = "1,0"  # a decimal comma is read as a point
     before = _counts()
@@ -187,7 +189,7 @@ def test_whatif_htmx_returns_the_partial(client, people, scores_cycle, scored):
 
 def test_whatif_shows_the_engine_error_next_to_the_field(client, people, scores_cycle, scored):
     client.force_login(people.submitter)
-    url = _url("whatif", scores_cycle, scored)
+    url = _url("scores:whatif", scores_cycle, scored)
     data = _form_data(client, url)
     data["services.late"] = "5000"  # more than rendered (1000)
     before = _counts()
@@ -201,7 +203,7 @@ def test_whatif_shows_the_engine_error_next_to_the_field(client, people, scores_
 
 def test_whatif_for_an_evaluator_edits_only_its_direction(client, people, scores_cycle, scored):
     client.force_login(people.committee_assessor)
-    page = client.get(_url("whatif", scores_cycle, scored)).content.decode()
+    page = client.get(_url("scores:whatif", scores_cycle, scored)).content.decode()
     assert 'name="complaints.handled"' in page
     assert 'name="services.rendered"' not in page
     assert 'data-testid="sheet-overall"' not in page
@@ -227,16 +229,17 @@ def test_recompute_button_starts_a_job_and_shows_progress(
     client, people, scores_cycle, scored, tasks_inline, django_capture_on_commit_callbacks
 ):
     client.force_login(people.coordinator)
-    assert client.get(reverse("cycle_recompute", args=[scores_cycle.code])).status_code == 200
+    assert client.get(reverse("scores:cycle_recompute",
+                              args=[scores_cycle.code])).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("cycle_recompute", args=[scores_cycle.code]),
+        response = client.post(reverse("scores:cycle_recompute", args=[scores_cycle.code]),
                                {"reason": "после импорта"})  # fmt: skip
     job = BackgroundJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
-        "job_detail", args=[job.pk]
+        "scores:job_detail", args=[job.pk]
     )
     assert job.state == "done" and job.total == 1 and job.done == 1
-    partial = client.get(reverse("job_detail", args=[job.pk]), HTTP_HX_REQUEST="true")
+    partial = client.get(reverse("scores:job_detail", args=[job.pk]), HTTP_HX_REQUEST="true")
     text = partial.content.decode()
     assert "<html" not in text and 'data-testid="job-state"' in text and "hx-get" not in text
     assert AuditEntry.objects.filter(action="recompute_cycle", reason="после импорта").exists()
@@ -249,16 +252,17 @@ def test_a_running_job_polls_itself(client, people, scores_cycle):
                      actor=people.coordinator)  # fmt: skip
     job_start(job.pk, total=10)
     client.force_login(people.coordinator)
-    text = client.get(reverse("job_detail", args=[job.pk])).content.decode()
+    text = client.get(reverse("scores:job_detail", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in text and 'value="0"' in text
     client.force_login(people.submitter)
-    assert client.get(reverse("job_detail", args=[job.pk])).status_code == 404
+    assert client.get(reverse("scores:job_detail", args=[job.pk])).status_code == 404
 
 
 def test_recompute_is_refused_to_others(client, people, scores_cycle):
     for user in (people.submitter, people.assessor, people.unit_head):
         client.force_login(user)
-        assert client.post(reverse("cycle_recompute", args=[scores_cycle.code])).status_code == 403
+        assert client.post(reverse("scores:cycle_recompute",
+                                   args=[scores_cycle.code])).status_code == 403
     assert not BackgroundJob.objects.exists()
 
 
@@ -279,7 +283,7 @@ def test_cycle_scores_query_count_does_not_grow(
 
     user = getattr(people, who)
     client.force_login(user)
-    url = reverse("cycle_scores", args=[scores_cycle.code])
+    url = reverse("scores:cycle_scores", args=[scores_cycle.code])
     counts = []
     for n in (3, 12):
         _bodies_with_sheets(scores_cycle, n if not counts else n - 3)
@@ -297,11 +301,11 @@ def test_cycle_scores_query_count_does_not_grow(
 
 def test_cycle_scores_lists_what_each_may_see(client, people, scores_cycle, scored):
     client.force_login(people.assessor_other_direction)
-    page = client.get(reverse("cycle_scores", args=[scores_cycle.code])).content.decode()
+    page = client.get(reverse("scores:cycle_scores", args=[scores_cycle.code])).content.decode()
     row = page.split('data-testid="scores-row"')[1].split("</tr>")[0]
     assert scored.name_ru in row
     # MIOD sees the openness column only: services, complaints and the overall show a dash
     assert row.count("—") >= 3
     client.force_login(people.outsider)
-    page = client.get(reverse("cycle_scores", args=[scores_cycle.code])).content.decode()
+    page = client.get(reverse("scores:cycle_scores", args=[scores_cycle.code])).content.decode()
     assert 'data-testid="scores-row"' not in page

@@ -42,7 +42,7 @@ def test_engine_refusal_is_recorded_shown_translated_notified_and_cleared(
     notes = Notification.objects.filter(user=p.assessor).order_by("-id")
     assert notes.count() == before + 1
     assert "services.late" in notes[0].text
-    assert notes[0].link == reverse("scoring_input_page", args=[cycle.code, body.pk])
+    assert notes[0].link == reverse("scores:scoring_input_page", args=[cycle.code, body.pk])
     # the openness assessor is not concerned by a services failure
     assert not Notification.objects.filter(user=p.assessor_other_direction,
                                            text__contains="services.late").exists()
@@ -53,7 +53,8 @@ def test_engine_refusal_is_recorded_shown_translated_notified_and_cleared(
     # the page shows it in the reader's language
     client.force_login(p.assessor)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "kk"
-    html = client.get(reverse("scoring_input_page", args=[cycle.code, body.pk])).content.decode()
+    html = client.get(reverse("scores:scoring_input_page", args=[cycle.code,
+                                                                 body.pk])).content.decode()
     assert 'data-testid="assembly-failure"' in html
     assert "Мән рұқсат етілгеннен үлкен." in html  # "the value is larger than allowed"
     assert "Мерзімі бұзылып көрсетілген қызметтер (a)" in html  # the field's label
@@ -64,5 +65,6 @@ def test_engine_refusal_is_recorded_shown_translated_notified_and_cleared(
     current = scoring_input_current(cycle=cycle, body=body)
     assert current.pk != first.pk and current.case["services"]["late"] == 5
     assert assembly_failure(cycle=cycle, body=body) is None
-    html = client.get(reverse("scoring_input_page", args=[cycle.code, body.pk])).content.decode()
+    html = client.get(reverse("scores:scoring_input_page", args=[cycle.code,
+                                                                 body.pk])).content.decode()
     assert 'data-testid="assembly-failure"' not in html

@@ -53,7 +53,7 @@ def test_confirm_queues_the_apply_and_the_page_polls_until_applied(
     actor = assigned.assessor
     batch = _validated(actor, cycle, rows, django_capture_on_commit_callbacks)
     client.force_login(actor)
-    url = reverse("import_detail", args=[batch.pk])
+    url = reverse("submission:import_detail", args=[batch.pk])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(url, {"action": "apply"})
     assert response.status_code == 302
@@ -96,7 +96,7 @@ def test_in_process_celery_applies_within_the_confirming_request(
                                    upload=io.BytesIO(csv_bytes(rows)), original_name="m.csv")
     assert ImportBatch.objects.get(pk=batch.pk).state == "validated"
     client.force_login(actor)
-    page = client.post(reverse("import_detail", args=[batch.pk]), {"action": "apply"},
+    page = client.post(reverse("submission:import_detail", args=[batch.pk]), {"action": "apply"},
                        follow=True).content.decode()
     assert "Импорт применён: добавлено 2, обновлено 0." in page
     assert 'data-testid="import-state">Применён<' in page
@@ -108,7 +108,7 @@ def test_double_confirm_is_refused(clock, assigned, cycle, services_register, ro
     actor = assigned.assessor
     batch = _validated(actor, cycle, rows, django_capture_on_commit_callbacks)
     client.force_login(actor)
-    url = reverse("import_detail", args=[batch.pk])
+    url = reverse("submission:import_detail", args=[batch.pk])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"action": "apply"})
         page = client.post(url, {"action": "apply"}, follow=True).content.decode()
@@ -154,7 +154,7 @@ def test_a_failing_apply_leaves_the_batch_failed_with_its_reason_and_nothing_app
 
     client.force_login(actor)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    poll = client.get(reverse("import_detail", args=[batch.pk]),
+    poll = client.get(reverse("submission:import_detail", args=[batch.pk]),
                       HTTP_HX_REQUEST="true").content.decode()
     assert "hx-get" not in _status(poll)
     assert 'data-testid="import-state">Failed<' in poll
@@ -179,7 +179,7 @@ def test_two_confirmations_of_one_file_the_second_fails_as_a_duplicate_in_any_la
     assert ImportRecord.objects.count() == 2 and set(
         ImportRecord.objects.values_list("batch_id", flat=True)) == {first.pk}
     client.force_login(actor)
-    url = reverse("import_detail", args=[second.pk])
+    url = reverse("submission:import_detail", args=[second.pk])
     for language, state, reason in (
             ("ru", "Ошибка", "Этот файл уже импортирован; повторно он не применяется."),
             ("kk", "Қате", "Бұл файл импортталған; ол қайта қолданылмайды."),
@@ -199,7 +199,7 @@ def test_row_errors_are_shown_in_the_readers_language(
     batch = _validated(assigned.assessor, cycle, rows, django_capture_on_commit_callbacks)
     assert [e["code"] for e in batch.errors] == ["bin_unknown", "date_period"]
     client.force_login(assigned.assessor)
-    url = reverse("import_detail", args=[batch.pk])
+    url = reverse("submission:import_detail", args=[batch.pk])
     for language, texts in (
             ("kk", ["БСН 990240099999 орган тізілімде жоқ", "күн есептік кезеңнен тыс (2025 жыл)"]),
             ("en", ["no body with BIN 990240099999 in the register",
@@ -256,7 +256,7 @@ def test_cancelling_a_batch_deletes_its_staged_rows(
     batch = _validated(assigned.assessor, cycle, rows, django_capture_on_commit_callbacks)
     assert ImportStagingRow.objects.filter(batch_id=batch.pk).count() == 2
     client.force_login(assigned.assessor)
-    page = client.post(reverse("import_detail", args=[batch.pk]), {"action": "discard"},
+    page = client.post(reverse("submission:import_detail", args=[batch.pk]), {"action": "discard"},
                        follow=True).content.decode()
     assert "Импорт отменён." in page and 'data-testid="import-state">Отменён<' in page
     assert not ImportStagingRow.objects.filter(batch_id=batch.pk).exists()

@@ -30,7 +30,7 @@ def _status(html: str) -> str:
 
 def test_running_import_polls_and_reports_progress_until_done(clock, assigned, batch, client):
     client.force_login(assigned.assessor)
-    url = reverse("import_detail", args=[batch.pk])
+    url = reverse("submission:import_detail", args=[batch.pk])
     ImportBatch.objects.filter(pk=batch.pk).update(bytes_done=370)
     page = client.get(url).content.decode()
     tag = _status(page)
@@ -70,7 +70,7 @@ def test_failed_import_stops_polling_and_says_why(clock, assigned, batch, client
     ImportBatch.objects.filter(pk=batch.pk).update(
         state=ImportBatch.State.FAILED, message="Файл не читается как CSV.")
     client.force_login(assigned.assessor)
-    poll = client.get(reverse("import_detail", args=[batch.pk]),
+    poll = client.get(reverse("submission:import_detail", args=[batch.pk]),
                       HTTP_HX_REQUEST="true").content.decode()
     assert "hx-get" not in _status(poll)
     assert 'data-testid="import-state">Ошибка<' in poll and "Файл не читается как CSV." in poll
@@ -78,5 +78,6 @@ def test_failed_import_stops_polling_and_says_why(clock, assigned, batch, client
 
 def test_progress_is_visible_only_to_who_may_see_the_import(clock, assigned, batch, client):
     client.force_login(assigned.submitter)
-    response = client.get(reverse("import_detail", args=[batch.pk]), HTTP_HX_REQUEST="true")
+    response = client.get(reverse("submission:import_detail", args=[batch.pk]),
+                          HTTP_HX_REQUEST="true")
     assert response.status_code == 404

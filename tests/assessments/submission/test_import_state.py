@@ -61,7 +61,7 @@ def test_upload_validate_confirm_apply_each_log_who_and_why(
     actor = assigned.assessor
     batch = _upload(actor, cycle, csv_bytes(rows), django_capture_on_commit_callbacks)
     client.force_login(actor)
-    url = reverse("import_detail", args=[batch.pk])
+    url = reverse("submission:import_detail", args=[batch.pk])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"action": "apply"})
     assert queued == [(batch.pk, actor.pk)]
@@ -163,8 +163,9 @@ def test_discard_by_the_user_and_expiry_by_the_clock_are_logged(
     capture = django_capture_on_commit_callbacks
     cancelled = _upload(actor, cycle, csv_bytes(rows), capture)
     client.force_login(actor)
-    client.post(reverse("import_detail", args=[cancelled.pk]), {"action": "discard"})
-    client.post(reverse("import_detail", args=[cancelled.pk]), {"action": "discard"})  # twice
+    client.post(reverse("submission:import_detail", args=[cancelled.pk]), {"action": "discard"})
+    client.post(reverse("submission:import_detail", args=[cancelled.pk]),
+                {"action": "discard"})  # twice
     assert _log(cancelled)[2:] == [
         ("discard", "validated", "discarded", actor, str(N["discard"]))]
 

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def _page(client, user, cycle, body, language="ru") -> str:
     client.force_login(user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    response = client.get(reverse("openness_workspace", args=[cycle.code, body.pk]))
+    response = client.get(reverse("submission:openness_workspace", args=[cycle.code, body.pk]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -107,7 +107,7 @@ class _Browser:
     def __init__(self, user, cycle, body):
         self.client = Client()
         self.client.force_login(user)
-        self.url = reverse("openness_workspace", args=[cycle.code, body.pk])
+        self.url = reverse("submission:openness_workspace", args=[cycle.code, body.pk])
         self.fields: list[tuple[str, str]] = []
         self.html = ""
 

@@ -43,7 +43,7 @@ def _measure(client, url, expected, django_assert_num_queries):
 def test_report_queue(clock, assigned, current, schedule, client, django_assert_num_queries, n):
     _reports(current, "services", n)
     client.force_login(assigned.assessor)
-    text = _measure(client, reverse("report_queue"), QUERIES_REPORT_QUEUE,
+    text = _measure(client, reverse("submission:report_queue"), QUERIES_REPORT_QUEUE,
                     django_assert_num_queries)
     assert len(re.findall(r'href="/reports/\d+/"', text)) == n
 
@@ -59,7 +59,7 @@ def test_body_reports(clock, assigned, current, schedule, client, django_assert_
         for i in range(n):
             ReportSection.objects.create(report=report, key=f"s{i}", data={"fields": {}})
     client.force_login(assigned.head)
-    text = _measure(client, reverse("body_reports", args=[current.code, body.pk]),
+    text = _measure(client, reverse("submission:body_reports", args=[current.code, body.pk]),
                     QUERIES_BODY_REPORTS, django_assert_num_queries)
     assert text.count('data-testid="report-') == 4
 
@@ -74,7 +74,7 @@ def test_import_list(clock, assigned, current, client, django_assert_num_queries
             created_at=app_clock.now(), applied_by=assigned.assessor if i % 2 else None,
             applied_at=app_clock.now() if i % 2 else None)
     client.force_login(assigned.assessor)
-    text = _measure(client, reverse("import_list"), QUERIES_IMPORT_LIST,
+    text = _measure(client, reverse("submission:import_list"), QUERIES_IMPORT_LIST,
                     django_assert_num_queries)
     assert len(re.findall(r'href="/imports/\d+/"', text)) == n
 
@@ -85,7 +85,7 @@ def test_notification_list(clock, assigned, client, django_assert_num_queries, n
         Notification(user=assigned.head, text=f"Уведомление {i}", link="/reports/",
                      created_at=app_clock.now()) for i in range(n))
     client.force_login(assigned.head)
-    text = _measure(client, reverse("notification_list"), QUERIES_NOTIFICATIONS,
+    text = _measure(client, reverse("portal:notification_list"), QUERIES_NOTIFICATIONS,
                     django_assert_num_queries)
     assert text.count("Уведомление ") == n
 
@@ -114,7 +114,8 @@ def test_report_detail_with_a_long_services_table(clock, assigned, current, sche
     ReportSection.objects.create(report=report, key="services", data={"rows": rows},
                                  complete=True, version=1)
     client.force_login(assigned.head)
-    text = _measure(client, reverse("report_detail", args=[report.pk]), QUERIES_REPORT_DETAIL,
+    text = _measure(client, reverse("submission:report_detail", args=[report.pk]),
+                    QUERIES_REPORT_DETAIL,
                     django_assert_num_queries)
     assert f"{n - 1:08d}" in text
 
@@ -138,7 +139,7 @@ def test_services_section_form(clock, assigned, current, schedule, client,
                                    direction="services")
     ReportSection.objects.create(report=report, key="services", data={"rows": rows}, version=1)
     client.force_login(assigned.head)
-    text = _measure(client, reverse("report_section_edit", args=[report.pk, "services"]),
+    text = _measure(client, reverse("submission:report_section_edit", args=[report.pk, "services"]),
                     QUERIES_SECTION_FORM, django_assert_num_queries)
     assert f'name="rows-TOTAL_FORMS" value="{n + 3}"' in text
 

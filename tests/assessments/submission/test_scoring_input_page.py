@@ -45,7 +45,7 @@ def test_page_shows_the_stored_input_and_sheets_and_the_preview_apart(
     sheet = ScoreSheet.objects.get(cycle=cycle, body=body, direction="services", is_current=True)
     assert sheet.scoring_input_id == stored.pk
     client.force_login(p.assessor)
-    url = reverse("scoring_input_page", args=[cycle.code, body.pk])
+    url = reverse("scores:scoring_input_page", args=[cycle.code, body.pk])
     html = client.get(url).content.decode()
     stored_html = _section(html, "stored-input")
     assert f'data-testid="stored-version">{stored.version}<' in stored_html

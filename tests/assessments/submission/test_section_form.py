@@ -27,7 +27,7 @@ def test_two_people_edit_the_same_section_the_second_is_told_and_keeps_their_val
 
     report = report_get_or_create(cycle=cycle, body=assigned.registry.ministry,
                                   direction="complaints")
-    url = reverse("report_section_edit", args=[report.pk, "complaints"])
+    url = reverse("submission:report_section_edit", args=[report.pk, "complaints"])
     first, second = client, Client()
     first.force_login(assigned.submitter)
     second.force_login(assigned.head)
@@ -80,7 +80,7 @@ def test_openness_table_takes_any_number_of_rows_typed_values_kept(
         clock, assigned, cycle, schedule, client):
     report = report_get_or_create(cycle=cycle, body=assigned.registry.ministry,
                                   direction="openness")
-    url = reverse("report_section_edit", args=[report.pk, "t1_open_data"])
+    url = reverse("submission:report_section_edit", args=[report.pk, "t1_open_data"])
     client.force_login(assigned.submitter)
     page = client.get(url).content.decode()
     assert _row_count(page) == 3 and 'data-testid="add-rows"' in page
@@ -113,7 +113,7 @@ def test_add_rows_keeps_invalid_values_and_says_nothing_was_saved(
         clock, assigned, cycle, schedule, client):
     report = report_get_or_create(cycle=cycle, body=assigned.registry.ministry,
                                   direction="openness")
-    url = reverse("report_section_edit", args=[report.pk, "t1_open_data"])
+    url = reverse("submission:report_section_edit", args=[report.pk, "t1_open_data"])
     client.force_login(assigned.submitter)
     bad = {**_row(1), "link": "не ссылка"}
     text = client.post(url, _post_rows([bad], 3, {"add_rows": "1", "add_count": "1000"})
