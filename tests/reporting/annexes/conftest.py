@@ -16,7 +16,7 @@ from reporting.annexes import render_annex
 from reporting.annexes.samples import CENTRAL_BODY, LOCAL_BODY
 from tests.pdfcheck import pdf_text
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "scoring" / "example_case.json"
+EXAMPLE = Path(__file__).resolve().parents[2] / "assessments" / "scoring" / "example_case.json"
 
 
 def example_case() -> dict:
