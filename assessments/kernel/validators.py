@@ -75,9 +75,8 @@ def known_editions() -> list[str] | None:
     The scoring engine keeps one file per edition in ``assessments/scoring/editions/`` (e.g.
     ``2023.json``); a cycle pins one of them.
     """
-    from pathlib import Path
+    from assessments.scoring.edition import EDITIONS_DIR as folder
 
-    folder = Path(__file__).resolve().parent / "scoring" / "editions"
     if not folder.is_dir():
         return None
     return sorted({path.name.split(".")[0] for path in folder.iterdir() if path.is_file()})

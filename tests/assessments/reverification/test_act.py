@@ -46,7 +46,7 @@ from .conftest import PASSPHRASE, record, upload
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "scoring" / "example_case.json"
+EXAMPLE = Path(__file__).resolve().parents[1] / "scoring" / "example_case.json"
 
 
 def _fresh(rv) -> Reverification:

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from assessments.scoring import score_case_dict, score_case_json, verify_explain
 
 HERE = Path(__file__).parent
-ROOT = HERE.parent.parent
+ROOT = HERE.parents[2]
 CASE_TEXT = (HERE / "example_case.json").read_text(encoding="utf-8")
 EXPECTED = json.loads((HERE / "example_result.json").read_text(encoding="utf-8"))
 
