@@ -26,12 +26,3 @@ class AssessmentsConfig(AppConfig):
                 if module_has_submodule(package, part):
                     import_module(f"{package.__name__}.{part}")
         autodiscover_modules("access_rules", "todos")
-
-        from assessments.demo_reverification import register as register_reverification_demo
-
-        register_reverification_demo()
-        from assessments import demo
-        from assessments.demo_conclusions import seed_conclusions
-
-        if seed_conclusions not in demo.DEMO_STEPS:
-            demo.DEMO_STEPS.append(seed_conclusions)

@@ -82,8 +82,8 @@ def _world():
     ``bench-small``; the import tables emptied (scratch database)."""
     from django.db import connection
 
-    from assessments.demo import demo_bin
     from assessments.models import Cycle, Membership, Organisation, PublicService, User
+    from demo.seed import demo_bin
 
     agency, _ = Organisation.objects.get_or_create(
         bin="990240099997", defaults={"kind": "central", "name_ru": "Агентство (бенчмарк)",

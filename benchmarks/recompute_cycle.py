@@ -54,10 +54,10 @@ def make_cases(n: int, seed: int) -> list[dict]:
 
 def seed_cycle(code: str, cases: list[dict]):
     """A fresh cycle with one body per case and each body's case as its input version 1."""
-    from assessments.demo import demo_bin
     from assessments.kernel import clock
     from assessments.models import Cycle, Organisation, ScoreSheet, ScoringInput
     from assessments.scores.services.scoring_inputs import _plain
+    from demo.seed import demo_bin
 
     old = Cycle.objects.filter(code=code).first()
     if old is not None:  # sheets protect their input versions: remove them first

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "assessments",
     "reporting",
     "appeals",
+    "demo",  # demo data and the demo cycle: last, and imported by no other app
 ]
 
 # Transitions' log rows (django-fsm-log) take "now" from the application clock.

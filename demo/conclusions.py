@@ -1,7 +1,7 @@
-"""Demo conclusions (issue 7): two bodies of the current cycle with conclusions in every state.
+"""Demo conclusions: two bodies of the current cycle with conclusions in every state.
 
-Registered in ``assessments.demo.DEMO_STEPS`` by ``AssessmentsConfig.ready()``; idempotent (a
-conclusion already past a step is left where it is). The bodies are the Ministry of Justice and
+A step of ``demo.steps.DEMO_STEPS``, after re-verification; idempotent (a conclusion already past
+a step is left where it is). The bodies are the Ministry of Justice and
 the akimat of Karaganda oblast — not the bodies whose reports the submission demo plays — scored
 from a sample case loaded by the system (source ``admin``). Everything goes through the same
 services as the pages, with the demo people (signatories sign with their demo credentials and the
@@ -77,8 +77,8 @@ def _score(cycle, body) -> None:
 
 def _advance(c, target: str, users: dict) -> None:
     from assessments.conclusions import services as svc
-    from assessments.demo import DEMO_PASSWORD
     from assessments.models import Conclusion
+    from demo.seed import DEMO_PASSWORD
 
     writer, reviewer, signers = (users[n] if isinstance(n, str) else [users[x] for x in n]
                                  for n in PEOPLE[c.direction])
@@ -121,9 +121,9 @@ def _advance(c, target: str, users: dict) -> None:
 
 def seed_conclusions() -> None:
     from assessments.conclusions import services as svc
-    from assessments.demo import DEMO_PASSWORD, PERSONAS, body
     from assessments.models import User
     from assessments.registry.services.cycles import current_cycle
+    from demo.seed import DEMO_PASSWORD, PERSONAS, body
     from reporting.signing.services import active_credential, issue_demo_credential
 
     cycle = current_cycle()

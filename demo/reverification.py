@@ -20,12 +20,12 @@ DEMO_FACTS = (
 
 
 def seed_reverification() -> None:
-    from assessments.demo import DEMO_PASSWORD, body
     from assessments.kernel.errors import DomainError
     from assessments.models import Cycle, Reverification, User
     from assessments.reverification import services as rv_services
+    from demo.seed import DEMO_PASSWORD, body
+    from demo.signing import seed_demo_signing
     from reporting.rendering import render_pdf
-    from reporting.signing.demo import seed_demo_signing
 
     cycle = Cycle.objects.filter(is_current=True).first()
     if cycle is None:
@@ -77,9 +77,3 @@ def seed_reverification() -> None:
     act = rv_services.reconciliation_act_issue(actor=assessor, reverification=rv)
     rv_services.reconciliation_act_sign(actor=assessor, act=act, passphrase=DEMO_PASSWORD)
 
-
-def register() -> None:
-    from assessments import demo
-
-    if seed_reverification not in demo.DEMO_STEPS:
-        demo.DEMO_STEPS.append(seed_reverification)

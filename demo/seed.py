@@ -1,8 +1,8 @@
-"""Demo data: what `make run` loads (idempotent) and the logins it prints.
+"""The base of the demo data: the registry, one person per role, the current cycle; the demo
+password and the logins ``make run`` prints.
 
-Each part of the application adds its demo records through a function registered in
-``DEMO_STEPS``; ``seed_demo`` runs them in order. Every step must be idempotent: a second run
-neither fails nor duplicates.
+Every step must be idempotent: a second run neither fails nor duplicates. ``demo.steps`` lists
+the steps of every part in the order ``seed_demo`` runs them.
 
 This part loads the registry of bodies with their real names (the 17 oblasts and 3 cities of
 republican significance as of 2022 and later, their akimats, central bodies named as in the seed),
@@ -13,13 +13,12 @@ people's names are invented.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 DEMO_PASSWORD = "demo-pass-2026"
 
-# (username, role description) shown by `make run`; steps append to it.
+# (username, role description) shown by `make run`.
 DEMO_LOGINS: list[tuple[str, str]] = [("admin", "Администратор / administrator")]
 
 
@@ -246,7 +245,7 @@ def _bins() -> dict[str, str]:
 
 
 def body(key: str):
-    """The demo body with ``key`` (for other parts' demo steps and for tests)."""
+    """The demo body with ``key`` (for the other demo steps and for tests)."""
     from assessments.models import Organisation
 
     return Organisation.objects.get(bin=_bins()[key])
@@ -466,22 +465,3 @@ def seed_cycle() -> None:
             direction=direction,
             assessor=User.objects.get(username=username),
         )
-
-
-DEMO_STEPS: list[Callable[[], None]] = [
-    seed_admin,
-    seed_registry,
-    seed_evaluator_rules,
-    seed_people,
-    seed_cycle,
-]
-
-
-from assessments.demo_submission import seed_submission  # noqa: E402
-
-DEMO_STEPS.append(seed_submission)
-
-# The scores part (issue 4): demo scoring inputs and their scores, after the cycle exists.
-from assessments.demo_scores import seed_scores  # noqa: E402
-
-DEMO_STEPS.append(seed_scores)

@@ -1,4 +1,4 @@
-"""Demo data of issue 5 (idempotent): a small register of public services, the demo bodies'
+"""Demo data of submission (idempotent): a small register of public services, the demo bodies'
 reports in various states, and one applied "Мониторинг" import."""
 
 from __future__ import annotations
@@ -131,10 +131,10 @@ DEMO_REPORTS = (
 
 
 def seed_reports() -> None:
-    from assessments.demo import body
     from assessments.models import User
     from assessments.registry.services.cycles import current_cycle
     from assessments.submission.services.reports import report_get_or_create
+    from demo.seed import body
 
     cycle = current_cycle()
     if cycle is None:
@@ -146,7 +146,7 @@ def seed_reports() -> None:
 
 
 def sample_monitoring_csv(year: int) -> bytes:
-    from assessments.demo import body
+    from demo.seed import body
 
     lines = ["bin,service_code,date,rendered,late,unjustified_refusals,incomplete_package,"
              "extra_documents"]

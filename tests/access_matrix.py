@@ -2,7 +2,7 @@
 
 ``tests/assessments/test_access_matrix.py`` walks every URL pattern of the project. Each pattern
 that takes an object id or slug must have at least one case here, saying how to reach an object
-of the demo data and which demo personas (``assessments.demo.DEMO_LOGINS``) may open it:
+of the demo data and which demo personas (``demo.seed.DEMO_LOGINS``) may open it:
 
 * ``allowed``   — get the page (200);
 * ``forbidden`` — see the object but may not do this with it (403);
@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# --- Persona groups (usernames of assessments.demo.PERSONAS) ----------------------------------
+# --- Persona groups (usernames of demo.seed.PERSONAS) ----------------------------------
 
 GLOBAL = frozenset({"admin", "coordinator", "working-body"})
 CGO_STAFF = frozenset({"cgo-submitter", "cgo-head"})
@@ -39,7 +39,7 @@ DIGITAL = frozenset({"mdd-assessor", "mdd-unit-head", "mdd-head"})
 
 
 def everyone() -> frozenset[str]:
-    from assessments.demo import DEMO_LOGINS
+    from demo.seed import DEMO_LOGINS
 
     return frozenset(username for username, _label in DEMO_LOGINS)
 
@@ -48,7 +48,7 @@ class World:
     """The demo data, for building objects of the cases."""
 
     def body(self, key: str):
-        from assessments.demo import body
+        from demo.seed import body
 
         return body(key)
 
@@ -514,8 +514,8 @@ def _signed_objection(w: World):
     from appeals import rules
     from appeals import services as svc
     from appeals.models import Objection
-    from assessments.demo import DEMO_PASSWORD
     from assessments.kernel import clock
+    from demo.seed import DEMO_PASSWORD
     from reporting.signing.services import active_credential, issue_demo_credential
 
     existing = Objection.objects.filter(conclusion__body=w.body("akimat-akmola"),

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from assessments import demo
-from assessments.demo_conclusions import seed_conclusions
 from assessments.models import Conclusion
+from demo import seed as demo
+from demo.conclusions import seed_conclusions
+from demo.steps import DEMO_STEPS
 
 
 @pytest.fixture
-def seeded(db, settings, clock, demo_ca_dir):
+def seeded(db, settings, clock, demo_ca_dir, tasks_in_process):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    for step in demo.DEMO_STEPS:
+    for step in DEMO_STEPS:
         step()
 
 
 def test_demo_conclusions_in_various_states_and_idempotent(seeded):
     from reporting.signing.services import signed_document_verify
 
-    assert seed_conclusions in demo.DEMO_STEPS
+    assert seed_conclusions in DEMO_STEPS
     states = {(c.body.bin, c.direction): c.state for c in Conclusion.objects.select_related("body")}
     moj, karaganda = demo.body("moj").bin, demo.body("akimat-karaganda").bin
     assert states[(moj, "automation")] == "final"

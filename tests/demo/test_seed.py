@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 
-from assessments import demo
 from assessments.kernel import access
 from assessments.kernel.validators import bin_problem
 from assessments.models import (
@@ -19,6 +18,8 @@ from assessments.models import (
 )
 from assessments.registry.selectors import name_on
 from assessments.registry.services.evaluators import evaluator_for
+from demo import seed as demo
+from demo.steps import DEMO_STEPS
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,18 @@ def _counts():
 
 
 def test_the_steps_are_registered_in_order():
-    assert demo.DEMO_STEPS[: len(MY_STEPS)] == MY_STEPS
+    assert list(DEMO_STEPS[: len(MY_STEPS)]) == MY_STEPS
+
+
+def test_the_demo_owns_the_whole_order_of_its_steps():
+    """People and the registry first, then submission, scores, re-verification, conclusions and
+    the remaining signing credentials: the order seed_demo has always run them in."""
+    assert [f"{step.__module__}.{step.__name__}" for step in DEMO_STEPS] == [
+        "demo.seed.seed_admin", "demo.seed.seed_registry", "demo.seed.seed_evaluator_rules",
+        "demo.seed.seed_people", "demo.seed.seed_cycle", "demo.submission.seed_submission",
+        "demo.scores.seed_scores", "demo.reverification.seed_reverification",
+        "demo.conclusions.seed_conclusions", "demo.signing.seed_demo_signing",
+    ]
 
 
 def test_a_second_run_neither_fails_nor_duplicates(seeded):

@@ -237,7 +237,7 @@ def test_final_openness_and_complaints_are_handed_over_before_the_block(manifest
     """Issue item 6 (p.116–121): the final conclusions of evaluators other than the Agency are
     handed over to it, on time, before the block conclusions are drafted; the Agency's own
     services conclusions need none (p.121)."""
-    from assessments.demo_cycle import DAYS
+    from demo.cycle import DAYS
 
     for body in manifest["bodies"]:
         handovers = body["handovers"]

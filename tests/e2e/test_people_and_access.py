@@ -8,7 +8,7 @@ import re
 import pytest
 from django.conf import settings
 
-from assessments import demo
+from demo import seed as demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

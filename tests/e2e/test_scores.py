@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from assessments import demo
-from assessments.demo_scores import seed_scores
 from assessments.models import AuditEntry, ScoreSheet, ScoringInput
+from demo import seed as demo
+from demo.scores import seed_scores
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

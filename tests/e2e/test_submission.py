@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from assessments import demo
-from assessments.demo_submission import seed_public_services
+from demo import seed as demo
+from demo.submission import seed_public_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
@@ -16,22 +16,15 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, metavar="DIR",
                             help="where to write the PDFs, trust-root.pem and manifest.json")
         parser.add_argument("--without-appeals", action="store_true",
-                            help="stop after the objection windows (when the appeals part is "
-                                 "not installed)")
+                            help="stop when the objection windows close (no objections, "
+                                 "commission or block conclusions)")
 
     def handle(self, *args, **options):
-        from assessments.demo_cycle import run_demo_cycle
+        from demo.cycle import run_demo_cycle
 
         started = time.monotonic()
-        try:
-            data = run_demo_cycle(options["out"], log=self.stdout.write,
-                                  with_appeals=not options["without_appeals"])
-        except NotImplementedError as exc:
-            raise CommandError(
-                "the appeals services (appeals.services) are not implemented yet; "
-                "--without-appeals stops before them") from exc
-        except RuntimeError as exc:
-            raise CommandError(str(exc)) from exc
+        data = run_demo_cycle(options["out"], log=self.stdout.write,
+                              with_appeals=not options["without_appeals"])
         self.stdout.write(self.style.SUCCESS(
             f"Demo cycle {data['cycle_code']}: {len(data['documents'])} documents written to "
             f"{options['out']} in {time.monotonic() - started:.1f} s."))

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from assessments import demo
+from demo.steps import DEMO_STEPS
 
 
 class Command(BaseCommand):
@@ -9,6 +9,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            for step in demo.DEMO_STEPS:
+            for step in DEMO_STEPS:
                 step()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assessments.demo import DEMO_LOGINS
+from demo.seed import DEMO_LOGINS
 from tests import access_matrix
 
 pytestmark = pytest.mark.django_db

@@ -69,7 +69,7 @@ def test_error_texts_are_generic_and_translated():
 
 
 def test_demo_scores_step_is_idempotent(scores_cycle):
-    from assessments.demo_scores import seed_scores
+    from demo.scores import seed_scores
 
     bodies = [
         make_body("A"),

@@ -6,7 +6,6 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from assessments.demo_submission import sample_sections
 from assessments.kernel.errors import DomainError
 from assessments.models import ImportBatch
 from assessments.scores.services.assembly import case_from_values, scoring_values
@@ -21,6 +20,7 @@ from assessments.submission.services.reports import (
     report_start_review,
     report_submit,
 )
+from demo.submission import sample_sections
 from tests.assessments.submission.samples import MONITORING_HEADER, csv_bytes
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,6 @@ import pytest
 from django.db import connection
 from django_fsm_log.models import StateLog
 
-from assessments.demo_submission import sample_sections
 from assessments.kernel.errors import DomainError
 from assessments.models import Report, ReportSection
 from assessments.submission.services import reports as report_services
@@ -22,6 +21,7 @@ from assessments.submission.services.reports import (
     report_start_review,
     report_submit,
 )
+from demo.submission import sample_sections
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

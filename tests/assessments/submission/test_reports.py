@@ -4,7 +4,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django_fsm_log.models import StateLog
 
-from assessments.demo_submission import sample_sections
 from assessments.kernel import clock as app_clock
 from assessments.kernel.errors import DomainError
 from assessments.models import Notification, Report, ReportSection, SubmissionPolicy
@@ -19,6 +18,7 @@ from assessments.submission.services.reports import (
     report_start_review,
     report_submit,
 )
+from demo.submission import sample_sections
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ import pytest
 from django.conf import settings
 from django_fsm_log.models import StateLog
 
-from assessments.demo_submission import sample_sections
 from assessments.kernel import clock as app_clock
 from assessments.models import ReportSection
 from assessments.submission.services.reports import (
@@ -14,6 +13,7 @@ from assessments.submission.services.reports import (
     report_section_save,
     report_submit,
 )
+from demo.submission import sample_sections
 
 pytestmark = pytest.mark.django_db
 

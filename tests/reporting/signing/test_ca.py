@@ -102,17 +102,3 @@ def test_the_command_is_idempotent_and_issues_credentials(evaluator_rep, body_re
                  stdout=out)
     assert SigningCredential.objects.filter(user=evaluator_rep).count() == 2
     assert SigningCredential.objects.filter(user=evaluator_rep, active=True).count() == 1
-
-
-@pytest.mark.django_db
-def test_demo_data_gives_every_person_a_credential_once(evaluator_rep, body_rep):
-    from assessments.demo import DEMO_PASSWORD, DEMO_STEPS
-    from reporting.signing.demo import seed_demo_signing
-
-    assert seed_demo_signing in DEMO_STEPS
-    seed_demo_signing()
-    seed_demo_signing()
-    credentials = SigningCredential.objects.filter(user__in=[evaluator_rep, body_rep])
-    assert credentials.count() == 2
-    for credential in credentials:
-        open_pkcs12(bytes(credential.pkcs12), DEMO_PASSWORD)
