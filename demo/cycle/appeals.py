@@ -124,7 +124,7 @@ def windows_close(run: Run) -> None:
 
 
 def handovers(run: Run) -> None:
-    """Hand-over (p.116–121, issue item 6) once the windows closed: the clock's job creates the
+    """Hand-over (p.116–121) once the windows closed: the clock's job creates the
     missing hand-overs of the final openness and complaints conclusions (their evaluators are
     not the Agency; the Agency's own services conclusions need none, p.121), and each
     evaluating body's assessor records that it handed its conclusions over to the Agency — on
