@@ -1,0 +1,386 @@
+"""The deduction (p.20) and the reconciliation act (p.19–20, annex 1): issuing, signing,
+closing and reopening; and the reads of the signed act (the conclusion's p.21 facts)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from assessments.kernel import access, clock
+from assessments.kernel.audit import audit_record
+from assessments.kernel.errors import DomainError
+from assessments.kernel.notifications import notify
+from assessments.models import (
+    Cycle,
+    Finding,
+    Organisation,
+    ReconciliationAct,
+    Reverification,
+)
+from assessments.reverification.services.common import (
+    S,
+    _assessors,
+    _body_heads,
+    _body_staff,
+    _link,
+    _lock,
+    _require_work,
+)
+from assessments.scoring import load_edition, score_case_dict
+
+ACT_DOCUMENT_KIND = "annex1"  # reporting.annexes: the reconciliation act
+EVALUATOR_SLOT_ROLE = "reverification_evaluator"
+BODY_SLOT_ROLE = "reverification_body"
+
+
+# --- Deduction (p.20): asked of the scoring engine, never computed here --------------------------
+
+
+@dataclass(frozen=True)
+class Deduction:
+    """The deduction of a direction for some facts: the plain ``sum`` of points, the ``value``
+    that counts (the engine caps it at ``cap``), and whether the cap applied."""
+
+    unreliable: int
+    incomplete: int
+    sum: Decimal
+    value: Decimal
+    cap: Decimal
+    capped: bool
+    points_unreliable: Decimal
+    points_incomplete: Decimal
+
+
+def fact_points(edition: str) -> dict[str, Decimal]:
+    """Points per fact of each kind in the edition (2023: 0.2 and 2, p.20)."""
+    pen = load_edition(str(edition)).penalty
+    return {
+        Finding.Kind.UNRELIABLE: Decimal(pen["unreliable"].text),
+        Finding.Kind.INCOMPLETE: Decimal(pen["incomplete"].text),
+    }
+
+
+def deduction_of(*, edition: str, kind: str, unreliable: int, incomplete: int) -> Deduction:
+    """The deduction the scoring engine gives for these fact counts (min(cap, Σ), p.20).
+
+    The engine's penalty is the one formula: it is asked through its public API with a case
+    holding only the counts (an empty complaints direction, whose penalty is the same rule).
+    """
+    result = score_case_dict({
+        "edition": str(edition),
+        "body": {"kind": kind},
+        "complaints": {
+            "handled": 0, "handled_late": 0, "court_upheld": 0, "received": 0,
+            "redirected_late": 0, "disciplinary_actions": 0, "excused": 0,
+        },
+        "penalties": {"complaints": {"unreliable_facts": unreliable,
+                                     "incomplete_facts": incomplete}},
+    })
+    entry = result["explain"]["complaints.penalty"]
+    points = fact_points(edition)
+    pen = load_edition(str(edition)).penalty
+    return Deduction(
+        unreliable=unreliable,
+        incomplete=incomplete,
+        sum=points[Finding.Kind.UNRELIABLE] * unreliable
+        + points[Finding.Kind.INCOMPLETE] * incomplete,
+        value=Decimal(result["complaints"]["penalty"]),
+        cap=Decimal(pen["cap"].text),
+        capped=bool(entry["rules"]),
+        points_unreliable=points[Finding.Kind.UNRELIABLE],
+        points_incomplete=points[Finding.Kind.INCOMPLETE],
+    )
+
+
+def _body_kind(body: Organisation) -> str:
+    return "central" if body.kind == Organisation.Kind.CENTRAL else "local"
+
+
+def reverification_deduction(reverification: Reverification) -> Deduction:
+    """The running deduction of the re-verification's active findings."""
+    counts = {Finding.Kind.UNRELIABLE: 0, Finding.Kind.INCOMPLETE: 0}
+    for kind in reverification.findings.filter(withdrawn_at__isnull=True).values_list(
+        "kind", flat=True
+    ):
+        counts[kind] += 1
+    return deduction_of(
+        edition=reverification.cycle.edition, kind=_body_kind(reverification.body),
+        unreliable=counts[Finding.Kind.UNRELIABLE], incomplete=counts[Finding.Kind.INCOMPLETE],
+    )
+
+
+# --- The act (annex 1) ---------------------------------------------------------------------------
+
+
+def current_act(reverification: Reverification) -> ReconciliationAct | None:
+    return (
+        reverification.acts.filter(superseded_at__isnull=True)
+        .select_related("signed_document", "rendered_document")
+        .order_by("-version")
+        .first()
+    )
+
+
+def _fact_rows(findings: Iterable[Finding]) -> list[dict]:
+    return [
+        {
+            "number": number,
+            "finding": f.pk,
+            "kind": f.kind,
+            "description": f.description,
+            "section": f.report_section,
+            "origin": f.origin,
+            "source_url": f.source_url,
+            "points": str(f.points),
+        }
+        for number, f in enumerate(findings, start=1)
+    ]
+
+
+def _signatories():
+    from reporting.signing.blocks import SIGNATURE_BLOCKS
+    from reporting.signing.roles import Signatory
+
+    (_r1, evaluator_position), (_r2, body_position) = SIGNATURE_BLOCKS[1]
+    return [
+        Signatory(role=EVALUATOR_SLOT_ROLE, position=evaluator_position),
+        Signatory(role=BODY_SLOT_ROLE, position=body_position),
+    ]
+
+
+@transaction.atomic
+def reconciliation_act_issue(*, actor, reverification: Reverification) -> ReconciliationAct:
+    """Generate the act (annex 1) from the findings: numbered facts, points per fact, the total
+    deduction; render it to PDF (the reporting service) and freeze it for signing by a
+    representative of the evaluating body, then one of the body (p.19, annex 1)."""
+    from reporting.services import document_request as render_request
+    from reporting.signing.services import signed_document_freeze
+
+    rv = _lock(reverification)
+    _require_work(actor, rv)
+    if rv.state != S.FINDINGS_RECORDED:
+        raise DomainError(_("Сначала зафиксируйте факты перепроверки."), code="state")
+    findings = list(rv.findings.filter(withdrawn_at__isnull=True).order_by("recorded_at", "pk"))
+    deduction = reverification_deduction(rv)
+    previous = rv.acts.order_by("-version").first()
+    version = (previous.version + 1) if previous else 1
+    now = clock.now()
+    act = ReconciliationAct.objects.create(
+        reverification=rv, version=version, facts=_fact_rows(findings),
+        unreliable_facts=deduction.unreliable, incomplete_facts=deduction.incomplete,
+        points_sum=deduction.sum, deduction=deduction.value, issued_by=actor, issued_at=now,
+    )
+    rendered = render_request(kind=ACT_DOCUMENT_KIND, subject=act, version=version,
+                              requested_by=actor, render_now=True)
+    signed = signed_document_freeze(
+        rendered_document=rendered, signatories=_signatories(),
+        title=str(_("Акт сверки: %(body)s, %(direction)s")
+                  % {"body": rv.body.name_ru, "direction": rv.get_direction_display()}),
+        created_by=actor,
+    )
+    act.rendered_document = rendered
+    act.signed_document = signed
+    act.save(update_fields=["rendered_document", "signed_document"])
+    rv.issue_act(
+        by=actor,
+        description=_("Акт сверки, версия %(v)s: вычет %(d)s") % {"v": version,
+                                                                  "d": deduction.value},
+    )
+    rv.save()
+    link = reverse("reverification:reverification_act", args=[act.pk])
+    notify(_assessors(rv) + _body_heads(rv),
+           _("Акт сверки по перепроверке «%(rv)s» сформирован и ожидает подписей.") % {"rv": rv},
+           link)
+    return act
+
+
+@dataclass
+class ActSigningStatus:
+    """Where the act stands for the page: each slot with its signature and its check."""
+
+    act: ReconciliationAct
+    slots: list = field(default_factory=list)
+    report: object = None
+    turn: object = None
+
+
+def act_signing_status(act: ReconciliationAct, user=None, *, verify: bool = True):
+    """The act's signature slots (each with its signature, if any), the verification of the
+    stored file now, and the user's turn."""
+    from reporting.signing.services import signed_document_verify, signing_turn
+
+    document = act.signed_document
+    slots = list(document.slots.select_related("user", "signature").order_by("order"))
+    report = signed_document_verify(document) if verify else None
+    turn = signing_turn(signed_document=document, user=user) if user is not None else None
+    return ActSigningStatus(act=act, slots=slots, report=report, turn=turn)
+
+
+def _write_penalties(rv: Reverification, act: ReconciliationAct, actor) -> None:
+    """The signed act's fact counts enter the body's scoring input (p.20; the engine caps)."""
+    from assessments.scores.services.scoring_inputs import scoring_input_set
+
+    base = f"penalties.{rv.direction}"
+    label = str(_("Акт сверки, версия %(v)s") % {"v": act.version})
+    source = {"kind": "finding", "ref": str(act.pk), "label": label}
+    scoring_input_set(
+        cycle=rv.cycle, body=rv.body,
+        values={f"{base}.unreliable_facts": act.unreliable_facts,
+                f"{base}.incomplete_facts": act.incomplete_facts},
+        sources={f"{base}.unreliable_facts": source, f"{base}.incomplete_facts": source},
+        actor=actor,
+        reason=str(_("Перепроверка: %(label)s подписан сторонами") % {"label": label}),
+    )
+
+
+@transaction.atomic
+def reconciliation_act_sign(
+    *, actor, act: ReconciliationAct, passphrase: str, remarks: str = "",
+):
+    """Sign the act in the signing service: the evaluating body's representative first, then
+    the body's head (annex 1; whose turn it is, and why not, is the signing service's to say).
+    The body may sign with remarks: they go into its PAdES signature (the reason, covered by that
+    signature) and onto the act's page. What follows each signature — the act standing once both
+    signed — is :func:`reconciliation_act_signature_recorded`, which the signing service calls
+    however the act was signed."""
+    from reporting.models import SignedDocument
+    from reporting.signing.services import signed_document_sign
+
+    # Lock order of every signing path: the document, then the act, then the re-verification.
+    document_id = ReconciliationAct.objects.values_list("signed_document_id", flat=True).get(
+        pk=act.pk)
+    SignedDocument.objects.select_for_update().filter(pk=document_id).exists()
+    act = ReconciliationAct.objects.select_for_update().get(pk=act.pk)
+    rv = _lock(act.reverification)
+    if act.superseded_at is not None:
+        raise DomainError(_("Эта версия акта заменена новой и не подписывается."), code="state")
+    if rv.state != S.ACT_ISSUED:
+        raise DomainError(_("Акт не ожидает подписей."), code="state")
+    if not access.can(actor, "view", act):
+        raise PermissionDenied
+    remarks = (remarks or "").strip()
+    slot = act.signed_document.slots.filter(signature__isnull=True).order_by("order").first()
+    if remarks and not (slot is not None and slot.role == BODY_SLOT_ROLE):
+        raise DomainError(_("Замечания к акту вносит оцениваемый орган при подписании."),
+                          code="remarks")
+    if remarks:
+        act.body_remarks = remarks
+        act.save(update_fields=["body_remarks"])
+        reason = str(_("Подписано с замечаниями: %(remarks)s") % {"remarks": remarks})[:1000]
+    else:
+        reason = str(_("Акт сверки подписан"))
+    return signed_document_sign(
+        signed_document=act.signed_document, user=actor, passphrase=passphrase, reason=reason,
+    )
+
+
+def reconciliation_act_signature_recorded(signed_document, signature, *, complete: bool) -> None:
+    """After each signature of an act (the signing service's hook, inside its transaction):
+    log it and tell the next signatory; after the last one the act stands — the re-verification
+    moves to ``act_signed`` and the act's fact counts enter the body's scoring input, and so its
+    stored scores (p.20). A superseded act is refused (raising undoes the signature)."""
+    from reporting.signing.errors import SigningRefused
+
+    act = (
+        ReconciliationAct.objects.select_for_update()
+        .filter(signed_document_id=signed_document.pk)
+        .first()
+    )
+    if act is None:
+        return
+    rv = _lock(act.reverification)
+    if act.superseded_at is not None or rv.state != S.ACT_ISSUED:
+        raise SigningRefused(_("Эта версия акта сверки заменена новой или не ожидает подписей."))
+    signer = signature.signer
+    by_body = signature.slot.role == BODY_SLOT_ROLE
+    audit_record(actor=signer, obj=rv, action="act_sign",
+                 changes={f"act.{act.version}": (None, signature.printed_name)},
+                 reason=act.body_remarks if by_body else "")
+    link = reverse("reverification:reverification_act", args=[act.pk])
+    if not complete:
+        notify(_body_heads(rv),
+               _("Акт сверки по перепроверке «%(rv)s» подписан уполномоченным органом и ожидает "
+                 "подписи органа.") % {"rv": rv},
+               link)
+        return
+    act.signed_at = signature.signed_at
+    act.save(update_fields=["signed_at"])
+    rv.unreliable_facts, rv.incomplete_facts = act.unreliable_facts, act.incomplete_facts
+    rv.deduction = act.deduction
+    rv.record_act_signed(
+        by=signer,
+        description=_("Акт сверки, версия %(v)s, подписан сторонами") % {"v": act.version},
+    )
+    rv.save()
+    _write_penalties(rv, act, signer)
+    notify(_assessors(rv) + _body_staff(rv),
+           _("Акт сверки по перепроверке «%(rv)s» подписан обеими сторонами.") % {"rv": rv},
+           link)
+
+
+@transaction.atomic
+def reverification_close(
+    *, actor, reverification: Reverification, note: str = ""
+) -> Reverification:
+    rv = _lock(reverification)
+    _require_work(actor, rv)
+    if rv.state != S.ACT_SIGNED:
+        raise DomainError(_("Завершить можно после подписания акта обеими сторонами."),
+                          code="state")
+    rv.close(by=actor, description=note or _("Перепроверка завершена"))
+    rv.save()
+    return rv
+
+
+@transaction.atomic
+def reverification_reopen(*, actor, reverification: Reverification, reason: str) -> Reverification:
+    """Reopen the findings after the act was issued or signed: the act stays as it is (a signed
+    version is never changed) and is marked superseded; the next act is a new version. Until the
+    new act is signed, the body's scoring input keeps the last signed act's facts."""
+    rv = _lock(reverification)
+    _require_work(actor, rv)
+    if not reason.strip():
+        raise DomainError(_("Укажите причину изменения акта."), code="reason")
+    if rv.state not in (S.ACT_ISSUED, S.ACT_SIGNED, S.CLOSED):
+        raise DomainError(_("Акт ещё не сформирован: факты можно менять и так."), code="state")
+    act = current_act(rv)
+    if act is not None:
+        act.superseded_at = clock.now()
+        act.superseded_reason = reason[:500]
+        act.save(update_fields=["superseded_at", "superseded_reason"])
+    rv.reopen(by=actor, description=reason)
+    rv.save()
+    audit_record(actor=actor, obj=rv, action="act_supersede",
+                 changes={"act": (act.version if act else None, None)}, reason=reason)
+    notify(_body_heads(rv),
+           _("Акт сверки по перепроверке «%(rv)s» будет заменён новой версией: %(reason)s")
+           % {"rv": rv, "reason": reason}, _link(rv))
+    return rv
+
+
+# --- Reads ---------------------------------------------------------------------------------------
+
+
+def findings_for(*, cycle: Cycle, body: Organisation, direction: str) -> list[Finding]:
+    """The findings of the body's signed reconciliation act on ``direction`` in ``cycle`` — what
+    the conclusion's "Выводы и рекомендации" are prefilled with (p.21). Empty when the body was not
+    re-verified on it or no act is signed yet; the latest signed version counts."""
+    act = (
+        ReconciliationAct.objects.filter(
+            reverification__cycle=cycle, reverification__body=body,
+            reverification__direction=direction, signed_at__isnull=False,
+        )
+        .order_by("-version")
+        .first()
+    )
+    if act is None:
+        return []
+    ids = [row["finding"] for row in act.facts]
+    by_id = Finding.objects.in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
