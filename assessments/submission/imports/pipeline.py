@@ -23,21 +23,24 @@ into the unlogged staging table by ``COPY`` as they are read, and the apply is s
 ``DELETE`` of the rows the file changes and one ``INSERT … SELECT`` of the rows not there (then
 the staging rows are deleted); elsewhere (SQLite) the ORM does the same in chunks with
 ``bulk_create(update_conflicts=True)``.
+
+This module is the entry point; the staging (``COPY`` or ``bulk_create``) is in ``staging.py``,
+the two apply paths (set-based on PostgreSQL, the ORM elsewhere) in ``applying.py``. A test that
+patches ``_pg`` here changes the apply path only: the staging asks ``staging._pg``.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import logging
 import os
 import tempfile
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -47,16 +50,17 @@ from assessments.kernel import access, clock
 from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
 from assessments.models import ImportBatch, ImportRecord, ImportStagingRow
+from assessments.submission.imports.applying import _apply_orm, _apply_pg, _refusal
 from assessments.submission.imports.kinds import PARSERS, SPECS, Lookups, RowError
 from assessments.submission.imports.readers import FileFormatError, detect_format, open_source
-from assessments.submission.imports.reasons import REASONS, reason_text
+from assessments.submission.imports.reasons import REASONS
+from assessments.submission.imports.staging import _pg, _Stager
 
 logger = logging.getLogger(__name__)
 
 B = ImportBatch.State
 MAX_STORED_ERRORS = 1000
 MAX_IMPORT_BYTES = 2 * 1024 * 1024 * 1024
-CHUNK = 5000
 
 
 # What each state change says in the batch's history (django-fsm-log ``description``): stored in
@@ -172,115 +176,6 @@ def _progress(batch_id: int, size: int, fraction: float) -> None:
     ImportBatch.objects.filter(pk=batch_id).update(bytes_done=int(size * min(1.0, fraction)))
 
 
-# --- Staging -------------------------------------------------------------------------------
-
-
-def _pg() -> bool:
-    return connection.vendor == "postgresql"
-
-
-_NULL = "\\N"
-
-
-def _escape(text: str) -> str:
-    """Text for COPY's text format (only the four characters it gives meaning to)."""
-    return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-            .replace("\r", "\\r"))
-
-
-class _Stager:
-    """Writes validated rows to the staging table as they come: on PostgreSQL through ``COPY``
-    (one statement per checkpoint, lines sent in blocks), elsewhere by ``bulk_create`` in
-    chunks. ``checkpoint()`` ends the running ``COPY`` so the connection is free for a progress
-    update; rows are never gathered beyond one block."""
-
-    BLOCK = 2000
-
-    def __init__(self, batch_id: int) -> None:
-        self.batch_id = batch_id
-        self.buffer: list = []
-        self.count = 0
-        self.pg = _pg()
-        self._prefix = f"{batch_id}\t"
-        self._cursor = None
-        self._copy_cm = None
-        self._copy = None
-        self._iso: dict[date, str] = {}  # few distinct dates: their text made once
-
-    def _text(self, day: date) -> str:
-        text = self._iso.get(day)
-        if text is None:
-            text = self._iso[day] = day.isoformat()
-            if len(self._iso) > 10_000:
-                self._iso.clear()
-        return text
-
-    def _open(self) -> None:
-        self._cursor = connection.cursor()
-        self._copy_cm = self._cursor.cursor.copy(
-            "COPY assessments_importstagingrow "
-            "(batch_id, line, row_key, body_id, service_id, day, day_to, data) FROM STDIN"
-        )
-        self._copy = self._copy_cm.__enter__()
-
-    def add(self, line: int, key: str, body_id, service_id, day: date | None,
-            day_to: date | None, data: str) -> None:
-        self.count += 1
-        if self.pg:
-            if "\\" in key or "\t" in key or "\n" in key or "\r" in key:
-                key = _escape(key)
-            if "\\" in data or "\t" in data or "\n" in data or "\r" in data:
-                data = _escape(data)
-            self.buffer.append(
-                f"{self._prefix}{line}\t{key}\t"
-                f"{_NULL if body_id is None else body_id}\t"
-                f"{_NULL if service_id is None else service_id}\t"
-                f"{_NULL if day is None else self._text(day)}\t"
-                f"{_NULL if day_to is None else self._text(day_to)}\t{data}\n"
-            )
-        else:
-            self.buffer.append(ImportStagingRow(
-                batch_id=self.batch_id, line=line, row_key=key, body_id=body_id,
-                service_id=service_id, day=day, day_to=day_to, data=json.loads(data)))
-        if len(self.buffer) >= self.BLOCK:
-            self._flush()
-
-    def _flush(self) -> None:
-        if not self.buffer:
-            return
-        if self.pg:
-            if self._copy is None:
-                self._open()
-            self._copy.write("".join(self.buffer))
-        else:
-            ImportStagingRow.objects.bulk_create(self.buffer)
-        self.buffer.clear()
-
-    def checkpoint(self) -> None:
-        """Everything added so far is in the table; the connection is free."""
-        self._flush()
-        if self._copy is not None:
-            self._copy_cm.__exit__(None, None, None)
-            self._cursor.close()
-            self._cursor = self._copy_cm = self._copy = None
-
-    def abort(self) -> None:
-        """After a failure while reading: end the running ``COPY`` cleanly (its rows are then
-        deleted by the caller) so an enclosing transaction stays usable; if the ``COPY`` itself
-        failed, end it as failed."""
-        self.buffer.clear()
-        if self._copy is None:
-            return
-        try:
-            self.checkpoint()
-        except Exception:
-            try:
-                self._copy_cm.__exit__(RuntimeError, RuntimeError("aborted"), None)
-            except Exception:
-                pass
-            self._cursor.close()
-            self._cursor = self._copy_cm = self._copy = None
-
 
 PROGRESS_EVERY = 50_000
 
@@ -379,149 +274,6 @@ def _fail_validation(batch_id: int, code: str, detail: str) -> ImportBatch:
             batch.reason, batch.message = {"code": code}, detail[:2000]
             batch.save(update_fields=["state", "reason", "message"])
     return batch
-
-
-# --- Applying ------------------------------------------------------------------------------
-
-_PG_STAGED = """
-SELECT count(*), array_agg(DISTINCT body_id) FILTER (WHERE body_id IS NOT NULL),
-       array_agg(DISTINCT service_id) FILTER (WHERE service_id IS NOT NULL)
-FROM assessments_importstagingrow WHERE batch_id = %(batch)s
-"""
-
-# The staged rows, in the file's order; when a key comes twice in one file (the insert then
-# breaks the unique key) the later line wins: DISTINCT ON, which costs a sort.
-_PG_SOURCE = """
-    SELECT row_key, body_id, service_id, day, day_to, data
-    FROM assessments_importstagingrow WHERE batch_id = %(batch)s
-"""
-_PG_SOURCE_DISTINCT = """
-    SELECT DISTINCT ON (row_key) row_key, body_id, service_id, day, day_to, data
-    FROM assessments_importstagingrow WHERE batch_id = %(batch)s
-    ORDER BY row_key, line DESC
-"""
-# An update is a delete and an insert: for a bulk table PostgreSQL does both at less than half
-# the cost of an UPDATE (every index gets a new entry either way), and plain inserts avoid
-# ON CONFLICT's speculative insertion. Rows the file leaves as they are stay untouched
-# (and keep the batch that last changed them).
-_PG_DELETE_CHANGED = """
-DELETE FROM assessments_importrecord r USING ({source}) AS s
-WHERE r.cycle_id = %(cycle)s AND r.kind = %(kind)s AND r.row_key = s.row_key
-  AND (r.body_id, r.service_id, r.day, r.day_to, r.data)
-      IS DISTINCT FROM (s.body_id, s.service_id, s.day, s.day_to, s.data)
-"""
-_PG_INSERT_NEW = """
-INSERT INTO assessments_importrecord
-    (cycle_id, kind, row_key, body_id, service_id, day, day_to, data, batch_id)
-SELECT %(cycle)s, %(kind)s, s.row_key, s.body_id, s.service_id, s.day, s.day_to, s.data,
-       %(batch)s
-FROM ({source}) AS s
-WHERE NOT EXISTS (SELECT 1 FROM assessments_importrecord r WHERE r.cycle_id = %(cycle)s
-                  AND r.kind = %(kind)s AND r.row_key = s.row_key)
-"""
-# one apply at a time per cycle and kind (two files sharing new keys would otherwise collide)
-_PG_LOCK = "SELECT pg_advisory_xact_lock(7301, hashtext(%(lock)s))"
-
-
-def _apply_pg(batch: ImportBatch) -> tuple[int, int]:
-    """Staged rows → records (inside the caller's transaction): changed rows deleted, then the
-    rows not (or no longer) there inserted. Returns (added, updated)."""
-    from psycopg import errors as pg_errors
-
-    params = {"batch": batch.pk, "cycle": batch.cycle_id, "kind": batch.kind,
-              "lock": f"{batch.cycle_id}:{batch.kind}"}
-    with connection.cursor() as cursor:
-        cursor.execute(_PG_LOCK, params)
-        # Fresh statistics of what was just staged (maybe a million rows the planner believes
-        # absent); the joins below are hash joins whatever it believes of the records.
-        cursor.execute("ANALYZE assessments_importstagingrow")
-        cursor.execute(_PG_STAGED, params)
-        staged, body_ids, service_ids = cursor.fetchone()
-        if staged != batch.rows_valid:  # the unlogged staging table was emptied (a crash)
-            raise _refusal("restage")
-        # What the database's foreign keys would do row by row, once per body and service:
-        # they must still exist, and stay until this commits.
-        for table, ids in (("assessments_organisation", body_ids or []),
-                           ("assessments_publicservice", service_ids or [])):
-            if ids:
-                cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s) FOR KEY SHARE",
-                               [ids])
-                if len(cursor.fetchall()) != len(ids):
-                    raise _refusal("registry_changed", code="restage")
-
-        def run(source: str) -> tuple[int, int]:
-            # Hash (or merge) joins only: a nested loop whose inner side scans the records
-            # would read, for each staged row, the rows this very INSERT has added so far —
-            # quadratic (100,000 rows into an empty table took minutes).
-            cursor.execute("SELECT current_setting('enable_nestloop')")
-            before = cursor.fetchone()[0]
-            cursor.execute("SET LOCAL enable_nestloop = off")
-            cursor.execute(_PG_DELETE_CHANGED.format(source=source), params)
-            changed = cursor.rowcount
-            cursor.execute(_PG_INSERT_NEW.format(source=source), params)
-            inserted = cursor.rowcount
-            cursor.execute("SELECT set_config('enable_nestloop', %s, true)", [before])
-            return inserted - changed, changed
-
-        try:
-            with transaction.atomic():
-                created, updated = run(_PG_SOURCE)
-        except IntegrityError as error:
-            if not isinstance(error.__cause__, pg_errors.UniqueViolation):
-                raise
-            created, updated = run(_PG_SOURCE_DISTINCT)  # a key twice in the file
-        cursor.execute("DELETE FROM assessments_importstagingrow WHERE batch_id = %s",
-                       [batch.pk])
-    return created, updated
-
-
-_COMPARED = ("body_id", "service_id", "day", "day_to", "data")
-
-
-def _apply_orm(batch: ImportBatch) -> tuple[int, int]:
-    """The portable path (SQLite): staged rows in chunks by line, each chunk's keys looked up
-    once, changed and new rows upserted by ``bulk_create(update_conflicts=True)``; rows the file
-    leaves as they are stay untouched, as on PostgreSQL. Returns (added, updated)."""
-    created = updated = 0
-    staged = ImportStagingRow.objects.filter(batch_id=batch.pk).order_by("line")
-    last = -1
-    while True:
-        chunk = list(staged.filter(line__gt=last)[:CHUNK])
-        if not chunk:
-            break
-        last = chunk[-1].line
-        by_key = {row.row_key: row for row in chunk}  # later lines win within a file
-        existing = {
-            values[0]: values[1:] for values in ImportRecord.objects.filter(
-                cycle_id=batch.cycle_id, kind=batch.kind, row_key__in=list(by_key)
-            ).values_list("row_key", *_COMPARED)
-        }
-        writes = []
-        for key, row in by_key.items():
-            before = existing.get(key)
-            if before is None:
-                created += 1
-            elif before == tuple(getattr(row, name) for name in _COMPARED):
-                continue
-            else:
-                updated += 1
-            writes.append(ImportRecord(
-                cycle_id=batch.cycle_id, kind=batch.kind, row_key=key, body_id=row.body_id,
-                service_id=row.service_id, day=row.day, day_to=row.day_to, data=row.data,
-                batch_id=batch.pk))
-        ImportRecord.objects.bulk_create(
-            writes, update_conflicts=True, unique_fields=["cycle", "kind", "row_key"],
-            update_fields=["body", "service", "day", "day_to", "data", "batch"],
-        )
-    return created, updated
-
-
-def _refusal(key: str, *, code: str | None = None, **params) -> DomainError:
-    """A refusal in the active language that also carries its reason (``reasons`` code and
-    parameters), stored on the batch when an apply fails and shown in the reader's language."""
-    error = DomainError(reason_text(key, params or None), code=code or key)
-    error.reason = {"code": key, "params": params or None}
-    return error
 
 
 def _check_applicable(batch: ImportBatch) -> None:

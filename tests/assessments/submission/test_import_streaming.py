@@ -10,7 +10,7 @@ import pytest
 
 from assessments.kernel.errors import DomainError
 from assessments.models import ImportBatch, ImportRecord, ImportStagingRow
-from assessments.submission.imports import pipeline
+from assessments.submission.imports import pipeline, staging
 from assessments.submission.imports.readers import CsvSource, XlsxSource
 from tests.assessments.submission.samples import MONITORING_HEADER, csv_bytes, xlsx_bytes
 
@@ -231,7 +231,8 @@ def test_postgres_path_gives_what_the_portable_path_gives(
     assert (fast[0], fast[1]) == _expected(*fast[2])
     ImportRecord.objects.all().delete()
     ImportBatch.objects.all().delete()
-    monkeypatch.setattr(pipeline, "_pg", lambda: False)
+    monkeypatch.setattr(pipeline, "_pg", lambda: False)  # the apply
+    monkeypatch.setattr(staging, "_pg", lambda: False)  # the staging: bulk_create, not COPY
     portable = _scenario(assigned, cycle, capture)
     assert portable == fast
 
@@ -363,5 +364,6 @@ def test_the_other_kinds_same_on_both_paths(clock, assigned, cycle, services_reg
     fast = _other_kinds(assigned, cycle, django_capture_on_commit_callbacks)
     ImportRecord.objects.all().delete()
     ImportBatch.objects.all().delete()
-    monkeypatch.setattr(pipeline, "_pg", lambda: False)
+    monkeypatch.setattr(pipeline, "_pg", lambda: False)  # the apply
+    monkeypatch.setattr(staging, "_pg", lambda: False)  # the staging: bulk_create, not COPY
     assert _other_kinds(assigned, cycle, django_capture_on_commit_callbacks) == fast
