@@ -8,5 +8,8 @@ class AppealsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The participation rule of p.113 registers itself with the assignments service.
-        from appeals import composition  # noqa: F401
+        # The participation rule of p.113 registers itself with the assignments service; the
+        # corrected conclusion's rule and follow-up (p.115) answer the conclusions' events.
+        from appeals import composition, receivers  # noqa: F401
+
+        receivers.connect()

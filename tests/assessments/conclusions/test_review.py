@@ -69,10 +69,12 @@ def test_block_waits_for_three_final_direction_conclusions(world):
 def test_recommendations_start_with_the_reverification_findings(world, monkeypatch):
     from types import SimpleNamespace
 
+    from assessments.conclusions.services import drafting
+
     facts = [SimpleNamespace(kind="unreliable", description="Срок услуги завышен",
                              report_section="T1"),
              SimpleNamespace(kind="incomplete", description="Нет таблицы 2", report_section="")]
-    monkeypatch.setattr(svc, "findings_for", lambda **kw: facts)
+    monkeypatch.setattr(drafting, "findings_for", lambda **kw: facts)
     c = draft(world, world.ministry, "services")
     assert "перепроверки" in c.recommendations
     assert "1. Недостоверные сведения (T1): Срок услуги завышен" in c.recommendations

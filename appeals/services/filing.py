@@ -1,0 +1,434 @@
+"""Filing objections (p.109–112; annex 14 as filed): the objection window, the evaluator's
+conclusion prefilled per row, the late filing refused and recorded, the filing itself with the
+table signed by the body's head, documents attached to rows, and the "no objections" notice.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from appeals import rules
+from appeals.models import (
+    DisagreementRow,
+    NoObjectionNotice,
+    Objection,
+    ObjectionRefusal,
+    RowDocument,
+)
+from appeals.services.common import (
+    CS,
+    HEAD_POSITION,
+    ProposedValueError,
+    _body_staff,
+    _commission_people,
+    _conclusion_link,
+    _date,
+    _evaluator_people,
+    _link,
+    _lock,
+    _require,
+    value_problem,
+)
+from appeals.services.handover import _after_final
+from assessments.kernel import access, clock
+from assessments.kernel.audit import audit_record
+from assessments.kernel.errors import DomainError
+from assessments.kernel.notifications import notify
+from assessments.models import Conclusion
+
+# --- The window (p.109, p.111, p.112) ---------------------------------------------------------
+
+
+def objection_window(conclusion: Conclusion, moment: datetime | None = None) -> dict[str, Any]:
+    """The objection window of ``conclusion``: ``{"last_day", "closes_at", "open",
+    "time_left"}`` (``rules.TimeLeft``). Only version 1 of a direction conclusion has one,
+    from its receipt (issue): annexes 5 and 15 and corrected versions have none (p.115) —
+    then every value is None / False."""
+    last_day = conclusion.objection_deadline
+    if last_day is None or not conclusion.has_window:
+        return {"last_day": None, "closes_at": None, "open": False, "time_left": None}
+    left = rules.time_left(last_day, moment)
+    return {"last_day": last_day, "closes_at": left.closes_at, "open": left.is_open,
+            "time_left": left}
+
+
+# Which criterion a scoring-input path belongs to (the seed's criteria; prefill only).
+PATH_CRITERIA: dict[str, tuple[tuple[str, str], ...]] = {
+    "services": (
+        ("satisfaction_levels", "K1"), ("justified_complaints", "K1"), ("late", "K2"),
+        ("unjustified_refusals", "K2"), ("incomplete_package", "K2"),
+        ("extra_documents", "K2"), ("automation", "K3"),
+    ),
+    "openness": (
+        ("open_data", "P1"), ("open_budget", "P2"), ("open_npa", "P3"),
+        ("open_dialogue", "P4"), ("website", "P5"), ("media", "P6"), ("subordinate", "P7"),
+    ),
+    "complaints": (
+        ("handled_late", "R1"), ("handled", "R1"), ("court_upheld", "R2"),
+        ("redirected_late", "R3"), ("disciplinary_actions", "R4"), ("excused", "R4"),
+    ),
+}
+
+
+_CODE = re.compile(r"(?<![A-Za-z0-9])([KPR][1-7]|K3)(?![0-9])")
+
+
+def _criterion_of(conclusion: Conclusion, text: str) -> str | None:
+    codes = set((conclusion.analysis or {}).keys()) | {
+        k for k in (conclusion.values or {}) if _CODE.fullmatch(k)}
+    text = (text or "").strip()
+    prefix = f"{conclusion.direction}."
+    if text.startswith(prefix):
+        rest = text[len(prefix):]
+        for key, code in PATH_CRITERIA.get(conclusion.direction, ()):
+            if (rest == key or rest.startswith(key + ".") or rest.startswith(key + "[")) and (
+                    code in codes):
+                return code
+    for match in _CODE.finditer(text):
+        if match.group(1) in codes:
+            return match.group(1)
+    return None
+
+
+def evaluator_conclusion_for(conclusion: Conclusion, subject_or_path: str) -> str:
+    """The evaluator's conclusion on what a row disputes, to prefill the row: the analysis of
+    the criterion named in ``subject_or_path`` (a criterion code such as ``K2``, or a scoring
+    input path under it) with its printed score; the direction's score otherwise."""
+    from reporting.annexes import labels
+
+    values = conclusion.values or {}
+    code = _criterion_of(conclusion, subject_or_path)
+    if code is None:
+        final = values.get("final") or conclusion.headline_score
+        return _("Итоговая оценка по направлению: %(score)s.") % {"score": final} if final else ""
+    names = {**labels.SERVICES_LABELS, **labels.OPENNESS_LABELS, **labels.COMPLAINTS_LABELS}
+    name = names.get(code, code)
+    text = f"{code}. {name}"
+    if values.get(code) not in (None, ""):
+        text += " — " + _("%(score)s балла") % {"score": values[code]}
+    analysis = ((conclusion.analysis or {}).get(code) or "").strip()
+    return f"{text}. {analysis}" if analysis else f"{text}."
+
+
+
+# --- Filing ------------------------------------------------------------------------------------
+
+
+class _Late(Exception):
+    def __init__(self, deadline: date | None) -> None:
+        super().__init__("late")
+        self.deadline = deadline
+
+
+def _late_message(deadline: date | None) -> str:
+    return _("Срок для возражений истёк: последний день — %(day)s (до конца дня по времени "
+             "Алматы). Возражения после него не рассматриваются (п.111).") % {
+        "day": _date(deadline)}
+
+
+def _record_refusal(conclusion: Conclusion, actor, deadline: date | None, message: str) -> None:
+    """Kept in its own transaction: the filing failed, the refusal stays (p.111)."""
+    with transaction.atomic():
+        refusal = ObjectionRefusal.objects.create(
+            conclusion=conclusion, attempted_by=actor if getattr(actor, "pk", None) else None,
+            attempted_at=clock.now(), deadline=deadline, message=message,
+        )
+        audit_record(actor=actor, obj=conclusion, action="objection_refused",
+                     changes={"refusal": (None, refusal.pk)}, reason=message)
+
+
+def objection_late_refuse(*, conclusion: Conclusion, actor) -> str:
+    """Record a filing attempted after the window (p.111) — whatever was posted, complete or
+    not — and return the refusal's message (with the last day). Refused (``DomainError``)
+    while the window is open."""
+    c = Conclusion.objects.get(pk=conclusion.pk)
+    _require(actor, "file_objection", c)
+    if c.objection_deadline is None or rules.is_open(c.objection_deadline):
+        raise DomainError(_("Срок для возражений не истёк."), code="window_open")
+    message = _late_message(c.objection_deadline)
+    _record_refusal(c, actor, c.objection_deadline, message)
+    return message
+
+
+_PATH = re.compile(r"^[a-z_]+(\.[A-Za-z0-9_]+|\[\d+\])+$")
+
+
+def _clean_rows(conclusion: Conclusion, rows: list[dict]) -> list[dict]:
+    if not rows:
+        raise DomainError(_("Таблица разногласий должна содержать хотя бы одну строку."),
+                          code="rows")
+    cleaned = []
+    for number, row in enumerate(rows, start=1):
+        subject = (row.get("subject") or "").strip()
+        text = (row.get("objection_text") or "").strip()
+        path = (row.get("input_path") or "").strip()
+        if not subject or not text:
+            raise DomainError(
+                _("Строка %(n)s: укажите критерий (показатель) и суть возражения.")
+                % {"n": number}, code="rows")
+        if path and (not _PATH.match(path) or not (
+                path.startswith(f"{conclusion.direction}.")
+                or path.startswith(f"penalties.{conclusion.direction}."))):
+            raise DomainError(
+                _("Строка %(n)s: показатель «%(path)s» не относится к направлению заключения.")
+                % {"n": number, "path": path}, code="rows")
+        proposed = row.get("proposed_value")
+        if path and proposed is not None:
+            problem = value_problem(conclusion, path, proposed)
+            if problem:
+                raise ProposedValueError(
+                    _("Строка %(n)s: %(problem)s") % {"n": number, "problem": problem},
+                    row=number, field_message=problem)
+        prefill = row.get("evaluator_conclusion")
+        if prefill is None or not str(prefill).strip():
+            prefill = evaluator_conclusion_for(conclusion, path or subject)
+        cleaned.append({
+            "number": number, "subject": subject, "objection_text": text, "input_path": path,
+            "proposed_value": proposed,
+            "evaluator_conclusion": str(prefill).strip(),
+        })
+    return cleaned
+
+
+def _read(upload) -> bytes:
+    if isinstance(upload, bytes | bytearray):
+        return bytes(upload)
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    if hasattr(upload, "chunks"):
+        return b"".join(upload.chunks())
+    return upload.read()
+
+
+def _check_document(*, actor, obj, upload, original_name: str, classification: str):
+    """The evidence rules (p.16); a refusal is audited on ``obj`` and raised."""
+    from assessments.submission.services.evidence import DocumentRefused, document_check
+
+    try:
+        return document_check(_read(upload), classification=classification)
+    except DocumentRefused as refusal:
+        with transaction.atomic():
+            audit_record(actor=actor, obj=obj, action="appeal_document_refused",
+                         changes={"file": (None, (original_name or "")[:255])},
+                         reason=refusal.message)
+        raise
+
+
+def _store_document(row: DisagreementRow, checked, *, actor, original_name: str,
+                    classification: str) -> RowDocument:
+    document = RowDocument(
+        row=row, original_name=(original_name or "document")[:255],
+        file_type=checked.file_type, size=checked.size, sha256=checked.sha256,
+        classification=classification, uploaded_by=actor, uploaded_at=clock.now(),
+    )
+    name = document.file.field.upload_to(document, original_name)
+    if document.file.storage.exists(name):
+        document.file.name = name  # the same bytes are stored already: never rewrite them
+    else:
+        document.file.save(name, ContentFile(checked.content), save=False)
+    document.save()
+    return document
+
+
+def _sign_filed_table(objection: Objection, actor, passphrase: str):
+    """Annex 14 version 1 as filed: rendered, frozen with the filing head's slot and
+    PAdES-signed by them (the body's head signs and files the objections); the
+    signature must verify as intact and trusted."""
+    from appeals.documents import DOCUMENT_KIND, FILED_VERSION
+    from reporting.services import document_request
+    from reporting.signing.roles import Signatory
+    from reporting.signing.services import (
+        signed_document_freeze,
+        signed_document_sign,
+        signed_document_verify,
+    )
+
+    rendered = document_request(kind=DOCUMENT_KIND, subject=objection, version=FILED_VERSION,
+                                requested_by=actor, render_now=True)
+    document = signed_document_freeze(
+        rendered_document=rendered,
+        signatories=[Signatory(user=actor, role="", position=HEAD_POSITION)],
+        title=str(_("Таблица разногласий (как направлена органом): %(o)s") % {"o": objection}),
+        created_by=actor,
+    )
+    signed_document_sign(signed_document=document, user=actor, passphrase=passphrase,
+                         reason=str(_("Возражения на заключение (п.109)")))
+    document.refresh_from_db()
+    report = signed_document_verify(document)
+    if not report.is_valid_trusted:
+        raise DomainError(
+            _("Подписанная таблица разногласий не прошла проверку (%(status)s): возражения не "
+              "направлены.") % {"status": report.status_text}, code="not_verified")
+    return rendered, document
+
+
+def objection_file(*, conclusion: Conclusion, actor, rows: list[dict], passphrase: str,
+                   documents: list[dict] | None = None) -> Objection:
+    """The body's head files objections to version 1 of a direction conclusion within its window
+    (p.109): the disagreement table's ``rows`` (``subject``, ``objection_text``, optional
+    ``input_path``, ``proposed_value``, ``evaluator_conclusion`` — prefilled from the conclusion
+    when not given) and supporting ``documents`` (``[{"row": number, "upload": bytes | file,
+    "original_name", "classification"}]``, each checked like evidence). The conclusion goes
+    under appeal (``conclusion_open_appeal``); the evaluating body is notified; the decision is
+    due 15 calendar days after the day of arrival. The table as filed (annex 14, version 1) is
+    frozen and PAdES-signed by the filing head with ``passphrase`` (their signing credential);
+    a wrong passphrase or a missing credential refuses the filing (``SigningError``), nothing
+    is kept.
+
+    After the window (p.111) the filing is refused with the closing date in the message, and the
+    refusal is recorded (``ObjectionRefusal`` and an audit entry) in its own transaction, so it
+    stays although the filing failed."""
+    from assessments.conclusions.services import conclusion_open_appeal
+
+    c = Conclusion.objects.select_related("cycle", "body", "evaluator").get(pk=conclusion.pk)
+    _require(actor, "file_objection", c)
+    if not c.has_window:
+        raise DomainError(
+            _("На это заключение возражения не подаются: окно для возражений есть только у "
+              "первой версии заключения по направлению (п.109, п.115)."), code="no_window")
+    cleaned = _clean_rows(c, rows)
+    documents = list(documents or [])
+    for doc in documents:
+        if not 1 <= int(doc.get("row", 0)) <= len(cleaned):
+            raise DomainError(_("Документ приложен к несуществующей строке."), code="rows")
+    try:
+        if c.objection_deadline is not None and not rules.is_open(c.objection_deadline):
+            raise _Late(c.objection_deadline)
+        # Documents are checked before the transaction: a refusal is audited and stays.
+        checked = [
+            (doc, _check_document(actor=actor, obj=c, upload=doc["upload"],
+                                  original_name=doc.get("original_name", ""),
+                                  classification=doc.get("classification", "")))
+            for doc in documents
+        ]
+        with transaction.atomic():
+            c = Conclusion.objects.select_for_update().get(pk=c.pk)
+            if Objection.objects.filter(conclusion=c).exists():
+                raise DomainError(_("Возражения на это заключение уже поданы."), code="exists")
+            if NoObjectionNotice.objects.filter(conclusion=c).exists():
+                raise DomainError(
+                    _("Орган уже уведомил об отсутствии возражений: заключение окончательное."),
+                    code="no_objection")
+            if c.state not in (CS.ISSUED, CS.FINAL) or c.objection_deadline is None:
+                raise DomainError(
+                    _("Возражения подаются на направленное органу заключение."), code="state")
+            if not rules.is_open(c.objection_deadline):
+                raise _Late(c.objection_deadline)
+            conclusion_open_appeal(conclusion=c, actor=actor)
+            now = clock.now()
+            today = clock.today()
+            objection = Objection.objects.create(
+                cycle=c.cycle, body=c.body, direction=c.direction, conclusion=c,
+                evaluator=c.evaluator, filed_at=now, filed_on=today, filed_by=actor,
+                decision_due=rules.decision_due(today), updated_at=now,
+            )
+            made = {}
+            for row in cleaned:
+                made[row["number"]] = DisagreementRow.objects.create(objection=objection, **row)
+            for doc, check in checked:
+                _store_document(made[int(doc["row"])], check, actor=actor,
+                                original_name=doc.get("original_name", ""),
+                                classification=doc["classification"])
+            audit_record(actor=actor, obj=objection, action="objection_file",
+                         changes={"rows": (None, len(cleaned)),
+                                  "documents": (None, len(checked))},
+                         reason=_("Возражения поступили; решение — до %(day)s (п.114)")
+                         % {"day": _date(objection.decision_due)})
+            objection.filed_document, objection.filed_signed_document = _sign_filed_table(
+                objection, actor, passphrase)
+            objection.save(update_fields=["filed_document", "filed_signed_document"])
+            text = _("Поступили возражения на заключение: %(c)s. Решение специальной комиссии — "
+                     "до %(day)s (п.114).") % {"c": c, "day": _date(objection.decision_due)}
+            notify(_evaluator_people(c.evaluator_id, c.direction) + _commission_people(objection),
+                   text, _link(objection))
+            notify(_body_staff(c.body_id),
+                   _("Возражения приняты к рассмотрению: %(c)s.") % {"c": c}, _link(objection))
+            return objection
+    except _Late as late:
+        message = _late_message(late.deadline)
+        _record_refusal(c, actor, late.deadline, message)
+        raise DomainError(message, code="window_closed")
+
+
+def row_document_add(*, row: DisagreementRow, actor, upload, original_name: str,
+                     classification: str) -> RowDocument:
+    """Attach a supporting document to a row while the objection is ``filed`` (the body's
+    staff). Checked by ``assessments.submission.services.evidence.document_check``: type by
+    content, size, declared classification and stamps ("ДСП"/secret refused, p.16); a refusal is
+    audited."""
+    row = DisagreementRow.objects.select_related("objection").get(pk=row.pk)
+    _require(actor, "documents", row.objection)
+    checked = _check_document(actor=actor, obj=row.objection, upload=upload,
+                              original_name=original_name, classification=classification)
+    with transaction.atomic():
+        o = _lock(row.objection)
+        _require(actor, "documents", o)
+        document = _store_document(row, checked, actor=actor, original_name=original_name,
+                                   classification=classification)
+        audit_record(actor=actor, obj=o, action="objection_document",
+                     changes={f"row.{row.number}": (None, f"{document.original_name} "
+                                                          f"{checked.sha256[:12]}")})
+    return document
+
+
+def no_objection_notify(*, conclusion: Conclusion, actor) -> NoObjectionNotice:
+    """The body notifies that it has no objections (p.112) while the window is open: the
+    notice is recorded, the evaluating body is notified and the conclusion becomes final."""
+    from assessments.conclusions.services import conclusion_finalise
+
+    with transaction.atomic():
+        c = Conclusion.objects.select_for_update().select_related("cycle", "body").get(
+            pk=conclusion.pk)
+        _require(actor, "file_objection", c)
+        if not c.has_window:
+            raise DomainError(_("У этого заключения нет срока для возражений (п.115)."),
+                              code="no_window")
+        if NoObjectionNotice.objects.filter(conclusion=c).exists():
+            raise DomainError(_("Уведомление об отсутствии возражений уже направлено."),
+                              code="exists")
+        if c.state != CS.ISSUED:
+            raise DomainError(
+                _("Уведомление направляется на заключение, ожидающее возражений; заключение в "
+                  "состоянии «%(state)s».") % {"state": c.get_state_display()}, code="state")
+        if not rules.is_open(c.objection_deadline):
+            raise DomainError(_late_message(c.objection_deadline), code="window_closed")
+        notice = NoObjectionNotice.objects.create(conclusion=c, body=c.body, sent_by=actor,
+                                                  sent_at=clock.now())
+        conclusion_finalise(conclusion=c, actor=actor,
+                            reason=_("Орган уведомил об отсутствии возражений (п.112)"))
+        audit_record(actor=actor, obj=c, action="no_objection_notice",
+                     changes={"notice": (None, notice.pk)})
+        notify(_evaluator_people(c.evaluator_id, c.direction),
+               _("Орган уведомил об отсутствии возражений на заключение: %(c)s (п.112).")
+               % {"c": c}, _conclusion_link(c))
+        _after_final(Conclusion.objects.select_related("cycle", "body", "evaluator").get(
+            pk=c.pk))
+    return notice
+
+
+
+# --- What the conclusion's page offers ----------------------------------------------------------
+
+
+def conclusion_appeal_actions(user, conclusion: Conclusion) -> frozenset[str]:
+    """On the conclusion's page: ``"object"`` and ``"no_objection"`` while the window is open
+    (the body's head), ``"late"`` once it has closed with none (a filing would be refused and
+    recorded)."""
+    c = conclusion
+    if not c.has_window or c.objection_deadline is None or not access.can(
+            user, "file_objection", c):
+        return frozenset()
+    if Objection.objects.filter(conclusion=c).exists() or NoObjectionNotice.objects.filter(
+            conclusion=c).exists():
+        return frozenset()
+    if c.state == CS.ISSUED and rules.is_open(c.objection_deadline):
+        return frozenset({"object", "no_objection"})
+    if c.state in (CS.ISSUED, CS.FINAL):
+        return frozenset({"late"})
+    return frozenset()

@@ -1,0 +1,33 @@
+"""What a conclusion's page offers ``user`` now (its role, the state, the signing turn)."""
+
+from __future__ import annotations
+
+from assessments.conclusions.services.common import S
+from assessments.conclusions.services.issue import issue_blocker
+from assessments.conclusions.services.signature import sign_blocker
+from assessments.kernel import access
+from assessments.models import Conclusion
+
+
+def conclusion_actions(user, c: Conclusion) -> frozenset[str]:
+    """The actions ``user`` may take on ``c`` now (its role and the state), for the pages."""
+    from reporting.signing.services import signing_turn
+
+    out = set()
+    state = c.state
+    if state == S.DRAFT and access.can(user, "write", c):
+        out |= {"edit", "submit"}
+    if state == S.IN_REVIEW and access.can(user, "review", c):
+        out |= {"approve", "return"}
+    if state == S.APPROVED and access.can(user, "sign", c) and not sign_blocker(c):
+        if c.signed_document_id is None:
+            from assessments.conclusions.signing import holds_slot_role
+            from reporting.signing.blocks import SIGNATURE_BLOCKS
+
+            if holds_slot_role(user, c, SIGNATURE_BLOCKS[c.annex][0][0]):
+                out.add("sign")
+        elif signing_turn(signed_document=c.signed_document, user=user).may_sign:
+            out.add("sign")
+    if state == S.SIGNED and access.can(user, "issue", c) and not issue_blocker(c):
+        out.add("issue")
+    return frozenset(out)

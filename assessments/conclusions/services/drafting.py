@@ -1,0 +1,240 @@
+"""Drafting a conclusion from the stored scores and editing its text (p.21, p.107–108; the seed's
+forms): the annex's values, the block's numbers (annex 15), the re-verification facts that start
+"Выводы и рекомендации", and the assessor's edits with their revision check.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from assessments.conclusions.services.common import (
+    AUTOMATION_CODES,
+    CRITERIA,
+    SHEET_DIRECTION,
+    D,
+    S,
+    _lock,
+    _require,
+    _state_refused,
+    annex_for,
+)
+from assessments.kernel import clock
+from assessments.kernel.audit import audit_record
+from assessments.kernel.errors import DomainError
+from assessments.models import Conclusion, Cycle, Organisation, ScoreSheet
+from assessments.registry.services.evaluators import evaluator_for
+from assessments.reverification.services import findings_for
+
+# --- The scores a conclusion is drafted from -------------------------------------------------
+
+
+def _current_sheet(cycle: Cycle, body: Organisation, direction: str) -> ScoreSheet | None:
+    return (
+        ScoreSheet.objects.filter(cycle=cycle, body=body, direction=direction, is_current=True)
+        .select_related("scoring_input")
+        .first()
+    )
+
+
+def _sheet_for(cycle: Cycle, body: Organisation, direction: str, actor) -> ScoreSheet:
+    """The current score sheet the conclusion is drafted from (scored now if missing)."""
+    from assessments.scores.services.sheets import score_body
+
+    sheet_direction = SHEET_DIRECTION[direction]
+    sheet = _current_sheet(cycle, body, sheet_direction)
+    if sheet is None:
+        score_body(cycle=cycle, body=body, actor=actor)
+        sheet = _current_sheet(cycle, body, sheet_direction)
+    if sheet is None or sheet.final is None or not sheet.values:
+        raise DomainError(
+            _("Оценка органа по этому направлению ещё не рассчитана: заключение формируется "
+              "из рассчитанных баллов."),
+            code="no_scores",
+        )
+    return sheet
+
+
+def _values(direction: str, sheet: ScoreSheet) -> dict:
+    if direction == D.AUTOMATION:
+        return {code: sheet.values[code] for code in AUTOMATION_CODES if code in sheet.values}
+    return dict(sheet.values)
+
+
+def _block_values(cycle: Cycle, body: Organisation, actor) -> dict:
+    """The block's numbers (annex 15): the three directions' final conclusions and the overall
+    score the engine computes from them (p.107–108, p.121–122)."""
+    from assessments.scores.services.sheets import score_body
+
+    finals = {}
+    for direction in CRITERIA[15]:
+        latest = (
+            Conclusion.objects.filter(cycle=cycle, body=body, direction=direction)
+            .order_by("-version")
+            .first()
+        )
+        if latest is None or latest.state != S.FINAL:
+            raise DomainError(
+                _("Заключение по блоку формируется, когда окончательны заключения по всем трём "
+                  "направлениям; нет окончательного заключения по направлению «%(direction)s».")
+                % {"direction": D(direction).label},
+                code="block_not_ready",
+            )
+        finals[direction] = latest.values.get("final")
+    sheets = score_body(cycle=cycle, body=body, actor=actor)
+    overall = sheets.get("overall")
+    for direction, final in finals.items():
+        sheet = sheets.get(direction)
+        if sheet is None or sheet.values.get("final") != final:
+            raise DomainError(
+                _("Баллы органа изменились после окончательного заключения по направлению "
+                  "«%(direction)s»: сначала выпустите скорректированное заключение.")
+                % {"direction": D(direction).label},
+                code="block_mismatch",
+            )
+    if overall is None or not overall.values:
+        raise DomainError(_("Общая оценка органа ещё не рассчитана."), code="no_scores")
+    return {**finals, "overall": overall.values["overall"], "band": overall.values["band"]}
+
+
+def _recommendations_from_findings(cycle, body, direction) -> str:
+    """"Выводы и рекомендации" prefilled with the re-verification facts (p.21)."""
+    if direction == D.BLOCK:
+        return ""
+    lines = []
+    for finding in findings_for(cycle=cycle, body=body, direction=direction):
+        kind = getattr(finding, "kind", "")
+        label = (
+            _("Недостоверные сведения") if kind == "unreliable" else _("Неполные сведения")
+        )
+        section = getattr(finding, "report_section", "") or ""
+        text = getattr(finding, "description", "") or str(finding)
+        lines.append(f"{label}{f' ({section})' if section else ''}: {text}")
+    if not lines:
+        return ""
+    header = _("По итогам перепроверки выявлены факты представления недостоверной и (или) "
+               "неполной отчётной информации (п.17–21 Методики):")
+    return "\n".join([header, *(f"{i}. {line}" for i, line in enumerate(lines, start=1))])
+
+
+
+# --- Drafting and editing --------------------------------------------------------------------
+
+
+def conclusion_draft(*, cycle: Cycle, body: Organisation, direction: str, actor) -> Conclusion:
+    """Draft version 1 of the body's conclusion on ``direction`` from its stored scores.
+
+    Idempotent: an existing version 1 is returned as it is. The assessor of the evaluating body
+    (or the head of its unit) drafts; for the block (annex 15) the Agency's services people,
+    once the three direction conclusions are final. "Выводы и рекомендации" start with the
+    re-verification findings (p.21).
+    """
+    direction = D(direction)
+    existing = Conclusion.objects.filter(
+        cycle=cycle, body=body, direction=direction, version=1
+    ).first()
+    if existing is not None:
+        return existing
+    annex = annex_for(direction, body)
+    evaluator = evaluator_for(
+        body, "services" if direction == D.BLOCK else direction, cycle
+    )
+    if evaluator is None:
+        raise DomainError(_("Этот орган не оценивается по этому направлению."), code="scope")
+    probe = Conclusion(cycle=cycle, body=body, direction=direction, evaluator=evaluator,
+                       annex=annex)
+    _require(actor, "write", probe)
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=body.pk).first()
+        existing = Conclusion.objects.filter(
+            cycle=cycle, body=body, direction=direction, version=1
+        ).first()
+        if existing is not None:
+            return existing
+        if direction == D.BLOCK:
+            sheet, values = None, _block_values(cycle, body, actor)
+        else:
+            sheet = _sheet_for(cycle, body, direction, actor)
+            values = _values(direction, sheet)
+        now = clock.now()
+        conclusion = Conclusion.objects.create(
+            cycle=cycle, body=body, direction=direction, version=1, annex=annex,
+            evaluator=evaluator, score_sheet=sheet, values=values,
+            analysis={code: "" for code in CRITERIA[annex]},
+            recommendations=_recommendations_from_findings(cycle, body, direction),
+            created_by=actor, created_at=now, updated_at=now,
+        )
+        audit_record(actor=actor, obj=conclusion, action="conclusion_draft",
+                     changes={"values": (None, values)},
+                     reason=_("Проект заключения сформирован из рассчитанных баллов"))
+    return conclusion
+
+
+def conclusion_update(
+    *, conclusion: Conclusion, actor, analysis: dict, recommendations: str, revision: int
+) -> Conclusion:
+    """Save the assessor's analysis per criterion and "Выводы и рекомендации" (draft only).
+
+    ``revision`` is the one the editor loaded: if someone saved in between, the edit is refused
+    (nothing is overwritten) and the page shows the newer text.
+    """
+    with transaction.atomic():
+        c = _lock(conclusion)
+        _require(actor, "write", c)
+        if c.state != S.DRAFT:
+            raise _state_refused(c, _("изменить заключение"))
+        if int(revision) != c.revision:
+            raise DomainError(
+                _("Заключение уже изменено другим пользователем (%(who)s): обновите страницу, "
+                  "ваши изменения не сохранены.")
+                % {"who": _last_editor(c)},
+                code="conflict",
+            )
+        unknown = sorted(set(analysis) - set(CRITERIA[c.annex]))
+        if unknown:
+            raise DomainError(_("Неизвестные критерии: %(codes)s") % {"codes": ", ".join(unknown)})
+        new_analysis = {code: (analysis.get(code, c.analysis.get(code, "")) or "").strip()
+                        for code in CRITERIA[c.annex]}
+        new_recommendations = (recommendations or "").strip()
+        changes = {}
+        if new_analysis != c.analysis:
+            changes["analysis"] = (c.analysis, new_analysis)
+        if new_recommendations != c.recommendations:
+            changes["recommendations"] = (c.recommendations, new_recommendations)
+        if not changes:
+            return c
+        c.analysis = new_analysis
+        c.recommendations = new_recommendations
+        c.revision += 1
+        c.updated_at = clock.now()
+        c.save(update_fields=["analysis", "recommendations", "revision", "updated_at"])
+        audit_record(actor=actor, obj=c, action="conclusion_edit", changes=changes)
+        _discard_previews(c)
+    return c
+
+
+def _last_editor(c: Conclusion) -> str:
+    from django.contrib.contenttypes.models import ContentType
+
+    from assessments.models import AuditEntry
+
+    entry = (
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Conclusion), object_id=c.pk
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+    return str(entry.actor) if entry and entry.actor else "—"
+
+
+def _discard_previews(c: Conclusion) -> None:
+    """Draft previews show the text as it was; after an edit they are rendered anew."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from reporting.models import RenderedDocument
+
+    RenderedDocument.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Conclusion), subject_id=c.pk, draft=True
+    ).delete()
