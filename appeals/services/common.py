@@ -13,13 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from appeals.models import (
-    AppealDirection,
-    Objection,
-    ObjectionState,
-    Sitting,
-    SpecialCommission,
-)
+from appeals.models import AppealDirection, Objection, ObjectionState, Sitting, SpecialCommission
 from assessments.kernel.errors import DomainError
 from assessments.kernel.people import people
 from assessments.kernel.transitions import lock, require, state_refused

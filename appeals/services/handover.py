@@ -12,13 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from appeals import rules
-from appeals.models import (
-    Handover,
-    Objection,
-    ResultCheck,
-    ResultCheckState,
-    Sitting,
-)
+from appeals.models import Handover, Objection, ResultCheck, ResultCheckState, Sitting
 from appeals.services.common import (
     CS,
     DIRECTIONS,

@@ -12,7 +12,7 @@ register = template.Library()
 @register.inclusion_tag("appeals/partials/conclusion_panel.html", takes_context=True)
 def appeal_panel(context, conclusion):
     from appeals.models import NoObjectionNotice, Objection
-    from appeals.views import conclusion_appeal_actions, late_message, window_of
+    from appeals.views.filing import conclusion_appeal_actions, late_message, window_of
     from assessments.kernel import access
 
     user = context["request"].user

@@ -62,3 +62,11 @@ def decide(aw, objection, choices: dict, *, applied=None, actor=None,
 
 def everyone(people, choice: str) -> dict:
     return {u: choice for u in people}
+
+
+def decided(aw, *, accept: bool):
+    o = file(aw, aw.issued())
+    attend(aw, convene(aw, o))
+    people = aw.sitting_people()
+    return decide(aw, o, {1: everyone(people, "accept" if accept else "reject"),
+                          2: everyone(people, "reject")})

@@ -15,13 +15,7 @@ from assessments.kernel import calendar, clock
 from assessments.kernel.errors import DomainError
 from assessments.kernel.people import people
 from assessments.kernel.transitions import lock, require, state_refused
-from assessments.models import (
-    Conclusion,
-    ConclusionDirection,
-    ConclusionState,
-    Organisation,
-    Role,
-)
+from assessments.models import Conclusion, ConclusionDirection, ConclusionState, Organisation, Role
 from assessments.models.conclusions import DELIVERED_STATES
 from assessments.models.people import BODY_ROLES
 

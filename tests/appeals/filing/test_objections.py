@@ -16,10 +16,9 @@ from assessments.kernel import clock as app_clock
 from assessments.kernel.errors import DomainError
 from assessments.models import AuditEntry, Conclusion, Notification
 from assessments.submission.services.evidence import DocumentRefused
+from tests.appeals.steps import ROW_K1, ROW_LATE, file, fresh
 from tests.assessments.conclusions.conftest import PASSPHRASE
 from tests.assessments.submission.samples import pdf_bytes
-
-from .steps import ROW_K1, ROW_LATE, file, fresh
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,7 @@ from assessments.kernel import clock as app_clock
 from assessments.kernel.errors import DomainError
 from assessments.models import AuditEntry, Conclusion, Notification
 from assessments.scores.services.scoring_inputs import scoring_input_current, source_of
-
-from .steps import attend, convene, decide, everyone, file, fresh
+from tests.appeals.steps import attend, convene, decide, everyone, file, fresh
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,55 @@
+"""What the appeal pages share: the objection through ``access`` (404 for outsiders), its
+sitting and commission, the actions the service offers, dates as the pages print them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.utils import formats
+
+from appeals import services as svc
+from appeals.models import Objection, ObjectionState, SpecialCommission
+from assessments.kernel import access
+
+OS = ObjectionState
+
+
+def _date(day: date | None) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT") if day else ""
+
+
+def _objections(user, cycle):
+    qs = access.visible(user, Objection).select_related("body", "evaluator", "conclusion")
+    if cycle is not None:
+        qs = qs.filter(cycle=cycle)
+    return list(qs.order_by("decision_due", "pk"))
+
+
+def _objection(request, pk: int) -> Objection:
+    return access.get_visible_or_404(
+        request.user,
+        Objection.objects.select_related("cycle", "body", "evaluator", "conclusion", "filed_by",
+                                         "correction", "table_document", "filed_document",
+                                         "filed_signed_document"),
+        pk=pk,
+    )
+
+
+def _sitting(objection: Objection):
+    from appeals.models import Sitting
+
+    return Sitting.objects.filter(objection=objection).select_related("commission").first()
+
+
+def _commission(objection: Objection) -> SpecialCommission | None:
+    return SpecialCommission.objects.filter(
+        cycle=objection.cycle_id, evaluator=objection.evaluator_id
+    ).select_related("chair", "secretary").first()
+
+
+def _require_action(request, objection: Objection, action: str) -> frozenset[str]:
+    actions = svc.objection_actions(request.user, objection)
+    if action not in actions:
+        raise PermissionDenied
+    return actions

@@ -1,0 +1,106 @@
+"""The objection's page, to every party: the rows, documents, state, due date, history and the
+actions ``objection_actions`` offers; a row's document; the annex 14 PDF (signed, or the draft).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from appeals import services as svc
+from appeals.models import Objection, RowDocument
+from appeals.views.common import _commission, _objection, _sitting
+from assessments.kernel import access, clock
+from assessments.kernel.audit import object_history
+
+
+@login_required
+def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    objection = _objection(request, pk)
+    actions = svc.objection_actions(request.user, objection)
+    rows = list(objection.rows.order_by("number").prefetch_related("documents"))
+    sitting = _sitting(objection)
+    members, votes = [], defaultdict(list)
+    if sitting is not None:
+        members = list(sitting.members.select_related("user")
+                       .order_by("capacity", "user__full_name"))
+        from appeals.models import Vote
+
+        for vote in Vote.objects.filter(sitting=sitting).select_related("member"):
+            votes[vote.row_id].append(vote)
+    from reporting.signing.services import signed_document_verify
+
+    report = filed_report = None
+    if objection.table_document_id:
+        report = signed_document_verify(objection.table_document)
+    if objection.filed_signed_document_id:
+        filed_report = signed_document_verify(objection.filed_signed_document)
+    today = clock.today()
+    return render(request, "appeals/objection_detail.html", {
+        "o": objection, "actions": actions, "rows": [(r, votes.get(r.pk, [])) for r in rows],
+        "sitting": sitting, "members": members, "commission": _commission(objection),
+        "report": report, "filed_report": filed_report, "history": object_history(objection),
+        "overdue": objection.decided_on is None and objection.decision_due
+        and objection.decision_due < today,
+        "days_left": (objection.decision_due - today).days if objection.decision_due else None,
+    })
+
+
+@login_required
+def row_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """A supporting document of a row: to whoever sees the objection."""
+    document = RowDocument.objects.select_related("row__objection").filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    access.get_visible_or_404(request.user, Objection, pk=document.row.objection_id)
+    with document.file.open("rb") as handle:
+        data = handle.read()
+    from django.http import HttpResponse as Response
+
+    content_types = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg",
+                     "docx": "application/vnd.openxmlformats-officedocument."
+                             "wordprocessingml.document",
+                     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    response = Response(data, content_type=content_types.get(
+        getattr(document, "file_type", ""), "application/octet-stream"))
+    name = getattr(document, "original_name", "") or f"document-{document.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    if getattr(document, "sha256", ""):
+        response["X-Content-SHA256"] = document.sha256
+    return response
+
+
+@login_required
+def annex14_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The annex 14 PDF: the signed table (verified at download) once the chair signed, before
+    that the table as it stands, marked "ПРОЕКТ"."""
+    objection = _objection(request, pk)
+    if objection.table_document_id:
+        from reporting.signing.services import signed_document_download
+
+        download = signed_document_download(signed_document=objection.table_document)
+        response = HttpResponse(download.data, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
+        response["X-Signature-Status"] = download.report.status.value
+        response["X-Content-SHA256"] = download.report.sha256
+        response["Cache-Control"] = "no-store"
+        return response
+    from reporting.annexes import render_annex
+
+    data = render_annex("annex14", annex14_context(objection, draft=True), draft=True)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="annex14-objection-{objection.pk}-draft.pdf"'
+    )
+    return response
+
+
+def annex14_context(objection: Objection, *, draft: bool) -> dict:
+    """Annex 14's context for an objection as it stands: the builder the signed table is
+    rendered with (``appeals.documents``), here for the page's draft."""
+    from appeals.documents import annex14_context as builder
+
+    return builder(objection, draft=draft)
