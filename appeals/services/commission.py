@@ -382,7 +382,6 @@ def objection_decide(*, objection: Objection, actor, rulings: dict, votes: dict)
     return o
 
 
-
 # --- The completed table: the chair's signature, the body's acknowledgement -----------------
 
 
@@ -502,7 +501,6 @@ def objection_signature_recorded(signed_document, signature, *, complete: bool) 
            _("Орган ознакомлен с итогами обжалования: %(o)s.") % {"o": o}, _link(o))
 
 
-
 # --- The corrected conclusion (p.115) ---------------------------------------------------------
 
 
@@ -544,7 +542,6 @@ def correction_issued(*, correction: Conclusion, actor) -> None:
                                                    "score": o.overall_after_appeal},
            _link(o))
     _after_final(correction)
-
 
 
 # --- What the objection's page offers -----------------------------------------------------------

@@ -47,7 +47,6 @@ def _conclusion_link(c: Conclusion) -> str:
     return _url("conclusions:conclusion_detail", c.pk, f"/conclusions/{c.pk}/")
 
 
-
 def _body_staff(body_id: int) -> list:
     return people(body_id, BODY_ROLES)
 
@@ -69,7 +68,6 @@ def _agency() -> Organisation | None:
 def _commission(o: Objection) -> SpecialCommission | None:
     return SpecialCommission.objects.filter(cycle_id=o.cycle_id,
                                             evaluator_id=o.evaluator_id).first()
-
 
 
 def _commission_people(o: Objection) -> list:
@@ -94,7 +92,6 @@ def _state_refused(o: Objection, doing: str) -> DomainError:
 
 def _sitting(o: Objection) -> Sitting | None:
     return Sitting.objects.filter(objection=o).select_related("commission").first()
-
 
 
 # --- A row's proposed value (filing, p.109) and applied value (the decision, p.114) ------------

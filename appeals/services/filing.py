@@ -116,7 +116,6 @@ def evaluator_conclusion_for(conclusion: Conclusion, subject_or_path: str) -> st
     return f"{text}. {analysis}" if analysis else f"{text}."
 
 
-
 # --- Filing ------------------------------------------------------------------------------------
 
 
@@ -410,7 +409,6 @@ def no_objection_notify(*, conclusion: Conclusion, actor) -> NoObjectionNotice:
         _after_final(Conclusion.objects.select_related("cycle", "body", "evaluator").get(
             pk=c.pk))
     return notice
-
 
 
 # --- What the conclusion's page offers ----------------------------------------------------------

@@ -167,7 +167,6 @@ def handover_record(*, handover: Handover, actor) -> Handover:
     return h
 
 
-
 # --- The clock's jobs -------------------------------------------------------------------------
 
 
@@ -267,7 +266,6 @@ def handovers_job(*, today: date | None = None, cycle=None) -> dict:
             with transaction.atomic():
                 _notify_block_ready(c.cycle, c.body)
     return {"created": created, "reminded": reminded, "overdue": overdue}
-
 
 
 # --- Checks of individual results (p.110) ---------------------------------------------------

@@ -108,7 +108,6 @@ def commission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-
 # --- The sitting ------------------------------------------------------------------------------
 
 

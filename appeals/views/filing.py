@@ -60,7 +60,6 @@ def conclusion_appeal_actions(user, c: Conclusion) -> frozenset[str]:
     return svc.conclusion_appeal_actions(user, c)
 
 
-
 # --- The body's list: "Обжалование" ----------------------------------------------------------
 
 
@@ -97,7 +96,6 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
         "is_coordinator": p.is_admin or p.is_coordinator or Role.WORKING_BODY_REP in p.roles,
         "commission_roles": bool(p.commission_org_ids),
     })
-
 
 
 # --- The conclusion: object, notify, refusal --------------------------------------------------

@@ -24,14 +24,11 @@ D = ConclusionDirection
 
 OBJECTION_WINDOW_WORKING_DAYS = 5  # p.109, p.112
 
-
 # The score-sheet row each conclusion is drafted from (K3 is part of the services sheet).
 SHEET_DIRECTION = {
     D.SERVICES: "services", D.AUTOMATION: "services", D.OPENNESS: "openness",
     D.COMPLAINTS: "complaints",
 }
-
-
 # The criteria whose analysis the assessor writes, per annex (the seed's forms).
 CRITERIA: dict[int, tuple[str, ...]] = {
     3: ("K1", "K2", "K3"),
@@ -41,12 +38,8 @@ CRITERIA: dict[int, tuple[str, ...]] = {
     12: ("R1", "R2", "R3", "R4"),
     15: ("services", "openness", "complaints"),
 }
-
-
 # The printed values of annex 5 (the automation criterion and its indicators).
 AUTOMATION_CODES = ("T", "V", "C", "P", "D", "S", "K3")
-
-
 SIGNED_OR_LATER = (S.SIGNED, *DELIVERED_STATES)
 
 
@@ -64,14 +57,12 @@ def annex_for(direction: str, body: Organisation) -> int:
     return {D.OPENNESS: 8, D.COMPLAINTS: 12, D.BLOCK: 15}[direction]
 
 
-
 def _lock(conclusion: Conclusion) -> Conclusion:
     return lock(conclusion, "cycle", "body", "evaluator")
 
 
 def _date(day: date | datetime | None) -> str:
     return formats.date_format(day, "DATE_FORMAT") if day else ""
-
 
 
 def _state_refused(c: Conclusion, doing: str) -> DomainError:
@@ -85,7 +76,6 @@ def _require(actor, action: str, c: Conclusion) -> None:
 
 def _link(c: Conclusion) -> str:
     return reverse("conclusions:conclusion_detail", args=[c.pk])
-
 
 
 def _body_staff(c: Conclusion) -> list:
@@ -128,7 +118,6 @@ def window_is_open(conclusion: Conclusion, moment: datetime | None = None) -> bo
     if deadline is None:
         return False
     return (moment or clock.now()) <= clock.end_of_day(deadline)
-
 
 
 # --- Documents --------------------------------------------------------------------------------

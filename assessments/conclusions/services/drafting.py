@@ -117,7 +117,6 @@ def _recommendations_from_findings(cycle, body, direction) -> str:
     return "\n".join([header, *(f"{i}. {line}" for i, line in enumerate(lines, start=1))])
 
 
-
 # --- Drafting and editing --------------------------------------------------------------------
 
 
