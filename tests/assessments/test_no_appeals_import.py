@@ -10,8 +10,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "assessments"
-# The demo still lives in assessments/ and drives the appeals too; it moves to its own app.
-DEMO = {"assessments/demo_cycle.py"}
 STRING_IMPORTERS = {"import_module", "import_string", "get_model"}
 
 
@@ -64,8 +62,6 @@ def test_assessments_does_not_import_appeals():
     offenders = []
     for path in sorted(PACKAGE.rglob("*.py")):
         relative = path.relative_to(ROOT).as_posix()
-        if relative in DEMO:
-            continue
         for line, what in appeals_imports(path.read_text(encoding="utf-8")):
             offenders.append(f"{relative}:{line}: {what}")
     assert offenders == []
