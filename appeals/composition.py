@@ -22,13 +22,13 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.kernel import clock
-from assessments.models import AuditEntry, Cycle, Membership, Organisation, Role
+from assessments.kernel.people import memberships_active
+from assessments.models import AuditEntry, Cycle, Organisation, Role
 from assessments.registry.services.assignments import participation_source
 
 # Objects of one body × direction × cycle on which acting is taking part in the assessment:
@@ -229,10 +229,7 @@ class CompositionContext:
                  cycle: Cycle, day=None) -> None:
         self.body, self.evaluator, self.direction, self.cycle = body, evaluator, direction, cycle
         day = day or clock.today()
-        active = (Q(active_from__isnull=True) | Q(active_from__lte=day)) & (
-            Q(active_to__isnull=True) | Q(active_to__gte=day)
-        )
-        memberships = Membership.objects.filter(active)
+        memberships = memberships_active(day)
         subtree = body_subtree_ids(body)
         self.body_staff = set(
             memberships.filter(organisation_id__in=subtree).values_list("user_id", flat=True)

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from assessments.kernel import clock
-from assessments.models import Membership, Role
+from assessments.kernel.people import memberships_active
+from assessments.models import Role
 from assessments.registry.selectors import name_on
 
 DOCUMENT_KIND = "annex14"
@@ -34,10 +34,8 @@ def _body_head(objection, *, completed: bool = True) -> Any:
         return objection.acknowledged_by
     if not completed and objection.filed_by_id:  # the head who signed and filed it
         return objection.filed_by
-    today = clock.today()
     membership = (
-        Membership.objects.filter(organisation_id=objection.body_id, role=Role.BODY_HEAD)
-        .exclude(active_from__gt=today).exclude(active_to__lt=today)
+        memberships_active(organisation_id=objection.body_id, roles=[Role.BODY_HEAD])
         .select_related("user").order_by("pk").first()
     )
     return membership.user if membership else None

@@ -21,8 +21,9 @@ signature — and fires the transition after the last signature.
 
 from __future__ import annotations
 
-from assessments.kernel import access, clock
-from assessments.models import Conclusion, Membership, Role
+from assessments.kernel import access
+from assessments.kernel.people import memberships_active
+from assessments.models import Conclusion, Role
 from reporting.signing import hooks, roles
 
 SIGNATORY_SLOTS = ("deputy_chair", "body_head", "evaluator_head")
@@ -49,14 +50,11 @@ def slot_holders(conclusion: Conclusion) -> list[tuple[str, str, list]]:
     """``(role, position text, [people holding it today])`` per slot of the annex, in order."""
     from reporting.signing.blocks import SIGNATURE_BLOCKS
 
-    today = clock.today()
     memberships = list(
-        Membership.objects.filter(
+        memberships_active(
             organisation_id=conclusion.evaluator_id,
-            role__in=[Role.SIGNATORY, Role.ASSESSOR_UNIT_HEAD],
+            roles=[Role.SIGNATORY, Role.ASSESSOR_UNIT_HEAD],
         )
-        .exclude(active_from__gt=today)
-        .exclude(active_to__lt=today)
         .select_related("user")
         .order_by("pk")
     )

@@ -47,6 +47,8 @@ from django.db.models import Q
 from django.http import Http404
 
 from assessments.kernel import clock
+from assessments.kernel.evaluators import RuleTable, chain
+from assessments.kernel.people import active_q
 from assessments.models import Membership, Organisation, Role
 from assessments.models.people import BODY_ROLES, COMMISSION_ROLES, EVALUATOR_ROLES
 
@@ -141,8 +143,6 @@ class Principal:
     @property
     def rules(self):
         if self._rules is None:
-            from assessments.registry.services.evaluators import RuleTable
-
             self._rules = RuleTable.load(self.day)
         return self._rules
 
@@ -158,10 +158,7 @@ def principal(user) -> Principal:
     memberships: tuple[Membership, ...] = ()
     if getattr(user, "is_authenticated", False) and getattr(user, "is_active", False):
         memberships = tuple(
-            Membership.objects.filter(user=user)
-            .filter(Q(active_from__isnull=True) | Q(active_from__lte=today))
-            .filter(Q(active_to__isnull=True) | Q(active_to__gte=today))
-            .select_related("organisation")
+            Membership.objects.filter(active_q(today), user=user).select_related("organisation")
         )
     result = Principal(user=user, day=today, memberships=memberships)
     try:
@@ -321,11 +318,5 @@ def body_direction_q(user, *, body: str = "body", direction: str = "direction") 
 def evaluates(user, body: Organisation, direction: str) -> bool:
     """Whether the user works for the body that evaluates ``body`` on ``direction``."""
     p = principal(user)
-    evaluator_id = p.rules.evaluator_id(_chain(body), direction)
+    evaluator_id = p.rules.evaluator_id(chain(body), direction)
     return evaluator_id is not None and (evaluator_id, direction) in p.evaluator_scopes
-
-
-def _chain(body: Organisation) -> list[Organisation]:
-    from assessments.registry.services.evaluators import _chain as chain
-
-    return chain(body)

@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from assessments.kernel import access
 from assessments.kernel.access import EVERYTHING, Principal
+from assessments.kernel.evaluators import chain as evaluation_chain
 from assessments.models import (
     AssessorAssignment,
     AuditEntry,
@@ -17,7 +18,6 @@ from assessments.models import (
     OrganisationName,
     Role,
 )
-from assessments.registry.services.evaluators import _chain as evaluation_chain
 
 
 @access.visibility(Organisation)

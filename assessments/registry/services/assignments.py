@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from assessments.kernel import access, clock
 from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
-from assessments.models import AssessorAssignment, Cycle, Direction, Membership, Organisation, Role
+from assessments.kernel.people import memberships_active
+from assessments.kernel.transitions import lock
+from assessments.models import AssessorAssignment, Cycle, Direction, Organisation, Role
 from assessments.registry.services.evaluators import evaluator_for
 
 
@@ -36,13 +38,9 @@ def assessor_assign(
     evaluator = evaluator_for(body, direction, cycle)
     if evaluator is None:
         raise DomainError(_("Этот орган не оценивается по этому направлению."))
-    qualified = Membership.objects.filter(
-        user=assessor,
-        organisation=evaluator,
-        role__in=[Role.ASSESSOR, Role.ASSESSOR_UNIT_HEAD],
-        direction=direction,
-        active_to__isnull=True,
-    ).exists()
+    qualified = memberships_active(
+        organisation_id=evaluator.pk, roles=[Role.ASSESSOR, Role.ASSESSOR_UNIT_HEAD],
+    ).filter(user=assessor, direction=direction).exists()
     if not qualified:
         raise DomainError(
             _("%(person)s не является экспертом органа «%(evaluator)s» по этому направлению.")
@@ -85,7 +83,7 @@ def assessor_unassign(
     """Take the assessor off the body; the row stays (they did take part until now)."""
     if actor is not None:
         access.require(actor, "remove", assignment)
-    assignment = AssessorAssignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment = lock(assignment)
     if assignment.removed_at is None:
         assignment.removed_at = clock.now()
         assignment.save(update_fields=["removed_at"])

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from assessments.kernel import access, calendar, clock
 from assessments.kernel.audit import audit_record, changes_between, snapshot
 from assessments.kernel.errors import DomainError
+from assessments.kernel.transitions import lock
 from assessments.models import Cycle, Direction, Milestone
 
 C = Milestone.Code
@@ -217,7 +218,7 @@ def milestone_change(*, actor, milestone: Milestone, reason: str, **changes) -> 
         raise DomainError(_("Эти поля не изменяются: %(fields)s.") % {"fields": ", ".join(unknown)})
     if not (reason or "").strip():
         raise DomainError(_("Укажите основание изменения графика."))
-    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    milestone = lock(milestone)
     before = snapshot(milestone, changes)
     for name, value in changes.items():
         setattr(milestone, name, value)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from assessments.kernel import access
 from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
+from assessments.kernel.transitions import lock
 from assessments.models import Membership, Organisation, Role
 from assessments.models.people import BODY_ROLES, DIRECTED_ROLES, EVALUATOR_ROLES
 
@@ -109,7 +110,7 @@ def membership_end(*, actor, membership: Membership, active_to: date, reason: st
     """The role ends on ``active_to`` (kept for history: who held it then)."""
     if actor is not None and not access.principal(actor).is_admin:
         raise PermissionDenied
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = lock(membership)
     before = membership.active_to
     membership.active_to = active_to
     membership.save(update_fields=["active_to"])

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from assessments.kernel import access
 from assessments.kernel.audit import audit_record, changes_between, snapshot
 from assessments.kernel.errors import DomainError
+from assessments.kernel.transitions import lock
 from assessments.models import Organisation, OrganisationName
 
 # Fields a plain update may change (names go through organisation_rename).
@@ -98,7 +99,7 @@ def organisation_update(
         raise DomainError(_("Наименование меняется переименованием, с датой и основанием."))
     if unknown:
         raise DomainError(_("Эти поля не изменяются: %(fields)s.") % {"fields": ", ".join(unknown)})
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation = lock(organisation)
     before = snapshot(organisation, changes)
     for name, value in changes.items():
         setattr(organisation, name, value)
@@ -127,7 +128,7 @@ def organisation_rename(
     _require_admin(actor)
     if not name_ru.strip() or not name_kk.strip():
         raise DomainError(_("Укажите наименование на русском и казахском языках."))
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation = lock(organisation)
     current = (
         OrganisationName.objects.filter(organisation=organisation, valid_to__isnull=True)
         .order_by("-valid_from")

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods
 from assessments.kernel import access, clock
 from assessments.kernel.audit import object_history
 from assessments.kernel.errors import DomainError
-from assessments.models import AssessorAssignment, Cycle, Membership, Milestone, Organisation, Role
+from assessments.kernel.people import memberships_active
+from assessments.models import AssessorAssignment, Cycle, Milestone, Organisation, Role
 from assessments.registry import selectors
 from assessments.registry.forms import AssignmentForm, MilestoneForm, ReasonForm
 from assessments.registry.services.assignments import assessor_assign, assessor_unassign
@@ -88,9 +89,7 @@ def _assignable(user, cycle: Cycle):
     bodies = access.visible(user, Organisation.objects.filter(is_evaluated=True)).order_by(
         "name_ru"
     )
-    assessors = Membership.objects.filter(
-        role__in=[Role.ASSESSOR, Role.ASSESSOR_UNIT_HEAD], active_to__isnull=True
-    )
+    assessors = memberships_active(roles=[Role.ASSESSOR, Role.ASSESSOR_UNIT_HEAD])
     if not (p.is_admin or p.is_coordinator):
         assessors = assessors.filter(organisation_id__in=sorted(p.org_ids()))
     from assessments.models import User

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from assessments.kernel import access, clock
 from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
+from assessments.kernel.transitions import lock
 from assessments.models import Classification, Evidence, Report
 from assessments.models.evidence import REFUSED_CLASSIFICATIONS
 
@@ -188,7 +189,7 @@ def evidence_upload(*, actor, report: Report, section_key: str, indicator: str, 
 
 def _store(*, actor, report, section_key, indicator, title, original_name, classification,
            language, replaces, checked: CheckedDocument) -> Evidence:
-    report = Report.objects.select_for_update().get(pk=report.pk)
+    report = lock(report)
     access.require(actor, "attach", report)
     version = 1
     if replaces is not None:

@@ -17,11 +17,12 @@ from assessments.kernel import access, clock
 from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
 from assessments.kernel.notifications import notify
+from assessments.kernel.people import people
+from assessments.kernel.transitions import lock
 from assessments.models import (
     AssessorAssignment,
     Cycle,
     Evidence,
-    Membership,
     Organisation,
     PublicService,
     Report,
@@ -212,8 +213,8 @@ def section_errors(section: Section, kind: str, data: dict) -> tuple[dict[str, s
 
 
 def body_staff(body: Organisation) -> list[User]:
-    ids = Membership.objects.filter(organisation=body, role__in=BODY_ROLES).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True))
+    """The body's submitters and head whose membership is active today."""
+    return people(body.pk, BODY_ROLES)
 
 
 def report_assessors(report: Report) -> list[User]:
@@ -235,7 +236,7 @@ def _link(report: Report) -> str:
 
 
 def _lock(report: Report) -> Report:
-    return Report.objects.select_for_update().select_related("body", "cycle").get(pk=report.pk)
+    return lock(report, "body", "cycle")
 
 
 @transaction.atomic
