@@ -1,4 +1,4 @@
-"""Access rules of reports, evidence, imports, openness scoring and notifications (issue 5).
+"""Access rules of reports, evidence, imports, openness scoring and notifications.
 
 * A report is seen by its body's staff (all directions) and by the evaluating body's people on
   that direction (``access.body_direction_q``); the same for its documents.
@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from assessments.kernel import access
 from assessments.kernel.access import EVERYTHING, NOTHING, Principal
+from assessments.kernel.evaluators import chain
 from assessments.models import (
     Direction,
     Evidence,
@@ -59,7 +60,7 @@ def _reviews(p: Principal, report: Report) -> bool:
         return True
     if not any(p.has_role(role, direction=report.direction) for role in REVIEW_ROLES):
         return False
-    evaluator_id = p.rules.evaluator_id(access._chain(report.body), report.direction)
+    evaluator_id = p.rules.evaluator_id(chain(report.body), report.direction)
     return evaluator_id is not None and any(
         p.has_role(role, organisation=evaluator_id, direction=report.direction)
         for role in REVIEW_ROLES
@@ -132,7 +133,7 @@ def _openness_assessments(p: Principal) -> Q:
 def _score_openness(p: Principal, body: Organisation, **context) -> bool:
     if p.is_admin:
         return True
-    evaluator_id = p.rules.evaluator_id(access._chain(body), Direction.OPENNESS)
+    evaluator_id = p.rules.evaluator_id(chain(body), Direction.OPENNESS)
     return evaluator_id is not None and any(
         p.has_role(role, organisation=evaluator_id, direction=Direction.OPENNESS)
         for role in REVIEW_ROLES
