@@ -99,3 +99,30 @@ def test_unassigned_pairs_counts_what_is_left_for_the_coordinator(personas, cycl
     assert unassigned_pairs(cycle, evaluator=r.agency) == before - 1
     # The Agency assesses the services of of the 8 evaluated bodies but the three exceptions.
     assert before == 8 - 3
+
+
+@pytest.mark.parametrize("span, assignable", [
+    ({"active_to": -1}, False),  # the role ended yesterday
+    ({"active_from": 1}, False),  # it begins tomorrow
+    ({"active_to": 0}, True),  # it ends today
+    ({"active_to": 30}, True),  # an end already set, still ahead
+])
+def test_only_an_assessor_whose_role_is_active_today_is_assigned(personas, cycle, clock, span,
+                                                                assignable):
+    from datetime import timedelta
+
+    from assessments.models import Role
+    from tests.factories import MembershipFactory, UserFactory
+
+    r, today = personas.registry, clock.today()
+    assessor = UserFactory()
+    MembershipFactory(user=assessor, organisation=r.agency, role=Role.ASSESSOR,
+                      direction="services",
+                      **{k: today + timedelta(days=d) for k, d in span.items()})
+    assign = dict(actor=personas.coordinator, cycle=cycle, body=r.ministry, direction="services",
+                  assessor=assessor)
+    if assignable:
+        assert assessor_assign(**assign).assessor == assessor
+    else:
+        with pytest.raises(DomainError):
+            assessor_assign(**assign)
