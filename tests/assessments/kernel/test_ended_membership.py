@@ -130,8 +130,8 @@ def test_report_notices_skip_ended_memberships(clock, personas, cycle):
 
 @pytest.mark.xfail(strict=True, reason=(
     "re-verification's recipients (_body_staff, _body_heads, _assessors in "
-    "assessments/reverification/services.py) ignore active_from/active_to; fixed when that "
-    "module's split lands (use assessments.kernel.people)"))
+    "assessments/reverification/services/common.py) ignore active_from/active_to; to be "
+    "fixed by asking assessments.kernel.people"))
 def test_reverification_notices_skip_ended_memberships(personas, request):
     from assessments.reverification.services import (
         confirming_document_upload,
