@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 
 from assessments.kernel import access
 from assessments.kernel.errors import DomainError
+from assessments.kernel.people import people
+from assessments.kernel.transitions import lock
 from assessments.models import (
     MAIN_DIRECTIONS,
     AssessorAssignment,
-    Membership,
     Reverification,
     Role,
     User,
@@ -63,34 +64,25 @@ def is_body_head(user, reverification: Reverification) -> bool:
 
 
 def _body_staff(reverification: Reverification) -> list[User]:
-    ids = Membership.objects.filter(
-        organisation_id=reverification.body_id, role__in=BODY_ROLES
-    ).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True))
+    return people(reverification.body_id, BODY_ROLES)
 
 
 def _body_heads(reverification: Reverification) -> list[User]:
-    ids = Membership.objects.filter(
-        organisation_id=reverification.body_id, role=Role.BODY_HEAD
-    ).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True))
+    return people(reverification.body_id, [Role.BODY_HEAD])
 
 
 def _assessors(reverification: Reverification) -> list[User]:
     """The assessors assigned to the body × direction, else the evaluating body's assessors of
-    the direction."""
+    the direction (whose membership is active today)."""
     assigned = AssessorAssignment.objects.filter(
         cycle_id=reverification.cycle_id, body_id=reverification.body_id,
         direction=reverification.direction, removed_at__isnull=True,
     ).values("assessor_id")
-    users = list(User.objects.filter(pk__in=assigned, is_active=True))
+    users = list(User.objects.filter(pk__in=assigned, is_active=True).order_by("pk"))
     if users:
         return users
-    ids = Membership.objects.filter(
-        organisation_id=reverification.evaluator_id, role__in=[Role.ASSESSOR],
-        direction__in=[reverification.direction, ""],
-    ).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True))
+    return people(reverification.evaluator_id, [Role.ASSESSOR],
+                  direction=reverification.direction)
 
 
 def _link(reverification: Reverification) -> str:
@@ -98,11 +90,7 @@ def _link(reverification: Reverification) -> str:
 
 
 def _lock(reverification: Reverification) -> Reverification:
-    return (
-        Reverification.objects.select_for_update()
-        .select_related("cycle", "body", "evaluator")
-        .get(pk=reverification.pk)
-    )
+    return lock(reverification, "cycle", "body", "evaluator")
 
 
 def _require_work(actor, reverification: Reverification) -> None:

@@ -128,10 +128,6 @@ def test_report_notices_skip_ended_memberships(clock, personas, cycle):
 # --- Re-verification ---------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "re-verification's recipients (_body_staff, _body_heads, _assessors in "
-    "assessments/reverification/services/common.py) ignore active_from/active_to; to be "
-    "fixed by asking assessments.kernel.people"))
 def test_reverification_notices_skip_ended_memberships(personas, request):
     from assessments.reverification.services import (
         confirming_document_upload,
