@@ -182,10 +182,3 @@ def _policies(p: Principal) -> Q:
 @access.action(SubmissionPolicy, "change")
 def _policy_change(p: Principal, policy: SubmissionPolicy, **context) -> bool:
     return p.is_admin or p.has_role(Role.BODY_HEAD, organisation=policy.body_id)
-
-
-# The scores part registers its rules in its own module (issue 4).
-from assessments.scores import access as access_scores  # noqa: E402, F401, I001
-
-# The conclusions part registers its rules in its own module (issue 7).
-from assessments.conclusions import access as access_conclusions  # noqa: E402, F401, I001
