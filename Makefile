@@ -42,6 +42,7 @@ static: venv
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # The whole suite: PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set, else SQLite.
 test: venv messages lint

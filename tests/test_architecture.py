@@ -50,7 +50,7 @@ def test_import_contracts_hold():
 
 def test_a_wrong_import_breaks_the_contracts(tmp_path):
     """The contracts really fail: a copy of the project with two forbidden imports added."""
-    for name in (*PRODUCTION, "pyproject.toml"):
+    for name in (*PRODUCTION, "demo", "pyproject.toml"):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, tmp_path / name,

@@ -108,7 +108,7 @@ def _conclusion(request, pk: int) -> Conclusion:
 def _subjects(c: Conclusion) -> list[tuple[str, str]]:
     """The criteria and indicators of the conclusion the body may dispute: its printed values
     (criteria, indicators, totals), labelled."""
-    from assessments.conclusions.views import CRITERION_LABELS
+    from assessments.conclusions.selectors import CRITERION_LABELS
     from assessments.scores.selectors import _labels
 
     labels = _labels().get(

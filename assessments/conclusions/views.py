@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.conclusions import selectors
 from assessments.conclusions import services as svc
+from assessments.conclusions.selectors import CRITERION_LABELS
 from assessments.kernel import access, clock
 from assessments.kernel.audit import object_history
 from assessments.kernel.errors import DomainError
@@ -77,26 +78,6 @@ class DraftForm(forms.Form):
 
 # --- Labels and explanations -------------------------------------------------------------------
 
-CRITERION_LABELS = {
-    "K1": gettext_lazy("Удовлетворенность услугополучателей качеством оказания "
-                       "государственных услуг"),
-    "K2": gettext_lazy("Обеспечение качества оказания государственных услуг"),
-    "K3": gettext_lazy("Автоматизация государственных услуг"),
-    "P1": gettext_lazy("Открытые данные"),
-    "P2": gettext_lazy("Открытый бюджет"),
-    "P3": gettext_lazy("Открытые нормативные правовые акты"),
-    "P4": gettext_lazy("Открытый диалог"),
-    "P5": gettext_lazy("Наполнение официального интернет-ресурса"),
-    "P6": gettext_lazy("Открытость через СМИ"),
-    "P7": gettext_lazy("Открытость подведомственных организаций"),
-    "R1": gettext_lazy("Соблюдение сроков рассмотрения жалоб и заявлений"),
-    "R2": gettext_lazy("Доля жалоб и заявлений, признанных обоснованными по решению суда"),
-    "R3": gettext_lazy("Соблюдение сроков перенаправления жалоб и заявлений"),
-    "R4": gettext_lazy("Внутренний контроль за качеством рассмотрения жалоб и заявлений"),
-    "services": gettext_lazy("Качество оказания государственных услуг"),
-    "openness": gettext_lazy("Открытость государственного органа"),
-    "complaints": gettext_lazy("Качество рассмотрения жалоб и заявлений"),
-}
 SUMMARY_LABELS = {
     "total": gettext_lazy("Общая оценка по критериям"),
     "penalty": gettext_lazy("Вычет штрафных баллов"),
