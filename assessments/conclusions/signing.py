@@ -76,13 +76,9 @@ def slot_holders(conclusion: Conclusion) -> list[tuple[str, str, list]]:
 
 
 def _resolver(role: str):
-    previous = roles._RESOLVERS.get(role)
-
     def resolve(user, signed_document, slot) -> bool:
         subject = signed_document.subject
-        if isinstance(subject, Conclusion):
-            return holds_slot_role(user, subject, role)
-        return bool(previous and previous(user, signed_document, slot))
+        return isinstance(subject, Conclusion) and holds_slot_role(user, subject, role)
 
     resolve.__name__ = f"conclusion_{role}"
     return resolve

@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 RoleResolver = Callable[[Any, Any, Any], bool]
-_RESOLVERS: dict[str, RoleResolver] = {}
+# Several resolvers may answer for one role (each for the subjects it owns): a slot may be signed
+# by a user whom any of them accepts.
+_RESOLVERS: dict[str, list[RoleResolver]] = {}
 
 
 @dataclass(frozen=True)
@@ -47,19 +49,27 @@ class Signatory:
 
 
 def register_signatory_role(role: str) -> Callable[[RoleResolver], RoleResolver]:
+    """Add a resolver for ``role`` (registering the same function twice adds it once)."""
+
     def decorator(func: RoleResolver) -> RoleResolver:
-        _RESOLVERS[role] = func
+        resolvers = _RESOLVERS.setdefault(role, [])
+        if func not in resolvers:
+            resolvers.append(func)
         return func
 
     return decorator
 
 
-def unregister_signatory_role(role: str) -> None:
-    _RESOLVERS.pop(role, None)
+def unregister_signatory_role(role: str, func: RoleResolver | None = None) -> None:
+    """Remove ``func`` from ``role``'s resolvers, or every resolver of ``role``."""
+    if func is None:
+        _RESOLVERS.pop(role, None)
+    elif func in _RESOLVERS.get(role, []):
+        _RESOLVERS[role].remove(func)
 
 
 def is_registered(role: str) -> bool:
-    return role in _RESOLVERS
+    return bool(_RESOLVERS.get(role))
 
 
 def may_sign_slot(user, slot) -> bool:
@@ -68,5 +78,5 @@ def may_sign_slot(user, slot) -> bool:
         return False
     if slot.user_id is not None:
         return slot.user_id == user.pk
-    resolver = _RESOLVERS.get(slot.role)
-    return bool(resolver and resolver(user, slot.signed_document, slot))
+    return any(resolver(user, slot.signed_document, slot)
+               for resolver in _RESOLVERS.get(slot.role, ()))
