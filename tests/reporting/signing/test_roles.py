@@ -15,9 +15,10 @@ def test_several_resolvers_share_a_role_and_each_answers_for_its_own_subjects():
     user = SimpleNamespace(pk=1, is_authenticated=True)
     for_acts = roles.register_signatory_role("test_shared_role")(
         lambda u, document, slot: document.subject == "act")
-    for_tables = roles.register_signatory_role("test_shared_role")(
+    roles.register_signatory_role("test_shared_role")(
         lambda u, document, slot: document.subject == "table")
     roles.register_signatory_role("test_shared_role")(for_acts)  # twice: still one entry
+    assert len(roles._RESOLVERS["test_shared_role"]) == 2
     try:
         assert roles.is_registered("test_shared_role")
         assert roles.may_sign_slot(user, _slot("act"))
