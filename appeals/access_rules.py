@@ -1,4 +1,4 @@
-"""Access rules of the appeals (issue 8), registered with ``assessments.kernel.access``.
+"""Access rules of the appeals (p.109–121), registered with ``assessments.kernel.access``.
 
 Who sees an objection (and its rows, documents, sitting, members, votes, completed table):
 administrators, the Agency's coordinator and the Commission's working body; the objecting body's

@@ -1,4 +1,4 @@
-"""Home-page to-dos of the appeals (issue 8), discovered by ``AssessmentsConfig.ready``:
+"""Home-page to-dos of the appeals (p.109–121), discovered by ``AssessmentsConfig.ready``:
 
 * the body's head: the conclusions whose window is open go to "Обжалование"; the completed
   tables signed by the commission's chair wait for the acknowledgement;

@@ -205,7 +205,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "assessments.tasks.calendar_heartbeat",
         "schedule": timedelta(hours=24),
     },
-    # Reminders of report deadlines and of reports waiting for review (idempotent, issue 5).
+    # Reminders of report deadlines and of reports waiting for review (idempotent).
     "submission-reminders": {
         "task": "assessments.tasks.submission_reminders",
         "schedule": timedelta(hours=6),
@@ -220,7 +220,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "assessments.tasks.conclusion_windows_close",
         "schedule": timedelta(minutes=15),
     },
-    # Appeals (issue 8): the commission's 15 days (reminders, escalation) and hand-overs.
+    # Appeals (p.113–121): the commission's 15 days (reminders, escalation) and hand-overs.
     "appeals-objections-due": {
         "task": "appeals.tasks.objections_due",
         "schedule": timedelta(hours=1),

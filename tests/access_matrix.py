@@ -198,7 +198,7 @@ register("reporting:signed_document_file", "its current PDF",
 register("reporting:signed_document_file_version", "its frozen source PDF (version 0)",
          build=lambda w: {"pk": w.signed_document().pk, "order": 0}, allowed=SIGNATORIES)
 
-# --- reports, evidence, openness scoring, imports (issue 5) -----------------------------------
+# --- reports, evidence, openness scoring, imports -------------------------------------------
 
 
 def _report(w: World, body_key: str, direction: str):
@@ -277,7 +277,7 @@ register("submission:import_template", "the 'Мониторинг' template (the
          build=lambda w: {"kind": "monitoring", "fmt": "csv"},
          allowed=frozenset({"admin"}) | AGENCY_EVALUATORS,
          forbidden=lambda: everyone() - {"admin"} - AGENCY_EVALUATORS)
-# --- re-verification (issue 6): the demo's ministry re-verified by the Agency on services ------
+# --- re-verification: the demo's ministry re-verified by the Agency on services ------
 
 AGENCY_WORKERS = frozenset({"admin"}) | AGENCY_EVALUATORS
 SEES_REVERIFICATION = GLOBAL | CGO_STAFF | AGENCY_EVALUATORS
@@ -350,7 +350,7 @@ register("reverification:reverification_act_pdf", "the act's PDF, verified at do
          allowed=SEES_REVERIFICATION)
 
 
-# --- scores (issue 4): stored scoring inputs, score sheets, what-if, the cycle recompute -----
+# --- scores: stored scoring inputs, score sheets, what-if, the cycle recompute -----
 
 
 def _recompute_job(w: World):
@@ -392,7 +392,7 @@ register("scores:whatif", "another oblast's what-if page (its evaluators, not th
 register("scores:job_detail", "the coordinator's recompute job",
          build=lambda w: {"pk": _recompute_job(w).pk},
          allowed=frozenset({"admin", "coordinator"}))
-# --- assessments: conclusions (issue 7) --------------------------------------------------------
+# --- assessments: conclusions ----------------------------------------------------------------
 # The evaluating body's people see its conclusions on their direction; the body's staff only
 # delivered ones (issued and after); the Agency's commission the Agency's delivered ones. Each
 # action page answers 200 to whom it offers the action now, 403 to the others who see it.
@@ -437,7 +437,7 @@ register("conclusions:conclusion_issue",
          "a signed complaints conclusion: the Committee's people issue it",
          build=SIGNED_COMPLAINTS, allowed=COMMITTEE, forbidden=GLOBAL)
 
-# --- appeals (issue 8): objections, the special commission, the coordinator's overview ---------
+# --- appeals (p.109–121): objections, the special commission, the coordinator's overview ---------
 # Objects are made directly (the demo has no appeal yet); each objection is on a body the Agency
 # evaluates on services, so the Agency's people and its commission see it. The Agency's
 # commission: chair "commission-chair", secretary "commission-secretary".

@@ -1,4 +1,4 @@
-"""Access rules of the conclusions (issue 7), imported by ``assessments.submission.access``.
+"""Access rules of the conclusions (p.21, p.109–115), registered with ``assessments.kernel.access``.
 
 * administrators, the coordinator and the working body see every conclusion;
 * the people of the evaluating body see the conclusions it issues on their direction (the

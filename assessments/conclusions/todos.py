@@ -1,4 +1,4 @@
-"""Home-page to-dos of the conclusions (issue 7): the assessor's drafts, the head of unit's
+"""Home-page to-dos of the conclusions (p.21, p.109–111): the assessor's drafts, the head of unit's
 review queue, the signatories' documents, and the body's conclusions with an open window."""
 
 from __future__ import annotations

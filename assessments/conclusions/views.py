@@ -1,4 +1,4 @@
-"""Pages of the conclusions (issue 7): the lists and queues, the assessor's editor with the live
+"""Pages of the conclusions (p.21): the lists and queues, the assessor's editor with the live
 scores and their explanations, one confirmation page per transition, the preview PDF.
 
 Thin views: the object through ``access`` (404 for outsiders), one service call, a domain

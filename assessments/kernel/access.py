@@ -22,7 +22,7 @@ its package's ``access.py``, or another app's ``access_rules.py``, imported by
 A model without a visibility rule is visible to nobody (fail closed), and ``can`` is False for an
 action nobody registered. ``visible`` rules return a ``Q`` (``EVERYTHING`` for all rows) or None.
 
-Who sees what (p.5, p.113; the brief of issue 3):
+Who sees what (p.5, p.113):
 * administrators, the Agency's coordinator and the Commission's working body see every body;
 * a body's staff (submitter, head) see their body and its sub-units;
 * an evaluating body's people (assessors and unit heads for their direction, signatories for

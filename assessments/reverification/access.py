@@ -1,4 +1,4 @@
-"""Access rules of re-verification (issue 6), registered with ``assessments.kernel.access``.
+"""Access rules of re-verification (p.12–21), registered with ``assessments.kernel.access``.
 
 * A re-verification is seen by administrators, the Agency's coordinator and the Commission's
   working body; by the evaluating body's people working on its direction (assessors, unit heads,

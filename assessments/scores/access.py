@@ -1,4 +1,4 @@
-"""Access rules of scoring inputs, score sheets and background jobs (issue 4; imported by
+"""Access rules of scoring inputs, score sheets and background jobs (imported by
 ``assessments/access_rules.py``).
 
 * a scoring input (all directions of a body's case) is visible to the body's staff, to everyone

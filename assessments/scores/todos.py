@@ -1,4 +1,4 @@
-"""Home-page to-dos of scores (issue 4); imported by assessments/todos.py.
+"""Home-page to-dos of scores (registered by AssessmentsConfig.ready).
 
 * The coordinator and administrators: scoring inputs changed since the cycle's last recompute
   (peer averages are computed by the recompute, so it is due again).

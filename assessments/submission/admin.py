@@ -1,5 +1,5 @@
 """Admin of the register of public services and read-only views of reports, documents and
-imports (issue 5). Imported by assessments/admin.py."""
+imports. Imported by assessments/admin.py."""
 
 from django.contrib import admin
 

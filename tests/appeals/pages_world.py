@@ -1,4 +1,4 @@
-"""The appeal pages' world (issue 8): the conclusions tests' world (the Agency, a ministry and an
+"""The appeal pages' world: the conclusions tests' world (the Agency, a ministry and an
 akimat with scores, one person per role) plus the rest of the Agency's special commission, the
 Commission's working body and the Agency's coordinator, and the ministry's services conclusion
 issued today (its objection window open).

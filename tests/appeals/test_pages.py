@@ -1,4 +1,4 @@
-"""The appeal pages (issue 8): each renders for the right people and is refused to the others,
+"""The appeal pages: each renders for the right people and is refused to the others,
 forms show their errors next to the fields and keep what was typed, the late filing is refused
 with the closing date, and the commission's pages drive the real services."""
 

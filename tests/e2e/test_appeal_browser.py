@@ -1,4 +1,4 @@
-"""An appeal in the browser (issue 8): the ministry's head files a disagreement table with two
+"""An appeal in the browser (p.109–115): the ministry's head files a disagreement table with two
 rows (one with a supporting document and a proposed input value), the Agency's commission
 secretary convenes a sitting of five eligible members (the assessor who assessed the ministry is
 shown as ineligible, with the reason), records their attendance, rules one row accepted and one

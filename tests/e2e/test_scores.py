@@ -1,4 +1,4 @@
-"""Browser test of issue 4: a ministry's head opens its scores, reads why a number is what it is,
+"""Browser test of scores: a ministry's head opens its scores, reads why a number is what it is,
 plays with the what-if page (live, htmx) and sees an invalid value flagged next to its field;
 the coordinator recomputes the cycle and watches the progress bar finish."""
 

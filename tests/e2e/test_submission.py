@@ -1,4 +1,4 @@
-"""Browser test of issue 5: an akimat fills and submits its three reports; MIOD's assessor
+"""Browser test of submission: an akimat fills and submits its three reports; MIOD's assessor
 returns the openness report with a comment, the akimat reworks and resubmits it, the assessor
 accepts it, scores openness and sees the assembled input and scores."""
 

@@ -1,7 +1,7 @@
 """Confirming documents (p.11, p.14–16): type and size checked by content, classification and
 stamps checked, stored by SHA-256, never overwritten (a replacement is a new version).
 
-:func:`document_check` is the reusable gate: re-verification's document requests (issue 6) and
+:func:`document_check` is the reusable gate: re-verification's document requests (p.16) and
 appeals call it too. It refuses a document that is declared secret or "Для служебного
 пользования", or whose text (PDF, DOCX) carries such a stamp (p.16).
 """

@@ -1,5 +1,5 @@
 """The conclusions tests' world: the evaluating bodies, a ministry and an akimat with scores, and
-one named person per role of the conclusions' flow (issue 7).
+one named person per role of the conclusions' flow.
 
     assessor            the Agency's assessor on services (writes annexes 3, 4)
     unit_head           the head of the Agency's services unit (reviews; co-signs 3, 4, 15)
