@@ -35,7 +35,7 @@ def import_upload_to(instance: ImportBatch, filename: str) -> str:
 
 class ImportBatch(FSMModelMixin, models.Model):
     """The state is a protected django-fsm field changed only by the transitions below, fired by
-    ``services/imports/pipeline.py`` on the locked row with ``by`` (the user; None for the worker
+    ``submission/imports/pipeline.py`` on the locked row with ``by`` (the user; None for the worker
     and the clock) and ``description``: each change leaves a django-fsm-log ``StateLog`` row,
     shown on the import's page with its audit entries.
 
@@ -84,7 +84,7 @@ class ImportBatch(FSMModelMixin, models.Model):
     bytes_done = models.PositiveBigIntegerField(_("Обработано байт"), default=0)
     errors = models.JSONField(_("Ошибки (первые)"), default=list, blank=True)
     message = models.TextField(_("Сообщение"), blank=True)
-    # why it failed or was discarded: {"code", "params"} of services/imports/reasons.py, put
+    # why it failed or was discarded: {"code", "params"} of submission/imports/reasons.py, put
     # into words when shown (in the reader's language); ``message`` keeps a technical detail
     reason = models.JSONField(_("Причина"), default=dict, blank=True)
     created_by = models.ForeignKey(
@@ -124,7 +124,7 @@ class ImportBatch(FSMModelMixin, models.Model):
             return 100
         return min(99, int(self.bytes_done * 100 / self.size))
 
-    # --- transitions (model changes only; see services/imports/pipeline.py) ---------------------
+    # --- transitions (model changes only; see submission/imports/pipeline.py) -----------------
 
     @fsm_log_by
     @fsm_log_description

@@ -1,5 +1,5 @@
-"""Access rules of scoring inputs, score sheets and background jobs (imported by
-``assessments/access_rules.py``).
+"""Access rules of scoring inputs, score sheets and background jobs (registered with
+``assessments.kernel.access``).
 
 * a scoring input (all directions of a body's case) is visible to the body's staff, to everyone
   who sees every body (administrators, the coordinator, the working body) and to the people of an
