@@ -50,11 +50,6 @@ class ObjectionOutcome(models.TextChoices):
     CORRECTED = "corrected", _("Возражения приняты (полностью или частично): заключение "
                               "корректируется")
     CONFIRMED = "confirmed", _("Возражения не приняты: заключение подтверждено")
-
-
-OS = ObjectionState
-
-
 class Objection(models.Model):
     """A body's objections to one direction conclusion (the disagreement table, annex 14).
 
@@ -86,7 +81,7 @@ class Objection(models.Model):
         verbose_name=_("Уполномоченный на оценку орган"),
     )
     state = FSMField(_("Состояние"), max_length=30, choices=ObjectionState.choices,
-                     default=OS.FILED, protected=True)
+                     default=ObjectionState.FILED, protected=True)
     filed_at = models.DateTimeField(_("Поступили"))
     filed_on = models.DateField(_("Дата поступления"))
     filed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+",
@@ -133,31 +128,33 @@ class Objection(models.Model):
     @property
     def is_open(self) -> bool:
         """Not decided yet (the commission's 15 days run)."""
-        return self.state in (OS.FILED, OS.UNDER_CONSIDERATION)
+        return self.state in (ObjectionState.FILED, ObjectionState.UNDER_CONSIDERATION)
 
     # --- Transitions: they only change the state; the services do the rest. ---
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=OS.FILED, target=OS.UNDER_CONSIDERATION)
+    @transition(field=state, source=ObjectionState.FILED, target=ObjectionState.UNDER_CONSIDERATION)
     def start_consideration(self, *, by=None, description=None) -> None:
         """The commission's sitting was convened."""
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=OS.UNDER_CONSIDERATION, target=OS.DECIDED)
+    @transition(field=state, source=ObjectionState.UNDER_CONSIDERATION,
+                target=ObjectionState.DECIDED)
     def decide(self, *, by=None, description=None) -> None:
         """The collegial decision on every row (p.114)."""
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=OS.DECIDED, target=OS.SIGNED_BY_CHAIR)
+    @transition(field=state, source=ObjectionState.DECIDED, target=ObjectionState.SIGNED_BY_CHAIR)
     def sign_by_chair(self, *, by=None, description=None) -> None:
         """The chair signed the completed table (p.115)."""
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=OS.SIGNED_BY_CHAIR, target=OS.ACKNOWLEDGED)
+    @transition(field=state, source=ObjectionState.SIGNED_BY_CHAIR,
+                target=ObjectionState.ACKNOWLEDGED)
     def acknowledge(self, *, by=None, description=None) -> None:
         """The body's representative signed "С итогами обжалования ознакомлен"."""
 

@@ -101,20 +101,19 @@ def _fill(report, actor) -> None:
 def _advance(report, target: str, *, head, assessor) -> None:
     from assessments.models import Report
     from assessments.submission.services import reports as svc
-
-    S = Report.State
-    order = [S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.RETURNED, S.ACCEPTED]
-    if report.state != S.DRAFT or target == S.DRAFT:
+    order = [Report.State.DRAFT, Report.State.SUBMITTED, Report.State.UNDER_REVIEW,
+             Report.State.RETURNED, Report.State.ACCEPTED]
+    if report.state != Report.State.DRAFT or target == Report.State.DRAFT:
         return  # already moved (a second run changes nothing)
     _fill(report, head)
     report = svc.report_submit(actor=head, report=report)
-    if order.index(target) >= order.index(S.UNDER_REVIEW):
+    if order.index(target) >= order.index(Report.State.UNDER_REVIEW):
         report = svc.report_start_review(actor=assessor, report=report)
-    if target == S.RETURNED:
+    if target == Report.State.RETURNED:
         key = next(iter(sample_sections(report.direction, svc.body_kind(report.body))))
         svc.report_return(actor=assessor, report=report,
                           comments={key: "Уточните данные и приложите подтверждения."})
-    elif target == S.ACCEPTED:
+    elif target == Report.State.ACCEPTED:
         svc.report_accept(actor=assessor, report=report)
 
 

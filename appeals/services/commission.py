@@ -19,6 +19,7 @@ from appeals.models import (
     MemberCapacity,
     Objection,
     ObjectionOutcome,
+    ObjectionState,
     RowDecision,
     Sitting,
     SittingMember,
@@ -29,7 +30,6 @@ from appeals.models import (
 from appeals.services.common import (
     BODY_POSITION,
     CHAIR_POSITION,
-    OS,
     ProposedValueError,
     _body_staff,
     _commission,
@@ -129,7 +129,7 @@ def sitting_convene(*, objection: Objection, members: list[tuple[Any, str]], hel
     with transaction.atomic():
         o = _lock(objection)
         _require(actor, "convene", o)
-        if o.state not in (OS.FILED, OS.UNDER_CONSIDERATION):
+        if o.state not in (ObjectionState.FILED, ObjectionState.UNDER_CONSIDERATION):
             raise _state_refused(o, _("назначить заседание"))
         commission = _commission(o)
         if commission is None:
@@ -169,7 +169,7 @@ def sitting_convene(*, objection: Objection, members: list[tuple[Any, str]], hel
         for user, check in zip(users, checks, strict=True):
             SittingMember.objects.create(sitting=sitting, user=user,
                                          capacity=MemberCapacity(check.group))
-        if o.state == OS.FILED:
+        if o.state == ObjectionState.FILED:
             o.start_consideration(by=actor, description=_("Заседание назначено на %(day)s")
                                   % {"day": _date(held_on)})
         o.updated_at = now
@@ -252,7 +252,7 @@ def objection_decide(*, objection: Objection, actor, rulings: dict, votes: dict)
     with transaction.atomic():
         o = _lock(objection)
         _require(actor, "decide", o)
-        if o.state != OS.UNDER_CONSIDERATION:
+        if o.state != ObjectionState.UNDER_CONSIDERATION:
             raise _state_refused(o, _("принять решение"))
         sitting = Sitting.objects.select_for_update().select_related("commission").get(
             objection=o)
@@ -405,7 +405,7 @@ def objection_chair_sign(*, objection: Objection, user, passphrase: str) -> Obje
     with transaction.atomic():
         o = _lock(objection)
         _require(user, "chair_sign", o)
-        if o.state != OS.DECIDED:
+        if o.state != ObjectionState.DECIDED:
             raise _state_refused(o, _("подписать таблицу разногласий"))
         document = o.table_document
         if document is None:
@@ -438,7 +438,7 @@ def objection_acknowledge(*, objection: Objection, user, passphrase: str) -> Obj
             SignedDocument.objects.select_for_update().filter(pk=document_id).exists()
         o = _lock(objection)
         _require(user, "acknowledge", o)
-        if o.state != OS.SIGNED_BY_CHAIR or o.table_document is None:
+        if o.state != ObjectionState.SIGNED_BY_CHAIR or o.table_document is None:
             raise _state_refused(o, _("ознакомиться с итогами обжалования"))
         signed_document_sign(signed_document=o.table_document, user=user,
                              passphrase=passphrase,
@@ -479,7 +479,7 @@ def objection_signature_recorded(signed_document, signature, *, complete: bool) 
         return
     signer = signature.signer
     if signature.order == 1:
-        if o.state != OS.DECIDED:
+        if o.state != ObjectionState.DECIDED:
             raise SigningRefused(_("Таблица разногласий не ожидает подписи председателя."))
         o.sign_by_chair(by=signer, description=_("Подписано председателем комиссии"))
         o.updated_at = clock.now()
@@ -489,7 +489,7 @@ def objection_signature_recorded(signed_document, signature, *, complete: bool) 
                  "%(outcome)s Ознакомьтесь и подпишите.") % {"o": o, "outcome": _table_text(o)},
                _link(o))
         return
-    if not complete or o.state != OS.SIGNED_BY_CHAIR:
+    if not complete or o.state != ObjectionState.SIGNED_BY_CHAIR:
         raise SigningRefused(_("Таблица разногласий не ожидает подписи органа."))
     o.acknowledge(by=signer, description=_("С итогами обжалования ознакомлен"))
     o.acknowledged_by = signer
@@ -513,7 +513,7 @@ def correction_issue_blocker(correction: Conclusion) -> str:
     if not correction.supersedes_id:
         return ""
     o = Objection.objects.filter(conclusion_id=correction.supersedes_id).first()
-    if o is None or o.state in (OS.SIGNED_BY_CHAIR, OS.ACKNOWLEDGED):
+    if o is None or o.state in (ObjectionState.SIGNED_BY_CHAIR, ObjectionState.ACKNOWLEDGED):
         return ""
     return str(_("Скорректированное заключение направляется органу вместе с таблицей "
                  "разногласий, подписанной председателем специальной комиссии (п.115): "
@@ -530,7 +530,8 @@ def correction_issued(*, correction: Conclusion, actor) -> None:
          .filter(conclusion_id=correction.supersedes_id).first())
     if o is None:
         return
-    if o.state not in (OS.SIGNED_BY_CHAIR, OS.ACKNOWLEDGED):  # conclusion_issue checks first
+    if o.state not in (ObjectionState.SIGNED_BY_CHAIR,
+                       ObjectionState.ACKNOWLEDGED):  # conclusion_issue checks first
         raise DomainError(correction_issue_blocker(correction), code="table_unsigned")
     if o.correction_id is None:
         o.correction = correction
@@ -556,23 +557,23 @@ def objection_actions(user, objection: Objection) -> frozenset[str]:
     out = set()
     if access.can(user, "documents", o):
         out.add("documents")
-    sitting = _sitting(o) if o.state != OS.FILED else None
-    if o.state in (OS.FILED, OS.UNDER_CONSIDERATION) and (
+    sitting = _sitting(o) if o.state != ObjectionState.FILED else None
+    if o.state in (ObjectionState.FILED, ObjectionState.UNDER_CONSIDERATION) and (
             sitting is None or sitting.state == SittingState.PLANNED) and access.can(
             user, "convene", o):
         out.add("convene")
     if sitting is not None and sitting.state == SittingState.PLANNED and access.can(
             user, "attendance", sitting):
         out.add("attendance")
-    if (o.state == OS.UNDER_CONSIDERATION and sitting is not None
+    if (o.state == ObjectionState.UNDER_CONSIDERATION and sitting is not None
             and sitting.state == SittingState.PLANNED and sitting.held_on <= clock.today()
             and access.can(user, "decide", o)):
         out.add("decide")
-    if o.state == OS.DECIDED and access.can(user, "chair_sign", o) and (
+    if o.state == ObjectionState.DECIDED and access.can(user, "chair_sign", o) and (
             o.table_document is None
             or signing_turn(signed_document=o.table_document, user=user).may_sign):
         out.add("chair_sign")
-    if o.state == OS.SIGNED_BY_CHAIR and o.table_document is not None and access.can(
+    if o.state == ObjectionState.SIGNED_BY_CHAIR and o.table_document is not None and access.can(
             user, "acknowledge", o) and signing_turn(signed_document=o.table_document,
                                                      user=user).may_sign:
         out.add("acknowledge")

@@ -13,15 +13,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from appeals.models import AppealDirection, Objection, ObjectionState, Sitting, SpecialCommission
+from appeals.models import AppealDirection, Objection, Sitting, SpecialCommission
 from assessments.kernel.errors import DomainError
 from assessments.kernel.people import people
 from assessments.kernel.transitions import lock, require, state_refused
-from assessments.models import Conclusion, ConclusionState, Organisation, Role
+from assessments.models import Conclusion, Organisation, Role
 from assessments.models.people import BODY_ROLES
 
-OS = ObjectionState
-CS = ConclusionState
 DIRECTIONS = tuple(AppealDirection.values)
 CHAIR_POSITION = "Председатель специальной комиссии"
 BODY_POSITION = "Представитель оцениваемого государственного органа"

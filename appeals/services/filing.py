@@ -22,7 +22,6 @@ from appeals.models import (
     RowDocument,
 )
 from appeals.services.common import (
-    CS,
     HEAD_POSITION,
     ProposedValueError,
     _body_staff,
@@ -40,7 +39,7 @@ from assessments.kernel import access, clock
 from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
 from assessments.kernel.notifications import notify
-from assessments.models import Conclusion
+from assessments.models import Conclusion, ConclusionState
 
 # --- The window (p.109, p.111, p.112) ---------------------------------------------------------
 
@@ -314,7 +313,8 @@ def objection_file(*, conclusion: Conclusion, actor, rows: list[dict], passphras
                 raise DomainError(
                     _("Орган уже уведомил об отсутствии возражений: заключение окончательное."),
                     code="no_objection")
-            if c.state not in (CS.ISSUED, CS.FINAL) or c.objection_deadline is None:
+            if c.state not in (ConclusionState.ISSUED,
+                               ConclusionState.FINAL) or c.objection_deadline is None:
                 raise DomainError(
                     _("Возражения подаются на направленное органу заключение."), code="state")
             if not rules.is_open(c.objection_deadline):
@@ -391,7 +391,7 @@ def no_objection_notify(*, conclusion: Conclusion, actor) -> NoObjectionNotice:
         if NoObjectionNotice.objects.filter(conclusion=c).exists():
             raise DomainError(_("Уведомление об отсутствии возражений уже направлено."),
                               code="exists")
-        if c.state != CS.ISSUED:
+        if c.state != ConclusionState.ISSUED:
             raise DomainError(
                 _("Уведомление направляется на заключение, ожидающее возражений; заключение в "
                   "состоянии «%(state)s».") % {"state": c.get_state_display()}, code="state")
@@ -425,8 +425,8 @@ def conclusion_appeal_actions(user, conclusion: Conclusion) -> frozenset[str]:
     if Objection.objects.filter(conclusion=c).exists() or NoObjectionNotice.objects.filter(
             conclusion=c).exists():
         return frozenset()
-    if c.state == CS.ISSUED and rules.is_open(c.objection_deadline):
+    if c.state == ConclusionState.ISSUED and rules.is_open(c.objection_deadline):
         return frozenset({"object", "no_objection"})
-    if c.state in (CS.ISSUED, CS.FINAL):
+    if c.state in (ConclusionState.ISSUED, ConclusionState.FINAL):
         return frozenset({"late"})
     return frozenset()

@@ -12,11 +12,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from appeals import rules
-from appeals.models import Handover, Objection, ResultCheck, ResultCheckState, Sitting
+from appeals.models import (
+    Handover,
+    Objection,
+    ObjectionState,
+    ResultCheck,
+    ResultCheckState,
+    Sitting,
+)
 from appeals.services.common import (
-    CS,
     DIRECTIONS,
-    OS,
     _agency,
     _body_staff,
     _commission_people,
@@ -34,7 +39,7 @@ from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
 from assessments.kernel.notifications import notify
 from assessments.kernel.people import people
-from assessments.models import Conclusion, Organisation, Role
+from assessments.models import Conclusion, ConclusionState, Organisation, Role
 
 # --- Hand-over (p.116–121) and the block ------------------------------------------------------
 
@@ -43,14 +48,13 @@ def handover_route(conclusion: Conclusion) -> tuple[str, bool] | None:
     """``(route text, due after the sitting)`` of a final direction conclusion's hand-over to the
     Agency, or None when the Agency issued it itself (p.121: its own service conclusions feed
     the block conclusion directly)."""
-    R = Organisation.EvaluatorRole
     role = conclusion.evaluator.evaluator_role
-    if role == R.AGENCY:
+    if role == Organisation.EvaluatorRole.AGENCY:
         return None
-    if role == R.PRESIDENTIAL_ADMINISTRATION:
+    if role == Organisation.EvaluatorRole.PRESIDENTIAL_ADMINISTRATION:
         return (_("Администрация Президента передаёт окончательное заключение в Агентство для "
                   "формирования заключения по блоку (п.116–117)."), False)
-    if role == R.PRIME_MINISTER_OFFICE:
+    if role == Organisation.EvaluatorRole.PRIME_MINISTER_OFFICE:
         return (_("Канцелярия Премьер-Министра передаёт окончательное заключение в Агентство "
                   "для формирования заключения по блоку (п.118)."), False)
     if conclusion.direction == "openness":
@@ -78,7 +82,7 @@ def _handover_ensure(conclusion: Conclusion) -> Handover | None:
     final. The Presidential Administration's and the Prime Minister's Office's routes
     (p.116–118) state no term: no due date (no reminder, never overdue), tracked until
     recorded."""
-    if conclusion.direction not in DIRECTIONS or conclusion.state != CS.FINAL:
+    if conclusion.direction not in DIRECTIONS or conclusion.state != ConclusionState.FINAL:
         return None
     existing = Handover.objects.filter(conclusion=conclusion).first()
     if existing is not None:
@@ -126,7 +130,7 @@ def block_ready(cycle, body) -> bool:
     ``conclusion_draft(direction="block")``)."""
     for direction in DIRECTIONS:
         latest = _latest(cycle, body, direction)
-        if latest is None or latest.state != CS.FINAL:
+        if latest is None or latest.state != ConclusionState.FINAL:
             return False
     return True
 
@@ -177,7 +181,7 @@ def objections_due_job(*, today: date | None = None) -> dict:
     today = today or clock.today()
     reminded = escalated = 0
     for pk in Objection.objects.filter(
-        state__in=[OS.FILED, OS.UNDER_CONSIDERATION]
+        state__in=[ObjectionState.FILED, ObjectionState.UNDER_CONSIDERATION]
     ).values_list("pk", flat=True):
         with transaction.atomic():
             o = _lock(Objection(pk=pk))
@@ -218,12 +222,12 @@ def handovers_job(*, today: date | None = None, cycle=None) -> dict:
 
     today = today or clock.today()
     created = reminded = overdue = 0
-    finals = (Conclusion.objects.filter(direction__in=DIRECTIONS, state=CS.FINAL,
+    finals = (Conclusion.objects.filter(direction__in=DIRECTIONS, state=ConclusionState.FINAL,
                                         handover__isnull=True)
               .exclude(evaluator__evaluator_role=Organisation.EvaluatorRole.AGENCY)
               .select_related("cycle", "body", "evaluator"))
     pending = Handover.objects.filter(handed_at__isnull=True)
-    final_bodies = Conclusion.objects.filter(direction__in=DIRECTIONS, state=CS.FINAL)
+    final_bodies = Conclusion.objects.filter(direction__in=DIRECTIONS, state=ConclusionState.FINAL)
     if cycle is not None:
         finals = finals.filter(cycle=cycle)
         pending = pending.filter(conclusion__cycle=cycle)
@@ -277,7 +281,7 @@ def appeals_ended_on(cycle, body, direction: str = "") -> date | None:
     days = []
     for d in ([direction] if direction else DIRECTIONS):
         latest = _latest(cycle, body, d)
-        if latest is None or latest.state != CS.FINAL or latest.finalised_at is None:
+        if latest is None or latest.state != ConclusionState.FINAL or latest.finalised_at is None:
             return None
         days.append(clock._aware(latest.finalised_at).date())
     return max(days)

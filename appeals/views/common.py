@@ -9,10 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import formats
 
 from appeals import services as svc
-from appeals.models import Objection, ObjectionState, SpecialCommission
+from appeals.models import Objection, SpecialCommission
 from assessments.kernel import access
-
-OS = ObjectionState
 
 
 def _date(day: date | None) -> str:

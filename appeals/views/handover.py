@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from appeals import services as svc
 from appeals.forms import ResultCheckCloseForm, ResultCheckOpenForm
 from appeals.models import Handover, ResultCheck
-from appeals.views.common import OS, _objections
+from appeals.views.common import ObjectionState, _objections
 from assessments.kernel import access, clock
 from assessments.kernel.audit import object_history
 from assessments.kernel.errors import DomainError
@@ -44,7 +44,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     objections = _objections(request.user, cycle)
     by_state = []
-    for value, label in OS.choices:
+    for value, label in ObjectionState.choices:
         items = [o for o in objections if o.state == value]
         by_state.append({"state": value, "label": label, "items": items})
     overdue = [o for o in objections if o.decided_on is None and o.decision_due < today]

@@ -34,10 +34,6 @@ from reporting.models import RenderedDocument
 from reporting.signing.errors import CredentialRefused, SigningError
 
 PAGE_SIZE = 50
-S = ConclusionState
-
-
-# --- Forms ----------------------------------------------------------------------------------
 
 
 class ConclusionEditForm(forms.Form):
@@ -152,12 +148,13 @@ def conclusion_list(request: HttpRequest) -> HttpResponse:
     cycle = current_cycle()
     qs = selectors.conclusions_for(request.user, cycle)
     state = request.GET.get("state", "")
-    if state in S.values:
+    if state in ConclusionState.values:
         qs = qs.filter(state=state)
     page = _page(request, qs)
     rows = [(c, _window(c)) for c in page.object_list]
     return render(request, "assessments/conclusions/conclusion_list.html", {
-        "cycle": cycle, "page": page, "rows": rows, "state": state, "states": S.choices,
+        "cycle": cycle, "page": page, "rows": rows, "state": state,
+        "states": ConclusionState.choices,
         "candidates": _draft_candidates(request.user, cycle),
     })
 
@@ -183,7 +180,7 @@ def conclusion_review_queue(request: HttpRequest) -> HttpResponse:
     """The head of the unit's queue: conclusions waiting for review in the current cycle."""
     cycle = current_cycle()
     p = access.principal(request.user)
-    qs = selectors.conclusions_for(request.user, cycle).filter(state=S.IN_REVIEW)
+    qs = selectors.conclusions_for(request.user, cycle).filter(state=ConclusionState.IN_REVIEW)
     rows = [c for c in qs if access.can(p, "review", c)]
     return render(request, "assessments/conclusions/conclusion_queue.html", {
         "title": _("Заключения на рассмотрении"), "rows": rows, "queue": "review",
@@ -204,7 +201,8 @@ def conclusion_signing_queue(request: HttpRequest) -> HttpResponse:
 
     cycle = current_cycle()
     p = access.principal(request.user)
-    qs = selectors.conclusions_for(request.user, cycle).filter(state=S.APPROVED).prefetch_related(
+    qs = selectors.conclusions_for(request.user,
+                                   cycle).filter(state=ConclusionState.APPROVED).prefetch_related(
         Prefetch("signed_document__slots",
                  queryset=SignatorySlot.objects.select_related("signature").order_by("order"))
     )
@@ -214,7 +212,7 @@ def conclusion_signing_queue(request: HttpRequest) -> HttpResponse:
         for a in Conclusion.objects.filter(
             cycle=cycle, direction="automation",
             body_id__in=[c.body_id for c in conclusions if c.annex == 3],
-        ).exclude(state=S.SUPERSEDED).order_by("body_id", "version")
+        ).exclude(state=ConclusionState.SUPERSEDED).order_by("body_id", "version")
     }
     rows = []
     for c in conclusions:
@@ -266,7 +264,7 @@ def conclusion_detail(request: HttpRequest, pk: int, form: ConclusionEditForm | 
     actions = svc.conclusion_actions(request.user, c)
     if form is None and "edit" in actions:
         form = _edit_form(c)
-    live = _live_sheet(c) if c.state == S.DRAFT else None
+    live = _live_sheet(c) if c.state == ConclusionState.DRAFT else None
     report = None
     if c.signed_document_id:
         from reporting.signing.services import signed_document_verify
@@ -405,7 +403,7 @@ def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 def _sign_refusal(user, c: Conclusion) -> str:
-    if c.state == S.APPROVED and c.signed_document_id:
+    if c.state == ConclusionState.APPROVED and c.signed_document_id:
         from reporting.signing.services import signing_turn
 
         return signing_turn(signed_document=c.signed_document, user=user).reason

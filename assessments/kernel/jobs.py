@@ -47,10 +47,6 @@ __all__ = [
     "job_running",
     "job_start",
 ]
-
-S = BackgroundJob.State
-
-
 def job_create(
     *, kind: str, label: str, subject: models.Model | None = None, actor=None, total: int = 0
 ) -> BackgroundJob:
@@ -73,7 +69,7 @@ def job_active(*, kind: str, subject: models.Model) -> BackgroundJob | None:
             kind=kind,
             content_type=ContentType.objects.get_for_model(subject),
             object_id=subject.pk,
-            state__in=[S.QUEUED, S.RUNNING],
+            state__in=[BackgroundJob.State.QUEUED, BackgroundJob.State.RUNNING],
         )
         .order_by("-created_at", "-id")
         .first()
@@ -82,7 +78,7 @@ def job_active(*, kind: str, subject: models.Model) -> BackgroundJob | None:
 
 def job_start(job_id: int, *, total: int, message: str = "") -> None:
     BackgroundJob.objects.filter(pk=job_id).update(
-        state=S.RUNNING,
+        state=BackgroundJob.State.RUNNING,
         total=total,
         done=0,
         message=str(message)[:255],
@@ -102,7 +98,7 @@ def job_advance(job_id: int, n: int = 1, *, message: str | None = None) -> None:
 
 def job_finish(job_id: int, *, result: dict | None = None, message: str = "") -> None:
     BackgroundJob.objects.filter(pk=job_id).update(
-        state=S.DONE,
+        state=BackgroundJob.State.DONE,
         done=F("total"),
         result=result or {},
         message=str(message)[:255],
@@ -112,7 +108,7 @@ def job_finish(job_id: int, *, result: dict | None = None, message: str = "") ->
 
 def job_fail(job_id: int, *, error: str) -> None:
     BackgroundJob.objects.filter(pk=job_id).update(
-        state=S.FAILED, error=str(error)[:5000], finished_at=clock.now()
+        state=BackgroundJob.State.FAILED, error=str(error)[:5000], finished_at=clock.now()
     )
 
 

@@ -44,13 +44,10 @@ class ConclusionState(models.TextChoices):
     UNDER_APPEAL = "under_appeal", _("Обжалуется")
     FINAL = "final", _("Окончательное")
     SUPERSEDED = "superseded", _("Заменено скорректированным")
-
-
-S = ConclusionState
-# States in which the body has the conclusion (it sees and downloads it).
-DELIVERED_STATES = (S.ISSUED, S.UNDER_APPEAL, S.FINAL, S.SUPERSEDED)
+DELIVERED_STATES = (ConclusionState.ISSUED, ConclusionState.UNDER_APPEAL, ConclusionState.FINAL,
+                    ConclusionState.SUPERSEDED)
 # States from which the content is frozen (the signed document exists or is about to).
-LOCKED_STATES = (S.APPROVED, S.SIGNED, *DELIVERED_STATES)
+LOCKED_STATES = (ConclusionState.APPROVED, ConclusionState.SIGNED, *DELIVERED_STATES)
 # Directions whose version 1 opens an objection window on issue (p.109).
 APPEALABLE_DIRECTIONS = ("services", "openness", "complaints")
 
@@ -90,7 +87,8 @@ class Conclusion(models.Model):
         verbose_name=_("Уполномоченный на оценку орган"),
     )
     state = FSMField(
-        _("Состояние"), max_length=20, choices=ConclusionState.choices, default=S.DRAFT,
+        _("Состояние"), max_length=20, choices=ConclusionState.choices,
+        default=ConclusionState.DRAFT,
         protected=True,
     )
     score_sheet = models.ForeignKey(
@@ -176,7 +174,7 @@ class Conclusion(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.state == S.DRAFT
+        return self.state == ConclusionState.DRAFT
 
     @property
     def is_delivered(self) -> bool:
@@ -191,48 +189,49 @@ class Conclusion(models.Model):
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=S.DRAFT, target=S.IN_REVIEW)
+    @transition(field=state, source=ConclusionState.DRAFT, target=ConclusionState.IN_REVIEW)
     def submit(self, *, by=None, description=None) -> None:
         """The assessor hands the draft to the head of the unit."""
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=S.IN_REVIEW, target=S.DRAFT)
+    @transition(field=state, source=ConclusionState.IN_REVIEW, target=ConclusionState.DRAFT)
     def send_back(self, *, by=None, description=None) -> None:
         """The head of the unit returns it with comments."""
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=S.IN_REVIEW, target=S.APPROVED)
+    @transition(field=state, source=ConclusionState.IN_REVIEW, target=ConclusionState.APPROVED)
     def approve(self, *, by=None, description=None) -> None:
         """The head of the unit approves: the content is locked, signing may start."""
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=S.APPROVED, target=S.SIGNED)
+    @transition(field=state, source=ConclusionState.APPROVED, target=ConclusionState.SIGNED)
     def complete_signing(self, *, by=None, description=None) -> None:
         """The last signatory signed."""
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=S.SIGNED, target=S.ISSUED)
+    @transition(field=state, source=ConclusionState.SIGNED, target=ConclusionState.ISSUED)
     def issue(self, *, by=None, description=None) -> None:
         """Delivered to the body (the moment of receipt starts the objection window)."""
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=[S.ISSUED, S.UNDER_APPEAL], target=S.FINAL)
+    @transition(field=state, source=[ConclusionState.ISSUED, ConclusionState.UNDER_APPEAL],
+                target=ConclusionState.FINAL)
     def finalise(self, *, by=None, description=None) -> None:
         """No objection, the window closed, the objection rejected, or no window at all."""
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=S.ISSUED, target=S.UNDER_APPEAL)
+    @transition(field=state, source=ConclusionState.ISSUED, target=ConclusionState.UNDER_APPEAL)
     def open_appeal(self, *, by=None, description=None) -> None:
         """An objection arrived within the window (p.109)."""
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=S.UNDER_APPEAL, target=S.SUPERSEDED)
+    @transition(field=state, source=ConclusionState.UNDER_APPEAL, target=ConclusionState.SUPERSEDED)
     def supersede(self, *, by=None, description=None) -> None:
         """The corrected version was issued (p.115)."""

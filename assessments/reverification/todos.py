@@ -22,8 +22,6 @@ from assessments.models import Cycle, DocumentRequest, ReconciliationAct, Reveri
 from assessments.registry.services.cycles import milestone_due
 from assessments.reverification.access import _body_q, _evaluator_q
 
-S = Reverification.State
-
 
 def _list_url(**params) -> str:
     url = reverse("reverification:reverification_list")
@@ -43,7 +41,8 @@ def _documents_requested(p: Principal, cycle: Cycle | None, today: date) -> list
     if not row["count"]:
         return []
     return [Todo(title=_("Представить документы по запросам перепроверки"),
-                 url=_list_url(state=S.DOCUMENTS_REQUESTED), count=row["count"], due_on=row["due"])]
+                 url=_list_url(state=Reverification.State.DOCUMENTS_REQUESTED),
+                 count=row["count"], due_on=row["due"])]
 
 
 @todo_provider
@@ -51,12 +50,12 @@ def _documents_received(p: Principal, cycle: Cycle | None, today: date) -> list[
     if cycle is None or not p.roles & {Role.ASSESSOR, Role.ASSESSOR_UNIT_HEAD}:
         return []
     count = Reverification.objects.filter(
-        _evaluator_q(p), cycle=cycle, state=S.DOCUMENTS_RECEIVED
+        _evaluator_q(p), cycle=cycle, state=Reverification.State.DOCUMENTS_RECEIVED
     ).count()
     if not count:
         return []
     return [Todo(title=_("Рассмотреть документы, представленные на перепроверку"),
-                 url=_list_url(state=S.DOCUMENTS_RECEIVED), count=count,
+                 url=_list_url(state=Reverification.State.DOCUMENTS_RECEIVED), count=count,
                  due_on=milestone_due(cycle, "reverification"))]
 
 
@@ -69,7 +68,7 @@ def _acts_to_sign(p: Principal, cycle: Cycle | None, today: date) -> list[Todo]:
     from reporting.models import SignedDocument
 
     pending = ReconciliationAct.objects.filter(
-        reverification__cycle=cycle, reverification__state=S.ACT_ISSUED,
+        reverification__cycle=cycle, reverification__state=Reverification.State.ACT_ISSUED,
         superseded_at__isnull=True,
     )
     evaluator_turn = pending.filter(

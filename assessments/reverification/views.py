@@ -49,7 +49,6 @@ from assessments.reverification.forms import (
 )
 from reporting.signing.errors import SigningError
 
-S = Reverification.State
 PAGE_SIZE = 50
 
 
@@ -60,10 +59,10 @@ def _rows(user, cycle: Cycle | None, *, state: str = "", to_sign: bool = False):
     qs = access.visible(user, Reverification).select_related("body", "cycle", "evaluator")
     if cycle is not None:
         qs = qs.filter(cycle=cycle)
-    if state in S.values:
+    if state in Reverification.State.values:
         qs = qs.filter(state=state)
     if to_sign:
-        qs = qs.filter(state=S.ACT_ISSUED)
+        qs = qs.filter(state=Reverification.State.ACT_ISSUED)
     return qs.prefetch_related(
         Prefetch("acts", queryset=ReconciliationAct.objects.filter(superseded_at__isnull=True)
                  .select_related("signed_document"), to_attr="current_acts")
@@ -98,7 +97,7 @@ def reverification_list(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/reverification/list.html", {
         "cycle": cycle,
         "page": page,
-        "states": S.choices,
+        "states": Reverification.State.choices,
         "state": request.GET.get("state", ""),
         "selection_links": _selection_links(request.user, cycle),
     })
@@ -242,7 +241,9 @@ def _workspace_context(request, rv: Reverification, forms: dict) -> dict:
     requests = _requests(rv)
     documents = [d for r in requests for d in r.documents.all()]
     editable = can_work and rv.is_open
-    gathering = rv.state in (S.SELECTED, S.DOCUMENTS_REQUESTED, S.DOCUMENTS_RECEIVED)
+    gathering = rv.state in (Reverification.State.SELECTED,
+                             Reverification.State.DOCUMENTS_REQUESTED,
+                             Reverification.State.DOCUMENTS_RECEIVED)
     can_select = access.can(user, "reverification_select", rv.cycle, evaluator=rv.evaluator,
                             direction=rv.direction)
     context = {

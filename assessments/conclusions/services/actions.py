@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from assessments.conclusions.services.common import S
 from assessments.conclusions.services.issue import issue_blocker
 from assessments.conclusions.services.signature import sign_blocker
 from assessments.kernel import access
-from assessments.models import Conclusion
+from assessments.models import Conclusion, ConclusionState
 
 
 def conclusion_actions(user, c: Conclusion) -> frozenset[str]:
@@ -15,11 +14,11 @@ def conclusion_actions(user, c: Conclusion) -> frozenset[str]:
 
     out = set()
     state = c.state
-    if state == S.DRAFT and access.can(user, "write", c):
+    if state == ConclusionState.DRAFT and access.can(user, "write", c):
         out |= {"edit", "submit"}
-    if state == S.IN_REVIEW and access.can(user, "review", c):
+    if state == ConclusionState.IN_REVIEW and access.can(user, "review", c):
         out |= {"approve", "return"}
-    if state == S.APPROVED and access.can(user, "sign", c) and not sign_blocker(c):
+    if state == ConclusionState.APPROVED and access.can(user, "sign", c) and not sign_blocker(c):
         if c.signed_document_id is None:
             from assessments.conclusions.signing import holds_slot_role
             from reporting.signing.blocks import SIGNATURE_BLOCKS
@@ -28,6 +27,6 @@ def conclusion_actions(user, c: Conclusion) -> frozenset[str]:
                 out.add("sign")
         elif signing_turn(signed_document=c.signed_document, user=user).may_sign:
             out.add("sign")
-    if state == S.SIGNED and access.can(user, "issue", c) and not issue_blocker(c):
+    if state == ConclusionState.SIGNED and access.can(user, "issue", c) and not issue_blocker(c):
         out.add("issue")
     return frozenset(out)

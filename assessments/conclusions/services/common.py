@@ -19,15 +19,13 @@ from assessments.models import Conclusion, ConclusionDirection, ConclusionState,
 from assessments.models.conclusions import DELIVERED_STATES
 from assessments.models.people import BODY_ROLES
 
-S = ConclusionState
-D = ConclusionDirection
-
 OBJECTION_WINDOW_WORKING_DAYS = 5  # p.109, p.112
 
 # The score-sheet row each conclusion is drafted from (K3 is part of the services sheet).
 SHEET_DIRECTION = {
-    D.SERVICES: "services", D.AUTOMATION: "services", D.OPENNESS: "openness",
-    D.COMPLAINTS: "complaints",
+    ConclusionDirection.SERVICES: "services", ConclusionDirection.AUTOMATION: "services",
+    ConclusionDirection.OPENNESS: "openness",
+    ConclusionDirection.COMPLAINTS: "complaints",
 }
 # The criteria whose analysis the assessor writes, per annex (the seed's forms).
 CRITERIA: dict[int, tuple[str, ...]] = {
@@ -40,21 +38,22 @@ CRITERIA: dict[int, tuple[str, ...]] = {
 }
 # The printed values of annex 5 (the automation criterion and its indicators).
 AUTOMATION_CODES = ("T", "V", "C", "P", "D", "S", "K3")
-SIGNED_OR_LATER = (S.SIGNED, *DELIVERED_STATES)
+SIGNED_OR_LATER = (ConclusionState.SIGNED, *DELIVERED_STATES)
 
 
 def annex_for(direction: str, body: Organisation) -> int:
     """The seed's form for ``direction`` and the body's kind (METHODOLOGY.md §7)."""
-    if direction == D.SERVICES:
+    if direction == ConclusionDirection.SERVICES:
         return 3 if body.kind == Organisation.Kind.CENTRAL else 4
-    if direction == D.AUTOMATION:
+    if direction == ConclusionDirection.AUTOMATION:
         if body.kind != Organisation.Kind.CENTRAL:
             raise DomainError(
                 _("Критерий «Автоматизация государственных услуг» оценивается только у "
                   "центральных государственных органов.")
             )
         return 5
-    return {D.OPENNESS: 8, D.COMPLAINTS: 12, D.BLOCK: 15}[direction]
+    return {ConclusionDirection.OPENNESS: 8, ConclusionDirection.COMPLAINTS: 12,
+            ConclusionDirection.BLOCK: 15}[direction]
 
 
 def _lock(conclusion: Conclusion) -> Conclusion:

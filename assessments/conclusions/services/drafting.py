@@ -12,8 +12,6 @@ from assessments.conclusions.services.common import (
     AUTOMATION_CODES,
     CRITERIA,
     SHEET_DIRECTION,
-    D,
-    S,
     _lock,
     _require,
     _state_refused,
@@ -22,7 +20,14 @@ from assessments.conclusions.services.common import (
 from assessments.kernel import clock
 from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
-from assessments.models import Conclusion, Cycle, Organisation, ScoreSheet
+from assessments.models import (
+    Conclusion,
+    ConclusionDirection,
+    ConclusionState,
+    Cycle,
+    Organisation,
+    ScoreSheet,
+)
 from assessments.registry.services.evaluators import evaluator_for
 from assessments.reverification.services import findings_for
 
@@ -56,7 +61,7 @@ def _sheet_for(cycle: Cycle, body: Organisation, direction: str, actor) -> Score
 
 
 def _values(direction: str, sheet: ScoreSheet) -> dict:
-    if direction == D.AUTOMATION:
+    if direction == ConclusionDirection.AUTOMATION:
         return {code: sheet.values[code] for code in AUTOMATION_CODES if code in sheet.values}
     return dict(sheet.values)
 
@@ -73,11 +78,11 @@ def _block_values(cycle: Cycle, body: Organisation, actor) -> dict:
             .order_by("-version")
             .first()
         )
-        if latest is None or latest.state != S.FINAL:
+        if latest is None or latest.state != ConclusionState.FINAL:
             raise DomainError(
                 _("Заключение по блоку формируется, когда окончательны заключения по всем трём "
                   "направлениям; нет окончательного заключения по направлению «%(direction)s».")
-                % {"direction": D(direction).label},
+                % {"direction": ConclusionDirection(direction).label},
                 code="block_not_ready",
             )
         finals[direction] = latest.values.get("final")
@@ -89,7 +94,7 @@ def _block_values(cycle: Cycle, body: Organisation, actor) -> dict:
             raise DomainError(
                 _("Баллы органа изменились после окончательного заключения по направлению "
                   "«%(direction)s»: сначала выпустите скорректированное заключение.")
-                % {"direction": D(direction).label},
+                % {"direction": ConclusionDirection(direction).label},
                 code="block_mismatch",
             )
     if overall is None or not overall.values:
@@ -99,7 +104,7 @@ def _block_values(cycle: Cycle, body: Organisation, actor) -> dict:
 
 def _recommendations_from_findings(cycle, body, direction) -> str:
     """"Выводы и рекомендации" prefilled with the re-verification facts (p.21)."""
-    if direction == D.BLOCK:
+    if direction == ConclusionDirection.BLOCK:
         return ""
     lines = []
     for finding in findings_for(cycle=cycle, body=body, direction=direction):
@@ -128,7 +133,7 @@ def conclusion_draft(*, cycle: Cycle, body: Organisation, direction: str, actor)
     once the three direction conclusions are final. "Выводы и рекомендации" start with the
     re-verification findings (p.21).
     """
-    direction = D(direction)
+    direction = ConclusionDirection(direction)
     existing = Conclusion.objects.filter(
         cycle=cycle, body=body, direction=direction, version=1
     ).first()
@@ -136,7 +141,7 @@ def conclusion_draft(*, cycle: Cycle, body: Organisation, direction: str, actor)
         return existing
     annex = annex_for(direction, body)
     evaluator = evaluator_for(
-        body, "services" if direction == D.BLOCK else direction, cycle
+        body, "services" if direction == ConclusionDirection.BLOCK else direction, cycle
     )
     if evaluator is None:
         raise DomainError(_("Этот орган не оценивается по этому направлению."), code="scope")
@@ -150,7 +155,7 @@ def conclusion_draft(*, cycle: Cycle, body: Organisation, direction: str, actor)
         ).first()
         if existing is not None:
             return existing
-        if direction == D.BLOCK:
+        if direction == ConclusionDirection.BLOCK:
             sheet, values = None, _block_values(cycle, body, actor)
         else:
             sheet = _sheet_for(cycle, body, direction, actor)
@@ -180,7 +185,7 @@ def conclusion_update(
     with transaction.atomic():
         c = _lock(conclusion)
         _require(actor, "write", c)
-        if c.state != S.DRAFT:
+        if c.state != ConclusionState.DRAFT:
             raise _state_refused(c, _("изменить заключение"))
         if int(revision) != c.revision:
             raise DomainError(

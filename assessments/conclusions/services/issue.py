@@ -16,8 +16,6 @@ from django.utils.translation import gettext as _
 
 from assessments.conclusions import signals
 from assessments.conclusions.services.common import (
-    D,
-    S,
     _body_staff,
     _date,
     _link,
@@ -34,7 +32,7 @@ from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
 from assessments.kernel.notifications import notify
 from assessments.kernel.people import people
-from assessments.models import Conclusion, Role
+from assessments.models import Conclusion, ConclusionDirection, ConclusionState, Role
 from assessments.models.conclusions import DELIVERED_STATES
 from assessments.registry.services.evaluators import evaluator_for
 
@@ -42,7 +40,7 @@ from assessments.registry.services.evaluators import evaluator_for
 def _recipients(c: Conclusion) -> list:
     """Who receives the issued conclusion: the body (p.109); annex 5 goes to the Agency
     (the services evaluator of the body), p.24."""
-    if c.direction == D.AUTOMATION:
+    if c.direction == ConclusionDirection.AUTOMATION:
         agency = evaluator_for(c.body, "services", c.cycle)
         return people(agency.pk, [Role.ASSESSOR, Role.ASSESSOR_UNIT_HEAD],
                       direction="services") if agency else []
@@ -74,7 +72,7 @@ def conclusion_issue(*, conclusion: Conclusion, actor) -> Conclusion:
     with transaction.atomic():
         c = _lock(conclusion)
         _require(actor, "issue", c)
-        if c.state != S.SIGNED:
+        if c.state != ConclusionState.SIGNED:
             raise _state_refused(c, _("направить заключение органу"))
         blocker = issue_blocker(c)
         if blocker:
@@ -103,7 +101,7 @@ def conclusion_issue(*, conclusion: Conclusion, actor) -> Conclusion:
         c.save()
         if c.supersedes_id:
             old = Conclusion.objects.select_for_update().get(pk=c.supersedes_id)
-            if old.state == S.UNDER_APPEAL:
+            if old.state == ConclusionState.UNDER_APPEAL:
                 _supersede(old, actor=actor, by=c)
         notify(_recipients(c), text, _link(c))
         if c.supersedes_id:
@@ -121,7 +119,7 @@ def conclusion_finalise(*, conclusion: Conclusion, actor=None, reason: str) -> C
     evaluating body or an administrator; ``actor=None`` for the appeals service's own jobs)."""
     with transaction.atomic():
         c = _lock(conclusion)
-        if c.state == S.ISSUED:
+        if c.state == ConclusionState.ISSUED:
             closed = not window_is_open(c)
             if actor is not None and not closed:
                 _require(actor, "accept", c)
@@ -133,7 +131,7 @@ def conclusion_finalise(*, conclusion: Conclusion, actor=None, reason: str) -> C
                     % {"day": _date(c.objection_deadline)},
                     code="window_open",
                 )
-        elif c.state == S.UNDER_APPEAL:
+        elif c.state == ConclusionState.UNDER_APPEAL:
             if actor is not None:
                 _require(actor, "decide", c)
         else:
@@ -153,7 +151,7 @@ def conclusion_open_appeal(*, conclusion: Conclusion, actor) -> Conclusion:
         c = _lock(conclusion)
         if actor is not None:
             _require(actor, "object", c)
-        if c.state != S.ISSUED:
+        if c.state != ConclusionState.ISSUED:
             raise _state_refused(c, _("обжаловать заключение"))
         if not window_is_open(c):
             raise DomainError(
@@ -182,9 +180,9 @@ def conclusion_draft_correction(*, conclusion: Conclusion, actor, reason: str) -
         existing = Conclusion.objects.filter(supersedes=old).order_by("-version").first()
         if existing is not None:
             return existing
-        if old.state != S.UNDER_APPEAL:
+        if old.state != ConclusionState.UNDER_APPEAL:
             raise _state_refused(old, _("подготовить скорректированное заключение"))
-        if old.direction == D.BLOCK:
+        if old.direction == ConclusionDirection.BLOCK:
             sheet, values = None, _block_values(old.cycle, old.body, actor)
         else:
             score_body(cycle=old.cycle, body=old.body, actor=actor)
@@ -222,11 +220,11 @@ def conclusion_supersede(*, conclusion: Conclusion, actor, by: Conclusion) -> Co
         correction = Conclusion.objects.get(pk=by.pk)
         if correction.supersedes_id != c.pk:
             raise DomainError(_("Это не скорректированная версия данного заключения."))
-        if c.state == S.SUPERSEDED:
+        if c.state == ConclusionState.SUPERSEDED:
             return c
         if actor is not None:
             _require(actor, "correct", c)
-        if c.state != S.UNDER_APPEAL:
+        if c.state != ConclusionState.UNDER_APPEAL:
             raise _state_refused(c, _("заменить заключение"))
         if correction.state not in DELIVERED_STATES:
             raise DomainError(
@@ -243,7 +241,7 @@ def conclusion_windows_close(*, today: date | None = None) -> list[Conclusion]:
     today = today or clock.today()
     done = []
     for pk in Conclusion.objects.filter(
-        state=S.ISSUED, objection_deadline__lt=today
+        state=ConclusionState.ISSUED, objection_deadline__lt=today
     ).values_list("pk", flat=True):
         try:
             done.append(conclusion_finalise(

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from assessments.conclusions.services.common import (
     CRITERIA,
-    S,
     _document,
     _link,
     _lock,
@@ -22,7 +21,7 @@ from assessments.conclusions.services.common import (
 from assessments.kernel import clock
 from assessments.kernel.errors import DomainError
 from assessments.kernel.notifications import notify
-from assessments.models import Conclusion
+from assessments.models import Conclusion, ConclusionState
 
 
 def _missing_analysis(c: Conclusion) -> list[str]:
@@ -35,7 +34,7 @@ def conclusion_submit(*, conclusion: Conclusion, actor) -> Conclusion:
     with transaction.atomic():
         c = _lock(conclusion)
         _require(actor, "write", c)
-        if c.state != S.DRAFT:
+        if c.state != ConclusionState.DRAFT:
             raise _state_refused(c, _("направить заключение на рассмотрение"))
         missing = _missing_analysis(c)
         if missing:
@@ -60,7 +59,7 @@ def conclusion_return(*, conclusion: Conclusion, actor, comments: str) -> Conclu
     with transaction.atomic():
         c = _lock(conclusion)
         _require(actor, "review", c)
-        if c.state != S.IN_REVIEW:
+        if c.state != ConclusionState.IN_REVIEW:
             raise _state_refused(c, _("вернуть заключение на доработку"))
         if not comments:
             raise DomainError(_("Укажите замечания: что нужно доработать."), code="comments")
@@ -81,7 +80,7 @@ def conclusion_approve(*, conclusion: Conclusion, actor) -> Conclusion:
     with transaction.atomic():
         c = _lock(conclusion)
         _require(actor, "review", c)
-        if c.state != S.IN_REVIEW:
+        if c.state != ConclusionState.IN_REVIEW:
             raise _state_refused(c, _("согласовать заключение"))
         c.approve(by=actor, description=_("Согласовано"))
         c.approved_by = actor

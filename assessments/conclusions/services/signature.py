@@ -10,8 +10,6 @@ from django.utils.translation import gettext as _
 
 from assessments.conclusions.services.common import (
     SIGNED_OR_LATER,
-    D,
-    S,
     _document,
     _link,
     _lock,
@@ -24,15 +22,16 @@ from assessments.kernel import clock
 from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
 from assessments.kernel.notifications import notify
-from assessments.models import Conclusion
+from assessments.models import Conclusion, ConclusionDirection, ConclusionState
 
 
 def _require_automation_signed(c: Conclusion) -> None:
     """Annex 5 feeds criterion 3 of annex 3: annex 3 is signed after annex 5 is, with the same
     K3 (METHODOLOGY.md §7)."""
     automation = (
-        Conclusion.objects.filter(cycle=c.cycle, body=c.body, direction=D.AUTOMATION)
-        .exclude(state=S.SUPERSEDED)
+        Conclusion.objects.filter(cycle=c.cycle, body=c.body,
+                                  direction=ConclusionDirection.AUTOMATION)
+        .exclude(state=ConclusionState.SUPERSEDED)
         .order_by("-version")
         .first()
     )
@@ -53,7 +52,7 @@ def _require_automation_signed(c: Conclusion) -> None:
 
 def sign_blocker(c: Conclusion) -> str:
     """Why ``c`` may not be signed yet regardless of who asks ("" when nothing blocks it)."""
-    if c.annex != 3 or c.state != S.APPROVED:
+    if c.annex != 3 or c.state != ConclusionState.APPROVED:
         return ""
     try:
         _require_automation_signed(c)
@@ -76,7 +75,7 @@ def conclusion_sign(*, conclusion: Conclusion, user, passphrase: str) -> Conclus
     with transaction.atomic():
         c = _lock(conclusion)
         _require(user, "sign", c)
-        if c.state != S.APPROVED:
+        if c.state != ConclusionState.APPROVED:
             raise _state_refused(c, _("подписать заключение"))
         if c.annex == 3:
             _require_automation_signed(c)
@@ -108,7 +107,7 @@ def conclusion_signature_recorded(*, conclusion: Conclusion, signature, complete
 
     c = _lock(conclusion)
     try:
-        if c.state != S.APPROVED:
+        if c.state != ConclusionState.APPROVED:
             raise _state_refused(c, _("подписать заключение"))
         if c.annex == 3:
             _require_automation_signed(c)

@@ -20,8 +20,6 @@ from assessments.kernel.errors import DomainError
 from assessments.kernel.transitions import lock
 from assessments.models import Cycle, Direction, Milestone
 
-C = Milestone.Code
-
 
 @dataclass(frozen=True)
 class MilestoneSpec:
@@ -38,28 +36,28 @@ class MilestoneSpec:
 # Each date is moved to the next working day if it falls on a day off.
 DEFAULT_SCHEDULE: tuple[MilestoneSpec, ...] = (
     MilestoneSpec(
-        C.SUBMISSION,
+        Milestone.Code.SUBMISSION,
         "Представление отчётной информации оцениваемыми органами",
         "Бағаланатын органдардың есептік ақпаратты ұсынуы",
         1,
         20,
     ),
     MilestoneSpec(
-        C.MONITORING_DATA,
+        Milestone.Code.MONITORING_DATA,
         "Передача Министерством данных ИС «Мониторинг» в Агентство (п.39)",
         "Министрліктің «Мониторинг» АЖ деректерін Агенттікке беруі (39-т.)",
         2,
         15,
     ),
     MilestoneSpec(
-        C.REVERIFICATION,
+        Milestone.Code.REVERIFICATION,
         "Завершение перепроверки отчётной информации",
         "Есептік ақпаратты қайта тексеруді аяқтау",
         2,
         27,
     ),
     MilestoneSpec(
-        C.AUTOMATION_CONCLUSION,
+        Milestone.Code.AUTOMATION_CONCLUSION,
         "Направление в Агентство заключений по автоматизации (прил. 5)",
         "Автоматтандыру бойынша қорытындыларды Агенттікке жіберу (5-қосымша)",
         3,
@@ -67,21 +65,21 @@ DEFAULT_SCHEDULE: tuple[MilestoneSpec, ...] = (
         Direction.AUTOMATION,
     ),
     MilestoneSpec(
-        C.CONCLUSIONS,
+        Milestone.Code.CONCLUSIONS,
         "Направление заключений оцениваемым органам",
         "Қорытындыларды бағаланатын органдарға жіберу",
         3,
         19,
     ),
     MilestoneSpec(
-        C.APPEALS,
+        Milestone.Code.APPEALS,
         "Завершение рассмотрения возражений",
         "Қарсылықтарды қарауды аяқтау",
         4,
         17,
     ),
     MilestoneSpec(
-        C.BLOCK_CONCLUSIONS,
+        Milestone.Code.BLOCK_CONCLUSIONS,
         "Заключения по блоку (прил. 15)",
         "Блок бойынша қорытындылар (15-қосымша)",
         5,
@@ -180,7 +178,7 @@ def milestone_add(
     """Add a milestone to the cycle's schedule."""
     _require(actor, "edit_schedule", cycle)
     if (
-        code != C.OTHER
+        code != Milestone.Code.OTHER
         and Milestone.objects.filter(cycle=cycle, code=code, direction=direction).exists()
     ):
         raise DomainError(_("Такой этап в графике уже есть."))

@@ -15,18 +15,16 @@ from assessments.kernel.transitions import lock
 from assessments.models import Membership, Organisation, Role
 from assessments.models.people import BODY_ROLES, DIRECTED_ROLES, EVALUATOR_ROLES
 
-R = Organisation.EvaluatorRole
-# Which annexes each evaluating body's head or deputy signs (METHODOLOGY.md §7, the seed's
 # signature blocks): 3, 4, 15 the Agency's deputy chair; 5 the Ministry's head; 8 MIOD's head;
 # 12 the Committee's head. The bodies of the exceptions (p.5) sign the conclusions they issue.
 SIGNED_ANNEXES: dict[str, frozenset[int]] = {
-    R.AGENCY: frozenset({3, 4, 15}),
-    R.DIGITAL_MINISTRY: frozenset({5}),
-    R.INFORMATION_MINISTRY: frozenset({8}),
-    R.LEGAL_STATISTICS: frozenset({12}),
-    R.SERVICE_INTEGRATOR: frozenset({5}),
-    R.PRESIDENTIAL_ADMINISTRATION: frozenset({3, 5, 8, 12}),
-    R.PRIME_MINISTER_OFFICE: frozenset({5, 8}),
+    Organisation.EvaluatorRole.AGENCY: frozenset({3, 4, 15}),
+    Organisation.EvaluatorRole.DIGITAL_MINISTRY: frozenset({5}),
+    Organisation.EvaluatorRole.INFORMATION_MINISTRY: frozenset({8}),
+    Organisation.EvaluatorRole.LEGAL_STATISTICS: frozenset({12}),
+    Organisation.EvaluatorRole.SERVICE_INTEGRATOR: frozenset({5}),
+    Organisation.EvaluatorRole.PRESIDENTIAL_ADMINISTRATION: frozenset({3, 5, 8, 12}),
+    Organisation.EvaluatorRole.PRIME_MINISTER_OFFICE: frozenset({5, 8}),
 }
 
 

@@ -24,7 +24,6 @@ from assessments.models import (
     Reverification,
 )
 from assessments.reverification.services.common import (
-    S,
     _assessors,
     _body_heads,
     _body_staff,
@@ -164,7 +163,7 @@ def reconciliation_act_issue(*, actor, reverification: Reverification) -> Reconc
 
     rv = _lock(reverification)
     _require_work(actor, rv)
-    if rv.state != S.FINDINGS_RECORDED:
+    if rv.state != Reverification.State.FINDINGS_RECORDED:
         raise DomainError(_("Сначала зафиксируйте факты перепроверки."), code="state")
     findings = list(rv.findings.filter(withdrawn_at__isnull=True).order_by("recorded_at", "pk"))
     deduction = reverification_deduction(rv)
@@ -260,7 +259,7 @@ def reconciliation_act_sign(
     rv = _lock(act.reverification)
     if act.superseded_at is not None:
         raise DomainError(_("Эта версия акта заменена новой и не подписывается."), code="state")
-    if rv.state != S.ACT_ISSUED:
+    if rv.state != Reverification.State.ACT_ISSUED:
         raise DomainError(_("Акт не ожидает подписей."), code="state")
     if not access.can(actor, "view", act):
         raise PermissionDenied
@@ -295,7 +294,7 @@ def reconciliation_act_signature_recorded(signed_document, signature, *, complet
     if act is None:
         return
     rv = _lock(act.reverification)
-    if act.superseded_at is not None or rv.state != S.ACT_ISSUED:
+    if act.superseded_at is not None or rv.state != Reverification.State.ACT_ISSUED:
         raise SigningRefused(_("Эта версия акта сверки заменена новой или не ожидает подписей."))
     signer = signature.signer
     by_body = signature.slot.role == BODY_SLOT_ROLE
@@ -330,7 +329,7 @@ def reverification_close(
 ) -> Reverification:
     rv = _lock(reverification)
     _require_work(actor, rv)
-    if rv.state != S.ACT_SIGNED:
+    if rv.state != Reverification.State.ACT_SIGNED:
         raise DomainError(_("Завершить можно после подписания акта обеими сторонами."),
                           code="state")
     rv.close(by=actor, description=note or _("Перепроверка завершена"))
@@ -347,7 +346,8 @@ def reverification_reopen(*, actor, reverification: Reverification, reason: str)
     _require_work(actor, rv)
     if not reason.strip():
         raise DomainError(_("Укажите причину изменения акта."), code="reason")
-    if rv.state not in (S.ACT_ISSUED, S.ACT_SIGNED, S.CLOSED):
+    if rv.state not in (Reverification.State.ACT_ISSUED, Reverification.State.ACT_SIGNED,
+                        Reverification.State.CLOSED):
         raise DomainError(_("Акт ещё не сформирован: факты можно менять и так."), code="state")
     act = current_act(rv)
     if act is not None:

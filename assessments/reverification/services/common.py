@@ -20,8 +20,6 @@ from assessments.models import (
 )
 from assessments.models.people import BODY_ROLES
 
-S = Reverification.State
-
 
 class EditConflict(DomainError):
     def __init__(self, message: str) -> None:

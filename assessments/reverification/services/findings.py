@@ -18,7 +18,6 @@ from assessments.models import (
 from assessments.reverification.services.act import fact_points, reverification_deduction
 from assessments.reverification.services.common import (
     EditConflict,
-    S,
     _lock,
     _require_open,
     _require_work,
@@ -155,9 +154,10 @@ def findings_complete(*, actor, reverification: Reverification, note: str = "") 
     request is still open (withdraw it or wait for the answer)."""
     rv = _lock(reverification)
     _require_work(actor, rv)
-    if rv.state == S.FINDINGS_RECORDED:
+    if rv.state == Reverification.State.FINDINGS_RECORDED:
         return rv
-    if rv.state not in (S.SELECTED, S.DOCUMENTS_REQUESTED, S.DOCUMENTS_RECEIVED):
+    if rv.state not in (Reverification.State.SELECTED, Reverification.State.DOCUMENTS_REQUESTED,
+                        Reverification.State.DOCUMENTS_RECEIVED):
         _require_open(rv)
         raise DomainError(_("Перепроверка не в том состоянии."), code="state")
     if rv.requests.filter(state=DocumentRequest.State.OPEN).exists():

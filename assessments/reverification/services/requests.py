@@ -23,7 +23,6 @@ from assessments.models import (
 from assessments.models.evidence import REFUSED_CLASSIFICATIONS
 from assessments.registry.services.cycles import milestone_due
 from assessments.reverification.services.common import (
-    S,
     _assessors,
     _body_staff,
     _link,
@@ -116,7 +115,7 @@ def document_request_create(
     )
     description = _("Запрошены документы: %(title)s, срок %(due)s") % {
         "title": title, "due": due_on.strftime("%d.%m.%Y")}
-    if rv.state != S.DOCUMENTS_REQUESTED:
+    if rv.state != Reverification.State.DOCUMENTS_REQUESTED:
         rv.request_documents(by=actor, description=description)
         rv.save()
     audit_record(actor=actor, obj=rv, action="document_request",
@@ -133,7 +132,7 @@ def document_request_create(
 
 def _maybe_received(rv: Reverification, actor) -> None:
     """documents_requested → documents_received once no request is open."""
-    if rv.state == S.DOCUMENTS_REQUESTED and not rv.requests.filter(
+    if rv.state == Reverification.State.DOCUMENTS_REQUESTED and not rv.requests.filter(
         state=DocumentRequest.State.OPEN
     ).exists():
         rv.receive_documents(by=actor, description=_("Ответы на все запросы получены"))

@@ -29,7 +29,6 @@ from assessments.models import (
 )
 from assessments.reverification.services.common import (
     EditConflict,
-    S,
     _body_staff,
     _directions_ok,
     _link,
@@ -361,12 +360,14 @@ class RiskRow:
 
     @property
     def selected(self) -> bool:
-        return self.reverification is not None and self.reverification.state != S.CANCELLED
+        return (self.reverification is not None
+                and self.reverification.state != Reverification.State.CANCELLED)
 
     @property
     def cancellable(self) -> bool:
         return self.reverification is not None and self.reverification.state in (
-            S.SELECTED, S.DOCUMENTS_REQUESTED, S.DOCUMENTS_RECEIVED)
+            Reverification.State.SELECTED, Reverification.State.DOCUMENTS_REQUESTED,
+            Reverification.State.DOCUMENTS_RECEIVED)
 
 
 def risk_ranking(
@@ -450,7 +451,7 @@ def reverification_select(
     )
     now = clock.now()
     if rv is not None:
-        if rv.state != S.CANCELLED:
+        if rv.state != Reverification.State.CANCELLED:
             raise DomainError(_("Этот орган уже отобран для перепроверки по этому направлению."),
                               code="duplicate")
         rv.reselect(by=actor, description=reason)
@@ -478,7 +479,8 @@ def reverification_cancel(*, actor, reverification: Reverification, reason: str)
     _require_select(actor, rv.cycle, rv.evaluator, rv.direction)
     if not reason.strip():
         raise DomainError(_("Укажите причину исключения органа из отбора."), code="reason")
-    if rv.state not in (S.SELECTED, S.DOCUMENTS_REQUESTED, S.DOCUMENTS_RECEIVED):
+    if rv.state not in (Reverification.State.SELECTED, Reverification.State.DOCUMENTS_REQUESTED,
+                        Reverification.State.DOCUMENTS_RECEIVED):
         raise DomainError(
             _("Исключить из отбора можно только до фиксации фактов."), code="state"
         )
@@ -530,7 +532,7 @@ def risk_sample_draw(
         raise DomainError(_("Начальное значение — не длиннее 64 символов."), code="seed")
     taken = set(
         Reverification.objects.filter(cycle=cycle, direction=direction)
-        .exclude(state=S.CANCELLED).values_list("body_id", flat=True)
+        .exclude(state=Reverification.State.CANCELLED).values_list("body_id", flat=True)
     )
     bodies = [b for b in risk_population(cycle=cycle, evaluator=evaluator, direction=direction)
               if b.pk not in taken]

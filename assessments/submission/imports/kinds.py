@@ -245,58 +245,55 @@ def _inspections(row, lk):
     data = '{"late":%d,"unjustified_refusals":%d,"incomplete_package":%d,' \
            '"extra_documents":%d}' % tuple(counts)
     return f"{inspection[:150]}|{row[2].strip()}", body_id, service_id, day, None, data
-
-
-C = Column
 SPECS: dict[str, KindSpec] = {
     ImportKind.MONITORING: KindSpec(ImportKind.MONITORING, (
-        C("bin", _("БИН органа"), "990240010008"),
-        C("service_code", _("Код услуги по реестру"), "00101001"),
-        C("date", _("Дата (ГГГГ-ММ-ДД)"), "2025-03-14"),
-        C("rendered", _("Оказано услуг"), "120"),
-        C("late", _("С нарушением срока"), "1"),
-        C("unjustified_refusals", _("Необоснованные отказы"), "0"),
-        C("incomplete_package", _("При неполном пакете документов"), "0"),
-        C("extra_documents", _("Истребование непредусмотренных документов"), "0"),
+        Column("bin", _("БИН органа"), "990240010008"),
+        Column("service_code", _("Код услуги по реестру"), "00101001"),
+        Column("date", _("Дата (ГГГГ-ММ-ДД)"), "2025-03-14"),
+        Column("rendered", _("Оказано услуг"), "120"),
+        Column("late", _("С нарушением срока"), "1"),
+        Column("unjustified_refusals", _("Необоснованные отказы"), "0"),
+        Column("incomplete_package", _("При неполном пакете документов"), "0"),
+        Column("extra_documents", _("Истребование непредусмотренных документов"), "0"),
     ), "p.37–39"),
     ImportKind.SATISFACTION: KindSpec(ImportKind.SATISFACTION, (
-        C("bin", _("БИН органа"), "990240010008"),
-        C("service_code", _("Код услуги по реестру"), "00101001"),
-        C("level", _("Уровень удовлетворённости (0–5)"), "4.72"),
+        Column("bin", _("БИН органа"), "990240010008"),
+        Column("service_code", _("Код услуги по реестру"), "00101001"),
+        Column("level", _("Уровень удовлетворённости (0–5)"), "4.72"),
     ), "p.31; annex 6"),
     ImportKind.EGOV_INCIDENTS: KindSpec(ImportKind.EGOV_INCIDENTS, (
-        C("incident_id", _("Номер инцидента"), "INC-2025-0001"),
-        C("bin", _("БИН органа"), "990240010008"),
-        C("date", _("Дата (ГГГГ-ММ-ДД)"), "2025-05-02"),
-        C("hours", _("Часов недоступности"), "2.5"),
-        C("body_response", _("Ответ органа: none / confirmed / disputed"), "none"),
+        Column("incident_id", _("Номер инцидента"), "INC-2025-0001"),
+        Column("bin", _("БИН органа"), "990240010008"),
+        Column("date", _("Дата (ГГГГ-ММ-ДД)"), "2025-05-02"),
+        Column("hours", _("Часов недоступности"), "2.5"),
+        Column("body_response", _("Ответ органа: none / confirmed / disputed"), "none"),
     ), "p.53", _("Инциденты без ответа органа считаются подтверждёнными (п.53); оспоренные "
                  "не учитываются.")),
     ImportKind.IS_FAILURES: KindSpec(ImportKind.IS_FAILURES, (
-        C("failure_id", _("Номер сбоя"), "F-2025-07"),
-        C("date_from", _("Начало (ГГГГ-ММ-ДД)"), "2025-07-01"),
-        C("date_to", _("Окончание (ГГГГ-ММ-ДД)"), "2025-07-02"),
-        C("service_code", _("Код услуги (пусто — все услуги)"), "", required=False),
-        C("confirmed_by", _("Документ уполномоченного органа"), "Письмо МЦРИАП № 01-2/345"),
+        Column("failure_id", _("Номер сбоя"), "F-2025-07"),
+        Column("date_from", _("Начало (ГГГГ-ММ-ДД)"), "2025-07-01"),
+        Column("date_to", _("Окончание (ГГГГ-ММ-ДД)"), "2025-07-02"),
+        Column("service_code", _("Код услуги (пусто — все услуги)"), "", required=False),
+        Column("confirmed_by", _("Документ уполномоченного органа"), "Письмо МЦРИАП № 01-2/345"),
     ), "p.37", _("Нарушения, датированные периодом подтверждённого сбоя, не учитываются.")),
     ImportKind.MEDIA_SURVEY: KindSpec(ImportKind.MEDIA_SURVEY, (
-        C("bin", _("БИН органа"), "990240010008"),
-        C("media_satisfied_percent", _("Доля удовлетворённых СМИ, %"), "78.5"),
+        Column("bin", _("БИН органа"), "990240010008"),
+        Column("media_satisfied_percent", _("Доля удовлетворённых СМИ, %"), "78.5"),
     ), "p.80; annex 10, table 7-1"),
     ImportKind.POPULATION_SURVEY: KindSpec(ImportKind.POPULATION_SURVEY, (
-        C("bin", _("БИН органа"), "990240010008"),
-        C("population_satisfied_percent",
+        Column("bin", _("БИН органа"), "990240010008"),
+        Column("population_satisfied_percent",
           _("Доля населения, полностью и скорее удовлетворённого, %"), "72"),
     ), "p.80; annex 10, table 7-1, note *"),
     ImportKind.INSPECTIONS: KindSpec(ImportKind.INSPECTIONS, (
-        C("inspection_id", _("Номер проверки"), "П-2025-12"),
-        C("bin", _("БИН органа"), "990240010008"),
-        C("service_code", _("Код услуги по реестру"), "00101001"),
-        C("date", _("Дата акта (ГГГГ-ММ-ДД)"), "2025-09-30"),
-        C("late", _("С нарушением срока"), "3"),
-        C("unjustified_refusals", _("Необоснованные отказы"), "0"),
-        C("incomplete_package", _("При неполном пакете документов"), "1"),
-        C("extra_documents", _("Истребование непредусмотренных документов"), "0"),
+        Column("inspection_id", _("Номер проверки"), "П-2025-12"),
+        Column("bin", _("БИН органа"), "990240010008"),
+        Column("service_code", _("Код услуги по реестру"), "00101001"),
+        Column("date", _("Дата акта (ГГГГ-ММ-ДД)"), "2025-09-30"),
+        Column("late", _("С нарушением срока"), "3"),
+        Column("unjustified_refusals", _("Необоснованные отказы"), "0"),
+        Column("incomplete_package", _("При неполном пакете документов"), "1"),
+        Column("extra_documents", _("Истребование непредусмотренных документов"), "0"),
     ), "p.37, p.40", _("Результаты проверок — первый источник нарушений (п.37).")),
 }
 

@@ -57,8 +57,6 @@ from assessments.submission.imports.reasons import REASONS
 from assessments.submission.imports.staging import _pg, _Stager
 
 logger = logging.getLogger(__name__)
-
-B = ImportBatch.State
 MAX_STORED_ERRORS = 1000
 MAX_IMPORT_BYTES = 2 * 1024 * 1024 * 1024
 
@@ -136,7 +134,7 @@ def import_upload(*, actor, cycle, kind: str, upload, original_name: str,
                                 "содержимому."))
         sha256 = digest.hexdigest()
         earlier = ImportBatch.objects.filter(
-            cycle=cycle, kind=kind, sha256=sha256, state=B.APPLIED
+            cycle=cycle, kind=kind, sha256=sha256, state=ImportBatch.State.APPLIED
         ).select_related("applied_by").first()
         if earlier is not None:
             raise DomainError(
@@ -187,7 +185,8 @@ def import_validate(*, batch_id: int) -> ImportBatch:
     failure removes what was staged). Memory does not grow with the file."""
     with transaction.atomic():
         batch = _locked(batch_id)
-        if batch.state not in (B.UPLOADED, B.FAILED):  # validating, or done, already
+        if batch.state not in (ImportBatch.State.UPLOADED,
+                               ImportBatch.State.FAILED):  # validating, or done, already
             return batch
         batch.start_validation(by=None, description=_said(NOTES["validate"]))
         batch.bytes_done = 0
@@ -252,7 +251,7 @@ def import_validate(*, batch_id: int) -> ImportBatch:
         return _fail_validation(batch_id, code, str(error))
     with transaction.atomic():
         batch = _locked(batch_id)
-        if batch.state != B.VALIDATING:
+        if batch.state != ImportBatch.State.VALIDATING:
             # discarded while it was read: what was staged goes with it
             ImportStagingRow.objects.filter(batch_id=batch_id).delete()
             return batch
@@ -269,7 +268,7 @@ def _fail_validation(batch_id: int, code: str, detail: str) -> ImportBatch:
     """The file could not be read: FAILED with the reason (unless discarded meanwhile)."""
     with transaction.atomic():
         batch = _locked(batch_id)
-        if batch.state == B.VALIDATING:
+        if batch.state == ImportBatch.State.VALIDATING:
             batch.fail_validation(by=None, description=_reason_said({"code": code}, code))
             batch.reason, batch.message = {"code": code}, detail[:2000]
             batch.save(update_fields=["state", "reason", "message"])
@@ -280,7 +279,7 @@ def _check_applicable(batch: ImportBatch) -> None:
     if batch.rows_invalid:
         raise _refusal("invalid", n=batch.rows_invalid)
     if ImportBatch.objects.filter(cycle_id=batch.cycle_id, kind=batch.kind,
-                                  sha256=batch.sha256, state=B.APPLIED).exists():
+                                  sha256=batch.sha256, state=ImportBatch.State.APPLIED).exists():
         raise _refusal("duplicate")
 
 
@@ -294,7 +293,7 @@ def import_confirm(*, batch_id: int, actor) -> ImportBatch:
             "applied_by").get(pk=batch_id)
         if not _may_import(actor, batch.kind):
             raise PermissionDenied
-        if batch.state in (B.APPLYING, B.APPLIED):
+        if batch.state in (ImportBatch.State.APPLYING, ImportBatch.State.APPLIED):
             when = batch.confirmed_at or batch.applied_at
             raise DomainError(
                 _("Импорт уже подтверждён (%(who)s, %(when)s); повторно он не применяется.")
@@ -302,7 +301,7 @@ def import_confirm(*, batch_id: int, actor) -> ImportBatch:
                    "when": when.astimezone(clock.ZONE).strftime("%d.%m.%Y %H:%M") if when
                    else "—"},
                 code="confirmed")
-        if batch.state != B.VALIDATED:
+        if batch.state != ImportBatch.State.VALIDATED:
             raise DomainError(_("Файл ещё не проверен."))
         _check_applicable(batch)
         batch.confirm(by=actor, description=_said(NOTES["confirm"]))
@@ -311,7 +310,7 @@ def import_confirm(*, batch_id: int, actor) -> ImportBatch:
         batch.reason, batch.message = {}, ""
         batch.save(update_fields=["state", "applied_by", "confirmed_at", "reason", "message"])
         audit_record(actor=actor, obj=batch, action="import:confirm",
-                     changes={"state": (B.VALIDATED, B.APPLYING)})
+                     changes={"state": (ImportBatch.State.VALIDATED, ImportBatch.State.APPLYING)})
         actor_id = actor.pk
         transaction.on_commit(lambda: _queue_apply(batch.pk, actor_id))
     return batch
@@ -354,7 +353,7 @@ def _restage(batch_id: int, reason: dict | None) -> None:
     or confirmed, is uploaded again and its validation queued once this commits."""
     with transaction.atomic():
         batch = _locked(batch_id)
-        if batch.state not in (B.VALIDATED, B.APPLYING):
+        if batch.state not in (ImportBatch.State.VALIDATED, ImportBatch.State.APPLYING):
             return
         batch.restage(by=None, description=_reason_said(reason or {"code": "restage"},
                                                         REASONS["restage"]))
@@ -368,7 +367,7 @@ def _fail_applying(batch_id: int, reason: dict, detail: str) -> None:
     the reason, its staged rows deleted, an audit entry. A batch not confirmed is left as is."""
     with transaction.atomic():
         batch = _locked(batch_id)
-        if batch.state != B.APPLYING:
+        if batch.state != ImportBatch.State.APPLYING:
             return
         batch.fail_apply(by=None, description=_reason_said(reason, NOTES["apply_failed"]))
         batch.reason, batch.message = reason, detail[:2000]
@@ -376,7 +375,8 @@ def _fail_applying(batch_id: int, reason: dict, detail: str) -> None:
         ImportStagingRow.objects.filter(batch_id=batch_id).delete()
         audit_record(actor=None, obj=batch,
                      action="import:apply_failed",
-                     changes={"state": (B.APPLYING, B.FAILED)}, reason=reason.get("code", ""))
+                     changes={"state": (ImportBatch.State.APPLYING,
+                                        ImportBatch.State.FAILED)}, reason=reason.get("code", ""))
     logger.warning("import %s: apply failed (%s) %s", batch_id, reason.get("code"), detail)
 
 
@@ -385,9 +385,9 @@ def _apply(*, batch_id: int, actor) -> ImportBatch:
         batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
         if not _may_import(actor, batch.kind):
             raise PermissionDenied
-        if batch.state == B.APPLIED:
+        if batch.state == ImportBatch.State.APPLIED:
             return batch
-        if batch.state not in (B.VALIDATED, B.APPLYING):
+        if batch.state not in (ImportBatch.State.VALIDATED, ImportBatch.State.APPLYING):
             raise DomainError(_("Файл ещё не проверен."))
         _check_applicable(batch)
         if _pg():
@@ -418,18 +418,18 @@ def import_discard(*, batch_id: int, actor) -> ImportBatch:
         batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
         if not _may_import(actor, batch.kind):
             raise PermissionDenied
-        if batch.state == B.APPLIED:
+        if batch.state == ImportBatch.State.APPLIED:
             raise DomainError(_("Применённый импорт не отменяется."))
-        if batch.state == B.APPLYING:
+        if batch.state == ImportBatch.State.APPLYING:
             raise DomainError(_("Импорт уже применяется; он не отменяется."))
-        if batch.state == B.DISCARDED:  # a second click: nothing more to do
+        if batch.state == ImportBatch.State.DISCARDED:  # a second click: nothing more to do
             return batch
         ImportStagingRow.objects.filter(batch_id=batch.pk).delete()
         before = batch.state
         batch.discard(by=actor, description=_said(NOTES["discard"]))
         batch.save(update_fields=["state"])
         audit_record(actor=actor, obj=batch, action="import:discard",
-                     changes={"state": (before, B.DISCARDED)})
+                     changes={"state": (before, ImportBatch.State.DISCARDED)})
     return batch
 
 
@@ -448,18 +448,19 @@ def import_staging_expire() -> dict:
     now = clock.now()
     requeued = []
     for batch_id, actor_id in ImportBatch.objects.filter(
-            state=B.APPLYING, confirmed_at__lt=now - APPLY_REQUEUE_AFTER).values_list(
+            state=ImportBatch.State.APPLYING,
+            confirmed_at__lt=now - APPLY_REQUEUE_AFTER).values_list(
                 "pk", "applied_by_id"):
         transaction.on_commit(lambda b=batch_id, a=actor_id: _queue_apply(b, a))
         requeued.append(batch_id)
     cutoff = now - timedelta(days=STAGING_KEPT_DAYS)
     expired, deleted = [], 0
-    stale = ImportBatch.objects.filter(state=B.VALIDATED).filter(
+    stale = ImportBatch.objects.filter(state=ImportBatch.State.VALIDATED).filter(
         Q(validated_at__lt=cutoff) | Q(validated_at__isnull=True, created_at__lt=cutoff))
     for batch_id in stale.values_list("pk", flat=True):
         with transaction.atomic():
             batch = ImportBatch.objects.select_for_update().filter(
-                pk=batch_id, state=B.VALIDATED).first()
+                pk=batch_id, state=ImportBatch.State.VALIDATED).first()
             if batch is None:  # confirmed or discarded meanwhile
                 continue
             deleted += ImportStagingRow.objects.filter(batch_id=batch_id).delete()[0]
@@ -467,10 +468,13 @@ def import_staging_expire() -> dict:
             batch.reason = {"code": "expired", "params": {"days": STAGING_KEPT_DAYS}}
             batch.save(update_fields=["state", "reason"])
             audit_record(actor=None, obj=batch, action="import:expire",
-                         changes={"state": (B.VALIDATED, B.DISCARDED)}, reason="expired")
+                         changes={"state": (ImportBatch.State.VALIDATED,
+                                            ImportBatch.State.DISCARDED)}, reason="expired")
         expired.append(batch_id)
     waiting = ImportBatch.objects.filter(
-        pk=OuterRef("batch_id"), state__in=[B.UPLOADED, B.VALIDATING, B.VALIDATED, B.APPLYING])
+        pk=OuterRef("batch_id"),
+        state__in=[ImportBatch.State.UPLOADED, ImportBatch.State.VALIDATING,
+                   ImportBatch.State.VALIDATED, ImportBatch.State.APPLYING])
     deleted += ImportStagingRow.objects.filter(~Exists(waiting)).delete()[0]
     if expired or deleted or requeued:
         logger.info("imports: %s batch(es) expired %s, %s staged row(s) deleted, applies "

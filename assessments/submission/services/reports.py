@@ -39,8 +39,6 @@ from assessments.submission.report_schema import (
     sections_for,
 )
 
-S = Report.State
-
 
 class SectionInvalid(DomainError):
     """Values that cannot be saved: ``errors = {path: message}`` (``fields.<key>``,
@@ -264,7 +262,7 @@ def report_section_save(
               "изменения не сохранены и остались в форме: откройте раздел заново и внесите их.")
             % {"who": who, "when": when.strftime("%H:%M") if when else "—"}
         )
-    if report.state == S.RETURNED:
+    if report.state == Report.State.RETURNED:
         report.reopen(by=actor, description=_("Доработка после возврата"))
         report.save()
     if row.data == data and row.version:
@@ -324,7 +322,7 @@ def report_submit(*, actor, report: Report) -> Report:
     number of days (lateness is judged on the first submission; a resubmission after a return
     keeps it)."""
     report = _lock(report)
-    if report.state != S.DRAFT:
+    if report.state != Report.State.DRAFT:
         raise DomainError(_("Представить можно только черновик отчёта."))
     access.require(actor, "submit", report)
     missing = report_missing(report)
@@ -357,7 +355,7 @@ def report_submit(*, actor, report: Report) -> Report:
 @transaction.atomic
 def report_start_review(*, actor, report: Report) -> Report:
     report = _lock(report)
-    if report.state != S.SUBMITTED:
+    if report.state != Report.State.SUBMITTED:
         raise DomainError(_("Рассмотрение можно начать только по представленному отчёту."))
     access.require(actor, "review", report)
     report.start_review(by=actor, description=_("Рассмотрение начато"))
@@ -374,7 +372,7 @@ def report_return(*, actor, report: Report, comments: dict[str, str], comment: s
     """Return for rework with a comment for each section concerned (at least one, all
     non-empty); the body edits and submits again."""
     report = _lock(report)
-    if report.state != S.UNDER_REVIEW:
+    if report.state != Report.State.UNDER_REVIEW:
         raise DomainError(_("Вернуть можно только отчёт на рассмотрении."))
     access.require(actor, "review", report)
     comments = {k: (v or "").strip() for k, v in comments.items() if (v or "").strip()}
@@ -407,7 +405,7 @@ def report_return(*, actor, report: Report, comments: dict[str, str], comment: s
 def report_accept(*, actor, report: Report) -> Report:
     """Accept (locks the data) and schedule the body's scoring input to be assembled."""
     report = _lock(report)
-    if report.state != S.UNDER_REVIEW:
+    if report.state != Report.State.UNDER_REVIEW:
         raise DomainError(_("Принять можно только отчёт на рассмотрении."))
     access.require(actor, "review", report)
     report.accept(by=actor, description=_("Принят"))

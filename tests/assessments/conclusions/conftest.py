@@ -123,18 +123,19 @@ def build_world() -> World:
     from assessments.registry.services.evaluators import evaluator_rules_seed
     from assessments.scores.services.scoring_inputs import scoring_input_load_case
     from assessments.scores.services.sheets import score_body
-
-    R = Organisation.EvaluatorRole
     agency = org("Агентство по делам государственной службы", central_type="agency",
-                 evaluator_role=R.AGENCY, special="civil_service_agency")
-    digital = org("Министерство цифрового развития", evaluator_role=R.DIGITAL_MINISTRY,
+                 evaluator_role=Organisation.EvaluatorRole.AGENCY, special="civil_service_agency")
+    digital = org("Министерство цифрового развития",
+                  evaluator_role=Organisation.EvaluatorRole.DIGITAL_MINISTRY,
                   special="digital_ministry")
     miod = org("Министерство информации и общественного развития",
-               evaluator_role=R.INFORMATION_MINISTRY, special="information_ministry")
+               evaluator_role=Organisation.EvaluatorRole.INFORMATION_MINISTRY,
+               special="information_ministry")
     prosecutor = org("Генеральная прокуратура", central_type="other_body",
                      special="prosecutor_general")
     committee = org("Комитет по правовой статистике", central_type="committee",
-                    parent=prosecutor, is_evaluated=False, evaluator_role=R.LEGAL_STATISTICS)
+                    parent=prosecutor, is_evaluated=False,
+                    evaluator_role=Organisation.EvaluatorRole.LEGAL_STATISTICS)
     ministry = org("Министерство финансов", name_kk="Қаржы министрлігі")
     akimat = org("Акимат Акмолинской области", name_kk="Ақмола облысының әкімдігі",
                  kind="local", central_type="", level="oblast")
