@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from appeals import services as svc
 from appeals.forms import ResultCheckCloseForm, ResultCheckOpenForm
-from appeals.models import Handover, ResultCheck
-from appeals.views.common import ObjectionState, _objections
+from appeals.models import Handover, ObjectionState, ResultCheck
+from appeals.views.common import _objections
 from assessments.kernel import access, clock
 from assessments.kernel.audit import object_history
 from assessments.kernel.errors import DomainError
