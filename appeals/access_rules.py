@@ -41,7 +41,7 @@ from appeals.models import (
     Vote,
 )
 from assessments.kernel import access
-from assessments.kernel.access import EVERYTHING, NOTHING, Principal, _subtree_q
+from assessments.kernel.access import EVERYTHING, NOTHING, Principal, subtree_q
 from assessments.models import Conclusion, Cycle, Role
 from assessments.models.people import BODY_ROLES
 from reporting.models import SignedDocument
@@ -54,7 +54,7 @@ def objections_q(p: Principal, prefix: str = "") -> Q:
     """The objections ``p`` may see (through ``prefix`` from another model)."""
     if p.sees_every_body:
         return EVERYTHING
-    q = _subtree_q(p.body_ids, f"{prefix}body__")
+    q = subtree_q(p.body_ids, f"{prefix}body__")
     for evaluator_id, direction in sorted(p.evaluator_scopes):
         q |= Q(**{f"{prefix}evaluator_id": evaluator_id, f"{prefix}direction": direction})
     if p.commission_org_ids:
@@ -127,7 +127,7 @@ def _commissions(p: Principal) -> Q:
 def _result_checks(p: Principal) -> Q:
     if p.sees_every_body:
         return EVERYTHING
-    return _subtree_q(p.body_ids, "body__")
+    return subtree_q(p.body_ids, "body__")
 
 
 @access.visibility(SignedDocument)

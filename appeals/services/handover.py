@@ -95,7 +95,7 @@ def _handover_ensure(conclusion: Conclusion) -> Handover | None:
     due = None  # p.116–118: the seed states no term — tracked without a due date
     if due_after_sitting:
         held_on = _sitting_day(conclusion)
-        start = held_on or (clock._aware(conclusion.finalised_at).date()
+        start = held_on or (clock.aware(conclusion.finalised_at).date()
                             if conclusion.finalised_at else clock.today())
         due = rules.handover_due(start)
     handover = Handover.objects.create(conclusion=conclusion, to=agency, route=text, due_on=due,
@@ -283,7 +283,7 @@ def appeals_ended_on(cycle, body, direction: str = "") -> date | None:
         latest = _latest(cycle, body, d)
         if latest is None or latest.state != ConclusionState.FINAL or latest.finalised_at is None:
             return None
-        days.append(clock._aware(latest.finalised_at).date())
+        days.append(clock.aware(latest.finalised_at).date())
     return max(days)
 
 

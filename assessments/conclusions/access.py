@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from assessments.kernel import access
-from assessments.kernel.access import EVERYTHING, Principal, _subtree_q
+from assessments.kernel.access import EVERYTHING, Principal, subtree_q
 from assessments.models import Conclusion, Direction, Role
 from assessments.models.conclusions import DELIVERED_STATES, ConclusionState
 from assessments.models.people import BODY_ROLES
@@ -34,7 +34,7 @@ _SIGNED_OR_LATER = (ConclusionState.SIGNED, *DELIVERED_STATES)
 def _conclusions(p: Principal) -> Q:
     if p.sees_every_body:
         return EVERYTHING
-    q = _subtree_q(p.body_ids, "body__") & Q(state__in=DELIVERED_STATES)
+    q = subtree_q(p.body_ids, "body__") & Q(state__in=DELIVERED_STATES)
     for evaluator_id, direction in sorted(p.evaluator_scopes):
         q |= Q(evaluator_id=evaluator_id, direction__in=CONCLUSION_DIRECTIONS_FOR[direction])
         if direction == Direction.SERVICES:

@@ -274,7 +274,7 @@ def require(user, action_name: str, obj: models.Model, **context) -> None:
 SUBUNIT_DEPTH = 3
 
 
-def _subtree_q(ids: frozenset[int] | set[int], prefix: str) -> Q:
+def subtree_q(ids: frozenset[int] | set[int], prefix: str) -> Q:
     """Organisations (through ``prefix``) in ``ids`` or below one of them."""
     if not ids:
         return NOTHING
@@ -294,7 +294,7 @@ def bodies_q(user, prefix: str = "") -> Q:
         return NOTHING
     if p.sees_every_body:
         return EVERYTHING if not prefix else Q(**{f"{prefix}pk__isnull": False})
-    q = _subtree_q(p.body_ids, prefix) | Q(**{f"{prefix}pk__in": sorted(p.org_ids())})
+    q = subtree_q(p.body_ids, prefix) | Q(**{f"{prefix}pk__in": sorted(p.org_ids())})
     for evaluator_id, direction in sorted(p.evaluator_scopes):
         q |= p.rules.bodies_q(evaluator_id, direction, prefix)
     return q
@@ -309,7 +309,7 @@ def body_direction_q(user, *, body: str = "body", direction: str = "direction") 
         return NOTHING
     if p.sees_every_body:
         return EVERYTHING
-    q = _subtree_q(p.body_ids, f"{body}__")
+    q = subtree_q(p.body_ids, f"{body}__")
     for evaluator_id, d in sorted(p.evaluator_scopes):
         q |= Q(**{direction: d}) & p.rules.bodies_q(evaluator_id, d, f"{body}__")
     return q

@@ -33,10 +33,11 @@ def _load_setting() -> None:
     except Exception:  # settings not configured: plain library use
         value = ""
     if value:
-        _frozen = _aware(datetime.fromisoformat(value))
+        _frozen = aware(datetime.fromisoformat(value))
 
 
-def _aware(moment: datetime) -> datetime:
+def aware(moment: datetime) -> datetime:
+    """``moment`` in Asia/Almaty: a naive time is read as Almaty's, an aware one converted."""
     if moment.tzinfo is None:
         return moment.replace(tzinfo=ZONE)
     return moment.astimezone(ZONE)
@@ -77,7 +78,7 @@ def set_now(moment: datetime | date | str | None) -> None:
             moment = datetime.fromisoformat(moment)
         if isinstance(moment, date) and not isinstance(moment, datetime):
             moment = datetime.combine(moment, time(10, 0))
-        _frozen = _aware(moment)
+        _frozen = aware(moment)
 
 
 def advance(**delta: float) -> datetime:

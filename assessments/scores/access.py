@@ -19,7 +19,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from assessments.kernel import access
-from assessments.kernel.access import EVERYTHING, NOTHING, Principal, _subtree_q
+from assessments.kernel.access import EVERYTHING, NOTHING, Principal, subtree_q
 from assessments.models import BackgroundJob, Cycle, Direction, ScoreSheet, ScoringInput
 
 # Which score-sheet rows an evaluator of a direction sees.
@@ -42,7 +42,7 @@ CASE_DIRECTIONS_FOR = {
 def _scoring_inputs(p: Principal) -> Q:
     if p.sees_every_body:
         return EVERYTHING
-    q = _subtree_q(p.body_ids, "body__")
+    q = subtree_q(p.body_ids, "body__")
     for evaluator_id, direction in sorted(p.evaluator_scopes):
         q |= p.rules.bodies_q(evaluator_id, direction, "body__")
     return q
@@ -52,7 +52,7 @@ def _scoring_inputs(p: Principal) -> Q:
 def _score_sheets(p: Principal) -> Q:
     if p.sees_every_body:
         return EVERYTHING
-    q = _subtree_q(p.body_ids, "body__")
+    q = subtree_q(p.body_ids, "body__")
     for evaluator_id, direction in sorted(p.evaluator_scopes):
         rows = SHEET_DIRECTIONS_FOR.get(direction, ())
         if rows:

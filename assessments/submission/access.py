@@ -112,7 +112,7 @@ def _evidence(p: Principal) -> Q:
 def _openness_q(p: Principal) -> Q:
     if p.sees_every_body:
         return EVERYTHING
-    q = access._subtree_q(p.body_ids, "body__")
+    q = access.subtree_q(p.body_ids, "body__")
     for evaluator_id, direction in sorted(p.evaluator_scopes):
         if direction == Direction.OPENNESS:
             q |= p.rules.bodies_q(evaluator_id, direction, "body__")

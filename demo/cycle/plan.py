@@ -61,7 +61,7 @@ def iso(day) -> str | None:
     if day is None:
         return None
     if isinstance(day, datetime):
-        day = clock._aware(day).date()
+        day = clock.aware(day).date()
     return day.isoformat()
 
 

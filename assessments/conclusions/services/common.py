@@ -107,7 +107,7 @@ def objection_window_closes_on(conclusion: Conclusion) -> date | None:
     window (annexes 5 and 15, corrected versions) or before receipt."""
     if not conclusion.has_window or conclusion.received_at is None:
         return None
-    received_on = clock._aware(conclusion.received_at).date()
+    received_on = clock.aware(conclusion.received_at).date()
     return calendar.add_working_days(received_on, OBJECTION_WINDOW_WORKING_DAYS)
 
 
