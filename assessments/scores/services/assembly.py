@@ -452,10 +452,8 @@ def _assemble(*, cycle: Cycle, body: Organisation, actor=None):
     assembled = scoring_values(cycle=cycle, body=body)
     if not assembled.values:
         return None
-    try:
-        from assessments.scores.services.scoring_inputs import scoring_input_set
-    except ImportError:  # the stored scoring inputs are not installed: nothing to store into
-        return None
+    from assessments.scores.services.scoring_inputs import scoring_input_set
+
     try:
         result = scoring_input_set(
             cycle=cycle, body=body, values=assembled.values, sources=assembled.sources,
