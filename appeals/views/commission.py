@@ -20,7 +20,8 @@ from appeals.models import Objection, SpecialCommission
 from appeals.views.common import _commission, _objection, _require_action, _sitting
 from assessments.kernel import access, clock
 from assessments.kernel.errors import DomainError
-from assessments.models import Membership, Organisation, Role, User
+from assessments.kernel.people import memberships_active
+from assessments.models import Organisation, Role, User
 from assessments.registry.services.cycles import current_cycle
 from reporting.forms import SignForm
 from reporting.signing.errors import CredentialRefused, SigningError
@@ -97,9 +98,9 @@ def commission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("body").order_by("decision_due", "pk")
     )
     members = list(
-        Membership.objects.filter(organisation=commission.evaluator_id,
-                                  role__in=[Role.COMMISSION_CHAIR, Role.COMMISSION_SECRETARY,
-                                            Role.COMMISSION_MEMBER])
+        memberships_active(organisation_id=commission.evaluator_id,
+                           roles=[Role.COMMISSION_CHAIR, Role.COMMISSION_SECRETARY,
+                                  Role.COMMISSION_MEMBER])
         .select_related("user").order_by("role", "user__full_name")
     )
     return render(request, "appeals/commission_detail.html", {
