@@ -9,7 +9,8 @@ class AppealsConfig(AppConfig):
 
     def ready(self) -> None:
         # The participation rule of p.113 registers itself with the assignments service; the
-        # corrected conclusion's rule and follow-up (p.115) answer the conclusions' events.
-        from appeals import composition, receivers  # noqa: F401
+        # corrected conclusion's rule and follow-up (p.115) answer the conclusions' events; the
+        # appeal's panel joins the conclusion's page.
+        from appeals import composition, panels, receivers  # noqa: F401
 
         receivers.connect()

@@ -9,14 +9,18 @@
   (submission's ``report_schema`` and ``imports``, scores' ``fields``).
 
 The static import graph is checked by import-linter (the contracts in pyproject.toml, indirect
-imports included); the feature rule and crossings through strings (``apps.get_model``,
-``import_string``, ``import_module``, task names) by the AST scan below, which also covers
-modules added after the contracts were written.
+imports included); the feature rule, private names taken across features, reporting's whitelist
+and crossings through strings (``apps.get_model`` with positional or keyword arguments,
+``import_string``, ``import_module`` with an f-string, ``__import__``, ``get_app_config``, a
+dotted path into another app anywhere, task names) by the AST scan below, which also covers
+modules added after the contracts were written; the assessments' templates load no other app's
+tag library (pages show other apps' panels through ``assessments.kernel.panels``).
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -29,8 +33,14 @@ PUBLIC = {"services", "selectors", "tasks", "signals"}
 SHARED = {("submission", "report_schema"), ("submission", "imports"), ("scores", "fields")}
 PRODUCTION = ("assessments", "appeals", "reporting", "config")
 # Wiring, not a feature: these modules exist to gather every feature's admin, URLs and registries.
-WIRING = {"assessments.admin", "assessments.urls", "assessments.apps", "config.urls"}
-STRING_LOADERS = {"get_model", "import_string", "import_module", "send_task", "signature"}
+WIRING = {"assessments.admin", "assessments.urls", "assessments.apps", "config.urls",
+          "config.settings"}
+STRING_LOADERS = {"get_model", "import_string", "import_module", "send_task", "signature",
+                  "__import__", "get_app_config", "find_spec"}
+# A string that names a module path of another app counts as an import wherever it stands
+# (a task name in a subscript, a dotted path handed on to a loader later).
+DOTTED = re.compile(r"(appeals|demo|assessments\.[a-z_]+)(\.[A-Za-z_]\w*)+")
+TEMPLATE_BUILTINS = {"i18n", "l10n", "static", "tz", "cache"}
 
 
 def _lint_imports(cwd: Path) -> subprocess.CompletedProcess:
@@ -65,16 +75,27 @@ def test_a_wrong_import_breaks_the_contracts(tmp_path):
     assert "assessments is not allowed to import appeals" in result.stdout
 
 
-def _module(path: Path) -> str:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+def _module(path: Path, root: Path = ROOT) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _targets(path: Path):
-    """(line, dotted target) of every import of ``path``, and of every string given to a loader
-    (``apps.get_model("appeals", …)``, ``import_string("demo.…")``, ``send_task("…")``)."""
+def _text(node) -> str | None:
+    """A string argument: a constant, or the constant head of an f-string."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+        return str(node.values[0].value).rstrip(".")
+    return None
+
+
+def _targets(path: Path, root: Path = ROOT):
+    """(line, dotted target) of every import of ``path``; of every string given to a loader
+    (``apps.get_model("appeals", …)``, ``import_module(f"appeals.{x}")``, ``__import__``,
+    ``apps.get_app_config("appeals")``, ``send_task("…")``), keyword arguments included; and of
+    every string constant that is a dotted path into another app."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    me = _module(path)
+    me = _module(path, root)
     package = me if path.name == "__init__.py" else me.rpartition(".")[0]
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -91,11 +112,14 @@ def _targets(path: Path):
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             if name in STRING_LOADERS:
-                texts = [a.value for a in node.args if isinstance(a, ast.Constant)
-                         and isinstance(a.value, str)]
+                texts = [t for t in map(_text, [*node.args, *(k.value for k in node.keywords)])
+                         if t]
                 if texts:
                     # get_model("app_label", "Model") names an app by its label
                     yield node.lineno, ".".join(texts) if name == "get_model" else texts[0]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if DOTTED.fullmatch(node.value):
+                yield node.lineno, node.value
 
 
 def _feature(target: str) -> tuple[str | None, str]:
@@ -105,15 +129,16 @@ def _feature(target: str) -> tuple[str | None, str]:
     return None, ""
 
 
-def _violations() -> list[str]:
+def _violations(root: Path = ROOT) -> list[str]:
     found = []
     for top in PRODUCTION:
-        for path in sorted((ROOT / top).rglob("*.py")):
+        for path in sorted((root / top).rglob("*.py")):
             if "migrations" in path.parts:
                 continue
-            where = f"{path.relative_to(ROOT)}"
-            mine, _ = _feature(_module(path))
-            for line, target in _targets(path):
+            where = f"{path.relative_to(root)}"
+            me = _module(path, root)
+            mine, _ = _feature(me)
+            for line, target in _targets(path, root):
                 head = target.split(".")[0]
                 if head == "demo":
                     found.append(f"{where}:{line}: production code imports the demo ({target})")
@@ -121,38 +146,73 @@ def _violations() -> list[str]:
                     found.append(f"{where}:{line}: {top} imports appeals ({target})")
                 outside_engine = head == "assessments" and not target.startswith(
                     "assessments.scoring")
-                if _module(path).startswith("assessments.scoring") and (
+                if me.startswith("assessments.scoring") and (
                         head in ("django", "celery", *PRODUCTION[1:]) or outside_engine):
                     found.append(f"{where}:{line}: the engine imports {target}")
+                if top == "reporting" and head == "assessments" and not target.startswith(
+                        ("assessments.kernel", "assessments.models", "assessments.scoring")):
+                    found.append(f"{where}:{line}: reporting reaches beyond the kernel, the "
+                                 f"models and the engine ({target})")
                 theirs, part = _feature(target)
-                if theirs is None or theirs == mine or _module(path) in WIRING:
+                if theirs is None or theirs == mine or me in WIRING:
                     continue
                 if mine == "kernel":
                     found.append(f"{where}:{line}: the kernel imports a feature ({target})")
                 elif theirs != "kernel" and part not in PUBLIC and (theirs, part) not in SHARED:
                     found.append(f"{where}:{line}: reaches into {theirs}'s internals ({target})")
-                if top == "reporting" and theirs != "kernel":
-                    found.append(f"{where}:{line}: reporting imports a feature ({target})")
+                elif target.rpartition(".")[2].startswith("_"):
+                    found.append(f"{where}:{line}: takes a private name of {theirs} ({target})")
+    return found
+
+
+def _template_violations(root: Path = ROOT) -> list[str]:
+    """The assessments' templates load only Django's libraries and the assessments' own (a page
+    of another app's feature shows through ``assessments.kernel.panels``)."""
+    own = {p.stem for p in (root / "assessments" / "templatetags").glob("*.py")} - {"__init__"}
+    found = []
+    for path in sorted((root / "templates" / "assessments").rglob("*.html")):
+        for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for libraries in re.findall(r"{%\s*load\s+([^%]+?)\s*%}", line):
+                for library in libraries.split():
+                    if library not in own | TEMPLATE_BUILTINS and library != "from":
+                        found.append(f"{path.relative_to(root)}:{line_no}: loads {library}")
     return found
 
 
 def test_features_meet_only_through_public_modules_and_no_string_crosses_a_boundary():
     assert _violations() == []
+    assert _template_violations() == []
 
 
-def test_the_scan_sees_a_crossing_through_a_string(tmp_path, monkeypatch):
-    """The AST scan is not blind to strings: a module that loads appeals' model by name, and a
-    conclusions module that reaches into the scores views, are both reported."""
-    wrong = ROOT / "assessments" / "conclusions" / "_wrong_probe.py"
+def test_the_scan_sees_every_kind_of_crossing(tmp_path):
+    """The scan is not blind to strings, keywords, private names or templates: a copy of the
+    project with one crossing of each kind added reports each of them."""
+    for name in (*PRODUCTION, "templates"):
+        shutil.copytree(ROOT / name, tmp_path / name,
+                        ignore=shutil.ignore_patterns("__pycache__", "migrations", "static"))
+    wrong = tmp_path / "assessments" / "conclusions" / "_wrong_probe.py"
     wrong.write_text(
         "from django.apps import apps\n"
+        "from importlib import import_module\n"
         "Objection = apps.get_model('appeals', 'Objection')\n"
-        "from assessments.scores.views import whatif  # noqa\n",
+        "from assessments.scores.views import whatif  # noqa\n"
+        "Notice = apps.get_model(app_label='appeals', model_name='NoObjectionNotice')\n"
+        "rules = import_module(f'appeals.{\"rules\"}')\n"
+        "services = __import__('appeals.services')\n"
+        "config = apps.get_app_config('appeals')\n"
+        "TASK = 'appeals.tasks.objections_due'\n"
+        "from assessments.reverification.services import _weights  # noqa\n",
         encoding="utf-8",
     )
-    try:
-        found = _violations()
-    finally:
-        wrong.unlink()
-    assert any("_wrong_probe.py:2: assessments imports appeals" in v for v in found), found
-    assert any("_wrong_probe.py:3: reaches into scores's internals" in v for v in found), found
+    (tmp_path / "reporting" / "_wrong_probe.py").write_text(
+        "from assessments.templatetags import scores_tags  # noqa\n", encoding="utf-8")
+    page = tmp_path / "templates" / "assessments" / "conclusions" / "_wrong.html"
+    page.write_text("{% load i18n appeals_tags %}\n", encoding="utf-8")
+    found = "\n".join(_violations(tmp_path) + _template_violations(tmp_path))
+    probe = "assessments/conclusions/_wrong_probe.py"
+    for line in (3, 5, 6, 7, 8, 9):
+        assert f"{probe}:{line}: assessments imports appeals" in found, (line, found)
+    assert f"{probe}:4: reaches into scores's internals" in found, found
+    assert f"{probe}:10: takes a private name of reverification" in found, found
+    assert "reporting/_wrong_probe.py:1: reporting reaches beyond" in found, found
+    assert "conclusions/_wrong.html:1: loads appeals_tags" in found, found

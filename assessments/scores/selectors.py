@@ -65,7 +65,8 @@ def current_sheets(user, cycle: Cycle, body_ids: list[int]) -> dict[int, dict[st
 
 # --- A body's scores, explained ------------------------------------------------------------
 
-def _labels() -> dict[str, dict[str, Any]]:
+def sheet_labels() -> dict[str, dict[str, Any]]:
+    """The labels of each direction's printed codes (criteria, indicators, totals), by direction."""
     from django.utils.translation import gettext_lazy as _
 
     return {
@@ -137,7 +138,7 @@ class ExplainedSheet:
 def explain_sheet(sheet: ScoreSheet) -> ExplainedSheet:
     """Every printed number of the sheet with its explanation ("why 8.00"), in the engine's
     order, then the indicator-level entries (rules applied to single indicators)."""
-    labels = _labels()[sheet.direction]
+    labels = sheet_labels()[sheet.direction]
     prefix = "" if sheet.direction == "overall" else sheet.direction + "."
     rows, used = [], set()
     for key, value in (sheet.values or {}).items():

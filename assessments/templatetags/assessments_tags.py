@@ -1,8 +1,9 @@
-"""Template includes other pages reuse: a cycle's schedule and an object's history."""
+"""Template includes other pages reuse: a cycle's schedule, an object's history, and the panels
+other apps contribute to a page (``assessments.kernel.panels``)."""
 
 from django import template
 
-from assessments.kernel import clock
+from assessments.kernel import clock, panels
 from assessments.kernel.audit import object_history
 from assessments.registry.services.cycles import cycle_schedule
 
@@ -25,3 +26,9 @@ def schedule_panel(cycle, upcoming_only=True, limit=None, heading_level=2):
 def history_panel(obj, heading_level=2):
     """An object's audit trail and state transitions (``{% history_panel obj %}``)."""
     return {"rows": object_history(obj), "heading_level": heading_level}
+
+
+@register.simple_tag(takes_context=True)
+def page_panels(context, slot, obj):
+    """The panels registered for ``slot`` (``{% page_panels "conclusion_detail" c %}``)."""
+    return panels.render_panels(slot, context["request"], obj)
