@@ -1,4 +1,5 @@
-"""Shared test set-up: markers for what a test needs, and a frozen clock fixture.
+"""Shared test set-up: markers for what a test needs, and a frozen clock fixture; the fixtures
+several folders share come from tests/worlds/fixtures.py (registered below).
 
 A test marked ``postgres``, ``redis`` or ``browser`` runs only where that is available. Outside CI
 it is skipped with the reason; in CI (``CI=true``) a missing requirement fails the test instead,
@@ -14,6 +15,8 @@ import pytest
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+pytest_plugins = ["tests.worlds.fixtures"]
 
 
 def _missing(requirement: str, reason: str) -> None:

@@ -6,8 +6,7 @@ import pytest
 
 from appeals.models import DisagreementRow, Objection, SpecialCommission
 from assessments.kernel import access
-
-from .steps import convene, file
+from tests.worlds.appeal_steps import convene, file
 
 pytestmark = pytest.mark.django_db
 

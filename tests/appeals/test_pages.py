@@ -16,9 +16,8 @@ from appeals import services as svc
 from appeals.forms import StagedDocument
 from appeals.models import NoObjectionNotice, Objection, ObjectionRefusal, RowDocument
 from assessments.models import AssessorAssignment, Conclusion
-from tests.assessments.submission.samples import pdf_bytes
-
-from .pages_world import PASSPHRASE, build_pages_world
+from tests.worlds.appeal_pages import PASSPHRASE, build_pages_world
+from tests.worlds.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -488,8 +487,7 @@ def test_result_checks_are_opened_and_closed_by_the_working_body(client, pw):
 
 def test_a_final_conclusion_is_handed_over_to_the_agency(client, pw):
     from appeals.models import Handover
-
-    from .pages_world import issued_conclusion
+    from tests.worlds.appeal_pages import issued_conclusion
 
     c = issued_conclusion(pw.w, pw.ministry, "openness")
     svc.no_objection_notify(conclusion=c, actor=pw.head)

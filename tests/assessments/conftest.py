@@ -1,24 +1,9 @@
-import pytest
+"""Every assessments test hashes passwords fast; its worlds are the shared ones
+(tests/worlds/fixtures.py: ``registry``, ``personas``, ``cycle`` …)."""
 
-from tests.factories import CycleFactory, Personas, Registry
+import pytest
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
+def _fast_passwords(fast_passwords):
     """Hashing a password the production way takes a second; tests make dozens of users."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def registry(db) -> Registry:
-    return Registry.build()
-
-
-@pytest.fixture
-def personas(registry) -> Personas:
-    return Personas.build(registry)
-
-
-@pytest.fixture
-def cycle(db):
-    return CycleFactory(code="2025", year=2025, edition="2023")

@@ -11,8 +11,8 @@ import pytest
 from appeals.models import Objection
 from assessments.models import AssessorAssignment, Conclusion
 from reporting.signing import ca
-from tests.appeals.pages_world import PASSPHRASE, build_pages_world
-from tests.assessments.submission.samples import pdf_bytes
+from tests.worlds.appeal_pages import PASSPHRASE, build_pages_world
+from tests.worlds.samples import pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

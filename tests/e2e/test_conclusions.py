@@ -8,7 +8,7 @@ import pytest
 
 from assessments.models import AssessorAssignment, Conclusion
 from reporting.signing import ca
-from tests.assessments.conclusions.conftest import PASSPHRASE, build_world
+from tests.worlds.conclusions import PASSPHRASE, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

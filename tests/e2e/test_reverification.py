@@ -5,17 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.assessments.conftest import _fast_passwords, personas, registry  # noqa: F401
-from tests.assessments.reverification.conftest import (  # noqa: F401  (fixtures)
-    PASSPHRASE,
-    credentials,
-    cycle2025,
-    selected,
-    when,
-)
-from tests.factories import PASSWORD
+from tests.worlds.factories import PASSPHRASE, PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# personas, cycle2025, selected, credentials: tests/worlds/fixtures.py
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("fast_passwords")]
 
 
 def _login(page, username: str) -> None:
@@ -32,7 +26,7 @@ def _logout(page) -> None:
 
 
 def test_the_assessor_records_a_finding_and_the_act_shows_its_signatures(
-    page, personas, selected, credentials  # noqa: F811
+    page, personas, selected, credentials
 ):
     _login(page, "assessor")
     page.goto(f"/reverification/{selected.pk}/")

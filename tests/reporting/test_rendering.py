@@ -4,7 +4,7 @@ from reporting.models import RenderedDocument
 from reporting.rendering import render_pdf
 from reporting.services import document_render, document_request
 from reporting.tasks import render_document
-from tests.pdfcheck import KAZAKH_LETTERS, embedded_fonts, pdf_text
+from tests.worlds.pdfcheck import KAZAKH_LETTERS, embedded_fonts, pdf_text
 
 pytestmark = pytest.mark.django_db
 

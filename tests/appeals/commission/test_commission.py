@@ -20,7 +20,7 @@ from assessments.kernel import clock as app_clock
 from assessments.kernel.errors import DomainError
 from assessments.models import AuditEntry, Conclusion, Notification
 from assessments.scores.services.scoring_inputs import scoring_input_current, source_of
-from tests.appeals.steps import attend, convene, decide, everyone, file, fresh
+from tests.worlds.appeal_steps import attend, convene, decide, everyone, file, fresh
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ def test_fewer_than_five_present_cannot_decide(aw, objection):
 
 
 def test_quorum_is_more_than_half_of_the_members(aw, objection):
-    from tests.assessments.conclusions.conftest import person
+    from tests.worlds.conclusions import person
 
     extra = [person(f"akimat_extra{i}", aw.akimat, "body_submitter") for i in range(4)]
     members = aw.sitting_people() + extra  # 11 members

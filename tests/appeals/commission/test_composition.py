@@ -13,7 +13,7 @@ from assessments.registry.services.assignments import (
     assessor_unassign,
     participants,
 )
-from tests.factories import CycleFactory, MembershipFactory, Personas, Registry, UserFactory
+from tests.worlds.factories import CycleFactory, MembershipFactory, Personas, Registry, UserFactory
 
 pytestmark = pytest.mark.django_db
 

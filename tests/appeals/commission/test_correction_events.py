@@ -13,9 +13,9 @@ from assessments.conclusions import services as conclusion_services
 from assessments.conclusions import signals
 from assessments.kernel.errors import DomainError
 from assessments.models import Conclusion, Notification
-from tests.appeals.steps import decided, fresh
-from tests.assessments.conclusions.conftest import PASSPHRASE
-from tests.assessments.conclusions.helpers import signed
+from tests.worlds.appeal_steps import decided, fresh
+from tests.worlds.conclusion_steps import signed
+from tests.worlds.conclusions import PASSPHRASE
 
 pytestmark = pytest.mark.django_db
 

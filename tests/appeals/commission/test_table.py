@@ -14,10 +14,10 @@ from assessments.kernel.errors import DomainError
 from assessments.models import Notification
 from reporting.signing.errors import SigningError
 from reporting.signing.services import signed_document_verify
-from tests.appeals.steps import decided, fresh
-from tests.assessments.conclusions.conftest import PASSPHRASE
-from tests.assessments.conclusions.helpers import issued
-from tests.pdfcheck import pdf_text
+from tests.worlds.appeal_steps import decided, fresh
+from tests.worlds.conclusion_steps import issued
+from tests.worlds.conclusions import PASSPHRASE
+from tests.worlds.pdfcheck import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_the_correction_is_issued_with_the_table_and_supersedes_version_1(aw):
 def test_the_correction_waits_for_the_table_signed_by_the_chair(aw):
     """p.115: version 2 goes to the body together with the completed table — not before the
     chair has signed it."""
-    from tests.assessments.conclusions.helpers import signed
+    from tests.worlds.conclusion_steps import signed
 
     o = decided(aw, accept=True)
     v2 = signed(aw.w, o.correction)

@@ -16,9 +16,9 @@ from assessments.kernel import clock as app_clock
 from assessments.kernel.errors import DomainError
 from assessments.models import AuditEntry, Conclusion, Notification
 from assessments.submission.services.evidence import DocumentRefused
-from tests.appeals.steps import ROW_K1, ROW_LATE, file, fresh
-from tests.assessments.conclusions.conftest import PASSPHRASE
-from tests.assessments.submission.samples import pdf_bytes
+from tests.worlds.appeal_steps import ROW_K1, ROW_LATE, file, fresh
+from tests.worlds.conclusions import PASSPHRASE
+from tests.worlds.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,7 @@ def test_filing_within_the_window(aw):
         file(aw, c)
     # The table as filed (annex 14, version 1): the rows, no decisions yet.
     from reporting.services import document_render
-    from tests.pdfcheck import pdf_text
+    from tests.worlds.pdfcheck import pdf_text
 
     filed = document_render(document_id=o.filed_document_id)
     assert (filed.kind, filed.version, filed.state) == ("annex14", 1, "rendered")

@@ -14,7 +14,7 @@ from assessments.conclusions import services as conclusion_services
 from assessments.kernel import clock as app_clock
 from assessments.kernel.errors import DomainError
 from assessments.models import Conclusion, Notification
-from tests.appeals.steps import attend, convene, decide, everyone, file, fresh
+from tests.worlds.appeal_steps import attend, convene, decide, everyone, file, fresh
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_handover_of_openness_and_the_block_after_three_final_directions(aw):
 
 
 def test_handover_is_due_five_working_days_after_the_sitting(aw):
-    from tests.assessments.conclusions.conftest import person
+    from tests.worlds.conclusions import person
 
     row = {"subject": "R1. Соблюдение сроков рассмотрения жалоб",
            "objection_text": "Сроки продлены законно.", "input_path": "complaints.handled_late",

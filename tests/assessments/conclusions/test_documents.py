@@ -12,9 +12,8 @@ from assessments.conclusions import services as svc
 from reporting.models import RenderedDocument
 from reporting.services import document_render
 from reporting.signing.services import signed_document_download
-from tests.pdfcheck import KAZAKH_LETTERS, fonts_cover, pdf_text
-
-from .helpers import draft, fresh, issued, people, signed
+from tests.worlds.conclusion_steps import draft, fresh, issued, people, signed
+from tests.worlds.pdfcheck import KAZAKH_LETTERS, fonts_cover, pdf_text
 
 HEADINGS = {
     3: "предоставляемых центральными государственными органами",

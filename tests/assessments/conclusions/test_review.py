@@ -12,9 +12,8 @@ from django.core.exceptions import PermissionDenied
 from assessments.conclusions import services as svc
 from assessments.kernel.errors import DomainError
 from assessments.models import AuditEntry, Conclusion, ScoreSheet
-
-from .conftest import org
-from .helpers import ANALYSIS, draft, fresh, logs, submitted, written
+from tests.worlds.conclusion_steps import ANALYSIS, draft, fresh, logs, submitted, written
+from tests.worlds.conclusions import org
 
 
 def test_draft_takes_the_stored_scores_and_the_annex_of_body_and_direction(world):

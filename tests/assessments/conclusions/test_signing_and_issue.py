@@ -13,9 +13,8 @@ from assessments.kernel.errors import DomainError
 from reporting.models import SignedDocument
 from reporting.signing.errors import SigningError
 from reporting.signing.services import signed_document_verify
-
-from .conftest import PASSPHRASE
-from .helpers import approved, draft, fresh, issued, logs, signed
+from tests.worlds.conclusion_steps import approved, draft, fresh, issued, logs, signed
+from tests.worlds.conclusions import PASSPHRASE
 
 
 def recipients() -> list[str]:

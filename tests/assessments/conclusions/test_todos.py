@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from assessments.kernel.todos import todos_for
-
-from .helpers import approved, draft, issued, submitted
+from tests.worlds.conclusion_steps import approved, draft, issued, submitted
 
 
 def titles(user, w) -> dict[str, object]:

@@ -7,9 +7,16 @@ from django.urls import reverse
 
 from assessments.conclusions import services as svc
 from assessments.models import AssessorAssignment, Conclusion
-
-from .conftest import PASSPHRASE
-from .helpers import ANALYSIS, approved, draft, fresh, issued, signed, submitted
+from tests.worlds.conclusion_steps import (
+    ANALYSIS,
+    approved,
+    draft,
+    fresh,
+    issued,
+    signed,
+    submitted,
+)
+from tests.worlds.conclusions import PASSPHRASE
 
 
 @pytest.fixture(autouse=True)
@@ -123,7 +130,7 @@ def test_body_page_shows_the_window_and_time_left(signing_world, client):
 
 
 def test_preview_is_a_draft_pdf(world, client, django_capture_on_commit_callbacks):
-    from tests.pdfcheck import pdf_text
+    from tests.worlds.pdfcheck import pdf_text
 
     w = world
     c = draft(w, w.ministry, "complaints")
@@ -151,7 +158,7 @@ def test_assessor_drafts_from_an_assignment(world, client):
 
 @pytest.mark.parametrize("n", [1, 4])
 def test_conclusion_list_query_count_is_flat(world, client, django_assert_num_queries, n):
-    from .conftest import org
+    from tests.worlds.conclusions import org
 
     w = world
     for i in range(n):
@@ -171,7 +178,7 @@ QUERIES_LIST = 7
 
 
 def _approved_rows(w, n: int) -> None:
-    from .conftest import org
+    from tests.worlds.conclusions import org
 
     for i in range(n):
         body = org(f"Министерство {i}")

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from assessments.kernel import access, clock
 from assessments.models import AssessorAssignment, Organisation, Region
-from tests.factories import CycleFactory, MembershipFactory, UserFactory
+from tests.worlds.factories import CycleFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from demo.seed import DEMO_LOGINS
-from tests import access_matrix
+from tests.worlds import access_matrix
 
 pytestmark = pytest.mark.django_db
 

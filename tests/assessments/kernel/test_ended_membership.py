@@ -16,24 +16,12 @@ import pytest
 
 from assessments.kernel import clock as app_clock
 from assessments.models import Notification, Role
-from tests.appeals.conftest import aw  # noqa: F401  (fixture)
-from tests.appeals.steps import attend, convene, decide, everyone, file
-from tests.assessments.conclusions.conftest import (  # noqa: F401  (fixtures)
-    _signing_settings,
-    _tasks_in_process,
-    demo_ca_dir,
-    person,
-)
-from tests.assessments.reverification.conftest import (  # noqa: F401  (fixtures)
-    clean_pdf,
-    cycle2025,
-    record,
-    upload,
-    when,
-)
-from tests.factories import MembershipFactory, MilestoneFactory, UserFactory
+from tests.worlds.appeal_steps import attend, convene, decide, everyone, file
+from tests.worlds.factories import MembershipFactory, MilestoneFactory, UserFactory
+from tests.worlds.reverification import record, upload
 
-pytestmark = pytest.mark.django_db
+# The worlds' fixtures (aw, cycle2025, clean_pdf …) are tests/worlds/fixtures.py's.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signing_demo_ca", "tasks_in_process")]
 
 
 class Inbox:
@@ -178,7 +166,7 @@ def test_reverification_notices_skip_ended_memberships(personas, request):
 
 
 @pytest.fixture
-def aw_with_the_ended(aw):  # noqa: F811
+def aw_with_the_ended(aw):
     """The appeals world (the akimat's services conclusion) with the akimat's former head and
     submitter and the Agency's former services assessor beside the active ones."""
     ended(aw.akimat, Role.BODY_HEAD, "former_head")

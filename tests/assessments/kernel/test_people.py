@@ -8,7 +8,7 @@ import pytest
 from assessments.kernel import access
 from assessments.kernel.people import active_q, memberships_active, people
 from assessments.models import Membership, Role, User
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.worlds.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

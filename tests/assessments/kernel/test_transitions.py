@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from assessments.kernel.errors import DomainError
 from assessments.kernel.transitions import lock, require, state_refused
 from assessments.models import Direction, Organisation, Report, Role
-from tests.factories import CycleFactory, MembershipFactory, OrganisationFactory, UserFactory
+from tests.worlds.factories import CycleFactory, MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -112,7 +112,7 @@ def test_only_an_assessor_whose_role_is_active_today_is_assigned(personas, cycle
     from datetime import timedelta
 
     from assessments.models import Role
-    from tests.factories import MembershipFactory, UserFactory
+    from tests.worlds.factories import MembershipFactory, UserFactory
 
     r, today = personas.registry, clock.today()
     assessor = UserFactory()

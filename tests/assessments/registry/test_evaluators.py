@@ -15,7 +15,7 @@ from assessments.registry.services.evaluators import (
     evaluator_for,
     evaluator_rules_seed,
 )
-from tests.factories import CycleFactory, OrganisationFactory
+from tests.worlds.factories import CycleFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from assessments.kernel import access
 from assessments.kernel.errors import DomainError
 from assessments.models import AuditEntry, Membership, Organisation
 from assessments.registry.services.memberships import membership_end, membership_grant
-from tests.factories import UserFactory
+from tests.worlds.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from assessments.registry.services.organisations import (
     organisation_rename,
     organisation_update,
 )
-from tests.factories import RegionFactory, next_bin
+from tests.worlds.factories import RegionFactory, next_bin
 
 pytestmark = pytest.mark.django_db
 

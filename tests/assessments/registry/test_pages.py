@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Organisation
-from tests.factories import LocalBodyFactory, OrganisationFactory, RegionFactory
+from tests.worlds.factories import LocalBodyFactory, OrganisationFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
 

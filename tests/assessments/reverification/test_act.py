@@ -40,9 +40,8 @@ from reporting.signing.errors import SigningRefused
 from reporting.signing.pkcs12 import Pkcs12Signer
 from reporting.signing.services import signed_document_download, signed_document_verify
 from reporting.signing.verify import Status, verify_pdf
-from tests.pdfcheck import pdf_text
-
-from .conftest import PASSPHRASE, record, upload
+from tests.worlds.pdfcheck import pdf_text
+from tests.worlds.reverification import PASSPHRASE, record, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -19,9 +19,8 @@ from assessments.reverification.services import (
     reconciliation_act_issue,
     reverification_select,
 )
-from tests.factories import LocalBodyFactory
-
-from .conftest import PASSPHRASE, record, upload
+from tests.worlds.factories import LocalBodyFactory
+from tests.worlds.reverification import PASSPHRASE, record, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -35,8 +35,7 @@ from assessments.reverification.services import (
     system_check_record,
 )
 from assessments.submission.services.evidence import DocumentRefused
-
-from .conftest import record, upload
+from tests.worlds.reverification import record, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -1,55 +1,13 @@
-"""Fixtures of the scores tests: a small registry of evaluated bodies and a cycle.
-
-The project's shared factories (tests/factories.py) build people and the evaluating bodies;
-these fixtures add what scores need: bodies of both kinds with the special statuses the engine
-knows, and whole valid cases for them.
-"""
+"""Fixtures of the scores tests: a cycle, a ministry and an akimat (tests/worlds/scores.py builds
+bodies and whole valid cases; tests/worlds/factories.py the people and the evaluating bodies), and
+the scores' tasks run inline."""
 
 from __future__ import annotations
 
-import copy
-import itertools
-
 import pytest
 
-from assessments.kernel.validators import bin_control_digit
 from assessments.models import Cycle, Organisation
-from assessments.scoring.samples import perfect_case
-
-_serials = itertools.count(1)
-
-
-def new_bin() -> str:
-    while True:
-        head = f"020540{next(_serials):05d}"
-        control = bin_control_digit(head)
-        if control is not None:
-            return head + str(control)
-
-
-def make_body(name: str, kind: str = "central", special: str = "", **extra) -> Organisation:
-    return Organisation.objects.create(
-        kind=kind,
-        central_type="ministry" if kind == "central" else "",
-        level="oblast" if kind == "local" else "",
-        name_ru=name,
-        name_kk=name,
-        bin=new_bin(),
-        is_evaluated=True,
-        special=special,
-        **extra,
-    )
-
-
-def case_for(body: Organisation, **over) -> dict:
-    """A perfect case for ``body`` (its kind and special status), with ``over`` replacing
-    top-level blocks."""
-    kind, special = str(body.kind), str(body.special)  # plain strings, not enum members
-    case = perfect_case(kind)
-    engine_specials = ("ministry_of_defence", "ministry_of_foreign_affairs", "national_bank")
-    case["body"] = {"kind": kind, "special": [special] if special in engine_specials else []}
-    case.update(copy.deepcopy(over))
-    return case
+from tests.worlds.scores import make_body
 
 
 @pytest.fixture
@@ -83,9 +41,3 @@ def tasks_inline(monkeypatch) -> list:
 
         monkeypatch.setattr(task, "delay", delay)
     return calls
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Personas get passwords; a fast hasher keeps these tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from assessments.models import BackgroundJob, ScoringInput
 from assessments.scores.admin import RecordAdmin
-from tests.factories import CycleFactory, OrganisationFactory, UserFactory
+from tests.worlds.factories import CycleFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

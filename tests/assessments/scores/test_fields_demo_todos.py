@@ -8,8 +8,7 @@ from assessments.models import BackgroundJob, Organisation, ScoreSheet, ScoringI
 from assessments.scores.fields import case_fields, error_text, form_initial, read_whatif_form
 from assessments.scores.services.scoring_inputs import scoring_input_load_case
 from assessments.scoring import ScoringError, score_case_dict
-
-from .conftest import case_for, make_body
+from tests.worlds.scores import case_for, make_body
 
 
 def _post(data: dict) -> QueryDict:

@@ -11,9 +11,8 @@ from django.urls import reverse
 from assessments.models import AuditEntry, BackgroundJob, ScoreSheet, ScoringInput
 from assessments.scores.services.scoring_inputs import scoring_input_load_case
 from assessments.scores.services.sheets import score_body
-from tests.factories import OrganisationFactory, Personas, Registry
-
-from .conftest import case_for
+from tests.worlds.factories import OrganisationFactory, Personas, Registry
+from tests.worlds.scores import case_for
 
 
 @pytest.fixture

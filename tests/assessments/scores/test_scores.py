@@ -21,8 +21,7 @@ from assessments.scores.services.scoring_inputs import (
 )
 from assessments.scores.services.sheets import cycle_recompute, recompute_cycle_start, score_body
 from assessments.scoring import score_case_dict
-
-from .conftest import case_for, make_body
+from tests.worlds.scores import case_for, make_body
 
 
 def _load(cycle, body, case):

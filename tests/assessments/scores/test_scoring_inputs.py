@@ -14,8 +14,7 @@ from assessments.scores.services.scoring_inputs import (
     source_of,
 )
 from assessments.scoring import ScoringError, validate_case
-
-from .conftest import case_for, make_body
+from tests.worlds.scores import case_for, make_body
 
 REPORT = {"kind": "report", "ref": "report-1", "label": "Отчёт органа"}
 COMPLAINTS = {

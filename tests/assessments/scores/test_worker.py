@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from config.celery import app
-
-from .conftest import case_for, make_body
+from tests.worlds.scores import case_for, make_body
 
 
 @pytest.mark.redis

@@ -21,7 +21,7 @@ from assessments.submission.services.reports import (
     report_submit,
 )
 from demo.submission import sample_sections
-from tests.assessments.submission.samples import MONITORING_HEADER, csv_bytes
+from tests.worlds.samples import MONITORING_HEADER, csv_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from assessments.scores.services.scoring_inputs import scoring_input_current
 from assessments.scores.services.sheets import score_body
 from assessments.scoring import load_edition, score_case_dict
 from assessments.submission.services.openness import indicator_rows, openness_score_set
-from tests.assessments.submission.samples import MONITORING_HEADER
 from tests.assessments.submission.test_assembly import accept, load
+from tests.worlds.samples import MONITORING_HEADER
 
 pytestmark = pytest.mark.django_db
 

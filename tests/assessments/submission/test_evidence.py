@@ -10,7 +10,7 @@ from assessments.submission.services.evidence import (
     evidence_upload,
 )
 from assessments.submission.services.reports import report_get_or_create
-from tests.assessments.submission.samples import docx_bytes, pdf_bytes, png_bytes
+from tests.worlds.samples import docx_bytes, pdf_bytes, png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from assessments.kernel.errors import DomainError
 from assessments.models import AuditEntry, ImportBatch, ImportRecord, ImportStagingRow
 from assessments.submission import tasks
 from assessments.submission.imports import pipeline
-from tests.assessments.submission.samples import MONITORING_HEADER, csv_bytes
+from tests.worlds.samples import MONITORING_HEADER, csv_bytes
 
 pytestmark = pytest.mark.django_db
 

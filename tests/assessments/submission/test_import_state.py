@@ -12,7 +12,7 @@ from assessments.models import ImportBatch, ImportRecord
 from assessments.submission import tasks
 from assessments.submission.imports import pipeline
 from assessments.submission.imports.reasons import REASONS
-from tests.assessments.submission.samples import MONITORING_HEADER, csv_bytes
+from tests.worlds.samples import MONITORING_HEADER, csv_bytes
 
 pytestmark = pytest.mark.django_db
 

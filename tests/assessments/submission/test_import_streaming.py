@@ -12,7 +12,7 @@ from assessments.kernel.errors import DomainError
 from assessments.models import ImportBatch, ImportRecord, ImportStagingRow
 from assessments.submission.imports import pipeline, staging
 from assessments.submission.imports.readers import CsvSource, XlsxSource
-from tests.assessments.submission.samples import MONITORING_HEADER, csv_bytes, xlsx_bytes
+from tests.worlds.samples import MONITORING_HEADER, csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from assessments.kernel.errors import DomainError
 from assessments.models import ImportBatch, ImportRecord
 from assessments.submission.imports.pipeline import import_apply, import_upload
 from assessments.submission.imports.reasons import error_text
-from tests.assessments.submission.samples import MONITORING_HEADER, csv_bytes, xlsx_bytes
+from tests.worlds.samples import MONITORING_HEADER, csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

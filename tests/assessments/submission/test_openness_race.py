@@ -12,7 +12,7 @@ from assessments.kernel.errors import DomainError
 from assessments.models import OpennessScore
 from assessments.submission.services import openness
 from assessments.submission.services.reports import EditConflict
-from tests.factories import member
+from tests.worlds.factories import member
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

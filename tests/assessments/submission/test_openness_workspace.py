@@ -19,7 +19,7 @@ from assessments.submission.services.openness import (
     openness_score_set,
 )
 from assessments.submission.services.reports import EditConflict
-from tests.factories import member
+from tests.worlds.factories import member
 
 pytestmark = pytest.mark.django_db
 

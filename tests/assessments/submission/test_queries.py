@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from assessments.kernel import clock as app_clock
 from assessments.models import ImportBatch, Notification, Report, ReportSection
-from tests.factories import OrganisationFactory
+from tests.worlds.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

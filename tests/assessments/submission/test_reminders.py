@@ -81,7 +81,7 @@ def test_a_weekend_before_the_deadline_sends_the_step_once(assigned, current):
     """Deadline on a Monday: Friday, Saturday and Sunday are all "1 working day before"; the
     reminder goes out on the first of them only."""
     from assessments.models import Milestone
-    from tests.factories import MilestoneFactory
+    from tests.worlds.factories import MilestoneFactory
 
     monday = date(2026, 2, 16)
     MilestoneFactory(cycle=current, code=Milestone.Code.SUBMISSION, due_on=monday)

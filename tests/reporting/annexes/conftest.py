@@ -14,7 +14,7 @@ import pytest
 from assessments.scoring import score_case_dict
 from reporting.annexes import render_annex
 from reporting.annexes.samples import CENTRAL_BODY, LOCAL_BODY
-from tests.pdfcheck import pdf_text
+from tests.worlds.pdfcheck import pdf_text
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "assessments" / "scoring" / "example_case.json"
 

@@ -22,7 +22,7 @@ from reporting.annexes.samples import (
     MIOD_SIGNATORIES,
     sample_facts,
 )
-from tests.pdfcheck import KAZAKH_LETTERS, fonts_cover
+from tests.worlds.pdfcheck import KAZAKH_LETTERS, fonts_cover
 
 from .conftest import flat, render_text
 

@@ -10,7 +10,7 @@ from assessments.scoring import load_edition
 from assessments.scoring.exact import parse_exact
 from reporting.annexes import openness_report_context, openness_scores_context
 from reporting.annexes.labels import ANNEX10_TABLES
-from tests.pdfcheck import fonts_cover
+from tests.worlds.pdfcheck import fonts_cover
 
 from .conftest import render_text
 

@@ -20,7 +20,7 @@ from reporting.annexes.samples import sample_facts
 from reporting.models import RenderedDocument
 from reporting.services import document_render, document_request
 from reporting.tasks import render_document
-from tests.pdfcheck import fonts_cover, pdf_text
+from tests.worlds.pdfcheck import fonts_cover, pdf_text
 
 from .conftest import flat
 

@@ -1,35 +1,21 @@
 """Personas and certification authorities of the signing tests.
 
-The demo CA of these tests lives in a temporary directory made once per session (never in
-``var/demo-ca``); ``settings.SIGNING_CA_DIR`` / ``SIGNING_TRUST_ROOTS`` point at it for every
-test. A second, *outside* CA issues certificates that must come out as untrusted.
+The demo CA of these tests (``demo_ca_dir``, tests/worlds/fixtures.py) lives in a temporary
+directory made once per session (never in ``var/demo-ca``); ``settings.SIGNING_CA_DIR`` /
+``SIGNING_TRUST_ROOTS`` point at it for every test. A second, *outside* CA (``outside_ca``) issues
+certificates that must come out as untrusted.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from reporting.signing import ca
-
-PASSPHRASE = "sign-pass-2026"
-
-
-@pytest.fixture(scope="session")
-def demo_ca_dir(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("demo-ca")
-    ca.demo_ca(directory)
-    return directory
-
-
-@pytest.fixture(scope="session")
-def outside_ca(tmp_path_factory):
-    return ca.demo_ca(tmp_path_factory.mktemp("outside-ca"))
+from tests.worlds.factories import PASSPHRASE
 
 
 @pytest.fixture(autouse=True)
-def _signing_settings(settings, demo_ca_dir):
-    settings.SIGNING_CA_DIR = demo_ca_dir
-    settings.SIGNING_TRUST_ROOTS = [str(demo_ca_dir / ca.ROOT_CERT)]
+def _signing_settings(signing_demo_ca):
+    """Every test signs with the session's demo CA."""
 
 
 @pytest.fixture(scope="session")

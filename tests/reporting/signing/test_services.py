@@ -22,7 +22,7 @@ from reporting.signing.services import (
     signing_turn,
 )
 from reporting.signing.verify import Status
-from tests.pdfcheck import pdf_text
+from tests.worlds.pdfcheck import pdf_text
 
 from .conftest import PASSPHRASE
 

@@ -19,7 +19,7 @@ from reporting.signing.errors import CredentialRefused
 from reporting.signing.pkcs12 import Pkcs12Signer
 from reporting.signing.trust import load_trust_roots
 from reporting.signing.verify import Status, verify_pdf
-from tests.pdfcheck import pdf_text
+from tests.worlds.pdfcheck import pdf_text
 
 from .conftest import PASSPHRASE
 

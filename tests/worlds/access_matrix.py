@@ -211,7 +211,7 @@ def _evidence(w: World):
     """A document attached by the akimat's submitter to its draft openness report."""
     from assessments.models import Evidence
     from assessments.submission.services.evidence import evidence_upload
-    from tests.assessments.submission.samples import png_bytes
+    from tests.worlds.samples import png_bytes
 
     report = _report(w, "akimat-akmola", "openness")
     existing = Evidence.objects.filter(report=report).first()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from appeals import services as appeals
 from appeals.models import Objection, Sitting
+from tests.worlds.factories import PASSPHRASE
 
 ROW_LATE = {
     "subject": "K2. Соблюдение сроков оказания государственных услуг (T1)",
@@ -22,8 +23,6 @@ def fresh(obj):
 
 
 def file(aw, conclusion, rows=None, **extra) -> Objection:
-    from tests.assessments.conclusions.conftest import PASSPHRASE
-
     extra.setdefault("passphrase", PASSPHRASE)
     return appeals.objection_file(conclusion=conclusion, actor=aw.local_head,
                                   rows=rows or [ROW_LATE, ROW_K1], **extra)

@@ -38,11 +38,13 @@ from assessments.models import (
 )
 
 PASSWORD = "test-pass-2026"
+PASSPHRASE = "sign-pass-2026"  # of every signing credential the tests issue
 _serials = itertools.count(1)
 
 
 def next_bin() -> str:
-    """A fresh valid BIN (fictitious: registered 05/2001, resident legal entity)."""
+    """A fresh valid BIN (fictitious: registered 05/2001, resident legal entity); one sequence
+    for every world, so bodies of different worlds never collide."""
     while True:
         head = f"010540{next(_serials):05d}"
         control = bin_control_digit(head)

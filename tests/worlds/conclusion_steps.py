@@ -7,8 +7,7 @@ from django_fsm_log.models import StateLog
 
 from assessments.conclusions import services as svc
 from assessments.models import Conclusion
-
-from .conftest import PASSPHRASE, World
+from tests.worlds.conclusions import PASSPHRASE, World
 
 ANALYSIS = {
     3: {"K1": "Удовлетворённость высокая.", "K2": "Есть нарушения сроков.",

@@ -1,7 +1,7 @@
-"""The appeal pages' world: the conclusions tests' world (the Agency, a ministry and an
-akimat with scores, one person per role) plus the rest of the Agency's special commission, the
-Commission's working body and the Agency's coordinator, and the ministry's services conclusion
-issued today (its objection window open).
+"""The appeal pages' world: the conclusions world (tests/worlds/conclusions.py: the Agency, a
+ministry and an akimat with scores, one person per role) plus the rest of the Agency's special
+commission, the Commission's working body and the Agency's coordinator, and the ministry's
+services conclusion issued today (its objection window open).
 
     secretary, member, member2   the Agency's commission (the chair is ``w.chair``)
     working_body                 the Commission's working body (Presidential Administration)
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from appeals import rules
 from assessments.kernel import clock
 from assessments.models import Conclusion, ScoreSheet, User
-from tests.assessments.conclusions.conftest import PASSPHRASE, World, build_world, org, person
+from tests.worlds.conclusions import PASSPHRASE, World, build_world, org, person
 
 __all__ = ["PASSPHRASE", "PagesWorld", "build_pages_world", "issued_conclusion"]
 
