@@ -13,10 +13,13 @@ from assessments.scores.services.scoring_inputs import scoring_input_current
 from assessments.scores.services.sheets import score_body
 from assessments.scoring import load_edition, score_case_dict
 from assessments.submission.services.openness import indicator_rows, openness_score_set
-from tests.assessments.submission.test_assembly import accept, load
+from tests.assessments.scores.test_assembly import accept, load
 from tests.worlds.samples import MONITORING_HEADER
 
-pytestmark = pytest.mark.django_db
+# As in tests/assessments/submission/: queued tasks run in this process, the default language
+# active again after each test.
+pytestmark = [pytest.mark.django_db,
+              pytest.mark.usefixtures("tasks_in_process", "default_language_after")]
 
 
 def test_accepted_reports_imports_and_scores_become_score_sheets(

@@ -12,10 +12,13 @@ from django.urls import reverse
 
 from assessments.models import ScoreSheet
 from assessments.scores.services.scoring_inputs import scoring_input_current, scoring_input_set
-from tests.assessments.submission.test_assembly import accept, load
-from tests.assessments.submission.test_assembly_failures import INSPECTIONS_HEADER
+from tests.assessments.scores.test_assembly import accept, load
+from tests.assessments.scores.test_assembly_failures import INSPECTIONS_HEADER
 
-pytestmark = pytest.mark.django_db
+# As in tests/assessments/submission/: queued tasks run in this process, the default language
+# active again after each test.
+pytestmark = [pytest.mark.django_db,
+              pytest.mark.usefixtures("tasks_in_process", "default_language_after")]
 
 
 def _section(html: str, testid: str) -> str:

@@ -15,7 +15,10 @@ from assessments.submission.services.reports import (
 )
 from demo.submission import sample_sections
 
-pytestmark = pytest.mark.django_db
+# As in tests/assessments/submission/: queued tasks run in this process, the default language
+# active again after each test.
+pytestmark = [pytest.mark.django_db,
+              pytest.mark.usefixtures("tasks_in_process", "default_language_after")]
 
 
 @pytest.fixture
