@@ -13,6 +13,9 @@ Set-up
 Worlds (builders in tests/worlds/)
     registry, personas    the registry and one person per role (factories.py)
     cycle                 the 2025 cycle (edition 2023)
+    scores_cycle          the current 2025 cycle, made straight in the table
+    current_cycle         the 2025 cycle made current through the services, with its schedule
+    root                  a superuser logged in through ``client``
     services_register, schedule, assigned   the services register, the submission deadline,
                           assessors assigned to the ministry and the akimat
     world, signing_world  the conclusions world (conclusions.py), with credentials
@@ -102,6 +105,35 @@ def personas(registry) -> Personas:
 @pytest.fixture
 def cycle(db):
     return CycleFactory(code="2025", year=2025, edition="2023")
+
+
+@pytest.fixture
+def scores_cycle(db):
+    """The current 2025 cycle, made straight in the table (the scores' and the demo's tests)."""
+    from assessments.models import Cycle
+
+    return Cycle.objects.create(code="2025", year=2025, edition="2023", is_current=True)
+
+
+@pytest.fixture
+def current_cycle(personas, clock):
+    """The 2025 cycle made the current one through the services (its schedule from the calendar),
+    at the frozen clock's default day."""
+    from assessments.registry.services.cycles import cycle_create, cycle_set_current
+
+    cycle = cycle_create(actor=None, code="2025", year=2025, edition="2023")
+    cycle_set_current(actor=None, cycle=cycle)
+    return cycle
+
+
+@pytest.fixture
+def root(client):
+    """A superuser, logged in through ``client`` (the admin's tests)."""
+    from tests.worlds.factories import UserFactory
+
+    user = UserFactory(username="root-admin", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user
 
 
 # --- submission: the register, the deadline, the assessors ------------------------------------

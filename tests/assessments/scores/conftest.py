@@ -1,18 +1,13 @@
-"""Fixtures of the scores tests: a cycle, a ministry and an akimat (tests/worlds/scores.py builds
+"""Fixtures of the scores tests: a ministry and an akimat (tests/worlds/scores.py builds
 bodies and whole valid cases; tests/worlds/factories.py the people and the evaluating bodies), and
-the scores' tasks run inline."""
+the scores' tasks run inline; ``scores_cycle`` is tests/worlds/fixtures.py's."""
 
 from __future__ import annotations
 
 import pytest
 
-from assessments.models import Cycle, Organisation
+from assessments.models import Organisation
 from tests.worlds.scores import make_body
-
-
-@pytest.fixture
-def scores_cycle(db) -> Cycle:
-    return Cycle.objects.create(code="2025", year=2025, edition="2023", is_current=True)
 
 
 @pytest.fixture

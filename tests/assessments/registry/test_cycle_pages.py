@@ -1,5 +1,5 @@
-"""The cycle's page with its schedule, the coordinator's edit, assignments, the home page and the
-audit log."""
+"""The cycle's page with its schedule, the coordinator's edit, assignments through the pages (the
+home page and the audit log: tests/assessments/portal/test_pages.py)."""
 
 from datetime import date
 
@@ -7,19 +7,11 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import AssessorAssignment, AuditEntry, Milestone
-from assessments.registry.services.cycles import cycle_create, cycle_set_current
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def current(personas, clock):
-    cycle = cycle_create(actor=None, code="2025", year=2025, edition="2023")
-    cycle_set_current(actor=None, cycle=cycle)
-    return cycle
-
-
-def test_the_cycle_page_shows_the_schedule_with_days_left(personas, client, current):
+def test_the_cycle_page_shows_the_schedule_with_days_left(personas, client, current_cycle):
     client.force_login(personas.submitter)
     response = client.get(reverse("registry:cycle_detail", args=["2025"]))
     assert response.status_code == 200
@@ -32,8 +24,8 @@ def test_the_cycle_page_shows_the_schedule_with_days_left(personas, client, curr
 
 
 def test_the_coordinator_edits_a_milestone_and_the_page_shows_the_change(personas, client,
-                                                                         current):
-    milestone = Milestone.objects.get(cycle=current, code="appeals")
+                                                                         current_cycle):
+    milestone = Milestone.objects.get(cycle=current_cycle, code="appeals")
     url = reverse("registry:milestone_edit", args=["2025", milestone.pk])
     client.force_login(personas.coordinator)
     assert b"edit-milestone-appeals" in client.get(reverse("registry:cycle_detail",
@@ -50,8 +42,8 @@ def test_the_coordinator_edits_a_milestone_and_the_page_shows_the_change(persona
     assert "24 апреля 2026" in page
 
 
-def test_others_may_not_edit_the_schedule(personas, client, current):
-    milestone = Milestone.objects.get(cycle=current, code="appeals")
+def test_others_may_not_edit_the_schedule(personas, client, current_cycle):
+    milestone = Milestone.objects.get(cycle=current_cycle, code="appeals")
     url = reverse("registry:milestone_edit", args=["2025", milestone.pk])
     for user in (personas.assessor, personas.submitter, personas.signatory):
         client.force_login(user)
@@ -63,7 +55,7 @@ def test_others_may_not_edit_the_schedule(personas, client, current):
     assert client.get(other).status_code == 404
 
 
-def test_assigning_and_removing_an_assessor_through_the_pages(personas, client, current):
+def test_assigning_and_removing_an_assessor_through_the_pages(personas, client, current_cycle):
     r = personas.registry
     url = reverse("registry:cycle_assignments", args=["2025"])
     client.force_login(personas.unit_head)
@@ -86,42 +78,3 @@ def test_assigning_and_removing_an_assessor_through_the_pages(personas, client, 
     assert AssessorAssignment.objects.get().removed_at is not None
     client.force_login(personas.assessor_other_direction)
     assert client.get(remove).status_code == 404
-
-
-def test_home_shows_roles_next_milestones_counts_and_todos(personas, client, current):
-    from assessments.registry.services.assignments import assessor_assign
-
-    assessor_assign(actor=None, cycle=current, body=personas.registry.ministry,
-                    direction="services", assessor=personas.assessor)
-    client.force_login(personas.assessor)
-    response = client.get(reverse("portal:home"))
-    content = response.content.decode()
-    assert 'data-testid="role-assessor"' in content
-    assert [row.milestone.code for row in response.context["schedule"]] == [
-        "conclusions", "appeals", "block_conclusions"
-    ]
-    assert response.context["counts"] == {"central": 5, "local": 1}
-    todo = response.context["todos"][0]
-    assert todo.count == 1 and todo.url.endswith("?mine=1")
-
-
-def test_home_to_dos_for_the_coordinator_and_a_body(personas, client, current, clock):
-    clock.set_now("2026-01-10T09:00:00")
-    client.force_login(personas.coordinator)
-    todos = client.get(reverse("portal:home")).context["todos"]
-    assert todos and todos[0].count > 0 and todos[0].days_left == 10
-    client.force_login(personas.submitter)
-    todos = client.get(reverse("portal:home")).context["todos"]
-    assert [t.due_on for t in todos] == [date(2026, 1, 20)]
-    content = client.get(reverse("portal:home")).content.decode()
-    assert "осталось 10 дн." in content
-
-
-def test_the_audit_log_is_for_administrators(personas, client, current):
-    url = reverse("portal:audit_log")
-    client.force_login(personas.coordinator)
-    assert client.get(url).status_code == 403
-    client.force_login(personas.admin)
-    response = client.get(url, {"action": "create"})
-    assert response.status_code == 200
-    assert {e.action for e in response.context["page"].object_list} == {"create"}
