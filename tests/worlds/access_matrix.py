@@ -1,8 +1,8 @@
 """The registry of the project's object URLs, for the access matrix test.
 
-``tests/assessments/test_access_matrix.py`` walks every URL pattern of the project. Each pattern
-that takes an object id or slug must have at least one case here, saying how to reach an object
-of the demo data and which demo personas (``demo.seed.DEMO_LOGINS``) may open it:
+``tests/assessments/kernel/test_access_matrix.py`` walks every URL pattern of the project. Each
+pattern that takes an object id or slug must have at least one case here, saying how to reach an
+object of the demo data and which demo personas (``demo.seed.DEMO_LOGINS``) may open it:
 
 * ``allowed``   — get the page (200);
 * ``forbidden`` — see the object but may not do this with it (403);

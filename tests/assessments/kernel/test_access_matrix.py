@@ -1,8 +1,8 @@
 """Every demo persona × every object URL of the project: each sees exactly what it may.
 
 The test walks ALL URL patterns (``django.urls`` resolver). A pattern that takes an object id or
-slug must be registered in ``tests/access_matrix.py`` — an unregistered one fails the test with a
-message saying where and how to register it — so the matrix grows with the project.
+slug must be registered in ``tests/worlds/access_matrix.py`` — an unregistered one fails the test
+with a message saying where and how to register it — so the matrix grows with the project.
 """
 
 from __future__ import annotations
@@ -54,9 +54,10 @@ def test_every_object_url_is_registered_in_the_access_matrix():
     registered = {case.url_name for case in access_matrix.CASES}
     missing = [(name, route) for name, route in object_urls() if name not in registered]
     assert not missing, (
-        "These URL patterns take an object id or slug but have no case in tests/access_matrix.py "
-        "(so nobody proved who may open them). Register each with access_matrix.register(url_name,"
-        " label, build=..., allowed=..., forbidden=...) — or, if it is not an object page, add it "
+        "These URL patterns take an object id or slug but have no case in "
+        "tests/worlds/access_matrix.py (so nobody proved who may open them). Register each with "
+        "access_matrix.register(url_name, label, build=..., allowed=..., forbidden=...) — or, if "
+        "it is not an object page, add it "
         "to access_matrix.EXEMPT with the reason:\n"
         + "\n".join(f"  {name or '(unnamed: give it a name)'}  ->  /{route}" for name, route in
                     missing)
