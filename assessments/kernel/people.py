@@ -57,3 +57,26 @@ def people(
         day, organisation_id=organisation_id, roles=roles, direction=direction
     ).values("user_id")
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+
+
+def assigned_assessors(
+    *,
+    cycle_id: int,
+    body_id: int,
+    directions: Iterable[str] | None = None,
+    day: date | None = None,
+) -> list[User]:
+    """The assessors assigned (and not removed) to a body in a cycle, on ``directions`` (all by
+    default), who still hold an assessor's or unit head's membership on ``day``: an assignment
+    outlives a membership that ended (it records who took part, p.113), a notice must not."""
+    from assessments.models import AssessorAssignment, Role
+
+    assigned = AssessorAssignment.objects.filter(
+        cycle_id=cycle_id, body_id=body_id, removed_at__isnull=True)
+    if directions is not None:
+        assigned = assigned.filter(direction__in=list(directions))
+    still = memberships_active(day, roles=[Role.ASSESSOR, Role.ASSESSOR_UNIT_HEAD])
+    return list(
+        User.objects.filter(pk__in=assigned.values("assessor_id"), is_active=True)
+        .filter(pk__in=still.values("user_id")).order_by("pk")
+    )

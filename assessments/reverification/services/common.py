@@ -9,11 +9,10 @@ from django.utils.translation import gettext as _
 
 from assessments.kernel import access
 from assessments.kernel.errors import DomainError
-from assessments.kernel.people import people
+from assessments.kernel.people import assigned_assessors, people
 from assessments.kernel.transitions import lock
 from assessments.models import (
     MAIN_DIRECTIONS,
-    AssessorAssignment,
     Reverification,
     Role,
     User,
@@ -72,11 +71,9 @@ def _body_heads(reverification: Reverification) -> list[User]:
 def _assessors(reverification: Reverification) -> list[User]:
     """The assessors assigned to the body × direction, else the evaluating body's assessors of
     the direction (whose membership is active today)."""
-    assigned = AssessorAssignment.objects.filter(
-        cycle_id=reverification.cycle_id, body_id=reverification.body_id,
-        direction=reverification.direction, removed_at__isnull=True,
-    ).values("assessor_id")
-    users = list(User.objects.filter(pk__in=assigned, is_active=True).order_by("pk"))
+    users = assigned_assessors(cycle_id=reverification.cycle_id,
+                               body_id=reverification.body_id,
+                               directions=[reverification.direction])
     if users:
         return users
     return people(reverification.evaluator_id, [Role.ASSESSOR],

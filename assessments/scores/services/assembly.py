@@ -29,8 +29,8 @@ from django.db.models import Avg
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from assessments.kernel.people import assigned_assessors
 from assessments.models import (
-    AssessorAssignment,
     BackgroundJob,
     Cycle,
     Direction,
@@ -41,7 +41,6 @@ from assessments.models import (
     Organisation,
     PublicService,
     Report,
-    User,
 )
 from assessments.scoring import ScoringError, load_edition
 from assessments.submission.report_schema import COLUMNS
@@ -421,12 +420,9 @@ def _failure_record(cycle: Cycle, body: Organisation, error) -> None:
         state=BackgroundJob.State.FAILED, error=str(error)[:5000], finished_at=clock.now(),
         result={"cycle": cycle.pk, "path": error.path, "message": error.message})
     directions = _DIRECTION_ASSESSORS.get(error.path.split(".", 1)[0])
-    assignments = AssessorAssignment.objects.filter(cycle=cycle, body=body,
-                                                    removed_at__isnull=True)
-    if directions:
-        assignments = assignments.filter(direction__in=directions)
-    assessors = User.objects.filter(pk__in=assignments.values("assessor_id"), is_active=True)
-    notify(list(assessors),
+    assessors = assigned_assessors(cycle_id=cycle.pk, body_id=body.pk,
+                                   directions=directions or None)
+    notify(assessors,
            _("Исходные данные оценки органа «%(b)s» не обновлены: данные противоречат друг "
              "другу (%(path)s). Подробности — на странице исходных данных.")
            % {"b": body, "path": error.path},

@@ -17,10 +17,9 @@ from assessments.kernel import access, clock
 from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
 from assessments.kernel.notifications import notify
-from assessments.kernel.people import people
+from assessments.kernel.people import assigned_assessors, people
 from assessments.kernel.transitions import lock
 from assessments.models import (
-    AssessorAssignment,
     Cycle,
     Evidence,
     Organisation,
@@ -216,12 +215,10 @@ def body_staff(body: Organisation) -> list[User]:
 
 
 def report_assessors(report: Report) -> list[User]:
-    """The assessors assigned to the report's body and direction in its cycle."""
-    ids = AssessorAssignment.objects.filter(
-        cycle=report.cycle_id, body=report.body_id, direction=report.direction,
-        removed_at__isnull=True,
-    ).values("assessor_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True))
+    """The assessors assigned to the report's body and direction in its cycle whose membership
+    is active today."""
+    return assigned_assessors(cycle_id=report.cycle_id, body_id=report.body_id,
+                              directions=[report.direction])
 
 
 def _link(report: Report) -> str:

@@ -2,7 +2,8 @@
 assessments.kernel.people, behind every feature's recipients).
 
 Each world puts, beside the active people the features notify, a body head, a body submitter and
-an assessor whose memberships ended yesterday, and drives one notifying action of each feature:
+an assessor whose memberships ended yesterday (some of them still assigned to the body: an
+assignment outlives a membership), and drives one notifying action of each feature:
 a report submitted, returned and accepted; a re-verification's document request, the documents
 received and its act; a
 conclusion issued; an objection filed and decided.
@@ -15,7 +16,7 @@ from datetime import date, timedelta
 import pytest
 
 from assessments.kernel import clock as app_clock
-from assessments.models import Notification, Role
+from assessments.models import AssessorAssignment, Notification, Role, User
 from tests.worlds.appeal_steps import attend, convene, decide, everyone, file
 from tests.worlds.factories import MembershipFactory, MilestoneFactory, UserFactory
 from tests.worlds.reverification import record, upload
@@ -72,7 +73,7 @@ COMPLAINTS = {"fields": {"received": 5000, "handled": 4800, "handled_late": 30,
 
 
 def test_report_notices_skip_ended_memberships(clock, personas, cycle):
-    from assessments.models import AssessorAssignment, Milestone
+    from assessments.models import Milestone
     from assessments.submission.services.reports import (
         report_accept,
         report_get_or_create,
@@ -86,6 +87,11 @@ def test_report_notices_skip_ended_memberships(clock, personas, cycle):
     MilestoneFactory(cycle=cycle, code=Milestone.Code.SUBMISSION, due_on=date(2026, 1, 20))
     AssessorAssignment.objects.create(cycle=cycle, body=p.registry.ministry,
                                       direction="complaints", assessor=p.committee_assessor,
+                                      assigned_at=app_clock.now())
+    # assigned while a member; the assignment outlives the membership, a notice must not
+    former = User.objects.get(username="former_committee_assessor")
+    AssessorAssignment.objects.create(cycle=cycle, body=p.registry.ministry,
+                                      direction="complaints", assessor=former,
                                       assigned_at=app_clock.now())
     report = report_get_or_create(cycle=cycle, body=p.registry.ministry, direction="complaints")
     report_section_save(actor=p.head, report=report, key="complaints", data=COMPLAINTS,
@@ -128,6 +134,11 @@ def test_reverification_notices_skip_ended_memberships(personas, request):
     cycle = request.getfixturevalue("cycle2025")  # played on 2 February 2026
     pdf = request.getfixturevalue("clean_pdf")
     p = personas_with_the_ended(personas)
+    # the former assessor is still assigned to the ministry's services: the assignment's branch
+    # of the recipients must skip him and fall back to the Agency's active assessors
+    AssessorAssignment.objects.create(cycle=cycle, body=p.registry.ministry, direction="services",
+                                      assessor=User.objects.get(username="former_assessor"),
+                                      assigned_at=app_clock.now())
     rv = reverification_select(actor=p.assessor, cycle=cycle, body=p.registry.ministry,
                                direction="services", evaluator=p.registry.agency, reason="")
     inbox = Inbox()
@@ -160,6 +171,37 @@ def test_reverification_notices_skip_ended_memberships(personas, request):
         failures.append(f"act issued reached {sorted(got & FORMER)}")
 
     assert not failures, "; ".join(failures)
+
+
+# --- Scores ------------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("default_language_after")
+def test_assembly_failure_notice_skips_an_assigned_assessor_whose_membership_ended(
+        clock, assigned, cycle, schedule, services_register, django_capture_on_commit_callbacks):
+    """The engine refuses an assembly (violations above the services rendered): the body's
+    assigned assessors are told — but not one whose membership ended since his assignment."""
+    from tests.assessments.scores.test_assembly import accept, load
+
+    p, r = assigned, assigned.registry
+    former = ended(r.agency, Role.ASSESSOR, "former_assessor", direction="services")
+    AssessorAssignment.objects.create(cycle=cycle, body=r.akimat, direction="services",
+                                      assessor=former, assigned_at=app_clock.now())
+    rows = [{"service": "00601006", "basis": "own_records", "rendered": 10, "late": 0,
+             "unjustified_refusals": 0, "incomplete_package": 0, "extra_documents": 0,
+             "justified_complaints": 0}]
+    cap = django_capture_on_commit_callbacks
+    with cap(execute=True):
+        accept(p, cycle, r.akimat, "services", p.local_head, p.assessor,
+               override={"services": {"rows": rows}})
+    inbox = Inbox()
+    load(p.assessor, cycle, "inspections", [
+        ["inspection_id", "bin", "service_code", "date", "late", "unjustified_refusals",
+         "incomplete_package", "extra_documents"],
+        ["П-1", r.akimat.bin, "00601006", "2025-09-30", 50, 0, 0, 0]], cap)
+    got = {u for u in inbox.new()
+           if Notification.objects.filter(user__username=u, text__contains="services.late")}
+    assert "assessor" in got and "former_assessor" not in got
 
 
 # --- Conclusions and appeals -------------------------------------------------------------------
