@@ -28,8 +28,9 @@ from django.utils.translation import gettext_lazy
 
 from assessments.kernel import clock
 from assessments.kernel.people import memberships_active
-from assessments.models import AuditEntry, Cycle, Organisation, Role
+from assessments.models import AuditEntry, Cycle, Organisation, Role, ScoringInput
 from assessments.registry.services.assignments import participation_source
+from reporting.models import Signature
 
 # Objects of one body × direction × cycle on which acting is taking part in the assessment:
 # (app label, model name, lookup prefix to the object carrying cycle/body/direction). Models that
@@ -99,13 +100,6 @@ def action_label(code: str) -> str:
     return str(label) if label is not None else _("действовал(а) в системе")
 
 
-def _model(app_label: str, name: str):
-    try:
-        return apps.get_model(app_label, name)
-    except LookupError:
-        return None
-
-
 def _date(moment) -> str:
     return formats.date_format(moment.astimezone(clock.ZONE), "SHORT_DATE_FORMAT")
 
@@ -114,9 +108,7 @@ def _objects(body: Organisation, direction: str, cycle: Cycle):
     """``[(content type, [ids], label)]`` of the objects of body × direction × cycle."""
     result = []
     for app_label, name, prefix in PARTICIPATION_OBJECTS:
-        model = _model(app_label, name)
-        if model is None:
-            continue
+        model = apps.get_model(app_label, name)
         ids = list(
             model._default_manager.filter(
                 **{f"{prefix}cycle": cycle, f"{prefix}body": body, f"{prefix}direction": direction}
@@ -162,34 +154,28 @@ def participation(body: Organisation, direction: str, cycle: Cycle) -> dict[int,
             ):
                 add(user_id, _("%(action)s — «%(object)s» (%(date)s)")
                     % {"action": action_label(action), "object": label, "date": _date(at)})
-    signature_model = _model("reporting", "Signature")
-    if signature_model is not None:
-        for content_type, ids, label in objects:
-            for signer_id, at in signature_model.objects.filter(
-                signed_document__subject_type=content_type, signed_document__subject_id__in=ids
-            ).values_list("signer_id", "signed_at"):
-                add(signer_id, _("подписал(а) документ по объекту «%(object)s» (%(date)s)")
-                    % {"object": label, "date": _date(at)})
-    scoring_input = _model("assessments", "ScoringInput")
-    if scoring_input is not None:
-        ids = list(
-            scoring_input.objects.filter(cycle=cycle, body=body).values_list("pk", flat=True)
-        )
-        if ids:
-            prefixes = (f"{direction}.", f"penalties.{direction}")
-            for actor_id, changes, at in (
-                AuditEntry.objects.filter(
-                    content_type=ContentType.objects.get_for_model(scoring_input),
-                    object_id__in=ids,
-                )
-                .exclude(actor=None)
-                .order_by("at")
-                .values_list("actor_id", "changes", "at")
-            ):
-                if any(str(path).startswith(prefixes) or path == direction
-                       for path in (changes or {})):
-                    add(actor_id, _("изменял(а) исходные данные оценки по этому направлению "
-                                    "(%(date)s)") % {"date": _date(at)})
+    for content_type, ids, label in objects:
+        for signer_id, at in Signature.objects.filter(
+            signed_document__subject_type=content_type, signed_document__subject_id__in=ids
+        ).values_list("signer_id", "signed_at"):
+            add(signer_id, _("подписал(а) документ по объекту «%(object)s» (%(date)s)")
+                % {"object": label, "date": _date(at)})
+    ids = list(ScoringInput.objects.filter(cycle=cycle, body=body).values_list("pk", flat=True))
+    if ids:
+        prefixes = (f"{direction}.", f"penalties.{direction}")
+        for actor_id, changes, at in (
+            AuditEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(ScoringInput),
+                object_id__in=ids,
+            )
+            .exclude(actor=None)
+            .order_by("at")
+            .values_list("actor_id", "changes", "at")
+        ):
+            if any(str(path).startswith(prefixes) or path == direction
+                   for path in (changes or {})):
+                add(actor_id, _("изменял(а) исходные данные оценки по этому направлению "
+                                "(%(date)s)") % {"date": _date(at)})
     return reasons
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from appeals import rules
@@ -40,7 +41,6 @@ from appeals.services.common import (
     _require,
     _sitting,
     _state_refused,
-    _url,
     value_problem,
 )
 from appeals.services.handover import _after_final
@@ -97,8 +97,7 @@ def commission_get_or_create(*, cycle, evaluator, chair, secretary, actor) -> Sp
             return commission
         notify([chair, secretary],
                _("Вы включены в специальную комиссию: %(c)s.") % {"c": commission},
-               _url("appeals:commission_detail", commission.pk,
-                    f"/appeals/commissions/{commission.pk}/"))
+               reverse("appeals:commission_detail", args=[commission.pk]))
     return commission
 
 

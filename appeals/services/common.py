@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -30,19 +30,12 @@ def _date(day: date | datetime | None) -> str:
     return formats.date_format(day, "DATE_FORMAT") if day else ""
 
 
-def _url(name: str, pk: int, fallback: str) -> str:
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return fallback
-
-
 def _link(o: Objection) -> str:
-    return _url("appeals:objection_detail", o.pk, f"/appeals/objections/{o.pk}/")
+    return reverse("appeals:objection_detail", args=[o.pk])
 
 
 def _conclusion_link(c: Conclusion) -> str:
-    return _url("conclusions:conclusion_detail", c.pk, f"/conclusions/{c.pk}/")
+    return reverse("conclusions:conclusion_detail", args=[c.pk])
 
 
 def _body_staff(body_id: int) -> list:

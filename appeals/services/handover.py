@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from appeals import rules
@@ -32,7 +33,6 @@ from appeals.services.common import (
     _link,
     _lock,
     _require,
-    _url,
 )
 from assessments.kernel import access, clock
 from assessments.kernel.audit import audit_record
@@ -322,7 +322,7 @@ def result_check_open(*, cycle, body, actor, text: str, lodged_on: date | None =
         notify(_body_staff(body.pk),
                _("Рабочий орган Комиссии начал проверку индивидуальных результатов по жалобе "
                  "органа (п.110)."),
-               _url("appeals:result_check", check.pk, f"/appeals/checks/{check.pk}/"))
+               reverse("appeals:result_check", args=[check.pk]))
     return check
 
 
@@ -344,5 +344,5 @@ def result_check_close(*, check: ResultCheck, actor, outcome: str) -> ResultChec
         notify(_body_staff(ch.body_id),
                _("Проверка индивидуальных результатов завершена: %(outcome)s")
                % {"outcome": outcome[:300]},
-               _url("appeals:result_check", ch.pk, f"/appeals/checks/{ch.pk}/"))
+               reverse("appeals:result_check", args=[ch.pk]))
     return ch

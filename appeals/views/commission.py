@@ -33,8 +33,10 @@ def _commission_people(evaluator_ids) -> list[tuple[int, str]]:
     return [
         (u.pk, f"{u.display_name} — {u.position}" if u.position else u.display_name)
         for u in User.objects.filter(
-            memberships__organisation_id__in=list(evaluator_ids), is_active=True
-        ).distinct().order_by("full_name")
+            pk__in=memberships_active().filter(
+                organisation_id__in=list(evaluator_ids)).values("user_id"),
+            is_active=True,
+        ).order_by("full_name")
     ]
 
 

@@ -128,7 +128,6 @@ def document_kind(c: Conclusion) -> str:
 
 def _document(c: Conclusion, *, draft: bool, requested_by, language: str = "ru",
               queue: bool = True, render_now: bool = False):
-    from assessments.conclusions import documents as conclusion_documents  # noqa: F401  (registers the providers)
     from reporting.services import document_request
 
     if queue or render_now:
