@@ -201,7 +201,7 @@ def test_the_scan_sees_every_kind_of_crossing(tmp_path):
         "services = __import__('appeals.services')\n"
         "config = apps.get_app_config('appeals')\n"
         "TASK = 'appeals.tasks.objections_due'\n"
-        "from assessments.reverification.services import _weights  # noqa\n",
+        "from assessments.reverification.services.selection import _private  # noqa\n",
         encoding="utf-8",
     )
     (tmp_path / "reporting" / "_wrong_probe.py").write_text(

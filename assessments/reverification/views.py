@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessments.kernel import access
+from assessments.kernel import access, clock
 from assessments.kernel.audit import object_history
 from assessments.kernel.errors import DomainError
 from assessments.models import (
@@ -205,7 +205,7 @@ def reverification_selection(request: HttpRequest, code: str, direction: str) ->
         "evaluators": evaluators,
         "method": method,
         "factors": list(services.RISK_FACTORS.values()),
-        "weights": services._weights(method),
+        "weights": services.risk_weights(method),
         "ranking": ranking,
         "samples": [(s, [names.get(i, i) for i in s.drawn]) for s in samples],
         "weights_form": weights_form,
@@ -261,7 +261,7 @@ def _workspace_context(request, rv: Reverification, forms: dict) -> dict:
         "history": object_history(rv),
         "request_form": forms.get("request") or DocumentRequestForm(),
         "check_form": forms.get("check") or SystemCheckForm(initial={
-            "checked_on": services.clock.today()}),
+            "checked_on": clock.today()}),
         "finding_form": forms.get("finding") or FindingForm(documents=documents, checks=checks),
     }
     return context

@@ -151,9 +151,8 @@ def explain_sheet(sheet: ScoreSheet) -> ExplainedSheet:
         for k, entry in sheet.explain.items()
         if k not in used
     ]
-    from assessments.models import ScoreSheet as S
-
-    label = DIRECTION_LABELS.get(sheet.direction) or S.Direction(sheet.direction).label
+    label = (DIRECTION_LABELS.get(sheet.direction)
+             or ScoreSheet.Direction(sheet.direction).label)
     return ExplainedSheet(sheet.direction, label, sheet, rows, details)
 
 

@@ -20,24 +20,12 @@ the ``explain`` helpers they share in :mod:`.entries`.
 
 from __future__ import annotations
 
-# The helpers that lived here before the directions moved to their own modules stay importable
-# from here: ``name as name`` marks a re-export this module does not use.
 from .edition import load_edition
-from .entries import _DEDUCTION_TEXT as _DEDUCTION_TEXT
-from .entries import _FLOOR as _FLOOR
-from .entries import _ZB as _ZB
-from .entries import _deduction_entry as _deduction_entry
 from .entries import _entry
-from .entries import _penalty_final as _penalty_final
 from .exact import fmt2
 from .model import Case, PenaltyFacts
 from .score_complaints import _complaints
-from .score_openness import _NOT_ASSESSED_REASON as _NOT_ASSESSED_REASON
-from .score_openness import _criterion as _criterion
-from .score_openness import _media as _media
 from .score_openness import _openness
-from .score_openness import _subordinates as _subordinates
-from .score_services import _automation as _automation
 from .score_services import _services
 
 __all__ = ["score", "band_of", "SERVICE_KEYS_CENTRAL", "SERVICE_KEYS_LOCAL"]

@@ -42,10 +42,15 @@ def _declared_tasks() -> dict[str, str]:
             if not isinstance(node, ast.FunctionDef):
                 continue
             for deco in node.decorator_list:
-                if isinstance(deco, ast.Call) and getattr(deco.func, "id", "") == "shared_task":
-                    names = [k.value.value for k in deco.keywords if k.arg == "name"]
-                    assert names, f"{path}:{node.lineno}: {node.name} has no fixed name="
-                    found[names[0]] = f"{path.relative_to(ROOT)}:{node.name}"
+                # @shared_task, @shared_task(...), @celery.shared_task(...), @app.task(...)
+                func = deco.func if isinstance(deco, ast.Call) else deco
+                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if called not in ("shared_task", "task"):
+                    continue
+                names = [k.value.value for k in getattr(deco, "keywords", ())
+                         if k.arg == "name" and isinstance(k.value, ast.Constant)]
+                assert names, f"{path}:{node.lineno}: {node.name} has no fixed name="
+                found[names[0]] = f"{path.relative_to(ROOT)}:{node.name}"
     return found
 
 

@@ -1,8 +1,9 @@
 """URL paths never change: stored notifications and e-mails link to them.
 
 ``url_paths.json`` is the table of every named route (outside the admin) as it stood when the
-feature packages got their URL namespaces; only the names gained a namespace then. A new page adds
-its line; a changed path fails here.
+feature packages got their URL namespaces; only the names gained a namespace then (the table was
+checked against the routes before the re-cut, fabafe7: every path the same). A new page adds its
+line; a changed path fails here.
 """
 
 import json

@@ -28,9 +28,6 @@ reads); the API and the names other modules read are importable from here, as be
 
 from __future__ import annotations
 
-# ``clock`` and ``_weights`` are not part of the API: the views read them as ``services.clock``
-# and ``services._weights`` (``as``: re-exported).
-from assessments.kernel import clock as clock
 from assessments.reverification.services.act import (
     ACT_DOCUMENT_KIND,
     BODY_SLOT_ROLE,
@@ -77,8 +74,8 @@ from assessments.reverification.services.selection import (
     risk_ranking,
     risk_sample_draw,
     risk_sample_redraw,
+    risk_weights,
 )
-from assessments.reverification.services.selection import _weights as _weights
 
 __all__ = [
     "ACT_DOCUMENT_KIND",
@@ -120,6 +117,7 @@ __all__ = [
     "risk_ranking",
     "risk_sample_draw",
     "risk_sample_redraw",
+    "risk_weights",
     "system_check_record",
     "works_on",
 ]

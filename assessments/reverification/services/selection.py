@@ -247,7 +247,7 @@ def risk_method_for(*, cycle: Cycle, evaluator: Organisation, direction: str) ->
     return method
 
 
-def _weights(method: RiskMethod) -> dict[str, Decimal]:
+def risk_weights(method: RiskMethod) -> dict[str, Decimal]:
     stored = method.weights or {}
     return {code: Decimal(str(stored.get(code, f.default_weight)))
             for code, f in RISK_FACTORS.items()}
@@ -379,7 +379,7 @@ def risk_ranking(
     of queries whatever the number of bodies."""
     direction = _directions_ok(direction)
     method = method or risk_method_for(cycle=cycle, evaluator=evaluator, direction=direction)
-    weights = _weights(method)
+    weights = risk_weights(method)
     total_weight = sum(weights.values(), ZERO)
     bodies = bodies if bodies is not None else risk_population(
         cycle=cycle, evaluator=evaluator, direction=direction
