@@ -39,6 +39,7 @@ from assessments.kernel import access, clock
 from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
 from assessments.kernel.notifications import notify
+from assessments.kernel.transitions import lock
 from assessments.models import Conclusion, ConclusionState
 
 # --- The window (p.109, p.111, p.112) ---------------------------------------------------------
@@ -306,7 +307,7 @@ def objection_file(*, conclusion: Conclusion, actor, rows: list[dict], passphras
             for doc in documents
         ]
         with transaction.atomic():
-            c = Conclusion.objects.select_for_update().get(pk=c.pk)
+            c = lock(c)
             if Objection.objects.filter(conclusion=c).exists():
                 raise DomainError(_("Возражения на это заключение уже поданы."), code="exists")
             if NoObjectionNotice.objects.filter(conclusion=c).exists():

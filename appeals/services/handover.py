@@ -39,6 +39,7 @@ from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
 from assessments.kernel.notifications import notify
 from assessments.kernel.people import people
+from assessments.kernel.transitions import lock
 from assessments.models import Conclusion, ConclusionState, Organisation, Role
 
 # --- Hand-over (p.116–121) and the block ------------------------------------------------------
@@ -330,7 +331,7 @@ def result_check_close(*, check: ResultCheck, actor, outcome: str) -> ResultChec
     """The working body records the outcome: ``open → closed``."""
     outcome = (outcome or "").strip()
     with transaction.atomic():
-        ch = ResultCheck.objects.select_for_update().get(pk=check.pk)
+        ch = lock(check)
         if ch.state != ResultCheckState.OPEN:
             raise DomainError(_("Проверка уже завершена."), code="state")
         _require(actor, "close", ch)

@@ -29,6 +29,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from assessments.kernel import clock
+from assessments.kernel.transitions import lock
 from reporting.models import (
     RenderedDocument,
     SignatorySlot,
@@ -109,7 +110,7 @@ def signed_document_freeze(
     specs = _slot_specs(signatories)
     with transaction.atomic():
         if rendered_document is not None:
-            rendered = RenderedDocument.objects.select_for_update().get(pk=rendered_document.pk)
+            rendered = lock(rendered_document)
             if rendered.draft:
                 raise SigningRefused(
                     _("Проект документа не подписывается: сформируйте окончательную версию.")
@@ -273,7 +274,7 @@ def signed_document_sign(
     """
     now = clock.now()
     with transaction.atomic():
-        document = SignedDocument.objects.select_for_update().get(pk=signed_document.pk)
+        document = lock(signed_document)
         turn = signing_turn(signed_document=document, user=user)
         if not turn.may_sign:
             raise SigningRefused(turn.reason)
@@ -584,7 +585,7 @@ def issue_demo_credential(user, passphrase: str) -> SigningCredential:
 
 def signing_credential_deactivate(*, credential: SigningCredential, by) -> SigningCredential:
     with transaction.atomic():
-        credential = SigningCredential.objects.select_for_update().get(pk=credential.pk)
+        credential = lock(credential)
         if credential.active:
             credential.active = False
             credential.deactivated_at = clock.now()

@@ -16,6 +16,7 @@ from assessments.kernel import access, clock
 from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
 from assessments.kernel.notifications import notify
+from assessments.kernel.transitions import lock
 from assessments.models import (
     Cycle,
     Finding,
@@ -255,7 +256,7 @@ def reconciliation_act_sign(
     document_id = ReconciliationAct.objects.values_list("signed_document_id", flat=True).get(
         pk=act.pk)
     SignedDocument.objects.select_for_update().filter(pk=document_id).exists()
-    act = ReconciliationAct.objects.select_for_update().get(pk=act.pk)
+    act = lock(act)
     rv = _lock(act.reverification)
     if act.superseded_at is not None:
         raise DomainError(_("Эта версия акта заменена новой и не подписывается."), code="state")

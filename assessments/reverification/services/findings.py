@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from assessments.kernel import clock
 from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
+from assessments.kernel.transitions import lock
 from assessments.models import (
     ConfirmingDocument,
     DocumentRequest,
@@ -93,7 +94,7 @@ def finding_update(
     """Change a finding; ``revision`` is the one the editor read (a concurrent change is
     reported, never overwritten)."""
     rv = _lock(finding.reverification)
-    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    finding = lock(finding)
     _require_work(actor, rv)
     _require_open(rv)
     if finding.withdrawn_at is not None:
@@ -130,7 +131,7 @@ def finding_update(
 def finding_withdraw(*, actor, finding: Finding, reason: str) -> Finding:
     """Exclude a finding (kept, marked withdrawn with the reason)."""
     rv = _lock(finding.reverification)
-    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    finding = lock(finding)
     _require_work(actor, rv)
     _require_open(rv)
     if not reason.strip():

@@ -13,6 +13,7 @@ from assessments.kernel import access, calendar, clock
 from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
 from assessments.kernel.notifications import notify
+from assessments.kernel.transitions import lock
 from assessments.models import (
     Classification,
     ConfirmingDocument,
@@ -143,7 +144,7 @@ def _maybe_received(rv: Reverification, actor) -> None:
 
 @transaction.atomic
 def document_request_withdraw(*, actor, request: DocumentRequest, reason: str) -> DocumentRequest:
-    request = DocumentRequest.objects.select_for_update().get(pk=request.pk)
+    request = lock(request)
     rv = _lock(request.reverification)
     _require_work(actor, rv)
     if request.state != DocumentRequest.State.OPEN:
@@ -195,7 +196,7 @@ def confirming_document_upload(
                          changes={"file": (None, original_name[:255])}, reason=refusal.message)
         raise
     with transaction.atomic():
-        request = DocumentRequest.objects.select_for_update().get(pk=request.pk)
+        request = lock(request)
         rv = _lock(request.reverification)
         access.require(actor, "respond", rv)
         if request.state == DocumentRequest.State.WITHDRAWN:
