@@ -1,5 +1,6 @@
-"""Django admin for reference data. Every change is audited with its reason; the audit trail
-and the state log are read-only; bodies, cycles and roles are closed, never deleted."""
+"""Django admin of the registry's reference data: users and their roles, regions, bodies,
+evaluator rules, cycles and milestones, assignments. Every change is audited with its reason
+(the kernel's AuditedAdmin); bodies, cycles and roles are closed, never deleted."""
 
 from __future__ import annotations
 
@@ -8,14 +9,12 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django_fsm_log.models import StateLog
 
-from assessments.kernel.admin import ReadOnlyAdmin
+from assessments.kernel.admin import AuditedAdmin, AuditedForm
 from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
 from assessments.models import (
     AssessorAssignment,
-    AuditEntry,
     Cycle,
     EvaluatorRule,
     Membership,
@@ -24,7 +23,6 @@ from assessments.models import (
     OrganisationName,
     Region,
     User,
-    WorkingDayOverride,
 )
 from assessments.registry.services.memberships import check_membership
 from assessments.registry.services.organisations import (
@@ -35,53 +33,6 @@ from assessments.registry.services.organisations import (
     organisation_rename,
     organisation_update,
 )
-
-
-class AuditedForm(forms.ModelForm):
-    audit_reason = forms.CharField(
-        label=_("Основание изменения"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Записывается в журнал изменений вместе с тем, что изменено."),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk and self.changed_data and not cleaned.get("audit_reason", "").strip():
-            self.add_error("audit_reason", _("Укажите основание изменения."))
-        return cleaned
-
-
-class AuditedAdmin(admin.ModelAdmin):
-    """Records every save and delete in the audit trail: who, when, before → after, why."""
-
-    form = AuditedForm
-
-    def _audit_fields(self, form) -> list[str]:
-        return [name for name in form.changed_data if name != "audit_reason"]
-
-    def save_model(self, request, obj, form, change):
-        changes = {
-            name: (form.initial.get(name) if change else None, form.cleaned_data.get(name))
-            for name in self._audit_fields(form)
-        }
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            obj=obj,
-            action="update" if change else "create",
-            changes=changes,
-            reason=form.cleaned_data.get("audit_reason", ""),
-        )
-
-    def delete_model(self, request, obj):
-        audit_record(actor=request.user, obj=obj, action="delete", reason="admin")
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
 
 
 class MembershipInline(admin.TabularInline):
@@ -115,18 +66,6 @@ class UserAdmin(BaseUserAdmin):
         for user in queryset:
             audit_record(actor=request.user, obj=user, action="unlock_login", reason="admin")
         self.message_user(request, _("Снято блокировок: %(n)s.") % {"n": removed}, messages.SUCCESS)
-
-
-@admin.register(WorkingDayOverride)
-class WorkingDayOverrideAdmin(AuditedAdmin):
-    list_display = ("date", "kind", "reason", "created_by")
-    list_filter = ("kind",)
-    readonly_fields = ("created_by", "created_at")
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(Region)
@@ -367,28 +306,3 @@ class AssessorAssignmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ("at", "actor", "content_type", "object_repr", "action", "reason")
-    list_filter = ("action", "content_type")
-    search_fields = ("object_repr", "reason", "actor__username", "actor__full_name")
-    list_select_related = ("actor", "content_type")
-    date_hierarchy = "at"
-
-
-@admin.register(StateLog)
-class StateLogAdmin(ReadOnlyAdmin):
-    list_display = (
-        "timestamp",
-        "by",
-        "content_type",
-        "object_id",
-        "transition",
-        "source_state",
-        "state",
-    )
-    list_filter = ("transition", "content_type")
-    list_select_related = ("by", "content_type")
-    date_hierarchy = "timestamp"

@@ -10,7 +10,6 @@ from django.contrib import admin
 
 from assessments.kernel.admin import ReadOnlyAdmin
 from assessments.models import (
-    BackgroundJob,
     ScoreSheet,
     ScoringInput,
 )
@@ -34,13 +33,3 @@ class ScoreSheetAdmin(RecordAdmin):
     search_fields = ("body__name_ru", "body__bin")
     list_select_related = ("body", "cycle")
     date_hierarchy = "computed_at"
-
-
-@admin.register(BackgroundJob)
-class BackgroundJobAdmin(RecordAdmin):
-    list_display = ("label", "kind", "state", "done", "total", "started_by", "created_at",
-                    "finished_at")
-    list_filter = ("kind", "state")
-    search_fields = ("label", "message", "error")
-    list_select_related = ("started_by",)
-    date_hierarchy = "created_at"

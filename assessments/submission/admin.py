@@ -4,7 +4,7 @@ imports. Imported by assessments/admin.py."""
 from django.contrib import admin
 
 from assessments.kernel.admin import ReadOnlyAdmin
-from assessments.models import Evidence, ImportBatch, Notification, PublicService, Report
+from assessments.models import Evidence, ImportBatch, PublicService, Report
 
 
 @admin.register(PublicService)
@@ -31,8 +31,3 @@ class ImportBatchAdmin(ReadOnlyAdmin):
     list_display = ("original_name", "kind", "cycle", "state", "rows_total", "created_by",
                     "applied_by")
     list_filter = ("kind", "state")
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("user", "text", "created_at", "read_at")
