@@ -6,9 +6,7 @@ call, a message."""
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,7 +14,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from assessments.kernel import access
@@ -38,6 +35,7 @@ from assessments.scores.fields import (
     form_initial,
     read_whatif_form,
 )
+from assessments.scores.forms import CaseUploadForm, RecomputeForm, ScoreFilterForm
 from assessments.scores.services.assembly import assembly_failure, case_from_values, scoring_values
 from assessments.scores.services.scoring_inputs import (
     case_skeleton,
@@ -73,24 +71,6 @@ def _cycle_body(request: HttpRequest, code: str, pk: int):
 
 
 # --- The cycle's scores and its recompute ----------------------------------------------------
-
-
-class ScoreFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("Поиск по наименованию или БИН"), required=False,
-                        max_length=100)  # fmt: skip
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Вид органа"),
-        required=False,
-        choices=[("", gettext_lazy("Все")), ("central", Organisation.Kind.CENTRAL.label),
-                 ("local", Organisation.Kind.LOCAL.label)],
-    )  # fmt: skip
-    order = forms.ChoiceField(
-        label=gettext_lazy("Порядок"),
-        required=False,
-        choices=[("name", gettext_lazy("по наименованию")),
-                 ("-overall", gettext_lazy("по итоговой оценке, от высшей")),
-                 ("overall", gettext_lazy("по итоговой оценке, от низшей"))],
-    )  # fmt: skip
 
 
 @login_required
@@ -130,10 +110,6 @@ def scores_current(request: HttpRequest) -> HttpResponse:
     if cycle is None:
         raise Http404
     return redirect("scores:cycle_scores", code=cycle.code)
-
-
-class RecomputeForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Основание"), max_length=500, required=False)
 
 
 @login_required
@@ -222,42 +198,6 @@ def scoring_input_detail(
             "can_load": access.can(request.user, "load_case", cycle),
         },
     )
-
-
-class CaseUploadForm(forms.Form):
-    case_text = forms.CharField(
-        label=gettext_lazy("Исходные данные (JSON по SCORING_IO.md)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
-    )
-    case_file = forms.FileField(label=gettext_lazy("или файл .json"), required=False)
-    reason = forms.CharField(label=gettext_lazy("Основание"), max_length=500)
-
-    def clean(self):
-        cleaned = super().clean()
-        upload = cleaned.get("case_file")
-        text = cleaned.get("case_text") or ""
-        if upload:
-            if upload.size > 2_000_000:
-                self.add_error("case_file", _("Файл больше 2 МБ."))
-                return cleaned
-            try:
-                text = upload.read().decode("utf-8")
-            except UnicodeDecodeError:
-                self.add_error("case_file", _("Файл должен быть в кодировке UTF-8."))
-                return cleaned
-        if not text.strip():
-            self.add_error("case_text", _("Вставьте JSON или выберите файл."))
-            return cleaned
-        try:
-            cleaned["case"] = json.loads(text, parse_float=Decimal)
-        except json.JSONDecodeError as e:
-            self.add_error(
-                "case_text",
-                _("Это не JSON: строка %(line)s, позиция %(col)s.") % {"line": e.lineno,
-                                                                     "col": e.colno},
-            )  # fmt: skip
-        return cleaned
 
 
 @login_required
