@@ -181,7 +181,7 @@ def test_assembly_failure_notice_skips_an_assigned_assessor_whose_membership_end
         clock, assigned, cycle, schedule, services_register, django_capture_on_commit_callbacks):
     """The engine refuses an assembly (violations above the services rendered): the body's
     assigned assessors are told — but not one whose membership ended since his assignment."""
-    from tests.assessments.scores.test_assembly import accept, load
+    from tests.worlds.submission_steps import accept, load
 
     p, r = assigned, assigned.registry
     former = ended(r.agency, Role.ASSESSOR, "former_assessor", direction="services")

@@ -1,58 +1,21 @@
 """Assembly into the scoring input: source precedence (p.37, p.40), failures, p.8, p.53, the
 assessors' openness scores, and the engine accepting what is assembled."""
 
-import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
 
 from assessments.kernel.errors import DomainError
-from assessments.models import ImportBatch
 from assessments.scores.services.assembly import case_from_values, scoring_values
 from assessments.scoring import score_case_dict
-from assessments.submission.imports.pipeline import import_apply, import_upload
 from assessments.submission.services.openness import openness_assessment_update, openness_score_set
-from assessments.submission.services.reports import (
-    SectionInvalid,
-    report_accept,
-    report_get_or_create,
-    report_section_save,
-    report_start_review,
-    report_submit,
-)
-from demo.submission import sample_sections
-from tests.worlds.samples import MONITORING_HEADER, csv_bytes
+from tests.worlds.samples import MONITORING_HEADER
+from tests.worlds.submission_steps import accept, load
 
 # As in tests/assessments/submission/: queued tasks run in this process, the default language
 # active again after each test.
 pytestmark = [pytest.mark.django_db,
               pytest.mark.usefixtures("tasks_in_process", "default_language_after")]
-
-
-def accept(personas, cycle, body, direction, head, reviewer, override=None):
-    report = report_get_or_create(cycle=cycle, body=body, direction=direction)
-    for key, data in sample_sections(direction, "central" if body.kind == "central"
-                                     else "local").items():
-        if override and key in override:
-            data = override[key]
-        try:
-            report_section_save(actor=head, report=report, key=key, data=data,
-                                expected_version=0)
-        except SectionInvalid as error:
-            raise AssertionError(error.errors) from error
-    report_submit(actor=head, report=report)
-    report_start_review(actor=reviewer, report=report)
-    return report_accept(actor=reviewer, report=report)
-
-
-def load(actor, cycle, kind, rows, capture):
-    with capture(execute=True):
-        batch = import_upload(actor=actor, cycle=cycle, kind=kind,
-                              upload=io.BytesIO(csv_bytes(rows)), original_name=f"{kind}.csv")
-    batch = ImportBatch.objects.get(pk=batch.pk)
-    assert batch.rows_invalid == 0, batch.errors
-    with capture(execute=True):
-        return import_apply(batch_id=batch.pk, actor=actor)
 
 
 def test_services_source_precedence_failures_and_internal_control(

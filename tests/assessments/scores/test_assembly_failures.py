@@ -10,15 +10,13 @@ from django.urls import reverse
 from assessments.models import Notification
 from assessments.scores.services.assembly import assembly_failure, scoring_input_assemble
 from assessments.scores.services.scoring_inputs import scoring_input_current
-from tests.assessments.scores.test_assembly import accept, load
+from tests.worlds.submission_steps import INSPECTIONS_HEADER, accept, load
 
 # As in tests/assessments/submission/: queued tasks run in this process, the default language
 # active again after each test.
 pytestmark = [pytest.mark.django_db,
               pytest.mark.usefixtures("tasks_in_process", "default_language_after")]
 
-INSPECTIONS_HEADER = ["inspection_id", "bin", "service_code", "date", "late",
-                      "unjustified_refusals", "incomplete_package", "extra_documents"]
 
 
 def test_engine_refusal_is_recorded_shown_translated_notified_and_cleared(

@@ -13,8 +13,8 @@ from assessments.scores.services.scoring_inputs import scoring_input_current
 from assessments.scores.services.sheets import score_body
 from assessments.scoring import load_edition, score_case_dict
 from assessments.submission.services.openness import indicator_rows, openness_score_set
-from tests.assessments.scores.test_assembly import accept, load
 from tests.worlds.samples import MONITORING_HEADER
+from tests.worlds.submission_steps import accept, load
 
 # As in tests/assessments/submission/: queued tasks run in this process, the default language
 # active again after each test.

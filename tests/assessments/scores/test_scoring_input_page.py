@@ -12,8 +12,7 @@ from django.urls import reverse
 
 from assessments.models import ScoreSheet
 from assessments.scores.services.scoring_inputs import scoring_input_current, scoring_input_set
-from tests.assessments.scores.test_assembly import accept, load
-from tests.assessments.scores.test_assembly_failures import INSPECTIONS_HEADER
+from tests.worlds.submission_steps import INSPECTIONS_HEADER, accept, load
 
 # As in tests/assessments/submission/: queued tasks run in this process, the default language
 # active again after each test.
