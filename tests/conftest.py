@@ -20,6 +20,9 @@ pytest_plugins = ["tests.worlds.fixtures"]
 
 
 def _missing(requirement: str, reason: str) -> None:
+    # A developer's machine without PostgreSQL, Redis or Chromium skips the tests that need
+    # them, saying which; CI never skips: the missing service fails the test, and
+    # pytest_sessionfinish fails a CI run that skipped anything.
     if IN_CI:
         pytest.fail(f"CI requires {requirement}: {reason}")
     pytest.skip(reason)

@@ -19,12 +19,13 @@ tag library (pages show other apps' panels through ``assessments.kernel.panels``
 
 from __future__ import annotations
 
-import ast
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.worlds.imports_scan import targets
 
 ROOT = Path(__file__).resolve().parents[1]
 FEATURES = ("kernel", "portal", "registry", "submission", "scores", "reverification",
@@ -35,11 +36,6 @@ PRODUCTION = ("assessments", "appeals", "reporting", "config")
 # Wiring, not a feature: these modules exist to gather every feature's admin, URLs and registries.
 WIRING = {"assessments.admin", "assessments.urls", "assessments.apps", "config.urls",
           "config.settings"}
-STRING_LOADERS = {"get_model", "import_string", "import_module", "send_task", "signature",
-                  "__import__", "get_app_config", "find_spec"}
-# A string that names a module path of another app counts as an import wherever it stands
-# (a task name in a subscript, a dotted path handed on to a loader later).
-DOTTED = re.compile(r"(appeals|demo|assessments\.[a-z_]+)(\.[A-Za-z_]\w*)+")
 TEMPLATE_BUILTINS = {"i18n", "l10n", "static", "tz", "cache"}
 
 
@@ -80,48 +76,6 @@ def _module(path: Path, root: Path = ROOT) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _text(node) -> str | None:
-    """A string argument: a constant, or the constant head of an f-string."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
-        return str(node.values[0].value).rstrip(".")
-    return None
-
-
-def _targets(path: Path, root: Path = ROOT):
-    """(line, dotted target) of every import of ``path``; of every string given to a loader
-    (``apps.get_model("appeals", …)``, ``import_module(f"appeals.{x}")``, ``__import__``,
-    ``apps.get_app_config("appeals")``, ``send_task("…")``), keyword arguments included; and of
-    every string constant that is a dotted path into another app."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    me = _module(path, root)
-    package = me if path.name == "__init__.py" else me.rpartition(".")[0]
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                yield node.lineno, alias.name
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join(parts + ([node.module] if node.module else []))
-            for alias in node.names:
-                yield node.lineno, base if alias.name == "*" else f"{base}.{alias.name}"
-        elif isinstance(node, ast.Call):
-            func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            if name in STRING_LOADERS:
-                texts = [t for t in map(_text, [*node.args, *(k.value for k in node.keywords)])
-                         if t]
-                if texts:
-                    # get_model("app_label", "Model") names an app by its label
-                    yield node.lineno, ".".join(texts) if name == "get_model" else texts[0]
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if DOTTED.fullmatch(node.value):
-                yield node.lineno, node.value
-
-
 def _feature(target: str) -> tuple[str | None, str]:
     parts = target.split(".")
     if len(parts) > 1 and parts[0] == "assessments" and parts[1] in FEATURES:
@@ -138,7 +92,8 @@ def _violations(root: Path = ROOT) -> list[str]:
             where = f"{path.relative_to(root)}"
             me = _module(path, root)
             mine, _ = _feature(me)
-            for line, target in _targets(path, root):
+            source = path.read_text(encoding="utf-8")
+            for line, target in targets(source, me, is_package=path.name == "__init__.py"):
                 head = target.split(".")[0]
                 if head == "demo":
                     found.append(f"{where}:{line}: production code imports the demo ({target})")

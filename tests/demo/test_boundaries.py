@@ -10,8 +10,6 @@ allowed mention is the entry ``"demo"`` of ``INSTALLED_APPS``.
 
 from __future__ import annotations
 
-import ast
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,49 +18,17 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 
+from tests.worlds.imports_scan import targets
+
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = ("assessments", "appeals", "reporting", "config")
 DEMO = "demo"
 
-# Calls that take a module, app or model name as a string.
-STRING_IMPORTERS = {
-    "import_module", "import_string", "__import__", "get_model", "get_app_config",
-    "autodiscover_modules", "module_has_submodule", "send_task", "signature",
-    "find_spec", "run_path", "run_module",
-}
-DOTTED_INTO_DEMO = re.compile(rf"^{DEMO}(\.[A-Za-z_]\w*)+$")
-
-
-def _names_demo(name: str | None) -> bool:
-    return name is not None and (name == DEMO or name.startswith(DEMO + "."))
-
-
-def _callee(node: ast.Call) -> str | None:
-    if isinstance(node.func, ast.Name):
-        return node.func.id
-    if isinstance(node.func, ast.Attribute):
-        return node.func.attr
-    return None
-
-
 def demo_references(source: str, filename: str = "<source>") -> list[str]:
-    """Every reference to the demo in ``source``, as "line: what"."""
-    found = []
-    for node in ast.walk(ast.parse(source, filename)):
-        if isinstance(node, ast.Import):
-            found += [f"{node.lineno}: import {a.name}" for a in node.names if _names_demo(a.name)]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level == 0 and _names_demo(node.module):
-                found.append(f"{node.lineno}: from {node.module} import …")
-        elif isinstance(node, ast.Call) and _callee(node) in STRING_IMPORTERS:
-            for arg in [*node.args, *(k.value for k in node.keywords)]:
-                if (isinstance(arg, ast.Constant) and isinstance(arg.value, str)
-                        and _names_demo(arg.value)):
-                    found.append(f"{node.lineno}: {_callee(node)}({arg.value!r})")
-        elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
-              and DOTTED_INTO_DEMO.match(node.value)):
-            found.append(f"{node.lineno}: {node.value!r}")
-    return sorted(set(found))
+    """Every reference to the demo in ``source``, as "line: what" (the project's one scanner,
+    tests/worlds/imports_scan.py, read for the demo)."""
+    return sorted({f"{line}: {target}" for line, target in targets(source)
+                   if target == DEMO or target.startswith(DEMO + ".")})
 
 
 def _production_sources():
