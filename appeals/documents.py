@@ -63,15 +63,23 @@ def annex14_context(objection, *, draft: bool = False, completed: bool | None = 
             "reasoning": row.reasoning if decided else "",
         })
     signatories = []
-    sitting = getattr(objection, "sitting", None) if objection.pk else None
-    if completed and sitting is not None:
-        chair = sitting.commission.chair
-        signatories.append({"role": "commission_chair", "full_name": str(chair),
-                            "position": getattr(chair, "position", "") or ""})
-    head = _body_head(objection, completed=completed)
-    if head is not None:
-        signatories.append({"role": "body_representative", "full_name": str(head),
-                            "position": getattr(head, "position", "") or ""})
+    filer = None
+    if completed:
+        sitting = getattr(objection, "sitting", None) if objection.pk else None
+        if sitting is not None:
+            chair = sitting.commission.chair
+            signatories.append({"role": "commission_chair", "full_name": str(chair),
+                                "position": getattr(chair, "position", "") or ""})
+        # "С итогами обжалования ознакомлен": only the acknowledgment after the decision
+        head = _body_head(objection, completed=True)
+        if head is not None:
+            signatories.append({"role": "body_representative", "full_name": str(head),
+                                "position": getattr(head, "position", "") or ""})
+    else:
+        # the table as filed: signed by the body's head as its filer
+        head = _body_head(objection, completed=False)
+        filer = {"full_name": str(head) if head is not None else "",
+                 "position": (getattr(head, "position", "") or "") if head is not None else ""}
     all_decided = completed and all(r["decision"] for r in rows)
     return disagreement_table_context(
         body=Body(name_ru=name_ru, kind="central" if objection.body.kind == "central"
@@ -83,6 +91,7 @@ def annex14_context(objection, *, draft: bool = False, completed: bool | None = 
         evaluator=evaluator_ru,
         decided_on=objection.decided_on if completed else None,
         signatories=signatories,
+        filer=filer,
         version=COMPLETED_VERSION if completed else FILED_VERSION,
         draft=draft,
     )

@@ -101,17 +101,22 @@ def evaluator_conclusion_for(conclusion: Conclusion, subject_or_path: str) -> st
     the criterion named in ``subject_or_path`` (a criterion code such as ``K2``, or a scoring
     input path under it) with its printed score; the direction's score otherwise."""
     from reporting.annexes import labels
+    from reporting.annexes.formatting import number
 
     values = conclusion.values or {}
     code = _criterion_of(conclusion, subject_or_path)
     if code is None:
         final = values.get("final") or conclusion.headline_score
-        return _("Итоговая оценка по направлению: %(score)s.") % {"score": final} if final else ""
-    names = {**labels.SERVICES_LABELS, **labels.OPENNESS_LABELS, **labels.COMPLAINTS_LABELS}
+        return (_("Итоговая оценка по направлению: %(score)s.") % {"score": number(str(final))}
+                if final else "")
+    # the codes repeat across directions (P1, P2 …): the conclusion's own direction names them
+    names = {"openness": labels.OPENNESS_LABELS, "complaints": labels.COMPLAINTS_LABELS}.get(
+        conclusion.direction, labels.SERVICES_LABELS)
     name = names.get(code, code)
     text = f"{code}. {name}"
     if values.get(code) not in (None, ""):
-        text += " — " + _("%(score)s балла") % {"score": values[code]}
+        # printed as the annexes print it: a decimal comma ("46,88")
+        text += " — " + _("%(score)s балла") % {"score": number(str(values[code]))}
     analysis = ((conclusion.analysis or {}).get(code) or "").strip()
     return f"{text}. {analysis}" if analysis else f"{text}."
 

@@ -29,6 +29,30 @@ def _fact(row: dict) -> dict[str, Any]:
             "points": row["points"]}
 
 
+def _person(role: str, user) -> dict[str, Any]:
+    if user is None:
+        return {"role": role}
+    return {"role": role, "full_name": str(user), "position": getattr(user, "position", "") or ""}
+
+
+def act_signatories(act) -> list[dict[str, Any]]:
+    """Who the act's signature block names (annex 1 prints each signer's position and name):
+    the evaluating body's representative is the one who issued the act, the evaluated body's
+    is its head (the first active one); the PAdES signature carries who actually signed."""
+    from assessments.kernel.people import memberships_active
+    from assessments.models import Role
+
+    rv = act.reverification
+    head = (
+        memberships_active(organisation_id=rv.body_id, roles=[Role.BODY_HEAD])
+        .select_related("user").order_by("pk").first()
+    )
+    return [
+        _person("evaluator_representative", act.issued_by),
+        _person("body_representative", head.user if head is not None else None),
+    ]
+
+
 def act_context(act) -> dict[str, Any]:
     """The context of annex 1 for ``act``: the body's and the evaluator's names of the cycle's
     period, the numbered facts with their points, the total deduction (the engine's), the
@@ -44,7 +68,7 @@ def act_context(act) -> dict[str, Any]:
         direction=rv.direction,
         facts=[_fact(row) for row in act.facts],
         evaluator=evaluator_ru,
-        signatories=[{"role": "evaluator_representative"}, {"role": "body_representative"}],
+        signatories=act_signatories(act),
         act_date=act.issued_at,
         version=act.version,
         replaces_version=previous,

@@ -279,30 +279,37 @@ def facts_for_recommendations(rows: Sequence[Mapping[str, Any]]) -> list[dict[st
 
 # --- the engine's explanations as printed notes -------------------------------------------------
 
-_INPUT_TEXTS = {
-    "P2": "обоснованных жалоб: {a} на {b} оказанных услуг",
-    "T1": "оказано с нарушением сроков: {a} из {b}",
-    "T2": "необоснованных отказов: {a} из {b} оказанных услуг",
-    "T3": "оказано при неполном пакете документов: {a} из {b}",
-    "T4": "с истребованием непредусмотренных документов: {a} из {b}",
-    "T": "видов услуг: {n}, из них автоматизировано частично: {c}, полностью: {d}",
-    "V": (
-        "оказано в электронной форме: {e} из {z}; на бумажном носителе: {b} из {c} "
-        "автоматизированных"
-    ),
-    "C": "доступно в мобильных приложениях: {w}; автоматизировано частично: {partially}, "
-    "полностью: {fully}",
-    "P": "часов недоступности: {t}",
-    "D": "услуг переведено в проактивный формат: {t}",
-    "S": "реализовано цифровых документов: {t}",
-    "R1": "рассмотрено с нарушением сроков: {a} из {b}",
-    "R2": "признано обоснованными по решению суда: {a} из {b} рассмотренных",
-    "R3": "перенаправлено с нарушением сроков: {a} из {b} поступивших",
-    "R4": (
-        "фактов привлечения к ответственности: {disciplinary_actions}; рассмотрено с нарушением "
-        "сроков: {handled_late}, перенаправлено с нарушением сроков: {redirected_late}, "
-        "исключено (объективная невозможность): {excused}"
-    ),
+# The source figures of each printed value, per direction: the codes repeat across directions
+# (P1 is the services' satisfaction and openness's open data; P2, R…), so a code is only ever
+# looked up under its own direction.
+_INPUT_TEXTS: dict[str, dict[str, str]] = {
+    "services": {
+        "P2": "обоснованных жалоб: {a} на {b} оказанных услуг",
+        "T1": "оказано с нарушением сроков: {a} из {b}",
+        "T2": "необоснованных отказов: {a} из {b} оказанных услуг",
+        "T3": "оказано при неполном пакете документов: {a} из {b}",
+        "T4": "с истребованием непредусмотренных документов: {a} из {b}",
+        "T": "видов услуг: {n}, из них автоматизировано частично: {c}, полностью: {d}",
+        "V": (
+            "оказано в электронной форме: {e} из {z}; на бумажном носителе: {b} из {c} "
+            "автоматизированных"
+        ),
+        "C": "доступно в мобильных приложениях: {w}; автоматизировано частично: {partially}, "
+        "полностью: {fully}",
+        "P": "часов недоступности: {t}",
+        "D": "услуг переведено в проактивный формат: {t}",
+        "S": "реализовано цифровых документов: {t}",
+    },
+    "complaints": {
+        "R1": "рассмотрено с нарушением сроков: {a} из {b}",
+        "R2": "признано обоснованными по решению суда: {a} из {b} рассмотренных",
+        "R3": "перенаправлено с нарушением сроков: {a} из {b} поступивших",
+        "R4": (
+            "фактов привлечения к ответственности: {disciplinary_actions}; рассмотрено с "
+            "нарушением сроков: {handled_late}, перенаправлено с нарушением сроков: "
+            "{redirected_late}, исключено (объективная невозможность): {excused}"
+        ),
+    },
 }
 
 
@@ -310,12 +317,13 @@ def _fmt_input(value: str) -> str:
     return count(value) if value.lstrip("-").isdigit() else number(value)
 
 
-def input_text(code: str, entry: Mapping[str, Any] | None) -> str:
-    """The source figures of one printed value, from its ``explain`` entry, in Russian."""
+def input_text(direction: str, code: str, entry: Mapping[str, Any] | None) -> str:
+    """The source figures of one printed value of ``direction``, from its ``explain`` entry, in
+    Russian ("" where the direction has no such text for the code)."""
     if not entry:
         return ""
     inputs = {k: _fmt_input(str(v)) for k, v in (entry.get("inputs") or {}).items()}
-    if code == "P1":
+    if direction == "services" and code == "P1":
         n = int(entry["inputs"].get("n", "0"))
         if n == 0:
             return "оценки уровня удовлетворенности отсутствуют"
@@ -324,7 +332,7 @@ def input_text(code: str, entry: Mapping[str, Any] | None) -> str:
             for i in range(n)
         )
         return f"видов услуг: {n}; уровень удовлетворенности → баллы: {levels}"
-    template = _INPUT_TEXTS.get(code)
+    template = _INPUT_TEXTS.get(direction, {}).get(code)
     if template is None:
         return ""
     try:

@@ -53,6 +53,9 @@ class DirectionAnnex:
     name_caption: str
     labels: Mapping[str, str]
     deductions: frozenset[str] = frozenset()  # rows printed with a minus
+    # what the seed's form prints in the maximum column where it is not the edition's maximum
+    # (annex 8 prints 0 for the subordinates' penalty and for the deduction)
+    form_maxima: tuple[tuple[str, str], ...] = ()
 
 
 def _rows(codes: Iterable[str]) -> tuple[tuple[str, str, int], ...]:
@@ -77,7 +80,7 @@ DIRECTION_ANNEXES: dict[int, DirectionAnnex] = {
     8: DirectionAnnex(
         8, "openness", ("central", "local"), _rows(labels.OPENNESS_CODES), True,
         labels.OPENNESS_CODES, "paren", True, labels.NAME_CAPTION_EITHER, labels.OPENNESS_LABELS,
-        frozenset({"P7"}),
+        frozenset({"P7"}), (("P7", "0"), ("penalty", "0")),
     ),
     12: DirectionAnnex(
         12, "complaints", ("central", "local"), _rows(labels.COMPLAINTS_CODES), True,
@@ -171,8 +174,8 @@ def direction_conclusion_context(
                 "label": spec.labels[code],
                 "level": level,
                 "score": number(scores[code], negative=minus),
-                "max": number(maxima[code], negative=minus),
-                "inputs": input_text(code, entry),
+                "max": dict(spec.form_maxima).get(code) or number(maxima[code], negative=minus),
+                "inputs": input_text(spec.direction, code, entry),
                 "notes": notes,
             }
         )
@@ -182,7 +185,8 @@ def direction_conclusion_context(
             {"label": labels.TOTAL_LABEL, "score": number(scores["total"]),
              "max": number(maxima["total"]), "notes": rule_notes(explain.get(prefix + "total"))},
             {"label": labels.PENALTY_LABEL, "score": number(scores["penalty"]),
-             "max": number(maxima["penalty"]), "notes": []},
+             "max": dict(spec.form_maxima).get("penalty") or number(maxima["penalty"]),
+             "notes": []},
             {"label": labels.FINAL_LABEL, "score": number(scores["final"]),
              "max": number(maxima["final"]), "notes": [], "final": True},
         ]  # fmt: skip

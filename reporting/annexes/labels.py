@@ -357,6 +357,14 @@ ANNEX10_TABLES = {
     },
 }
 
+# Annex 10, table 6, row 3: what each band of blog posts means, as the seed words it (keyed by
+# the band's lower edge in the edition; another edition's edge prints without a gloss).
+BLOG_BAND_GLOSS = {
+    50: "не менее 1 записи в неделю",
+    25: "не менее 2 записей в месяц",
+    10: "не менее 1 записи в месяц",
+}
+
 MEDIA_TABLE = {
     "number": "7-1",
     "title": (

@@ -194,20 +194,31 @@ def _criterion_tables(kind: str) -> list[str]:
 
 
 def _blog_bands_text(ed) -> str:
+    """The blog's bands as annex 10 (table 6, row 3) words them: "1) при размещении более 50
+    записей (не менее 1 записи в неделю) — 1,5; … 4) в иных случаях — 0,3"."""
     raw = ed.raw["openness"]["criteria"]["open_dialogue"]["blog_posts"]
-    parts = [f"более {lo} записей — {number(pts)}" for lo, pts in raw["bands"]]
-    parts.append(f"в иных случаях — {number(raw['otherwise'])}")
+    parts = []
+    for i, (lo, pts) in enumerate(raw["bands"], start=1):
+        gloss = labels.BLOG_BAND_GLOSS.get(int(lo))
+        words = f"при размещении более {lo} записей" + (f" ({gloss})" if gloss else "")
+        parts.append(f"{i}) {words} — {number(pts)}")
+    parts.append(f"{len(raw['bands']) + 1}) в иных случаях — {number(raw['otherwise'])}")
     return "; ".join(parts)
 
 
 def _media_d_bands_text(ed) -> str:
+    """Indicator D's bands as annex 10 (table 7-1, row 3) words them: "свыше 80 % опрошенных
+    удовлетворены — 1,5; от 69 до 79 % опрошенных удовлетворены — 1; …; менее 35 % опрошенных
+    удовлетворены — 0" (each upper edge and the last "менее" are the next edge minus 1, as the
+    seed prints them)."""
     d = ed.raw["openness"]["media"]["D"]
-    parts = [f"свыше {number(d['top'][0])} % опрошенных удовлетворены — {number(d['top'][1])}"]
+    who = "опрошенных удовлетворены"
+    parts = [f"свыше {number(d['top'][0])} % {who} — {number(d['top'][1])}"]
     upper = F(d["top"][0]) - 1
     for lo, pts in d["bands"]:
-        parts.append(f"от {number(lo)} до {number(upper)} % — {number(pts)}")
+        parts.append(f"от {number(lo)} до {number(upper)} % {who} — {number(pts)}")
         upper = F(lo) - 1
-    parts.append(f"менее {number(d['bands'][-1][0])} % — {number(d['otherwise'])}")
+    parts.append(f"менее {number(upper)} % {who} — {number(d['otherwise'])}")
     return "; ".join(parts)
 
 

@@ -184,12 +184,12 @@ def internal_control_bands(edition: str = DEFAULT_EDITION) -> list[dict[str, Any
             }
         )
         upper = lower - step
-    last = F(r4["bands"][-1][0])
+    # the seed's last band: "менее 49,9 %" (the lowest edge minus the step, as it prints it)
     out.append(
         {
-            "range": f"менее {number(last)} %",
+            "range": f"менее {number(upper)} %",
             "lower": None,
-            "upper": last,
+            "upper": upper,
             "points": _with_word(F(r4["otherwise"])),
             "value": number(r4["otherwise"]),
         }
@@ -203,8 +203,10 @@ def annex13_context(edition: str = DEFAULT_EDITION) -> dict[str, Any]:
     bands = internal_control_bands(edition)
     sentences = [
         (
-            f"если доля фактов привлечения к ответственности составляет {b['range']} от общего "
-            "количества жалоб и заявлений, рассмотренных и перенаправленных с нарушением сроков, "
+            # the seed's wording, word for word ("доля количество фактов")
+            f"если доля количество фактов привлечения к ответственности составляет {b['range']} "
+            "от общего количества жалоб и заявлений, рассмотренных и перенаправленных с "
+            "нарушением сроков, "
             f"то государственному органу присваиваются {b['points']}"
             + (";" if i < len(bands) - 1 else ".")
         )

@@ -39,6 +39,15 @@ def test_chair_signs_and_the_body_acknowledges_a_valid_trusted_pades_table(aw):
     assert "Общий балл с учетом итогов обжалования составил" in text
     assert o.overall_after_appeal.replace(".", ",") in text or o.overall_after_appeal in text
     assert "Возражение принято" in text and "Возражение не принято" in text
+    # the seed's four columns; the decision inside the note; the acknowledgment slot names the
+    # body's head, after the chair's block
+    assert ("№ Заключение уполномоченного на оценку государственного органа Возражение "
+            "оцениваемого государственного органа Примечание 1 2 3 4") in text
+    assert "Решение специальной комиссии: Возражение принято" in text
+    chair = text.index("Председатель комиссии")
+    ack = text.index("С итогами обжалования ознакомлен:")
+    assert chair < text.index(str(aw.chair), chair) < ack < text.index(str(aw.local_head), ack)
+    assert "Таблицу разногласий направил" not in text
     assert Notification.objects.filter(user=aw.local_head,
                                        text__contains="подписана председателем").exists()
     assert appeals.objection_actions(aw.local_head, o) == {"acknowledge"}

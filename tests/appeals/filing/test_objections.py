@@ -82,7 +82,9 @@ def test_filing_within_the_window(aw):
     assert [r.number for r in rows] == [1, 2]
     assert rows[0].input_path == "services.late" and rows[0].proposed_value == 0
     assert rows[0].evaluator_conclusion.startswith("K2. Обеспечение качества")
-    assert c.values["K2"] in rows[0].evaluator_conclusion
+    # printed with a decimal comma, as every number of the annexes ("46,88")
+    assert c.values["K2"].replace(".", ",") + " балла" in rows[0].evaluator_conclusion
+    assert c.values["K2"] not in rows[0].evaluator_conclusion
     assert "Есть нарушения сроков" in rows[0].evaluator_conclusion  # the analysis of K2
     assert rows[1].evaluator_conclusion.startswith("K1.")
     document = rows[0].documents.get()
@@ -118,6 +120,16 @@ def test_the_filed_table_is_signed_by_the_filing_head(aw):
     assert [s.signer for s in document.signatures.all()] == [aw.local_head]
     report = signed_document_verify(document)
     assert report.status.value == "valid_trusted" and len(report.signatures) == 1
+    # its signature block: the head as the table's filer (position, name), never in the
+    # acknowledgment's slot ("С итогами обжалования ознакомлен"), which is the decided table's
+    from tests.worlds.pdfcheck import pdf_text
+
+    text = " ".join(pdf_text(document.source_file.open("rb").read()).split())
+    filer = text.index("Таблицу разногласий направил:")
+    assert filer < text.index("Руководитель оцениваемого государственного органа", filer) < (
+        text.index(str(aw.local_head), filer))
+    assert "С итогами обжалования ознакомлен" not in text
+    assert "Председатель комиссии" not in text
     # the filed (signed) table is not the completed one: the objection stays filed
     assert fresh(o).state == "filed" and o.table_document is None
 

@@ -317,3 +317,20 @@ def test_the_act_names_where_the_body_published_what_it_counts(personas, selecte
     flat = " ".join(pdf_text(_read(act.signed_document.source_file)).split())
     assert "размещено органом: https://www.gov.kz/minfin" in flat
     assert "ИТОГОВЫЙ ВЫЧЕТ: 0,20 балла" in flat
+
+
+def test_each_signature_block_of_the_act_prints_the_signers_position_and_name(
+    personas, cycle2025, scored
+):
+    """Annex 1: the evaluating body's block names the one who issued the act, the body's block
+    its head — each with position and name, in the seed's order."""
+    p, r = personas, personas.registry
+    rv = reverification_select(actor=p.assessor, cycle=cycle2025, body=r.ministry,
+                               direction="services", evaluator=r.agency)
+    act = _issued(p, rv, unreliable=1, incomplete=0)
+    flat = " ".join(pdf_text(_read(act.signed_document.source_file)).split())
+    assert p.assessor.position and p.head.position
+    evaluator = flat.index("Представитель уполномоченного органа")
+    body = flat.index("Представитель оцениваемого государственного органа")
+    assert evaluator < flat.index(p.assessor.position) < flat.index(str(p.assessor)) < body
+    assert body < flat.index(p.head.position, body) < flat.index(str(p.head), body)

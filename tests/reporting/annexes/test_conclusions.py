@@ -159,8 +159,17 @@ def test_annex8_openness_signed_by_the_head_of_the_evaluating_body(central_resul
         assert comma(printed) in text, code
     assert "−1,50" in text  # P7, the subordinate organisations' penalty
     rows = {r["code"]: r for r in ctx["rows"]}
+    # the maximum column as the seed's annex 8 prints it: 0 for the subordinates' penalty and
+    # for the deduction
     assert [rows[c]["max"] for c in ("P1", "P2", "P3", "P4", "P5", "P6", "P7")] == [
-        "18", "18", "18", "18", "18", "10", "−9"]  # fmt: skip
+        "18", "18", "18", "18", "18", "10", "0"]  # fmt: skip
+    assert [s["max"] for s in ctx["summary"]] == ["100", "0", "100"]
+    assert "Открытость подведомственных организаций −1,50 0" in text
+    assert "Вычет штрафных баллов 2,00 0" in text
+    assert "−9" not in text
+    # P1 is open data here, not the services' satisfaction: no satisfaction note on its row
+    assert rows["P1"]["inputs"] == ""
+    assert "удовлетворенност" not in text
     assert '1) По критерию "Открытые данные";' in text
     assert '7) По критерию "Открытость подведомственных организаций".' in text
     assert "Выявлены факты представления неполной информации" in text

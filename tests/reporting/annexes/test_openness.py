@@ -104,7 +104,11 @@ def test_annex10_every_indicator_per_column_as_the_engine_scored(central_result,
     # table 2: no press releases zeroes two indicators (p.67), said next to them
     assert "0 баллов (п. 67)" in text
     # table 6: the blog posts band from the edition and the posts counted
-    assert "более 50 записей — 1,5; более 25 записей — 1; более 10 записей — 0,5" in text
+    # worded as the seed's annex 10 words the bands (table 6, row 3)
+    assert ("1) при размещении более 50 записей (не менее 1 записи в неделю) — 1,5; "
+            "2) при размещении более 25 записей (не менее 2 записей в месяц) — 1; "
+            "3) при размещении более 10 записей (не менее 1 записи в месяц) — 0,5; "
+            "4) в иных случаях — 0,3") in text
     assert "записей в блоге: 30" in text
 
 
@@ -120,7 +124,10 @@ def test_annex10_media_columns_recompose_the_engines_p6(central_result, central_
     assert [c["max"] for c in media["rows"][0]["cells"]] == ["2,5", "2,5"]
     _data, text = render_text("annex10", ctx)
     assert "Таблица 7-1." in text and "5,83 из 10" in text
-    assert "свыше 80 % опрошенных удовлетворены — 1,5" in text
+    assert ("свыше 80 % опрошенных удовлетворены — 1,5; от 69 до 79 % опрошенных удовлетворены"
+            " — 1; от 58 до 68 % опрошенных удовлетворены — 0,8; от 47 до 57 % опрошенных "
+            "удовлетворены — 0,6; от 36 до 46 % опрошенных удовлетворены — 0,4; менее 35 % "
+            "опрошенных удовлетворены — 0") in text
 
 
 def test_annex10_subordinate_organisations_tables(central_result, central_body, local_result,
