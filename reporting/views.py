@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments.kernel import access
 from reporting.forms import CredentialUploadForm, SignForm
-from reporting.models import SignedDocument
+from reporting.models import RenderedDocument, SignedDocument
 from reporting.signing import selectors
 from reporting.signing.errors import CredentialRefused, SigningError
 from reporting.signing.services import (
@@ -135,6 +135,25 @@ def signing_credentials(request: HttpRequest) -> HttpResponse:
         "form": form,
         "credentials": selectors.credentials_of(request.user),
     })
+
+
+def rendered_document_response(request: HttpRequest, document: RenderedDocument, *,
+                               filename: str, title: str, back_url: str = "",
+                               back_label: str = "") -> HttpResponse:
+    """A rendered (unsigned) document as a PDF download, or — while it is being rendered — a
+    page that says so and refreshes itself (a failure is shown with its error). The caller has
+    checked that the person may see the document's subject."""
+    document = RenderedDocument.objects.get(pk=document.pk)
+    if document.state == RenderedDocument.State.RENDERED and document.file:
+        with document.file.open("rb") as handle:
+            data = handle.read()
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["X-Content-SHA256"] = document.sha256
+        return response
+    return render(request, "reporting/rendered_document_pending.html", {
+        "document": document, "title": title, "back_url": back_url, "back_label": back_label,
+    }, status=500 if document.state == RenderedDocument.State.FAILED else 200)
 
 
 @require_GET

@@ -54,6 +54,9 @@ class Report(FSMModelMixin, models.Model):
     late = models.BooleanField(_("С нарушением срока"), default=False)
     late_days = models.PositiveIntegerField(_("Дней просрочки"), default=0)
     returned_times = models.PositiveIntegerField(_("Возвращался на доработку, раз"), default=0)
+    # The report's version: the number of its submission (1 the first time, one more each time
+    # it is submitted again after a return); annex 9 is kept with the version it was made from.
+    version = models.PositiveIntegerField(_("Версия (номер представления)"), default=0)
     review_started_at = models.DateTimeField(_("Рассмотрение начато"), null=True, blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("reports/<int:pk>/review/", reports.report_review_view, name="report_review"),
     path("reports/<int:pk>/return/", reports.report_return_view, name="report_return"),
     path("reports/<int:pk>/accept/", reports.report_accept_view, name="report_accept"),
+    path("reports/<int:pk>/annex9.pdf", reports.report_annex9, name="report_annex9"),
     path("evidence/<int:pk>/", reports.evidence_download, name="evidence_download"),
     path("cycles/<slug:code>/bodies/<int:pk>/openness/", openness.openness_workspace,
          name="openness_workspace"),

@@ -8,14 +8,20 @@ Annex 9 — the report's plain structure (what the submission service maps its d
                 "indicator": "published",         # key of the row (ANNEX9_TABLES[table]["rows"])
                 "kk": {"links": ["https://data.egov.kz/…"], "documents": ["Тізім.pdf"]},
                 "ru": {"links": ["https://data.egov.kz/…"], "documents": []},
+                "details": ["Вопросов поступило: 120"],   # optional: data of no language version
                 "note": "",                       # optional free text
             },
         ],
     }
 
-Tables 2 and 6 are for central bodies, table 3 for local ones (the seed's titles), and rows 1 and
-5 of table 4 for central bodies ("оцениваемый центральный государственный орган"). A document is a
-file name (``str``) or ``{"name": …, "url": …}``. Rows not reported print a dash.
+The seed's three columns (№, Наименование индикатора, Отчетные данные): the reported data of
+each indicator is printed per language version ("На государственном языке", "На русском языке"),
+then its details and note. Tables 2 and 6 are for central bodies, table 3 for local ones (the
+seed's titles), and rows 1 and 5 of table 4 for central bodies ("оцениваемый центральный
+государственный орган"). A document is a file name (``str``) or ``{"name": …, "url": …}``. Rows
+not reported print a dash; ``missing_tables`` names the tables the body did not present (an
+element of the report missing, p.18), printed as such; ``table_details`` adds lines under a
+table (the report's own dated lists).
 
 Annex 10 — built from the engine's result: each criterion's ``explain`` entry carries every
 indicator's applied score per column (``inputs["<indicator>.kk"]``), after the methodology's
@@ -45,7 +51,7 @@ from .common import (
     subordinates_applies,
 )
 from .conclusions import direction_result
-from .formatting import number
+from .formatting import long_date, number
 from .inputs import Body
 
 COLUMNS = ("kk", "ru")
@@ -91,6 +97,9 @@ def openness_report_context(
     body: Body | Mapping[str, Any],
     period: object,
     report: Mapping[str, Iterable[Mapping[str, Any]]],
+    missing_tables: Iterable[str] = (),
+    table_details: Mapping[str, Iterable[str]] | None = None,
+    submitted_on: object = None,
     version: int = 1,
     replaces_version: int | None = None,
     draft: bool = False,
@@ -99,6 +108,11 @@ def openness_report_context(
     language version (Kazakh, Russian)."""
     body = Body.of(body)
     applicable = annex9_tables(body.kind)
+    missing_tables = {str(t) for t in missing_tables}
+    not_applicable = sorted(missing_tables - set(applicable))
+    if not_applicable:
+        raise ValueError(f"annex 9: no table {', '.join(not_applicable)} for this body")
+    table_details = {str(k): [str(x) for x in v] for k, v in (table_details or {}).items()}
     unknown = sorted(set(report) - set(labels.ANNEX9_TABLES))
     if unknown:
         raise ValueError(f"annex 9 has no table {', '.join(unknown)}")
@@ -120,7 +134,7 @@ def openness_report_context(
                 raise ValueError(f"annex 9, {where}: no such indicator for this body")
             if key in given:
                 raise ValueError(f"annex 9, {where}: given twice")
-            extra = sorted(set(row) - {"indicator", "kk", "ru", "note", "label"})
+            extra = sorted(set(row) - {"indicator", "kk", "ru", "note", "label", "details"})
             if extra:
                 raise ValueError(f"annex 9, {where}: unknown keys {', '.join(extra)}")
             given[key] = row
@@ -129,26 +143,32 @@ def openness_report_context(
             key, label = row_spec[0], row_spec[1]
             data = given.get(key)
             where = f"annex 9, table {number_}, indicator {key!r}"
+            kk = _column((data or {}).get("kk"), where + ", kk")
+            ru = _column((data or {}).get("ru"), where + ", ru")
             rows.append(
                 {
                     "number": str(i),
                     "indicator": key,
                     "label": (data or {}).get("label") or label,
-                    "kk": _column((data or {}).get("kk"), where + ", kk"),
-                    "ru": _column((data or {}).get("ru"), where + ", ru"),
+                    "kk": kk,
+                    "ru": ru,
+                    "columns": [(COLUMN_LABELS["kk"], kk), (COLUMN_LABELS["ru"], ru)],
                     "note": str((data or {}).get("note") or ""),
+                    "details": [str(x) for x in (data or {}).get("details") or ()],
                     "reported": data is not None,
                 }
             )
         tables.append(
             {"number": number_, "title": spec["title"], "rows": rows,
-             "notes": spec.get("notes", ())}
+             "notes": spec.get("notes", ()), "missing": number_ in missing_tables,
+             "details": table_details.get(number_, [])}
         )  # fmt: skip
     ctx = heading(
         9, body=body, period=period, name_caption=labels.NAME_CAPTION_EITHER, version=version,
         replaces_version=replaces_version, draft=draft, bilingual=True,
     )  # fmt: skip
-    ctx.update(tables=tables, column_labels=COLUMN_LABELS)
+    ctx.update(tables=tables, column_labels=COLUMN_LABELS,
+               submitted_on=long_date(submitted_on) if submitted_on else "")
     return ctx
 
 

@@ -21,6 +21,7 @@ from assessments.kernel.people import assigned_assessors, people
 from assessments.kernel.transitions import lock
 from assessments.models import (
     Cycle,
+    Direction,
     Evidence,
     Organisation,
     PublicService,
@@ -338,6 +339,7 @@ def report_submit(*, actor, report: Report) -> Report:
         "Представлен с нарушением срока (%(d)s), просрочка %(n)s дн.") % {
         "d": report.deadline.strftime("%d.%m.%Y"), "n": report.late_days}
     report.submit(by=actor, description=description)
+    report.version += 1  # the number of this submission (annex 9 keeps it)
     report.submitted_at = clock.now()
     report.submitted_on = today
     report.submitted_by = actor
@@ -415,6 +417,11 @@ def report_accept(*, actor, report: Report) -> Report:
     notify(body_staff(report.body) + report_assessors(report),
            _("Отчёт «%(r)s» принят.") % {"r": report}, _link(report))
     schedule_assembly(report.cycle_id, report.body_id)
+    if report.direction == Direction.OPENNESS:
+        # annex 9: the report as accepted, kept with this version (rendered after commit)
+        from assessments.submission.documents import annex9_request
+
+        annex9_request(report, requested_by=actor)
     return report
 
 

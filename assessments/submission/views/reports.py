@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -350,3 +351,20 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = access.get_visible_or_404(request.user, Evidence, pk=pk)
     return FileResponse(evidence.file.open("rb"), as_attachment=True,
                         filename=evidence.original_name)
+
+
+@login_required
+def report_annex9(request: HttpRequest, pk: int) -> HttpResponse:
+    """Annex 9 of an accepted openness report, as accepted (its version)."""
+    from assessments.submission.documents import annex9_request
+    from reporting.views import rendered_document_response
+
+    report = _report(request, pk)
+    if report.direction != Direction.OPENNESS or report.state != Report.State.ACCEPTED:
+        raise Http404
+    document = annex9_request(report, requested_by=request.user)
+    return rendered_document_response(
+        request, document, title=_("Приложение 9: отчёт по направлению «Открытость»"),
+        filename=f"annex9-report-{report.pk}-v{document.version}.pdf",
+        back_url=reverse("submission:report_detail", args=[report.pk]), back_label=str(report),
+    )
