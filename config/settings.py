@@ -200,7 +200,25 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# A dead broker answers at once: no retries on publish, a short connect timeout (the outbox of
+# assessments/kernel/leases.py sends the message later).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Leases of background jobs (assessments/kernel/leases.py): a running job's worker renews its
+# heartbeat every JOBS_HEARTBEAT_SECONDS; one silent for JOBS_LEASE_SECONDS is resumed or failed
+# by the sweep (beat, every JOBS_SWEEP_SECONDS); a message sent and not started after
+# JOBS_RESEND_AFTER_SECONDS is sent again; finished task rows are kept JOBS_KEEP_DAYS.
+JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 15, minimum=1)
+JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", 90, minimum=1)
+JOBS_SWEEP_SECONDS = env_int("JOBS_SWEEP_SECONDS", 60, minimum=1)
+JOBS_RESEND_AFTER_SECONDS = env_int("JOBS_RESEND_AFTER_SECONDS", 900, minimum=1)
+JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 30, minimum=1)
 CELERY_BEAT_SCHEDULE: dict = {
+    # Jobs whose worker was lost resumed or failed, the outbox sent (assessments/kernel/leases.py).
+    "jobs-sweep": {
+        "task": "assessments.tasks.jobs_sweep",
+        "schedule": timedelta(seconds=JOBS_SWEEP_SECONDS),
+    },
     "calendar-sanity": {
         "task": "assessments.tasks.calendar_heartbeat",
         "schedule": timedelta(hours=24),

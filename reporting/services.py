@@ -42,9 +42,12 @@ def document_request(
     if document.state != RenderedDocument.State.RENDERED:
         if render_now:
             return document_render(document_id=document.pk)
+        from assessments.kernel.leases import job_enqueue
         from reporting.tasks import render_document
 
-        transaction.on_commit(lambda: render_document.delay(document.pk))
+        # the outbox: sent once this commits (or by the sweep when the broker is back)
+        job_enqueue(render_document, document.pk, kind="render_document", subject=document,
+                    unique=True)
     return document
 
 

@@ -4,7 +4,7 @@ How to use it for a new kind of job::
 
     # the service that starts the job (in the user's request)
     job = job_create(kind="import_monitoring", label=_("Импорт …"), subject=cycle, actor=user)
-    transaction.on_commit(lambda: tasks.import_monitoring.delay(job.pk, …))
+    job_enqueue(tasks.import_monitoring, cycle.pk, job=job)   # the outbox: sent after commit
     return job          # the view redirects to reverse("scores:job_detail", args=[job.pk])
 
     # the service doing the work (called by the thin task)
@@ -18,6 +18,10 @@ How to use it for a new kind of job::
 ``job_detail`` shows a progress bar that polls itself with htmx every second until the job ends;
 ``{% include "assessments/partials/job_progress.html" with job=job %}`` embeds the same bar in
 any page. A job is visible to whoever started it, to administrators and to the coordinator.
+
+The task runs under the job's lease (``assessments.kernel.leases``): queued through the outbox,
+renewed by a heartbeat while it runs, resumed or failed by the sweep if its worker is lost; a
+job cancelled while it runs stops at its next ``advance``.
 
 Progress updates are single ``UPDATE … SET done = done + n`` statements outside the work's own
 transaction (autocommit), so the page sees them while the job runs, and two workers advancing one
@@ -35,6 +39,7 @@ from django.db import models
 from django.db.models import F
 
 from assessments.kernel import clock
+from assessments.kernel.leases import JobStopped, job_enqueue, job_should_stop, lapsed_q
 from assessments.models import BackgroundJob
 
 __all__ = [
@@ -42,6 +47,7 @@ __all__ = [
     "job_active",
     "job_advance",
     "job_create",
+    "job_enqueue",
     "job_fail",
     "job_finish",
     "job_running",
@@ -63,7 +69,9 @@ def job_create(
 
 
 def job_active(*, kind: str, subject: models.Model) -> BackgroundJob | None:
-    """The queued or running job of ``kind`` about ``subject``, if any."""
+    """The queued or running job of ``kind`` about ``subject``, if any. A running job whose
+    lease lapsed (its worker lost) is not active: it never blocks the next one (the sweep
+    resumes or fails it)."""
     return (
         BackgroundJob.objects.filter(
             kind=kind,
@@ -71,6 +79,7 @@ def job_active(*, kind: str, subject: models.Model) -> BackgroundJob | None:
             object_id=subject.pk,
             state__in=[BackgroundJob.State.QUEUED, BackgroundJob.State.RUNNING],
         )
+        .exclude(lapsed_q())
         .order_by("-created_at", "-id")
         .first()
     )
@@ -96,8 +105,11 @@ def job_advance(job_id: int, n: int = 1, *, message: str | None = None) -> None:
     BackgroundJob.objects.filter(pk=job_id).update(**fields)
 
 
+_OPEN = [BackgroundJob.State.QUEUED, BackgroundJob.State.RUNNING]
+
+
 def job_finish(job_id: int, *, result: dict | None = None, message: str = "") -> None:
-    BackgroundJob.objects.filter(pk=job_id).update(
+    BackgroundJob.objects.filter(pk=job_id, state__in=_OPEN).update(
         state=BackgroundJob.State.DONE,
         done=F("total"),
         result=result or {},
@@ -107,7 +119,7 @@ def job_finish(job_id: int, *, result: dict | None = None, message: str = "") ->
 
 
 def job_fail(job_id: int, *, error: str) -> None:
-    BackgroundJob.objects.filter(pk=job_id).update(
+    BackgroundJob.objects.filter(pk=job_id, state__in=_OPEN).update(
         state=BackgroundJob.State.FAILED, error=str(error)[:5000], finished_at=clock.now()
     )
 
@@ -119,6 +131,7 @@ class JobProgress:
     message: str = ""
 
     def advance(self, n: int = 1, *, message: str | None = None) -> None:
+        job_should_stop()  # cancelled or taken over: stop here
         if self.job_id is not None:
             job_advance(self.job_id, n, message=message)
 
@@ -136,7 +149,7 @@ def job_running(job_id: int | None, *, total: int, message: str = ""):
     try:
         yield progress
     except BaseException as exc:
-        if job_id is not None:
+        if job_id is not None and not isinstance(exc, JobStopped):
             job_fail(job_id, error=f"{type(exc).__name__}: {exc}")
         raise
     if job_id is not None:

@@ -50,12 +50,10 @@ def notify(users: Iterable, text: str, link: str = "", *, email: bool = True,
     if email and created:
         ids = [n.pk for n in created]
 
-        def _send() -> None:
-            from assessments.kernel.tasks import send_notification_emails
+        from assessments.kernel.leases import job_enqueue
+        from assessments.kernel.tasks import send_notification_emails
 
-            send_notification_emails.delay(ids)
-
-        transaction.on_commit(_send)
+        job_enqueue(send_notification_emails, ids)  # the outbox: sent once this commits
     return created
 
 

@@ -35,3 +35,12 @@ def send_notification_emails(ids: list[int]) -> int:
     from assessments.kernel.notifications import send_emails
 
     return send_emails(ids)
+
+
+@shared_task(name="assessments.tasks.jobs_sweep", leased=False)
+def jobs_sweep() -> dict:
+    """Beat job (every minute) and at a worker's start: resume or fail jobs whose lease lapsed,
+    send what waited in the outbox while the broker was away, send lost messages again."""
+    from assessments.kernel.leases import jobs_sweep as run
+
+    return run()

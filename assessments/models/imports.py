@@ -41,11 +41,12 @@ class ImportBatch(FSMModelMixin, models.Model):
 
         uploaded ──start_validation──▶ validating ──finish_validation──▶ validated
         validating ──fail_validation──▶ failed ──start_validation──▶ validating (run again)
+        validating ──start_validation──▶ validating  (restarted: the worker reading it was lost)
         validated ──confirm──▶ applying ──apply──▶ applied   (validated ──apply──▶ applied:
                                                               the benchmark's direct call)
         applying ──fail_apply──▶ failed
         validated | applying ──restage──▶ uploaded  (staged rows lost: validated again)
-        uploaded | validating | validated | failed ──discard──▶ discarded  (the user)
+        uploaded | validating | validated | applying | failed ──discard──▶ discarded  (the user)
         validated ──expire──▶ discarded  (the beat job, two days after validation)
     """
 
@@ -128,9 +129,11 @@ class ImportBatch(FSMModelMixin, models.Model):
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=[State.UPLOADED, State.FAILED], target=State.VALIDATING)
+    @transition(field=state, source=[State.UPLOADED, State.VALIDATING, State.FAILED],
+                target=State.VALIDATING)
     def start_validation(self, *, by=None, description=None) -> None:
-        """The worker starts reading the file (again, after a failure)."""
+        """The worker starts reading the file (again, after a failure; from the first row, after
+        the worker that read it was lost)."""
 
     @fsm_log_by
     @fsm_log_description
@@ -172,11 +175,12 @@ class ImportBatch(FSMModelMixin, models.Model):
     @fsm_log_description
     @transition(
         field=state,
-        source=[State.UPLOADED, State.VALIDATING, State.VALIDATED, State.FAILED],
+        source=[State.UPLOADED, State.VALIDATING, State.VALIDATED, State.APPLYING, State.FAILED],
         target=State.DISCARDED,
     )
     def discard(self, *, by=None, description=None) -> None:
-        """The user cancels a batch not applied (nor applying)."""
+        """The user cancels a batch not applied (applying: only while its apply is not running,
+        i.e. queued or its worker lost — the running apply holds the row's lock)."""
 
     @fsm_log_by
     @fsm_log_description

@@ -3,7 +3,12 @@
 A ``BackgroundJob`` row is created by the service that starts a long job (a cycle recompute, an
 import, a batch of PDFs) before its task is queued; the task advances ``done`` in batches and
 ends the job ``done`` or ``failed``. A page polls ``job_progress`` (htmx) and shows a progress
-bar. See ``services.jobs`` for the API.
+bar. See ``assessments.kernel.jobs`` for the API.
+
+Every queued task is such a row too (``assessments.kernel.leases``): the row is written in the
+transaction that queues the task (a transactional outbox: ``sent_at`` stays empty until the broker
+has taken the message), and while the task runs its worker renews a lease (``heartbeat_at``,
+``lease_owner``); a job whose lease lapsed is resumed or failed by the beat's sweep.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ class BackgroundJob(models.Model):
         RUNNING = "running", _("Выполняется")
         DONE = "done", _("Завершено")
         FAILED = "failed", _("Ошибка")
+        CANCELLED = "cancelled", _("Отменено")
 
     kind = models.CharField(_("Вид задания"), max_length=60, db_index=True)
     label = models.CharField(_("Наименование"), max_length=255)
@@ -49,19 +55,33 @@ class BackgroundJob(models.Model):
     created_at = models.DateTimeField(_("Создано"))
     started_at = models.DateTimeField(_("Начато"), null=True, blank=True)
     finished_at = models.DateTimeField(_("Завершено"), null=True, blank=True)
+    # The task that does the work (a transactional outbox: the message is sent after commit, and
+    # again by the sweep while the broker is away), its arguments (JSON), and the lease.
+    task_name = models.CharField(_("Задача"), max_length=200, blank=True)
+    task_args = models.JSONField(_("Аргументы"), default=list, blank=True)
+    task_kwargs = models.JSONField(_("Именованные аргументы"), default=dict, blank=True)
+    sent_at = models.DateTimeField(_("Передано в очередь"), null=True, blank=True)
+    send_error = models.CharField(_("Ошибка передачи"), max_length=255, blank=True)
+    heartbeat_at = models.DateTimeField(_("Последний сигнал"), null=True, blank=True)
+    lease_owner = models.CharField(_("Исполнитель"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("Попыток"), default=0)
+    # why it failed, was cancelled or resumed: {"code", "params"} (kernel.leases.REASONS), put
+    # into words when shown; ``error`` keeps a technical detail
+    reason = models.JSONField(_("Причина"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("фоновое задание")
         verbose_name_plural = _("фоновые задания")
-        indexes = [models.Index(fields=["content_type", "object_id", "kind", "state"])]
+        indexes = [models.Index(fields=["content_type", "object_id", "kind", "state"]),
+                   models.Index(fields=["state", "heartbeat_at"], name="job_state_heartbeat")]
 
     def __str__(self) -> str:
         return f"{self.label} ({self.get_state_display()}, {self.done}/{self.total})"
 
     @property
     def is_finished(self) -> bool:
-        return self.state in (self.State.DONE, self.State.FAILED)
+        return self.state in (self.State.DONE, self.State.FAILED, self.State.CANCELLED)
 
     @property
     def percent(self) -> int:

@@ -22,13 +22,14 @@ def assemble_scoring_input(cycle_id: int, body_id: int) -> int | None:
 @shared_task(name="assessments.tasks.assemble_after_import")
 def assemble_after_import(batch_id: int) -> int:
     """After an import: reassemble the scoring input of every body it touched."""
+    from assessments.kernel.jobs import job_enqueue
     from assessments.models import ImportBatch
     from assessments.submission.imports.pipeline import bodies_of_batch
 
     batch = ImportBatch.objects.get(pk=batch_id)
     bodies = bodies_of_batch(batch_id)
     for body_id in bodies:
-        assemble_scoring_input.delay(batch.cycle_id, body_id)
+        job_enqueue(assemble_scoring_input, batch.cycle_id, body_id)
     return len(bodies)
 
 
@@ -47,9 +48,11 @@ def score_body(cycle_id: int, body_id: int) -> dict:
 @shared_task(name="assessments.tasks.recompute_cycle")
 def recompute_cycle(cycle_id: int, job_id: int | None = None, actor_id: int | None = None) -> dict:
     """Peer averages, then every body of the cycle; progress in the BackgroundJob ``job_id``."""
+    from assessments.kernel.leases import current_job_id
     from assessments.models import Cycle, User
     from assessments.scores.services.sheets import cycle_recompute
 
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
-    return cycle_recompute(cycle=Cycle.objects.get(pk=cycle_id), actor=actor, job_id=job_id)
+    return cycle_recompute(cycle=Cycle.objects.get(pk=cycle_id), actor=actor,
+                           job_id=job_id or current_job_id())
 

@@ -5,17 +5,41 @@ results name tasks by string)."""
 
 from celery import shared_task
 
+from assessments.kernel.leases import LeasedTask
 
-@shared_task(name="assessments.tasks.import_validate")
+
+class _ImportJob(LeasedTask):
+    """An import's validation or apply: a job that ends without finishing (its worker lost past
+    the last attempt, cancelled, an unexpected error) fails its batch with the reason and
+    deletes its staged rows."""
+
+    stage = ""
+
+    def job_ended(self, job, reason: dict) -> None:
+        from assessments.submission.imports.pipeline import import_job_ended
+
+        import_job_ended(batch_id=job.task_args[0], stage=self.stage, reason=reason)
+
+
+class _ValidateJob(_ImportJob):
+    stage = "validate"
+
+
+class _ApplyJob(_ImportJob):
+    stage = "apply"
+
+
+@shared_task(name="assessments.tasks.import_validate", base=_ValidateJob)
 def import_validate(batch_id: int) -> dict:
-    """Validate an uploaded import file (streamed; rows staged; progress on the batch)."""
+    """Validate an uploaded import file (streamed; rows staged; progress on the batch). A
+    redelivered or resumed run of a batch left validating restarts it from the first row."""
     from assessments.submission.imports.pipeline import import_validate as run
 
     batch = run(batch_id=batch_id)
     return {"state": batch.state, "valid": batch.rows_valid, "invalid": batch.rows_invalid}
 
 
-@shared_task(name="assessments.tasks.import_apply")
+@shared_task(name="assessments.tasks.import_apply", base=_ApplyJob)
 def import_apply(batch_id: int, actor_id: int) -> dict:
     """Apply a confirmed import atomically. A refusal or a failure is recorded on the batch by
     the service (FAILED, its reason shown on the page, nothing applied) and not raised: the page

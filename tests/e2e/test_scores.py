@@ -81,8 +81,9 @@ def test_coordinator_recomputes_and_watches_progress(page, world, monkeypatch):
 
     # Run the queued task in-process whatever the broker (with Redis configured, no worker runs
     # here); the real worker is tested in tests/assessments/scores/test_worker.py.
-    monkeypatch.setattr(tasks.recompute_cycle, "delay",
-                        lambda *a, **k: tasks.recompute_cycle.apply(args=a, kwargs=k))
+    monkeypatch.setattr(tasks.recompute_cycle, "apply_async",
+                        lambda args=(), kwargs=None, **o: tasks.recompute_cycle.apply(
+                            args=args, kwargs=kwargs))
     login(page, "coordinator")
     page.get_by_test_id("nav-scores").click()
     page.get_by_test_id("recompute").click()

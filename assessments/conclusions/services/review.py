@@ -75,6 +75,7 @@ def conclusion_return(*, conclusion: Conclusion, actor, comments: str) -> Conclu
 def conclusion_approve(*, conclusion: Conclusion, actor) -> Conclusion:
     """in_review → approved: the head of the unit approves; the content is locked, the final PDF
     is rendered in the background and the signatories are notified."""
+    from assessments.kernel.leases import job_enqueue
     from reporting.tasks import render_document
 
     with transaction.atomic():
@@ -90,7 +91,8 @@ def conclusion_approve(*, conclusion: Conclusion, actor) -> Conclusion:
         c.rendered_document = document
         c.save()
         if document.state != document.State.RENDERED:
-            transaction.on_commit(lambda: render_document.delay(document.pk))
+            job_enqueue(render_document, document.pk, kind="render_document",
+                        subject=document, unique=True)
         notify(_signatories(c), _("Заключение ожидает подписи: %(c)s") % {"c": c}, _link(c))
     return c
 

@@ -422,10 +422,11 @@ class ScoringInputUpdate:
 
 
 def _schedule_recompute(cycle_id: int, body_ids: list[int]) -> None:
+    from assessments.kernel.jobs import job_enqueue
     from assessments.scores import tasks
 
-    for body_id in body_ids:
-        transaction.on_commit(lambda b=body_id: tasks.score_body.delay(cycle_id, b))
+    for body_id in body_ids:  # the outbox: each sent once this commits
+        job_enqueue(tasks.score_body, cycle_id, body_id)
 
 
 @transaction.atomic

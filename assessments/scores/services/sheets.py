@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from assessments.kernel import access, clock
 from assessments.kernel.audit import audit_record
-from assessments.kernel.jobs import job_active, job_create, job_running
+from assessments.kernel.jobs import job_active, job_create, job_enqueue, job_running
 from assessments.models import BackgroundJob, Cycle, Organisation, ScoreSheet, ScoringInput
 from assessments.scoring import ScoringError, score_case_dict
 
@@ -276,8 +276,7 @@ def recompute_cycle_start(*, cycle: Cycle, actor, reason: str = "") -> Backgroun
             actor=actor,
         )
         audit_record(actor=actor, obj=cycle, action="recompute_cycle", reason=reason)
-        actor_id = getattr(actor, "pk", None)
-        transaction.on_commit(
-            lambda: tasks.recompute_cycle.delay(cycle.pk, job_id=job.pk, actor_id=actor_id)
-        )
+        # the outbox: sent once this commits, or by the sweep when the broker is back
+        job_enqueue(tasks.recompute_cycle, cycle.pk, job=job, kind=RECOMPUTE_KIND,
+                    actor_id=getattr(actor, "pk", None))
     return job

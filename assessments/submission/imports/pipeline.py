@@ -49,6 +49,8 @@ from django.utils.translation import gettext_lazy
 from assessments.kernel import access, clock
 from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
+from assessments.kernel.jobs import job_enqueue
+from assessments.kernel.leases import JobStopped, job_cancel_about, job_should_stop
 from assessments.models import ImportBatch, ImportRecord, ImportStagingRow
 from assessments.submission.imports.applying import _apply_orm, _apply_pg, _refusal
 from assessments.submission.imports.kinds import PARSERS, SPECS, Lookups, RowError
@@ -66,6 +68,8 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024 * 1024
 # reader's language). The user is ``by``; None for the worker and the clock.
 NOTES = {
     "validate": gettext_lazy("Проверка файла начата"),
+    "revalidate": gettext_lazy("Проверка файла начата заново: прежний исполнитель фоновых задач "
+                               "пропал; проверенные им строки удалены"),
     "validated": gettext_lazy("Файл проверен без ошибок; ждёт подтверждения"),
     "validated_errors": gettext_lazy("Файл проверен; в строках есть ошибки, он не применяется"),
     "confirm": gettext_lazy("Импорт подтверждён; применение поставлено в очередь"),
@@ -157,17 +161,21 @@ def import_upload(*, actor, cycle, kind: str, upload, original_name: str,
             batch.save()
             audit_record(actor=actor, obj=batch, action="import:upload",
                          changes={"file": (None, f"{original_name} {sha256[:12]} {size} B")})
-            transaction.on_commit(lambda: _queue_validate(batch.pk))
+            _queue_validate(batch)  # the outbox: sent once this commits
         return batch
     finally:
         if os.path.exists(temp_path):
             os.unlink(temp_path)
 
 
-def _queue_validate(batch_id: int) -> None:
+def _queue_validate(batch: ImportBatch):
+    """The batch's validation as a job (the outbox: the row now, the message on commit; a
+    broker away: sent by the sweep when it returns). One validation job per batch at a time."""
     from assessments.submission.tasks import import_validate as task
 
-    task.delay(batch_id)
+    return job_enqueue(task, batch.pk, kind=VALIDATE_JOB, subject=batch, unique=True,
+                       label=_said(gettext_lazy("Проверка файла импорта «%(name)s»"))
+                       % {"name": batch.original_name})
 
 
 def _progress(batch_id: int, size: int, fraction: float) -> None:
@@ -176,26 +184,47 @@ def _progress(batch_id: int, size: int, fraction: float) -> None:
 
 
 PROGRESS_EVERY = 50_000
+VALIDATE_JOB, APPLY_JOB = "import_validate", "import_apply"
+NUL = "\x00"
+
+
+def _clean(value):
+    """What PostgreSQL refuses in text and jsonb (NUL) made visible, in an error list or a
+    message: a batch's invalid bytes are reported, never crash the saving of the report."""
+    if isinstance(value, str):
+        return value.replace(NUL, "\\x00")
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
 
 
 def import_validate(*, batch_id: int) -> ImportBatch:
     """Read the file once, streamed, check every row and stage the valid ones; list errors by
     row, column and reason (the first 1000 kept; all counted). Progress goes on the batch every
     ``PROGRESS_EVERY`` rows, committed so the page sees it (each ``COPY`` block commits; a
-    failure removes what was staged). Memory does not grow with the file."""
+    failure removes what was staged). Memory does not grow with the file.
+
+    Run as a job under a lease (``kernel.leases``): a batch found VALIDATING is one whose worker
+    was lost mid-file (the lease guarantees no other run holds it), so its validation restarts
+    from the first row, the rows staged before deleted. A row with bytes PostgreSQL refuses in
+    text (NUL) is a row error and the batch ends FAILED (``invalid_bytes``) with its errors."""
     with transaction.atomic():
         batch = _locked(batch_id)
-        if batch.state not in (ImportBatch.State.UPLOADED,
-                               ImportBatch.State.FAILED):  # validating, or done, already
+        if batch.state not in (ImportBatch.State.UPLOADED, ImportBatch.State.VALIDATING,
+                               ImportBatch.State.FAILED):  # done, discarded, applying …
             return batch
-        batch.start_validation(by=None, description=_said(NOTES["validate"]))
-        batch.bytes_done = 0
-        batch.save(update_fields=["state", "bytes_done"])
+        restarted = batch.state == ImportBatch.State.VALIDATING
+        batch.start_validation(by=None, description=_said(
+            NOTES["revalidate"] if restarted else NOTES["validate"]))
+        batch.bytes_done, batch.reason, batch.message = 0, {}, ""
+        batch.save(update_fields=["state", "bytes_done", "reason", "message"])
     spec = SPECS[batch.kind]
     parse = PARSERS[batch.kind]
     lookups = Lookups(batch.cycle)
     errors: list[dict] = []
-    total = valid = invalid = 0
+    total = valid = invalid = bad_bytes = 0
     ImportStagingRow.objects.filter(batch_id=batch_id).delete()
     stager = _Stager(batch_id)
     source = open_source(batch.file.path, batch.file_format)
@@ -216,15 +245,24 @@ def import_validate(*, batch_id: int) -> ImportBatch:
                 continue
             total += 1
             if not total % PROGRESS_EVERY:
+                job_should_stop()  # cancelled or discarded: stop here
                 stager.checkpoint()
                 _progress(batch_id, batch.size, source.fraction)
+            if any(NUL in cell for cell in row):
+                invalid += 1
+                bad_bytes += 1
+                if len(errors) < MAX_STORED_ERRORS:
+                    column = next(i for i, cell in enumerate(row) if NUL in cell)
+                    errors.append({"row": number, "column": spec.header[column] if column < len(
+                        spec.header) else "", "code": "nul_byte", "params": None})
+                continue
             try:
                 key, body_id, service_id, day, day_to, data = parse(row, lookups)
             except RowError as error:
                 invalid += 1
                 if len(errors) < MAX_STORED_ERRORS:
                     errors.append({"row": number, "column": error.column, "code": error.code,
-                                   "params": error.params})
+                                   "params": _clean(error.params)})
                 continue
             except IndexError:
                 invalid += 1
@@ -241,6 +279,8 @@ def import_validate(*, batch_id: int) -> ImportBatch:
     except BaseException as error:
         stager.abort()
         ImportStagingRow.objects.filter(batch_id=batch_id).delete()
+        if isinstance(error, JobStopped):  # cancelled: the job's clean-up has the batch
+            raise
         if isinstance(error, FileFormatError | csv.Error):
             code = "unreadable"
         elif isinstance(error, UnicodeDecodeError):
@@ -255,10 +295,21 @@ def import_validate(*, batch_id: int) -> ImportBatch:
             # discarded while it was read: what was staged goes with it
             ImportStagingRow.objects.filter(batch_id=batch_id).delete()
             return batch
+        if bad_bytes:  # not a file of this kind: nothing of it is kept but the report
+            ImportStagingRow.objects.filter(batch_id=batch_id).delete()
+            batch.fail_validation(by=None, description=_said(REASONS["invalid_bytes"] % {
+                "n": bad_bytes}))
+            batch.rows_total, batch.rows_valid, batch.rows_invalid = total, valid, invalid
+            batch.errors, batch.bytes_done = _clean(errors), batch.size
+            batch.reason = {"code": "invalid_bytes", "params": {"n": bad_bytes}}
+            batch.save(update_fields=["state", "rows_total", "rows_valid", "rows_invalid",
+                                      "errors", "bytes_done", "reason"])
+            return batch
         batch.finish_validation(by=None, description=_said(
             NOTES["validated_errors"] if invalid else NOTES["validated"]))
         batch.rows_total, batch.rows_valid, batch.rows_invalid = total, valid, invalid
-        batch.errors, batch.bytes_done, batch.validated_at = errors, batch.size, clock.now()
+        batch.errors, batch.bytes_done, batch.validated_at = (_clean(errors), batch.size,
+                                                              clock.now())
         batch.save(update_fields=["state", "rows_total", "rows_valid", "rows_invalid", "errors",
                                   "bytes_done", "validated_at"])
     return batch
@@ -270,7 +321,7 @@ def _fail_validation(batch_id: int, code: str, detail: str) -> ImportBatch:
         batch = _locked(batch_id)
         if batch.state == ImportBatch.State.VALIDATING:
             batch.fail_validation(by=None, description=_reason_said({"code": code}, code))
-            batch.reason, batch.message = {"code": code}, detail[:2000]
+            batch.reason, batch.message = {"code": code}, _clean(detail[:2000])
             batch.save(update_fields=["state", "reason", "message"])
     return batch
 
@@ -311,15 +362,17 @@ def import_confirm(*, batch_id: int, actor) -> ImportBatch:
         batch.save(update_fields=["state", "applied_by", "confirmed_at", "reason", "message"])
         audit_record(actor=actor, obj=batch, action="import:confirm",
                      changes={"state": (ImportBatch.State.VALIDATED, ImportBatch.State.APPLYING)})
-        actor_id = actor.pk
-        transaction.on_commit(lambda: _queue_apply(batch.pk, actor_id))
+        _queue_apply(batch, actor.pk)
     return batch
 
 
-def _queue_apply(batch_id: int, actor_id: int) -> None:
+def _queue_apply(batch: ImportBatch, actor_id: int):
+    """The batch's apply as a job (the outbox, as the validation's)."""
     from assessments.submission.tasks import import_apply as task
 
-    task.delay(batch_id, actor_id)
+    return job_enqueue(task, batch.pk, actor_id, kind=APPLY_JOB, subject=batch, unique=True,
+                       label=_said(gettext_lazy("Применение импорта «%(name)s»"))
+                       % {"name": batch.original_name})
 
 
 def import_apply(*, batch_id: int, actor) -> ImportBatch:
@@ -359,7 +412,7 @@ def _restage(batch_id: int, reason: dict | None) -> None:
                                                         REASONS["restage"]))
         batch.bytes_done, batch.reason = 0, reason or {}
         batch.save(update_fields=["state", "bytes_done", "reason"])
-        transaction.on_commit(lambda: _queue_validate(batch_id))
+        _queue_validate(batch)
 
 
 def _fail_applying(batch_id: int, reason: dict, detail: str) -> None:
@@ -370,7 +423,7 @@ def _fail_applying(batch_id: int, reason: dict, detail: str) -> None:
         if batch.state != ImportBatch.State.APPLYING:
             return
         batch.fail_apply(by=None, description=_reason_said(reason, NOTES["apply_failed"]))
-        batch.reason, batch.message = reason, detail[:2000]
+        batch.reason, batch.message = reason, _clean(detail[:2000])
         batch.save(update_fields=["state", "reason", "message"])
         ImportStagingRow.objects.filter(batch_id=batch_id).delete()
         audit_record(actor=None, obj=batch,
@@ -402,35 +455,75 @@ def _apply(*, batch_id: int, actor) -> ImportBatch:
         batch.save()
         audit_record(actor=actor, obj=batch, action="import:apply",
                      changes={"rows": (None, {"created": created, "updated": updated})})
-        transaction.on_commit(lambda: _queue_assembly(batch.pk))
+        _queue_assembly(batch.pk)
     return batch
 
 
 def _queue_assembly(batch_id: int) -> None:
     from assessments.scores.tasks import assemble_after_import
 
-    assemble_after_import.delay(batch_id)
+    job_enqueue(assemble_after_import, batch_id)  # sent once the apply commits
+
+
+DISCARD_LOCK_WAIT = "3s"
 
 
 def import_discard(*, batch_id: int, actor) -> ImportBatch:
-    """Cancel a batch not applied: its staged rows are deleted with it."""
-    with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
-        if not _may_import(actor, batch.kind):
-            raise PermissionDenied
-        if batch.state == ImportBatch.State.APPLIED:
-            raise DomainError(_("Применённый импорт не отменяется."))
-        if batch.state == ImportBatch.State.APPLYING:
-            raise DomainError(_("Импорт уже применяется; он не отменяется."))
-        if batch.state == ImportBatch.State.DISCARDED:  # a second click: nothing more to do
-            return batch
-        ImportStagingRow.objects.filter(batch_id=batch.pk).delete()
-        before = batch.state
-        batch.discard(by=actor, description=_said(NOTES["discard"]))
-        batch.save(update_fields=["state"])
-        audit_record(actor=actor, obj=batch, action="import:discard",
-                     changes={"state": (before, ImportBatch.State.DISCARDED)})
+    """Cancel a batch in any state but applied or discarded (uploaded, validating — even stuck
+    with a lost worker —, validated, applying, failed): its staged rows are deleted with it and
+    its queued or running jobs cancelled (a running validation stops at its next block; a
+    message still queued finds its job cancelled). Only an apply whose transaction is running
+    at this very moment holds the batch's lock: after ``DISCARD_LOCK_WAIT`` the discard is
+    refused with a word to try again (the apply ends within seconds, all or nothing)."""
+    from django.db import OperationalError, connection
+
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = '{DISCARD_LOCK_WAIT}'")
+            batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+            if not _may_import(actor, batch.kind):
+                raise PermissionDenied
+            if batch.state == ImportBatch.State.APPLIED:
+                raise DomainError(_("Применённый импорт не отменяется."))
+            if batch.state == ImportBatch.State.DISCARDED:  # a second click: nothing more to do
+                return batch
+            ImportStagingRow.objects.filter(batch_id=batch.pk).delete()
+            before = batch.state
+            batch.discard(by=actor, description=_said(NOTES["discard"]))
+            batch.save(update_fields=["state"])
+            audit_record(actor=actor, obj=batch, action="import:discard",
+                         changes={"state": (before, ImportBatch.State.DISCARDED)})
+            job_cancel_about(subject=batch, actor=actor)
+    except OperationalError:
+        raise DomainError(_("Импорт применяется прямо сейчас; через несколько секунд он будет "
+                            "применён или отклонён. Обновите страницу."), code="busy")
     return batch
+
+
+def import_job_ended(*, batch_id: int, stage: str, reason: dict) -> None:
+    """A validation or apply job ended without finishing (its worker lost past the last attempt,
+    cancelled by an operator, an unexpected error): the batch, if still in that stage, fails
+    with the reason shown on its page, and its staged rows are deleted."""
+    code = {"lease_lapsed_final": "worker_lost", "cancelled": "job_cancelled"}.get(
+        reason.get("code", ""), "internal")
+    params = {"attempts": reason.get("params", {}).get("attempts", 0)} \
+        if code == "worker_lost" else None
+    with transaction.atomic():
+        batch = _locked(batch_id)
+        stuck = ImportBatch.State.VALIDATING if stage == "validate" else ImportBatch.State.APPLYING
+        if batch.state == stuck:
+            (batch.fail_validation if stage == "validate" else batch.fail_apply)(
+                by=None, description=_reason_said({"code": code, "params": params},
+                                                  REASONS[code]))
+            batch.reason = {"code": code, "params": params} if params else {"code": code}
+            batch.save(update_fields=["state", "reason"])
+            audit_record(actor=None, obj=batch, action=f"import:{stage}_abandoned",
+                         changes={"state": (stuck, ImportBatch.State.FAILED)}, reason=code)
+        if batch.state != ImportBatch.State.VALIDATED:
+            ImportStagingRow.objects.filter(batch_id=batch_id).delete()
+    logger.warning("import %s: %s job ended (%s)", batch_id, stage, code)
 
 
 STAGING_KEPT_DAYS = 2
@@ -442,17 +535,17 @@ def import_staging_expire() -> dict:
     neither applied nor discarded gives up its staged rows and is discarded, with the reason
     (``expired``, shown on its page) and an audit entry; staged rows left by batches failed,
     discarded or applied (or gone) are deleted. A batch confirmed more than
-    ``APPLY_REQUEUE_AFTER`` ago and still applying (its task lost: a worker gone with an
-    in-memory broker) has its apply queued again — harmless if the first is still running: the
-    second waits for the batch's lock and finds it applied."""
+    ``APPLY_REQUEUE_AFTER`` ago, still applying and with no apply job queued or running (a batch
+    confirmed before the jobs' leases) has its apply queued again; a lost worker's job is the
+    lease sweep's (``kernel.leases.jobs_sweep``, within minutes)."""
     now = clock.now()
     requeued = []
-    for batch_id, actor_id in ImportBatch.objects.filter(
-            state=ImportBatch.State.APPLYING,
-            confirmed_at__lt=now - APPLY_REQUEUE_AFTER).values_list(
-                "pk", "applied_by_id"):
-        transaction.on_commit(lambda b=batch_id, a=actor_id: _queue_apply(b, a))
-        requeued.append(batch_id)
+    for batch in ImportBatch.objects.filter(
+            state=ImportBatch.State.APPLYING, confirmed_at__lt=now - APPLY_REQUEUE_AFTER):
+        with transaction.atomic():
+            job = _queue_apply(batch, batch.applied_by_id)
+        if job.created_at >= now:
+            requeued.append(batch.pk)
     cutoff = now - timedelta(days=STAGING_KEPT_DAYS)
     expired, deleted = [], 0
     stale = ImportBatch.objects.filter(state=ImportBatch.State.VALIDATED).filter(

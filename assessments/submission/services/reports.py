@@ -428,12 +428,10 @@ def report_accept(*, actor, report: Report) -> Report:
 def schedule_assembly(cycle_id: int, body_id: int) -> None:
     """Assemble the body's scoring input after the current transaction commits."""
 
-    def _run() -> None:
-        from assessments.scores.tasks import assemble_scoring_input
+    from assessments.kernel.jobs import job_enqueue
+    from assessments.scores.tasks import assemble_scoring_input
 
-        assemble_scoring_input.delay(cycle_id, body_id)
-
-    transaction.on_commit(_run)
+    job_enqueue(assemble_scoring_input, cycle_id, body_id)  # the outbox: sent on commit
 
 
 def require_actor(actor) -> None:

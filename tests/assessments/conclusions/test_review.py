@@ -155,7 +155,8 @@ def test_approve_locks_the_text_and_queues_the_rendering(world, django_capture_o
     with pytest.raises(PermissionDenied):
         svc.conclusion_approve(conclusion=c, actor=w.deputy)
     queued = []
-    monkeypatch.setattr(tasks.render_document, "delay", lambda pk: queued.append(pk))
+    monkeypatch.setattr(tasks.render_document, "apply_async",
+                        lambda args=(), kwargs=None, **options: queued.append(*args))
     with django_capture_on_commit_callbacks(execute=True):
         c = svc.conclusion_approve(conclusion=c, actor=w.unit_head)
     c = fresh(c)

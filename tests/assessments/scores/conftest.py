@@ -22,17 +22,20 @@ def akimat(db) -> Organisation:
 
 @pytest.fixture
 def tasks_inline(monkeypatch) -> list:
-    """Run this part's tasks in-process when queued (``.delay`` → ``.apply``), whatever the
-    broker, and record each call ``(task name, args, kwargs)``."""
+    """Run this part's tasks in-process when the outbox sends them (``.apply_async`` →
+    ``.apply``), whatever the broker, and record each call ``(task name, args, kwargs)`` (the
+    job's id, ``_job``, left out)."""
     from assessments.scores import tasks
 
     calls: list = []
     for name in ("score_body", "recompute_cycle"):
         task = getattr(tasks, name)
 
-        def delay(*args, _task=task, **kwargs):
-            calls.append((_task.name, args, kwargs))
+        def apply_async(args=(), kwargs=None, _task=task, **options):
+            kwargs = dict(kwargs or {})
+            calls.append((_task.name, tuple(args),
+                          {k: v for k, v in kwargs.items() if k != "_job"}))
             return _task.apply(args=args, kwargs=kwargs, throw=True)
 
-        monkeypatch.setattr(task, "delay", delay)
+        monkeypatch.setattr(task, "apply_async", apply_async)
     return calls

@@ -233,7 +233,7 @@ def test_recompute_button_starts_a_job_and_shows_progress(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("scores:cycle_recompute", args=[scores_cycle.code]),
                                {"reason": "после импорта"})  # fmt: skip
-    job = BackgroundJob.objects.get()
+    job = BackgroundJob.objects.get(kind="recompute_cycle")  # every queued task is a job row
     assert response.status_code == 302 and response["Location"] == reverse(
         "scores:job_detail", args=[job.pk]
     )

@@ -282,9 +282,10 @@ def test_recompute_job_records_its_progress(
         (
             "assessments.tasks.recompute_cycle",
             (scores_cycle.pk,),
-            {"job_id": job.pk, "actor_id": admin.pk},
+            {"actor_id": admin.pk},  # the job travels as ``_job`` (the outbox's row)
         )
     ]
+    assert job.task_name == "assessments.tasks.recompute_cycle" and job.attempts == 1
 
 
 def test_only_coordinators_and_admins_start_a_recompute(scores_cycle, django_user_model):

@@ -36,7 +36,8 @@ def rows(assigned):
 @pytest.fixture
 def queued(monkeypatch):
     calls = []
-    monkeypatch.setattr(tasks.import_apply, "delay", lambda *args: calls.append(args))
+    monkeypatch.setattr(tasks.import_apply, "apply_async",
+                        lambda args=(), kwargs=None, **options: calls.append(tuple(args)))
     return calls
 
 
