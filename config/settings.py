@@ -238,6 +238,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "assessments.tasks.conclusion_windows_close",
         "schedule": timedelta(minutes=15),
     },
+    # The body's term to sign the reconciliation act (p.19–20): reminders, then "close it".
+    "reverification-act-terms": {
+        "task": "assessments.tasks.reverification_act_terms",
+        "schedule": timedelta(hours=6),
+    },
     # Appeals (p.113–121): the commission's 15 days (reminders, escalation) and hand-overs.
     "appeals-objections-due": {
         "task": "appeals.tasks.objections_due",

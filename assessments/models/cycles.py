@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,12 @@ class Cycle(models.Model):
     )
     title = models.CharField(_("Наименование"), max_length=255, blank=True)
     is_current = models.BooleanField(_("Текущий цикл"), default=False)
+    # The body's term to sign the reconciliation act (p.19–20; the seed sets none): working days
+    # after the act reaches it. 5 = the methodology's own term for a body's answer (p.109).
+    act_signing_working_days = models.PositiveSmallIntegerField(
+        _("Срок подписания акта сверки органом, рабочих дней"), default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
     created_at = models.DateTimeField(_("Создан"), auto_now_add=True)
 
     class Meta:

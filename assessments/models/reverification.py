@@ -7,9 +7,11 @@
 * ``Reverification`` — one selected body × direction in a cycle, a state machine:
 
       selected → documents_requested → documents_received → findings_recorded → act_issued
-      → act_signed → closed;  selected|documents_* → cancelled (removed from the selection, with
-      the reason) → selected;  act_issued|act_signed|closed → findings_recorded (a change after
-      the act: a new version of the act is needed).
+      → act_signed → closed;  act_issued → act_not_signed (past the body's term, closed by the
+      evaluating body: not signed by the body, p.19–20) → closed;  selected|documents_* →
+      cancelled (removed from the selection, with the reason) → selected;
+      act_issued|act_signed|act_not_signed|closed → findings_recorded (a change after the act:
+      a new version of the act is needed).
 
 * ``DocumentRequest`` — a request for electronic copies of confirming documents (p.14, p.16),
   with its due date; never for secret or "ДСП" documents. ``ConfirmingDocument`` — a file the body
@@ -112,6 +114,7 @@ class Reverification(FSMModelMixin, models.Model):
         FINDINGS_RECORDED = "findings_recorded", _("Факты зафиксированы")
         ACT_ISSUED = "act_issued", _("Акт сверки направлен на подписание")
         ACT_SIGNED = "act_signed", _("Акт сверки подписан сторонами")
+        ACT_NOT_SIGNED = "act_not_signed", _("Акт сверки закрыт: не подписан органом")
         CLOSED = "closed", _("Перепроверка завершена")
         CANCELLED = "cancelled", _("Исключён из отбора")
 
@@ -228,7 +231,14 @@ class Reverification(FSMModelMixin, models.Model):
 
     @fsm_log_by
     @fsm_log_description
-    @transition(field=state, source=State.ACT_SIGNED, target=State.CLOSED)
+    @transition(field=state, source=State.ACT_ISSUED, target=State.ACT_NOT_SIGNED)
+    def close_act_unsigned(self, *, by=None, description=None) -> None:
+        """The body's term passed without its signature: the evaluating body closes the act as
+        "not signed by the body" (the deduction applies all the same)."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=[State.ACT_SIGNED, State.ACT_NOT_SIGNED], target=State.CLOSED)
     def close(self, *, by=None, description=None) -> None:
         """The re-verification is complete."""
 
@@ -236,7 +246,7 @@ class Reverification(FSMModelMixin, models.Model):
     @fsm_log_description
     @transition(
         field=state,
-        source=[State.ACT_ISSUED, State.ACT_SIGNED, State.CLOSED],
+        source=[State.ACT_ISSUED, State.ACT_SIGNED, State.ACT_NOT_SIGNED, State.CLOSED],
         target=State.FINDINGS_RECORDED,
     )
     def reopen(self, *, by=None, description=None) -> None:
@@ -480,7 +490,27 @@ class ReconciliationAct(models.Model):
     )
     issued_at = models.DateTimeField(_("Когда сформирован"))
     body_remarks = models.TextField(_("Замечания оцениваемого органа"), blank=True)
+    body_remarks_at = models.DateTimeField(_("Когда внесены замечания"), null=True, blank=True)
+    body_remarks_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("Кем внесены замечания"),
+    )
+    # The body's term (p.19–20; the cycle's ``act_signing_working_days``): set when the act
+    # reaches the body, i.e. when the evaluating body's representative signed it.
+    body_sign_due_on = models.DateField(_("Срок подписания органом"), null=True, blank=True)
     signed_at = models.DateTimeField(_("Подписан обеими сторонами"), null=True, blank=True)
+    closed_unsigned_at = models.DateTimeField(_("Закрыт без подписи органа"), null=True,
+                                              blank=True)
+    closed_unsigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("Кем закрыт без подписи органа"),
+    )
+    closed_unsigned_reason = models.CharField(_("Основание закрытия"), max_length=500,
+                                              blank=True)
+    closure_document = models.ForeignKey(
+        "reporting.RenderedDocument", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("Акт с отметкой о закрытии"),
+    )
     superseded_at = models.DateTimeField(_("Заменён новой версией"), null=True, blank=True)
     superseded_reason = models.CharField(_("Причина замены"), max_length=500, blank=True)
 
@@ -501,3 +531,27 @@ class ReconciliationAct(models.Model):
     @property
     def is_current(self) -> bool:
         return self.superseded_at is None
+
+    class Closure(models.TextChoices):
+        PENDING = "pending", _("Ожидает подписей")
+        SIGNED = "signed", _("Подписан сторонами")
+        NOT_SIGNED_BY_BODY = "not_signed_by_body", _("Не подписан органом: закрыт по истечении "
+                                                     "срока")
+
+    @property
+    def closure(self) -> str:
+        """How the act stands: signed by both sides, closed as not signed by the body (a state
+        of its own, never "signed"), or still pending."""
+        if self.signed_at is not None:
+            return self.Closure.SIGNED
+        if self.closed_unsigned_at is not None:
+            return self.Closure.NOT_SIGNED_BY_BODY
+        return self.Closure.PENDING
+
+    @property
+    def is_closed(self) -> bool:
+        """The act stands (signed, or closed unsigned): its facts count (p.20)."""
+        return self.closure != self.Closure.PENDING
+
+    def get_closure_display(self) -> str:
+        return str(self.Closure(self.closure).label)

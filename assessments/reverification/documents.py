@@ -53,7 +53,7 @@ def act_signatories(act) -> list[dict[str, Any]]:
     ]
 
 
-def act_context(act) -> dict[str, Any]:
+def act_context(act, *, remarks: str = "") -> dict[str, Any]:
     """The context of annex 1 for ``act``: the body's and the evaluator's names of the cycle's
     period, the numbered facts with their points, the total deduction (the engine's), the
     signature block (the evaluating body's representative, then the body's)."""
@@ -68,6 +68,7 @@ def act_context(act) -> dict[str, Any]:
         direction=rv.direction,
         facts=[_fact(row) for row in act.facts],
         evaluator=evaluator_ru,
+        remarks=remarks or None,
         signatories=act_signatories(act),
         act_date=act.issued_at,
         version=act.version,
@@ -76,9 +77,62 @@ def act_context(act) -> dict[str, Any]:
     )
 
 
+def _when(moment) -> str:
+    from assessments.kernel import clock
+
+    return clock.aware(moment).strftime("%d.%m.%Y %H:%M") if moment else "—"
+
+
+def _full_name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else "—"
+
+
+def act_closure_context(act) -> dict[str, Any]:
+    """Annex 1 as closed without the body's signature (p.19–20): the act's own facts and total,
+    the body's remarks, and a closure record saying plainly that the body did not sign within
+    its term, who of the evaluating body signed, and who closed it and when. Rendered beside the
+    act (subject: the re-verification, version: the act's), since the signed file never
+    changes."""
+    from assessments.reverification.services.act import _evaluator_signature
+
+    ctx = act_context(act, remarks=act.body_remarks)
+    signature = _evaluator_signature(act)
+    due = act.body_sign_due_on.strftime("%d.%m.%Y") if act.body_sign_due_on else "—"
+    lines = [
+        f"Акт не подписан представителем оцениваемого государственного органа в установленный "
+        f"срок: до {due} включительно ({act.reverification.cycle.act_signing_working_days} "
+        f"рабочих дней после подписания акта представителем уполномоченного органа).",
+    ]
+    if signature is not None:
+        lines.append(
+            f"Акт подписан представителем уполномоченного органа: {signature.printed_name}, "
+            f"{_when(signature.signed_at)} (электронная цифровая подпись в подписанном "
+            f"экземпляре акта)."
+        )
+    lines.append(
+        f"Акт закрыт уполномоченным органом как не подписанный оцениваемым государственным "
+        f"органом: {_when(act.closed_unsigned_at)}, {_full_name(act.closed_unsigned_by)}."
+        + (f" Основание: {act.closed_unsigned_reason}." if act.closed_unsigned_reason else "")
+    )
+    lines.append(
+        f"Вычет применяется: {ctx['deduction']['printed']} балла (п. 19–20 Методики)."
+    )
+    ctx["closure"] = {
+        "title": "ОТМЕТКА О ЗАКРЫТИИ АКТА: НЕ ПОДПИСАН ОЦЕНИВАЕМЫМ ГОСУДАРСТВЕННЫМ ОРГАНОМ",
+        "lines": lines,
+    }
+    return ctx
+
+
 @provide_context(ACT_DOCUMENT_KIND)
 def _act_document_context(document) -> dict[str, Any]:
-    return act_context(document.subject)
+    from assessments.models import Reverification
+
+    subject = document.subject
+    if isinstance(subject, Reverification):
+        # The closure record of the act of that version (reconciliation_act_close_unsigned).
+        return act_closure_context(subject.acts.get(version=document.version))
+    return act_context(subject)
 
 
 # However the act is signed (its page, or the signing service's own page), the re-verification

@@ -159,3 +159,15 @@ class SignActForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not body_turn:
             del self.fields["remarks"]
+
+
+class ActRemarksForm(forms.Form):
+    remarks = forms.CharField(
+        label=_("Замечания к акту (несогласие с фактами)"), max_length=900,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CloseUnsignedForm(forms.Form):
+    reason = forms.CharField(label=_("Примечание"), max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))

@@ -17,4 +17,6 @@ urlpatterns = [
     path("findings/<int:pk>/", views.reverification_finding, name="reverification_finding"),
     path("acts/<int:pk>/", views.reverification_act, name="reverification_act"),
     path("acts/<int:pk>/pdf/", views.reverification_act_pdf, name="reverification_act_pdf"),
+    path("acts/<int:pk>/closure-pdf/", views.reverification_act_closure_pdf,
+         name="reverification_act_closure_pdf"),
 ]

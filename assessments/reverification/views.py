@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessments.kernel import access, clock
+from assessments.kernel import access, calendar, clock
 from assessments.kernel.audit import object_history
 from assessments.kernel.errors import DomainError
 from assessments.models import (
@@ -36,6 +36,8 @@ from assessments.models import (
 from assessments.registry.services.cycles import current_cycle
 from assessments.reverification import services
 from assessments.reverification.forms import (
+    ActRemarksForm,
+    CloseUnsignedForm,
     DocumentRequestForm,
     FindingForm,
     OptionalNoteForm,
@@ -501,17 +503,49 @@ def _act(request: HttpRequest, pk: int) -> ReconciliationAct:
     )
 
 
+def _act_other_action(request: HttpRequest, act: ReconciliationAct, action: str, form):
+    """The body's remarks without signing, or the closure without the body's signature."""
+    if not form.is_valid():
+        return None
+    try:
+        if action == "remarks":
+            services.reconciliation_act_remarks(actor=request.user, act=act,
+                                                remarks=form.cleaned_data["remarks"])
+            messages.success(request, _("Замечания к акту внесены."))
+        else:
+            services.reconciliation_act_close_unsigned(actor=request.user, act=act,
+                                                       reason=form.cleaned_data["reason"])
+            messages.success(request, _("Акт закрыт без подписи органа; вычет применяется."))
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return None
+    return redirect("reverification:reverification_act", pk=act.pk)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def reverification_act(request: HttpRequest, pk: int) -> HttpResponse:
     """The act (annex 1): its facts and total, each signature (name, position, date) with its
-    verification, the body's remarks, the sign form at the user's turn."""
+    verification, the body's term and remarks, how it was closed; the sign form at the user's
+    turn, the body's remarks form, the closure past the term."""
     act = _act(request, pk)
     status = services.act_signing_status(act, request.user)
     body_turn = bool(status.turn and status.turn.may_sign and status.turn.slot
                      and status.turn.slot.role == services.BODY_SLOT_ROLE)
-    form = SignActForm(request.POST or None, body_turn=body_turn)
-    if request.method == "POST":
+    action = request.POST.get("action", "sign") if request.method == "POST" else None
+    allowed = services.act_actions(request.user, act)
+    form = SignActForm(request.POST if action == "sign" else None, body_turn=body_turn)
+    remarks_form = ActRemarksForm(request.POST if action == "remarks" else None,
+                                  initial={"remarks": act.body_remarks})
+    close_form = CloseUnsignedForm(request.POST if action == "close_unsigned" else None)
+    if action in ("remarks", "close_unsigned"):
+        if action not in allowed:
+            raise PermissionDenied
+        done = _act_other_action(request, act, action,
+                                 remarks_form if action == "remarks" else close_form)
+        if done is not None:
+            return done
+    elif action == "sign":
         access.require(request.user, "sign", act)
         if form.is_valid():
             try:
@@ -530,6 +564,8 @@ def reverification_act(request: HttpRequest, pk: int) -> HttpResponse:
     slots = [(slot, getattr(slot, "signature", None),
               checks.get(slot.signature.field_name) if hasattr(slot, "signature") else None)
              for slot in status.slots]
+    today = clock.today()
+    due = act.body_sign_due_on
     return render(request, "assessments/reverification/act.html", {
         "act": act,
         "rv": act.reverification,
@@ -537,7 +573,33 @@ def reverification_act(request: HttpRequest, pk: int) -> HttpResponse:
         "slots": slots,
         "form": form if status.turn and status.turn.may_sign and act.is_current else None,
         "body_turn": body_turn,
+        "remarks_form": remarks_form if "remarks" in allowed else None,
+        "close_form": close_form if "close_unsigned" in allowed else None,
+        "close_blocker": (services.act_close_unsigned_blocker(act, today)
+                          if services.works_on(request.user, act.reverification) else ""),
+        "term_days": act.reverification.cycle.act_signing_working_days,
+        "term_passed": bool(due and today > due),
+        "term_working_days_left": (calendar.working_days_between(today, due)
+                                   if due and today < due else 0),
     })
+
+
+@login_required
+@require_GET
+def reverification_act_closure_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Annex 1 with the closure record of an act closed without the body's signature."""
+    act = _act(request, pk)
+    document = act.closure_document
+    if document is None or not document.file:
+        raise Http404
+    with document.file.open("rb") as handle:
+        data = handle.read()
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="act-{act.reverification_id}-v{act.version}-closure.pdf"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -29,7 +29,7 @@ from assessments.models import (
     ScoreSheet,
 )
 from assessments.registry.services.evaluators import evaluator_for
-from assessments.reverification.services import findings_for
+from assessments.reverification.services import act_blocker, findings_for
 
 # --- The scores a conclusion is drafted from -------------------------------------------------
 
@@ -125,6 +125,14 @@ def _recommendations_from_findings(cycle, body, direction) -> str:
 # --- Drafting and editing --------------------------------------------------------------------
 
 
+def _require_act_closed(cycle: Cycle, body: Organisation, direction: str) -> None:
+    """A direction under re-verification is concluded only once its reconciliation act is
+    closed — signed, or closed as not signed by the body past its term (p.19–20)."""
+    blocker = act_blocker(cycle=cycle, body=body, direction=direction)
+    if blocker:
+        raise DomainError(blocker, code="act_open")
+
+
 def conclusion_draft(*, cycle: Cycle, body: Organisation, direction: str, actor) -> Conclusion:
     """Draft version 1 of the body's conclusion on ``direction`` from its stored scores.
 
@@ -148,6 +156,7 @@ def conclusion_draft(*, cycle: Cycle, body: Organisation, direction: str, actor)
     probe = Conclusion(cycle=cycle, body=body, direction=direction, evaluator=evaluator,
                        annex=annex)
     _require(actor, "write", probe)
+    _require_act_closed(cycle, body, direction)
     with transaction.atomic():
         Organisation.objects.select_for_update().filter(pk=body.pk).first()
         existing = Conclusion.objects.filter(

@@ -17,9 +17,13 @@ Re-verification (p.14–16)
     reverification_deduction, deduction_of
 The act (p.19–20, annex 1)
     reconciliation_act_issue, reconciliation_act_sign, reverification_close,
-    reverification_reopen, act_signing_status
+    reverification_reopen, act_signing_status; the body's term (``body_sign_due_on``, the
+    cycle's ``act_signing_working_days``), ``reconciliation_act_remarks`` (disagreement without
+    signing), ``reconciliation_act_close_unsigned`` (past the term: "not signed by the body"),
+    ``act_close_unsigned_blocker``, ``act_actions``, ``act_terms_job`` (beat: reminders)
 Reads
     findings_for(*, cycle, body, direction) -> list[Finding]   (the conclusion's p.21 facts)
+    act_blocker(*, cycle, body, direction) -> str   (why no conclusion may be drafted yet)
 
 The package is cut by procedure: ``common`` (who is who, the lock and the checks every write
 makes), ``selection``, ``requests``, ``findings`` and ``act`` (the deduction, the act and the
@@ -34,12 +38,19 @@ from assessments.reverification.services.act import (
     EVALUATOR_SLOT_ROLE,
     ActSigningStatus,
     Deduction,
+    act_actions,
+    act_blocker,
+    act_close_unsigned_blocker,
     act_signing_status,
+    act_terms_job,
+    body_sign_due_on,
     current_act,
     deduction_of,
     fact_points,
     findings_for,
+    reconciliation_act_close_unsigned,
     reconciliation_act_issue,
+    reconciliation_act_remarks,
     reconciliation_act_sign,
     reconciliation_act_signature_recorded,
     reverification_close,
@@ -90,7 +101,12 @@ __all__ = [
     "InvalidFinding",
     "InvalidWeights",
     "RiskRow",
+    "act_actions",
+    "act_blocker",
+    "act_close_unsigned_blocker",
     "act_signing_status",
+    "act_terms_job",
+    "body_sign_due_on",
     "confirming_document_upload",
     "current_act",
     "deduction_of",
@@ -103,7 +119,9 @@ __all__ = [
     "findings_complete",
     "findings_for",
     "is_body_staff",
+    "reconciliation_act_close_unsigned",
     "reconciliation_act_issue",
+    "reconciliation_act_remarks",
     "reconciliation_act_sign",
     "reconciliation_act_signature_recorded",
     "reverification_cancel",

@@ -9,10 +9,11 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from assessments.kernel import access, clock
+from assessments.kernel import access, calendar, clock
 from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
 from assessments.kernel.notifications import notify
@@ -223,20 +224,43 @@ def act_signing_status(act: ReconciliationAct, user=None, *, verify: bool = True
 
 
 def _write_penalties(rv: Reverification, act: ReconciliationAct, actor) -> None:
-    """The signed act's fact counts enter the body's scoring input (p.20; the engine caps)."""
+    """The closed act's fact counts enter the body's scoring input (p.20; the engine caps) —
+    signed by both sides, or closed as not signed by the body past its term."""
     from assessments.scores.services.scoring_inputs import scoring_input_set
 
     base = f"penalties.{rv.direction}"
-    label = str(_("Акт сверки, версия %(v)s") % {"v": act.version})
+    if act.closure == ReconciliationAct.Closure.NOT_SIGNED_BY_BODY:
+        label = str(_("Акт сверки, версия %(v)s (не подписан органом)") % {"v": act.version})
+        reason = str(_("Перепроверка: %(label)s закрыт по истечении срока подписания")
+                     % {"label": label})
+    else:
+        label = str(_("Акт сверки, версия %(v)s") % {"v": act.version})
+        reason = str(_("Перепроверка: %(label)s подписан сторонами") % {"label": label})
     source = {"kind": "finding", "ref": str(act.pk), "label": label}
     scoring_input_set(
         cycle=rv.cycle, body=rv.body,
         values={f"{base}.unreliable_facts": act.unreliable_facts,
                 f"{base}.incomplete_facts": act.incomplete_facts},
         sources={f"{base}.unreliable_facts": source, f"{base}.incomplete_facts": source},
-        actor=actor,
-        reason=str(_("Перепроверка: %(label)s подписан сторонами") % {"label": label}),
+        actor=actor, reason=reason,
     )
+
+
+def _act_stands(rv: Reverification, act: ReconciliationAct) -> None:
+    """What the re-verification holds from the closed act (its counts and deduction)."""
+    rv.unreliable_facts, rv.incomplete_facts = act.unreliable_facts, act.incomplete_facts
+    rv.deduction = act.deduction
+
+
+def _day(day) -> str:
+    return day.strftime("%d.%m.%Y") if day else "—"
+
+
+def body_sign_due_on(cycle: Cycle, reached_on):
+    """The last day the body may sign (or record remarks on) an act that reached it on
+    ``reached_on``: the cycle's ``act_signing_working_days``-th working day after (the Kazakh
+    calendar; the day itself never counts)."""
+    return calendar.add_working_days(reached_on, cycle.act_signing_working_days)
 
 
 @transaction.atomic
@@ -271,7 +295,8 @@ def reconciliation_act_sign(
                           code="remarks")
     if remarks:
         act.body_remarks = remarks
-        act.save(update_fields=["body_remarks"])
+        act.body_remarks_at, act.body_remarks_by = clock.now(), actor
+        act.save(update_fields=["body_remarks", "body_remarks_at", "body_remarks_by"])
         reason = str(_("Подписано с замечаниями: %(remarks)s") % {"remarks": remarks})[:1000]
     else:
         reason = str(_("Акт сверки подписан"))
@@ -296,7 +321,8 @@ def reconciliation_act_signature_recorded(signed_document, signature, *, complet
         return
     rv = _lock(act.reverification)
     if act.superseded_at is not None or rv.state != Reverification.State.ACT_ISSUED:
-        raise SigningRefused(_("Эта версия акта сверки заменена новой или не ожидает подписей."))
+        raise SigningRefused(_("Эта версия акта сверки заменена новой, закрыта или не ожидает "
+                               "подписей."))
     signer = signature.signer
     by_body = signature.slot.role == BODY_SLOT_ROLE
     audit_record(actor=signer, obj=rv, action="act_sign",
@@ -304,15 +330,20 @@ def reconciliation_act_signature_recorded(signed_document, signature, *, complet
                  reason=act.body_remarks if by_body else "")
     link = reverse("reverification:reverification_act", args=[act.pk])
     if not complete:
+        if not by_body and act.body_sign_due_on is None:
+            # The act reaches the body now: its term starts (p.19–20; the cycle's schedule).
+            act.body_sign_due_on = body_sign_due_on(rv.cycle, clock.today())
+            act.save(update_fields=["body_sign_due_on"])
         notify(_body_heads(rv),
                _("Акт сверки по перепроверке «%(rv)s» подписан уполномоченным органом и ожидает "
-                 "подписи органа.") % {"rv": rv},
+                 "подписи органа до %(day)s включительно; не согласны — внесите замечания к "
+                 "акту. По истечении срока акт закрывается без подписи органа, и вычет "
+                 "применяется.") % {"rv": rv, "day": _day(act.body_sign_due_on)},
                link)
         return
     act.signed_at = signature.signed_at
     act.save(update_fields=["signed_at"])
-    rv.unreliable_facts, rv.incomplete_facts = act.unreliable_facts, act.incomplete_facts
-    rv.deduction = act.deduction
+    _act_stands(rv, act)
     rv.record_act_signed(
         by=signer,
         description=_("Акт сверки, версия %(v)s, подписан сторонами") % {"v": act.version},
@@ -330,8 +361,9 @@ def reverification_close(
 ) -> Reverification:
     rv = _lock(reverification)
     _require_work(actor, rv)
-    if rv.state != Reverification.State.ACT_SIGNED:
-        raise DomainError(_("Завершить можно после подписания акта обеими сторонами."),
+    if rv.state not in (Reverification.State.ACT_SIGNED, Reverification.State.ACT_NOT_SIGNED):
+        raise DomainError(_("Завершить можно после подписания акта обеими сторонами или его "
+                          "закрытия без подписи органа по истечении срока."),
                           code="state")
     rv.close(by=actor, description=note or _("Перепроверка завершена"))
     rv.save()
@@ -348,7 +380,7 @@ def reverification_reopen(*, actor, reverification: Reverification, reason: str)
     if not reason.strip():
         raise DomainError(_("Укажите причину изменения акта."), code="reason")
     if rv.state not in (Reverification.State.ACT_ISSUED, Reverification.State.ACT_SIGNED,
-                        Reverification.State.CLOSED):
+                        Reverification.State.ACT_NOT_SIGNED, Reverification.State.CLOSED):
         raise DomainError(_("Акт ещё не сформирован: факты можно менять и так."), code="state")
     act = current_act(rv)
     if act is not None:
@@ -369,13 +401,15 @@ def reverification_reopen(*, actor, reverification: Reverification, reason: str)
 
 
 def findings_for(*, cycle: Cycle, body: Organisation, direction: str) -> list[Finding]:
-    """The findings of the body's signed reconciliation act on ``direction`` in ``cycle`` — what
-    the conclusion's "Выводы и рекомендации" are prefilled with (p.21). Empty when the body was not
-    re-verified on it or no act is signed yet; the latest signed version counts."""
+    """The findings of the body's closed reconciliation act on ``direction`` in ``cycle`` (signed
+    by both sides, or closed as not signed by the body) — what the conclusion's "Выводы и
+    рекомендации" are prefilled with (p.21). Empty when the body was not re-verified on it or no
+    act is closed yet; the latest closed version counts."""
     act = (
         ReconciliationAct.objects.filter(
+            Q(signed_at__isnull=False) | Q(closed_unsigned_at__isnull=False),
             reverification__cycle=cycle, reverification__body=body,
-            reverification__direction=direction, signed_at__isnull=False,
+            reverification__direction=direction,
         )
         .order_by("-version")
         .first()
@@ -385,3 +419,213 @@ def findings_for(*, cycle: Cycle, body: Organisation, direction: str) -> list[Fi
     ids = [row["finding"] for row in act.facts]
     by_id = Finding.objects.in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
+
+
+# --- The body's term, its remarks, the closure without its signature (p.19–20) -----------------
+
+
+def _act_link(act: ReconciliationAct) -> str:
+    return reverse("reverification:reverification_act", args=[act.pk])
+
+
+def _lock_act(act: ReconciliationAct) -> tuple[ReconciliationAct, Reverification]:
+    """Lock order of every act path: the signed document, then the act, then the
+    re-verification (as the signing service does)."""
+    from reporting.models import SignedDocument
+
+    document_id = ReconciliationAct.objects.values_list("signed_document_id", flat=True).get(
+        pk=act.pk)
+    SignedDocument.objects.select_for_update().filter(pk=document_id).exists()
+    act = lock(act)
+    return act, _lock(act.reverification)
+
+
+def _evaluator_signature(act: ReconciliationAct):
+    """The evaluating body's signature on the act (its first slot), or None."""
+    slot = (act.signed_document.slots.filter(role=EVALUATOR_SLOT_ROLE)
+            .select_related("signature").first() if act.signed_document_id else None)
+    return getattr(slot, "signature", None) if slot is not None else None
+
+
+def _body_signed(act: ReconciliationAct) -> bool:
+    return bool(act.signed_document_id and act.signed_document.slots.filter(
+        role=BODY_SLOT_ROLE, signature__isnull=False).exists())
+
+
+@transaction.atomic
+def reconciliation_act_remarks(*, actor, act: ReconciliationAct, remarks: str) -> ReconciliationAct:
+    """The body records its disagreement as remarks on the act, without signing it (p.19–20):
+    its head, while the act waits for the body (until it is signed or closed). The remarks are
+    kept with who and when, shown on the act's page and printed on the act's closure record."""
+    from assessments.reverification.services.common import is_body_head
+
+    act, rv = _lock_act(act)
+    if not is_body_head(actor, rv):
+        raise PermissionDenied
+    remarks = (remarks or "").strip()
+    if not remarks:
+        raise DomainError(_("Изложите замечания к акту."), code="remarks")
+    if act.superseded_at is not None or rv.state != Reverification.State.ACT_ISSUED:
+        raise DomainError(_("Акт не ожидает подписи органа: замечания не вносятся."),
+                          code="state")
+    if _body_signed(act):
+        raise DomainError(_("Акт уже подписан органом."), code="state")
+    before = act.body_remarks
+    act.body_remarks = remarks[:900]
+    act.body_remarks_at = clock.now()
+    act.body_remarks_by = actor
+    act.save(update_fields=["body_remarks", "body_remarks_at", "body_remarks_by"])
+    audit_record(actor=actor, obj=rv, action="act_remarks",
+                 changes={f"act.{act.version}.remarks": (before, act.body_remarks)},
+                 reason=act.body_remarks)
+    notify(_assessors(rv),
+           _("Оцениваемый орган внёс замечания к акту сверки по перепроверке «%(rv)s»: "
+             "%(remarks)s") % {"rv": rv, "remarks": act.body_remarks},
+           _act_link(act))
+    return act
+
+
+def act_close_unsigned_blocker(act: ReconciliationAct, today=None) -> str:
+    """Why the evaluating body may not (yet) close ``act`` as not signed by the body ("" when
+    it may): the act must wait for the body's signature, the evaluating body must have signed it
+    (the body's term starts then), and the term must have passed."""
+    rv = act.reverification
+    if act.superseded_at is not None or rv.state != Reverification.State.ACT_ISSUED:
+        return str(_("Акт не ожидает подписей."))
+    if _evaluator_signature(act) is None:
+        return str(_("Сначала акт подписывает представитель уполномоченного органа: срок "
+                     "органа начинается с этой подписи."))
+    if _body_signed(act):
+        return str(_("Акт уже подписан органом."))
+    today = today or clock.today()
+    if act.body_sign_due_on is None or today <= act.body_sign_due_on:
+        return str(_("Срок подписания акта органом ещё не истёк: он истекает %(day)s.")
+                   % {"day": _day(act.body_sign_due_on)})
+    return ""
+
+
+@transaction.atomic
+def reconciliation_act_close_unsigned(
+    *, actor, act: ReconciliationAct, reason: str = "",
+) -> ReconciliationAct:
+    """Past the body's term, the evaluating body closes the act as "not signed by the body"
+    (p.19–20): a state of its own (the re-verification ``act_not_signed``, the act's closure
+    ``not_signed_by_body``), never "signed", recorded with who and when. The deduction applies
+    as for a signed act: the act's fact counts enter the body's scoring input. A record of the
+    closure (annex 1 with the closure printed, the body's remarks if any) is rendered beside the
+    act, whose signed file never changes."""
+    from reporting.services import document_request as render_request
+
+    act, rv = _lock_act(act)
+    _require_work(actor, rv)
+    blocker = act_close_unsigned_blocker(act)
+    if blocker:
+        raise DomainError(blocker, code="state")
+    now = clock.now()
+    act.closed_unsigned_at = now
+    act.closed_unsigned_by = actor
+    act.closed_unsigned_reason = (reason or "").strip()[:500]
+    act.save(update_fields=["closed_unsigned_at", "closed_unsigned_by", "closed_unsigned_reason"])
+    _act_stands(rv, act)
+    rv.close_act_unsigned(
+        by=actor,
+        description=_("Акт сверки, версия %(v)s, закрыт без подписи органа: срок истёк %(day)s")
+        % {"v": act.version, "day": _day(act.body_sign_due_on)},
+    )
+    rv.save()
+    audit_record(actor=actor, obj=rv, action="act_close_unsigned",
+                 changes={f"act.{act.version}": ("pending", act.closure)},
+                 reason=act.closed_unsigned_reason)
+    _write_penalties(rv, act, actor)
+    act.closure_document = render_request(kind=ACT_DOCUMENT_KIND, subject=rv,
+                                          version=act.version, requested_by=actor,
+                                          render_now=True)
+    act.save(update_fields=["closure_document"])
+    notify(_body_staff(rv) + _assessors(rv),
+           _("Акт сверки по перепроверке «%(rv)s» закрыт без подписи органа: срок подписания "
+             "истёк %(day)s. Вычет %(d)s применяется.")
+           % {"rv": rv, "day": _day(act.body_sign_due_on), "d": act.deduction},
+           _act_link(act))
+    return act
+
+
+def act_actions(user, act: ReconciliationAct) -> frozenset[str]:
+    """What ``user`` may do on the act's page besides signing: ``remarks`` (the body's head
+    while the act waits for the body), ``close_unsigned`` (the evaluating body's people on the
+    direction, past the body's term)."""
+    from assessments.reverification.services.common import is_body_head
+
+    rv = act.reverification
+    actions = set()
+    waiting = act.superseded_at is None and rv.state == Reverification.State.ACT_ISSUED
+    if waiting and is_body_head(user, rv) and not _body_signed(act):
+        actions.add("remarks")
+    if waiting and access.can(user, "work", rv) and not act_close_unsigned_blocker(act):
+        actions.add("close_unsigned")
+    return frozenset(actions)
+
+
+def act_blocker(*, cycle: Cycle, body: Organisation, direction: str) -> str:
+    """Why a conclusion on ``direction`` may not be drafted yet because of re-verification ("" when
+    it may): the body is re-verified on it and its act is not closed — signed by both sides, or
+    closed as not signed by the body past its term (p.19–20). A body removed from the selection
+    is not re-verified."""
+    rv = (
+        Reverification.objects.filter(cycle=cycle, body=body, direction=direction)
+        .exclude(state=Reverification.State.CANCELLED)
+        .first()
+    )
+    if rv is None or rv.state in (Reverification.State.ACT_SIGNED,
+                                  Reverification.State.ACT_NOT_SIGNED,
+                                  Reverification.State.CLOSED):
+        return ""
+    if rv.state == Reverification.State.ACT_ISSUED:
+        act = current_act(rv)
+        due = act.body_sign_due_on if act is not None else None
+        return str(_("Орган проходит перепроверку по этому направлению, и акт сверки ещё не "
+                     "закрыт: заключение формируется после подписания акта сторонами или его "
+                     "закрытия без подписи органа по истечении срока%(due)s (п.19–20).")
+                   % {"due": (_(" (срок органа: до %(day)s)") % {"day": _day(due)})
+                      if due else ""})
+    return str(_("Орган проходит перепроверку по этому направлению (%(state)s): заключение "
+                 "формируется после того, как акт сверки будет сформирован и закрыт (п.19–20).")
+               % {"state": rv.get_state_display()})
+
+
+def act_terms_job(*, today=None) -> int:
+    """The clock's job (beat): the body's head is reminded the working day before its act's term
+    ends and on its last day; once the term has passed the assessors are told to close the act.
+    Idempotent (keyed notifications). Returns the notifications sent."""
+    today = today or clock.today()
+    sent = 0
+    acts = (
+        ReconciliationAct.objects.filter(
+            reverification__state=Reverification.State.ACT_ISSUED, superseded_at__isnull=True,
+            signed_at__isnull=True, closed_unsigned_at__isnull=True,
+            body_sign_due_on__isnull=False,
+        )
+        .select_related("reverification__cycle", "reverification__body",
+                        "reverification__evaluator")
+    )
+    for act in acts:
+        rv, due = act.reverification, act.body_sign_due_on
+        if today <= due:
+            left = calendar.working_days_between(today, due)
+            if left > 1:
+                continue
+            sent += len(notify(
+                _body_heads(rv),
+                _("Срок подписания акта сверки по перепроверке «%(rv)s» истекает %(day)s: "
+                  "подпишите акт или внесите замечания. По истечении срока акт закрывается "
+                  "уполномоченным органом без подписи органа, и вычет применяется (п.19–20).")
+                % {"rv": rv, "day": _day(due)},
+                _act_link(act), key=f"act-term:{act.pk}:{due.isoformat()}:{left}",
+            ))
+        else:
+            sent += len(notify(
+                _assessors(rv),
+                _("Срок подписания акта сверки органом по перепроверке «%(rv)s» истёк %(day)s: "
+                  "закройте акт как не подписанный органом.") % {"rv": rv, "day": _day(due)},
+                _act_link(act), key=f"act-term-passed:{act.pk}:{due.isoformat()}",
+            ))
+    return sent

@@ -249,6 +249,12 @@ def test_the_list_keeps_its_query_count_flat(personas, cycle2025, client,
         assert len(client.get(url).context["page"].object_list) == 10
 
 
+def _fresh_act(act):
+    from assessments.models import ReconciliationAct
+
+    return ReconciliationAct.objects.get(pk=act.pk)
+
+
 def test_home_page_to_dos_follow_the_reverification(personas, selected, credentials, client,
                                                     clean_pdf):
     def todos(user):
@@ -276,8 +282,10 @@ def test_home_page_to_dos_follow_the_reverification(personas, selected, credenti
 
     reconciliation_act_sign(actor=personas.assessor, act=act, passphrase=PASSPHRASE)
     assert "Подписать акт сверки" not in todos(personas.assessor)
-    assert todos(personas.head)["Подписать акт сверки"].count == 1
-    assert "Подписать акт сверки" not in todos(personas.submitter)
+    head_item = todos(personas.head)["Подписать акт сверки или внести замечания"]
+    assert (head_item.count, head_item.due_on) == (1, _fresh_act(act).body_sign_due_on)
+    assert head_item.due_on is not None
+    assert "Подписать акт сверки или внести замечания" not in todos(personas.submitter)
 
 
 def test_the_selection_page_keeps_its_query_count_flat(personas, cycle2025, client,
