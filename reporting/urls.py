@@ -15,4 +15,7 @@ urlpatterns = [
          name="signed_document_file_version"),
     path("signing/credentials/", views.signing_credentials, name="signing_credentials"),
     path("signing/trust-root.pem", views.trust_root, name="trust_root"),
+    path("reference/", views.reference_annexes, name="reference_annexes"),
+    path("reference/<slug:code>/annex<int:number>.pdf", views.reference_annex_file,
+         name="reference_annex_file"),
 ]

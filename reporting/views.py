@@ -156,6 +156,63 @@ def rendered_document_response(request: HttpRequest, document: RenderedDocument,
     }, status=500 if document.state == RenderedDocument.State.FAILED else 200)
 
 
+# --- the reference forms of the methodology (annexes 2, 6, 7, 11, 13) --------------------------
+
+REFERENCE_ANNEXES = (2, 6, 7, 11, 13)
+
+
+def _cycles():
+    from assessments.models import Cycle
+
+    return Cycle.objects.order_by("-year", "code")
+
+
+def _chosen_cycle(code: str | None):
+    cycles = _cycles()
+    if code:
+        return cycles.filter(code=code).first()
+    return cycles.filter(is_current=True).first() or cycles.first()
+
+
+@login_required
+@require_GET
+def reference_annexes(request: HttpRequest) -> HttpResponse:
+    """The methodology's reference forms as the chosen cycle's edition prints them (the
+    criteria, bands and points are the edition's data), each a PDF to download."""
+    from reporting.annexes import ANNEX_KINDS
+    from reporting.annexes.labels import TITLES
+
+    cycle = _chosen_cycle(request.GET.get("cycle"))
+    if request.GET.get("cycle") and cycle is None:
+        raise Http404
+    rows = [{"number": n, "what": " ".join(TITLES[n]), "kind": ANNEX_KINDS[f"annex{n}"].kind}
+            for n in REFERENCE_ANNEXES]
+    return render(request, "reporting/reference_annexes.html", {
+        "cycle": cycle, "cycles": list(_cycles()), "rows": rows,
+    })
+
+
+@login_required
+@require_GET
+def reference_annex_file(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    """One reference form of a cycle's edition: rendered once (version 1) and stored."""
+    from django.urls import reverse
+
+    from reporting.services import document_request
+
+    cycle = _chosen_cycle(code)
+    if cycle is None or number not in REFERENCE_ANNEXES:
+        raise Http404
+    document = document_request(kind=f"annex{number}", subject=cycle, version=1,
+                                requested_by=request.user)
+    return rendered_document_response(
+        request, document, title=_("Приложение %(n)s к Методике") % {"n": number},
+        filename=f"annex{number}-edition-{cycle.edition}-{cycle.code}.pdf",
+        back_url=reverse("reporting:reference_annexes") + f"?cycle={cycle.code}",
+        back_label=_("Формы Методики"),
+    )
+
+
 @require_GET
 def trust_root(request: HttpRequest) -> HttpResponse:
     """The configured trust roots (public certificates) as ``trust-root.pem``."""

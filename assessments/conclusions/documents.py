@@ -6,6 +6,13 @@ module maps a conclusion (its body, cycle, printed scores, the engine's explanat
 registers that as the context provider of the document kinds ``annex3``, ``annex4``, ``annex5``,
 ``annex8``, ``annex12`` and ``annex15``. Rendering itself is the reporting service's
 (``document_request`` → the Celery task ``render_document``; idempotent, SHA-256 stored).
+
+Annex 10 — the assessors' scores per indicator and language version, the tables behind an
+openness conclusion — is its own document of kind ``annex10`` with the openness conclusion as
+its subject and the conclusion's version: requested whenever the conclusion's final annex 8 is
+(approval, the first signature), built from the same score sheet's ``explain`` (each indicator's
+applied score per column, from the assessors' ``OpennessScore`` rows through the scoring input),
+and named by annex 8 as its supporting tables.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from assessments.registry.selectors import name_on
 
 CONCLUSION_KINDS = {3: "annex3", 4: "annex4", 5: "annex5", 8: "annex8", 12: "annex12",
                     15: "annex15"}
+SUPPORTING_KIND = "annex10"  # the openness conclusion's supporting tables
 
 
 def _signatories(conclusion: Conclusion) -> list[dict[str, Any]]:
@@ -71,7 +79,55 @@ def annex_context(conclusion: Conclusion, *, draft: bool) -> dict[str, Any]:
     # The body's name in both state and Russian languages under the heading (our decision: a
     # document addressed to a Kazakh state body names it in the state language too).
     context["bilingual"] = bool(name_kk)
+    if conclusion.annex == 8:
+        context["supporting"] = (
+            "Приложение: операционная оценка по критериям наполнения портала \"Открытого "
+            f"правительства\" (приложение 10 к Методике, версия {conclusion.version}) — "
+            "баллы экспертов по каждому индикатору на государственном и русском языках."
+        )
     return context
+
+
+def annex10_context(conclusion: Conclusion, *, draft: bool) -> dict[str, Any]:
+    """Annex 10's context for an openness ``conclusion``: the same score sheet's scores and
+    ``explain`` as its annex 8, per indicator and language column."""
+    from reporting.annexes import Body, openness_scores_context
+
+    if conclusion.annex != 8:
+        raise ValueError(f"annex 10 supports the openness conclusion (annex 8), not annex "
+                         f"{conclusion.annex}")
+    cycle = conclusion.cycle
+    name_ru, name_kk = name_on(conclusion.body, cycle.names_on)
+    evaluator_ru, _evaluator_kk = name_on(conclusion.evaluator, cycle.names_on)
+    explain = conclusion.score_sheet.explain if conclusion.score_sheet_id else {}
+    return openness_scores_context(
+        body=Body(name_ru=name_ru, kind=conclusion.body.kind, name_kk=name_kk or ""),
+        period=cycle.year, scores=conclusion.values, explain=explain, evaluator=evaluator_ru,
+        version=conclusion.version,
+        replaces_version=conclusion.supersedes.version if conclusion.supersedes_id else None,
+        draft=draft, edition=cycle.edition,
+    )
+
+
+def annex10_request(conclusion: Conclusion, *, requested_by=None, render_now: bool = False):
+    """Request annex 10 of an openness conclusion's version (rendered after commit, or now)."""
+    from reporting.services import document_request
+
+    return document_request(kind=SUPPORTING_KIND, subject=conclusion,
+                            version=conclusion.version, requested_by=requested_by,
+                            render_now=render_now)
+
+
+def annex10_document(conclusion: Conclusion):
+    """The stored annex 10 of the conclusion's version, if requested."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from reporting.models import RenderedDocument
+
+    return RenderedDocument.objects.filter(
+        kind=SUPPORTING_KIND, subject_type=ContentType.objects.get_for_model(Conclusion),
+        subject_id=conclusion.pk, version=conclusion.version, draft=False, language="ru",
+    ).first()
 
 
 def _provider(document) -> dict[str, Any]:
@@ -83,11 +139,21 @@ def _provider(document) -> dict[str, Any]:
     return annex_context(conclusion, draft=document.draft)
 
 
+def _annex10_provider(document) -> dict[str, Any]:
+    conclusion = (
+        Conclusion.objects.select_related("cycle", "body", "evaluator", "score_sheet",
+                                          "supersedes")
+        .get(pk=document.subject_id)
+    )
+    return annex10_context(conclusion, draft=document.draft)
+
+
 def _register() -> None:
     from reporting.annexes import provide_context
 
     for kind in CONCLUSION_KINDS.values():
         provide_context(kind)(_provider)
+    provide_context(SUPPORTING_KIND)(_annex10_provider)
 
 
 _register()

@@ -19,4 +19,5 @@ urlpatterns = [
     path("<int:pk>/sign/", views.conclusion_sign, name="conclusion_sign"),
     path("<int:pk>/issue/", views.conclusion_issue, name="conclusion_issue"),
     path("<int:pk>/preview/", views.conclusion_preview, name="conclusion_preview"),
+    path("<int:pk>/annex10.pdf", views.conclusion_annex10, name="conclusion_annex10"),
 ]

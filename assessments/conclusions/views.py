@@ -425,3 +425,24 @@ def conclusion_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/conclusions/conclusion_preview.html", {
         "c": c, "document": document,
     }, status=200 if document.state == RenderedDocument.State.PENDING else 500)
+
+
+@login_required
+def conclusion_annex10(request: HttpRequest, pk: int) -> HttpResponse:
+    """Annex 10 of an openness conclusion's version: the assessors' scores per indicator and
+    language, its supporting tables (its own PDF, rendered with the final annex 8)."""
+    from django.urls import reverse
+
+    from assessments.conclusions.documents import annex10_request
+    from reporting.views import rendered_document_response
+
+    c = _conclusion(request, pk)
+    if c.annex != 8 or c.rendered_document_id is None:
+        raise Http404
+    document = annex10_request(c, requested_by=request.user)
+    return rendered_document_response(
+        request, document,
+        title=_("Приложение 10: операционная оценка по критериям открытости"),
+        filename=f"annex10-conclusion-{c.pk}-v{c.version}.pdf",
+        back_url=reverse("conclusions:conclusion_detail", args=[c.pk]), back_label=str(c),
+    )

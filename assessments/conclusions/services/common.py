@@ -130,6 +130,11 @@ def _document(c: Conclusion, *, draft: bool, requested_by, language: str = "ru",
               queue: bool = True, render_now: bool = False):
     from reporting.services import document_request
 
+    if not draft and c.annex == 8:
+        # annex 10, the openness conclusion's supporting tables: its own PDF of the same version
+        from assessments.conclusions.documents import annex10_request
+
+        annex10_request(c, requested_by=requested_by, render_now=render_now)
     if queue or render_now:
         return document_request(
             kind=document_kind(c), subject=c, version=c.version, language=language, draft=draft,
