@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "assessments.portal.context_processors.cycle",
+                "assessments.portal.context_processors.jobs",
             ],
         },
     },

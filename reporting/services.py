@@ -51,6 +51,23 @@ def document_request(
     return document
 
 
+def _store(document: RenderedDocument, data: bytes) -> None:
+    """Write the bytes under their content address. A file already there with these very bytes
+    (left by a run killed before its commit, or a twin document) is kept, not duplicated under
+    another name; one with other bytes (a write cut short) is replaced."""
+    from reporting.models import document_upload_to
+
+    name = document_upload_to(document, "")
+    storage = document.file.storage
+    if storage.exists(name):
+        with storage.open(name, "rb") as stored:
+            if sha256_hex(stored.read()) == document.sha256:
+                document.file.name = name
+                return
+        storage.delete(name)
+    document.file.save(f"{document.sha256}.pdf", ContentFile(data), save=False)
+
+
 def document_render(*, document_id: int) -> RenderedDocument:
     """Render one document; a document already rendered is returned as it is (idempotent).
 
@@ -76,7 +93,7 @@ def document_render(*, document_id: int) -> RenderedDocument:
         else:
             document.sha256 = sha256_hex(data)
             document.size = len(data)
-            document.file.save(f"{document.sha256}.pdf", ContentFile(data), save=False)
+            _store(document, data)
             document.state = RenderedDocument.State.RENDERED
             document.error = ""
             document.rendered_at = clock.now()

@@ -57,7 +57,9 @@ __all__ = [
     "job_cancel_about",
     "job_enqueue",
     "job_retry",
+    "job_is_stale",
     "job_send",
+    "job_status",
     "job_should_stop",
     "jobs_sweep",
     "lapsed_q",
@@ -90,6 +92,30 @@ def reason_text(reason: dict | None) -> str:
         return str(message) % params if params else str(message)
     except (KeyError, TypeError, ValueError):
         return str(message)
+
+
+def job_status(job) -> str:
+    """What the job is doing, in words (the pages of the job, of its subject, the operators')."""
+    from django.utils.formats import date_format
+
+    if job.state == "queued" and not job.sent_at and job.task_name:
+        return str(_("В очереди — начнётся, когда служба фоновых задач снова будет доступна"))
+    if job.state == "running" and job_is_stale(job):
+        since = date_format(timezone.localtime(job.heartbeat_at), "H:i:s") \
+            if job.heartbeat_at else "—"
+        return str(_("Исполнитель не отвечает с %(since)s; задание будет возобновлено или "
+                     "остановлено в течение нескольких минут") % {"since": since})
+    if job.state == "running" and job.attempts > 1:
+        return str(_("Выполняется (попытка %(n)s)") % {"n": job.attempts})
+    return str(job.get_state_display())
+
+
+def job_is_stale(job) -> bool:
+    if job.state != "running":
+        return False
+    if job.heartbeat_at is None:
+        return True
+    return job.heartbeat_at < timezone.now() - timedelta(seconds=lease_seconds())
 
 
 # --- settings --------------------------------------------------------------------------------
@@ -410,8 +436,7 @@ def jobs_sweep() -> dict:
                 job.reason = {"code": "lease_lapsed", "params": {
                     "seconds": int(lease_seconds()), "attempt": job.attempts + 1, "max": limit}}
                 job.save(update_fields=["state", "lease_owner", "sent_at", "reason"])
-                transaction.on_commit(lambda j=job.pk: job_send(j))
-                resumed.append(job.pk)
+                resumed.append(job.pk)  # sent below, with the rest of the outbox
                 continue
             job.state, job.lease_owner, job.finished_at = "failed", "", timezone.now()
             job.reason = {"code": "lease_lapsed_final", "params": {"attempts": job.attempts}}

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessments.portal.views import audit, home, notifications
+from assessments.portal.views import audit, home, jobs, notifications
 
 app_name = "portal"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("health/", home.health, name="health"),
     path("notifications/", notifications.notification_list, name="notification_list"),
     path("audit/", audit.audit_log, name="audit_log"),
+    path("jobs/", jobs.job_list, name="job_list"),
+    path("jobs/<int:pk>/action/", jobs.job_action, name="job_action"),
 ]

@@ -24,5 +24,11 @@ def test_real_worker_runs_a_calendar_task_and_renders_a_document(settings):
         document = RenderedDocument.objects.get(pk=document.pk)
         assert document.state == RenderedDocument.State.RENDERED
         assert document.sha256 == sha
+        # sent without a job (as beat sends): the worker gave it a leased job row all the same
+        from assessments.models import BackgroundJob
+
+        job = BackgroundJob.objects.get(kind="assessments.tasks.add_working_days_task")
+        assert job.state == "done" and job.attempts == 1 and job.task_args == ["2026-03-19", 5]
+        assert job.result == {"value": "2026-03-31"} and job.heartbeat_at is not None
     finally:
         app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER

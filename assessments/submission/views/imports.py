@@ -92,10 +92,30 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reason": (reason_text(batch.reason["code"], batch.reason.get("params"), batch.message)
                    if batch.reason.get("code") else batch.message),
         "can_apply": access.can(request.user, "apply", batch),
+        "can_discard": batch.state not in (ImportBatch.State.APPLIED,
+                                           ImportBatch.State.DISCARDED),
+        **_job_context(batch),
         "running": batch.state in (ImportBatch.State.UPLOADED, ImportBatch.State.VALIDATING,
                                    ImportBatch.State.APPLYING),
         "history": _history(batch),
     })
+
+
+def _job_context(batch: ImportBatch) -> dict:
+    """The batch's latest validation or apply job: queued waiting for the task service, running,
+    its worker silent, or why it was resumed, failed or cancelled."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from assessments.kernel.leases import job_status, reason_text
+    from assessments.models import BackgroundJob
+
+    job = BackgroundJob.objects.filter(
+        content_type=ContentType.objects.get_for_model(ImportBatch), object_id=batch.pk,
+    ).order_by("-id").first()
+    if job is None:
+        return {"job": None}
+    return {"job": job, "job_status": job_status(job),
+            "job_reason": reason_text(job.reason) if job.reason else ""}
 
 
 def _history(batch: ImportBatch) -> list:
