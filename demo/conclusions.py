@@ -75,6 +75,43 @@ def _score(cycle, body) -> None:
     score_body(cycle=cycle, body=body)
 
 
+# The heads of the bodies whose conclusions the demo shows (they submit the bodies' reports).
+BODY_HEADS = {"moj": "Жанибеков Асхат Серикович", "akimat-karaganda": "Абенова Гульмира Кайратовна"}
+# Who reviews each direction's report (the evaluating bodies' assessors).
+REPORT_REVIEWERS = {"services": "agency-assessor", "automation": "mdd-assessor",
+                    "openness": "miod-assessor", "complaints": "committee-assessor"}
+
+
+def _reports_accepted(cycle, key: str) -> None:
+    """A conclusion is drafted only from an accepted report: the body's head (a demo member of
+    its own, ``<key>-head``) submits each direction of PLAN with the sample sections and the
+    evaluating body's assessor accepts it; the scoring input is assembled here at once, so the
+    conclusions are drafted from the scores the reports give (the assembly queued by the
+    acceptance then finds nothing new)."""
+    from assessments.models import User
+    from assessments.registry.services.memberships import membership_grant
+    from assessments.scores.services.assembly import scoring_input_assemble
+    from assessments.submission.services.reports import report_get_or_create
+    from demo.seed import DEMO_PASSWORD, body
+    from demo.submission import _advance as report_advance
+
+    organisation = body(key)
+    head, created = User.objects.get_or_create(
+        username=f"{key}-head",
+        defaults={"full_name": BODY_HEADS[key], "position": "Руководитель аппарата",
+                  "email": f"{key}-head@example.kz"})
+    if created:
+        head.set_password(DEMO_PASSWORD)
+        head.save()
+        membership_grant(actor=None, user=head, organisation=organisation, role="body_head",
+                         reason="demo")
+    for direction in dict.fromkeys(d for k, d, _t in PLAN if k == key):
+        report = report_get_or_create(cycle=cycle, body=organisation, direction=direction)
+        report_advance(report, "accepted", head=head,
+                       assessor=User.objects.get(username=REPORT_REVIEWERS[direction]))
+    scoring_input_assemble(cycle=cycle, body=organisation, actor=None)
+
+
 def _advance(c, target: str, users: dict) -> None:
     from assessments.conclusions import services as svc
     from assessments.models import Conclusion
@@ -136,6 +173,8 @@ def seed_conclusions() -> None:
             if active_credential(users[username]) is None:
                 issue_demo_credential(users[username], DEMO_PASSWORD)
     for key in DEMO_BODIES:
+        _score(cycle, body(key))
+        _reports_accepted(cycle, key)
         _score(cycle, body(key))
     for key, direction, target in PLAN:
         writer = users[PEOPLE[direction][0]]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/return/", views.conclusion_return, name="conclusion_return"),
     path("<int:pk>/sign/", views.conclusion_sign, name="conclusion_sign"),
     path("<int:pk>/issue/", views.conclusion_issue, name="conclusion_issue"),
+    path("<int:pk>/redraft/", views.conclusion_redraft, name="conclusion_redraft"),
     path("<int:pk>/preview/", views.conclusion_preview, name="conclusion_preview"),
     path("<int:pk>/annex10.pdf", views.conclusion_annex10, name="conclusion_annex10"),
 ]

@@ -23,7 +23,8 @@ from django.views.decorators.http import require_http_methods
 from assessments.conclusions import selectors
 from assessments.conclusions import services as svc
 from assessments.conclusions.forms import ConclusionEditForm, DraftForm, ReturnForm
-from assessments.conclusions.selectors import CRITERION_LABELS
+from assessments.conclusions.selectors import CRITERION_LABELS, printed, value_label
+from assessments.conclusions.services.guard_scores import GUARDED_STATES
 from assessments.kernel import access, clock
 from assessments.kernel.audit import object_history
 from assessments.kernel.errors import DomainError
@@ -36,34 +37,31 @@ from reporting.signing.errors import CredentialRefused, SigningError
 PAGE_SIZE = 50
 
 
-SUMMARY_LABELS = {
-    "total": gettext_lazy("Общая оценка по критериям"),
-    "penalty": gettext_lazy("Вычет штрафных баллов"),
-    "final": gettext_lazy("Итоговая оценка с учетом вычета штрафных баллов"),
-    "overall": gettext_lazy("Общая оценка"),
-    "band": gettext_lazy("Степень эффективности"),
-}
-
-
 def _score_rows(c: Conclusion, live: ScoreSheet | None) -> list[dict]:
-    """Each printed value: the conclusion's, the live one (the current sheet), and the engine's
+    """Each printed value labelled by the conclusion's own direction, as the annex prints it
+    (decimal comma): the conclusion's, the live one (the current sheet), and the engine's
     explanation (formula, inputs, rules, seed paragraph)."""
     explain = (live or c.score_sheet).explain if (live or c.score_sheet) else {}
     prefix = {"automation": "services."}.get(c.direction, f"{c.direction}.")
     live_values = dict(live.values) if live else {}
     if c.direction == "automation" and live_values:
         live_values = {k: v for k, v in live_values.items() if k in svc.AUTOMATION_CODES}
+    bands = dict(ScoreSheet.Band.choices)
     rows = []
     for code, value in c.values.items():
-        entry = explain.get(prefix + code) or explain.get(code) or {}
+        entry = explain.get(prefix + code) or {}
+        shown_code, label = value_label(c.direction, code)
+        live_value = live_values.get(code, value) if live else value
         rows.append({
             "code": code,
-            "label": CRITERION_LABELS.get(code) or SUMMARY_LABELS.get(code) or code,
-            "value": value,
-            "live": live_values.get(code, value) if live else value,
+            "shown_code": shown_code,
+            "label": label,
+            "value": bands.get(value, printed(value)) if code == "band" else printed(value),
+            "live": (bands.get(live_value, printed(live_value)) if code == "band"
+                     else printed(live_value)),
             "changed": bool(live) and live_values.get(code) != value,
             "formula": entry.get("formula", ""),
-            "inputs": entry.get("inputs", {}),
+            "inputs": {k: printed(v) for k, v in (entry.get("inputs") or {}).items()},
             "rules": entry.get("rules", []),
             "source": entry.get("source", ""),
         })
@@ -226,7 +224,7 @@ def conclusion_detail(request: HttpRequest, pk: int, form: ConclusionEditForm | 
     actions = svc.conclusion_actions(request.user, c)
     if form is None and "edit" in actions:
         form = _edit_form(c)
-    live = _live_sheet(c) if c.state == ConclusionState.DRAFT else None
+    live = _live_sheet(c) if c.state in GUARDED_STATES else None
     report = None
     if c.signed_document_id:
         from reporting.signing.services import signed_document_verify
@@ -239,6 +237,7 @@ def conclusion_detail(request: HttpRequest, pk: int, form: ConclusionEditForm | 
         "form": form,
         "score_rows": score_rows,
         "live_changed": any(row["changed"] for row in score_rows),
+        "stale_scores": svc.stale_scores_reason(c),
         "analysis_rows": [(code, CRITERION_LABELS.get(code, code), c.analysis.get(code, ""))
                           for code in svc.CRITERIA[c.annex]],
         "window": _window(c),
@@ -315,6 +314,11 @@ TRANSITIONS = {
     "sign": (gettext_lazy("Подписать"),
              gettext_lazy("Подпись PAdES добавляется к замороженному PDF в порядке блока "
                           "подписей; после подписания документ сразу проверяется.")),
+    "redraft": (gettext_lazy("Пересформировать из текущих баллов"),
+                gettext_lazy("Баллы заключения будут заменены текущими баллами органа; анализ и "
+                             "выводы сохранятся для доработки. Заключение на рассмотрении или "
+                             "согласованное вернётся в проект: данные подписи не сохранятся, "
+                             "его снова рассматривают и подписывают.")),
     "issue": (gettext_lazy("Направить органу"),
               gettext_lazy("Заключение будет вручено органу в системе; момент получения "
                            "начинает срок для возражений (пять рабочих дней, п.109).")),
@@ -347,6 +351,8 @@ def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                                     passphrase=form.cleaned_data["passphrase"])
             elif action == "issue":
                 svc.conclusion_issue(conclusion=c, actor=request.user)
+            elif action == "redraft":
+                svc.conclusion_redraft(conclusion=c, actor=request.user)
         except DomainError as exc:
             if form is None:
                 messages.error(request, exc.message)
@@ -400,6 +406,12 @@ def conclusion_sign(request, pk):
 @require_http_methods(["GET", "POST"])
 def conclusion_issue(request, pk):
     return _transition(request, pk, "issue")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conclusion_redraft(request, pk):
+    return _transition(request, pk, "redraft")
 
 
 # --- The preview ---------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ State machine (one protected field; every transition is fired by
 
     draft → in_review → approved → signed → issued
     in_review → draft                          (returned by the head of the unit with comments)
+    approved → draft                           (the body's scores changed before signing:
+                                                redrafted from the current scores)
     issued → final                             (no objection notified, or the window closed;
                                                 at once for annexes 5 and 15 and any version ≥ 2)
     issued → under_appeal → final              (all disagreement rows rejected: confirmed)
@@ -204,6 +206,13 @@ class Conclusion(models.Model):
     @transition(field=state, source=ConclusionState.IN_REVIEW, target=ConclusionState.APPROVED)
     def approve(self, *, by=None, description=None) -> None:
         """The head of the unit approves: the content is locked, signing may start."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=ConclusionState.APPROVED, target=ConclusionState.DRAFT)
+    def reopen_for_redraft(self, *, by=None, description=None) -> None:
+        """The body's stored scores changed before the conclusion was signed: it goes back to
+        draft to be redrafted from the current scores."""
 
     @fsm_log_by
     @fsm_log_description

@@ -34,6 +34,21 @@ def test_demo_conclusions_in_various_states_and_idempotent(seeded):
     issued = Conclusion.objects.get(body__bin=moj, direction="services")
     assert issued.objection_deadline is not None
     assert signed_document_verify(issued.signed_document).status.value == "valid_trusted"
+    # Drafted from accepted reports, and still current once the assembly the acceptances
+    # queued has run (and the recompute after it): nothing waits for a redraft.
+    from assessments.conclusions.services import stale_scores_reason
+    from assessments.models import Report
+    from assessments.scores.services.assembly import scoring_input_assemble
+    from assessments.scores.services.sheets import score_body
+
+    for key in ("moj", "akimat-karaganda"):
+        scoring_input_assemble(cycle=issued.cycle, body=demo.body(key), actor=None)
+        score_body(cycle=issued.cycle, body=demo.body(key))
+
+    for c in Conclusion.objects.select_related("body"):
+        assert Report.objects.get(cycle=c.cycle, body=c.body, direction=c.direction).state \
+            == "accepted"
+        assert stale_scores_reason(c) == "", c
     before = list(Conclusion.objects.order_by("pk").values_list("pk", "state", "revision"))
     seed_conclusions()
     assert list(Conclusion.objects.order_by("pk").values_list("pk", "state", "revision")) == before

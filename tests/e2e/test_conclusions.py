@@ -57,7 +57,11 @@ def test_a_conclusion_from_draft_to_issued(page, world):
     page.wait_for_load_state()
     c = Conclusion.objects.get(body=w.akimat, direction="services")
     assert page.get_by_test_id("state").get_attribute("data-state") == "draft"
-    assert page.get_by_test_id("score-final").inner_text() == c.values["final"]
+    assert page.get_by_test_id("score-final").inner_text() == c.values["final"].replace(".", ",")
+    # Each row labelled by the services direction (annex 4), not by openness' P1/P2.
+    assert page.get_by_test_id("label-T1").inner_text() == (
+        "T1 Соблюдение сроков оказания государственных услуг")
+    assert "Открытые данные" not in page.get_by_test_id("scores").inner_text()
     page.get_by_label("Удовлетворенность услугополучателей качеством оказания "
                       "государственных услуг").fill("Удовлетворённость высокая.")
     page.get_by_label("Обеспечение качества оказания государственных услуг").fill(

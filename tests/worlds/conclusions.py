@@ -25,7 +25,7 @@ from assessments.models import Cycle, Membership, Organisation, User
 from assessments.scoring.samples import perfect_case
 from tests.worlds.factories import PASSPHRASE, next_bin
 
-__all__ = ["PASSPHRASE", "World", "build_world", "org", "person"]
+__all__ = ["PASSPHRASE", "World", "build_world", "org", "person", "reports_accepted"]
 
 
 def org(name: str, **extra) -> Organisation:
@@ -81,6 +81,22 @@ class World:
             issue_demo_credential(user, PASSPHRASE)
 
 
+def reports_accepted(cycle: Cycle, body: Organisation, directions=None) -> None:
+    """The body's reports as the evaluating bodies accepted them (a conclusion is drafted only
+    for a direction whose report is accepted or closed as not submitted). Rows of the world, not
+    a walk through submission: its tests play that."""
+    from django.utils import timezone
+
+    from assessments.models import Report
+
+    if directions is None:
+        directions = (("services", "automation", "openness", "complaints")
+                      if body.kind == "central" else ("services", "openness", "complaints"))
+    for direction in directions:
+        Report.objects.create(cycle=cycle, body=body, direction=direction,
+                              state=Report.State.ACCEPTED, accepted_at=timezone.now())
+
+
 def build_world() -> World:
     from assessments.registry.services.evaluators import evaluator_rules_seed
     from assessments.scores.services.scoring_inputs import scoring_input_load_case
@@ -109,6 +125,7 @@ def build_world() -> World:
         case["services"]["late"] = 30  # a score below the maximum, printed 11.xx
         scoring_input_load_case(cycle=cycle, body=body, case=case, actor=None, reason="test")
         score_body(cycle=cycle, body=body)
+        reports_accepted(cycle, body)
     return World(
         cycle=cycle, agency=agency, digital=digital, miod=miod, committee=committee,
         ministry=ministry, akimat=akimat,

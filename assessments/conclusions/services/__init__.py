@@ -3,6 +3,7 @@ window's outcomes (p.21, p.109–122; annexes 3, 4, 5, 8, 12, 15).
 
     conclusion_draft(*, cycle, body, direction, actor) -> Conclusion              drafting
     conclusion_update(*, conclusion, actor, analysis, recommendations, revision)  drafting
+    conclusion_redraft(*, conclusion, actor) -> Conclusion  (scores changed)      drafting
     conclusion_submit(*, conclusion, actor) -> Conclusion                         review
     conclusion_approve(*, conclusion, actor) -> Conclusion                        review
     conclusion_return(*, conclusion, actor, comments) -> Conclusion               review
@@ -15,6 +16,8 @@ window's outcomes (p.21, p.109–122; annexes 3, 4, 5, 8, 12, 15).
     conclusion_supersede(*, conclusion, actor, by) -> Conclusion                  issue
     conclusion_windows_close(*, today=None) -> list[Conclusion]   (the beat job)  issue
     objection_window_closes_on(conclusion) -> date | None                         common
+    stale_scores_reason(conclusion) -> str    (why approve/sign wait)             guard_scores
+    report_refusal(cycle, body, direction) -> str   (why drafting waits)          guard_report
     conclusion_actions(user, conclusion) -> frozenset[str]    (what a page offers) actions
 
 Every write has one shape (EXAMPLES.md §1): ``transaction.atomic()`` → the row locked
@@ -38,7 +41,13 @@ from assessments.conclusions.services.common import (
 )
 from assessments.conclusions.services.common import SHEET_DIRECTION as SHEET_DIRECTION
 from assessments.conclusions.services.common import SIGNED_OR_LATER as SIGNED_OR_LATER
-from assessments.conclusions.services.drafting import conclusion_draft, conclusion_update
+from assessments.conclusions.services.drafting import (
+    conclusion_draft,
+    conclusion_redraft,
+    conclusion_update,
+)
+from assessments.conclusions.services.guard_report import report_refusal
+from assessments.conclusions.services.guard_scores import stale_scores_reason
 from assessments.conclusions.services.issue import (
     conclusion_draft_correction,
     conclusion_finalise,
@@ -72,6 +81,7 @@ __all__ = [
     "conclusion_issue",
     "conclusion_open_appeal",
     "conclusion_preview",
+    "conclusion_redraft",
     "conclusion_return",
     "conclusion_sign",
     "conclusion_signature_recorded",
@@ -81,6 +91,8 @@ __all__ = [
     "conclusion_windows_close",
     "issue_blocker",
     "objection_window_closes_on",
+    "report_refusal",
     "sign_blocker",
+    "stale_scores_reason",
     "window_is_open",
 ]

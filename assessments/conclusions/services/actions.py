@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assessments.conclusions.services.guard_scores import stale_scores_reason
 from assessments.conclusions.services.issue import issue_blocker
 from assessments.conclusions.services.signature import sign_blocker
 from assessments.kernel import access
@@ -18,6 +19,12 @@ def conclusion_actions(user, c: Conclusion) -> frozenset[str]:
         out |= {"edit", "submit"}
     if state == ConclusionState.IN_REVIEW and access.can(user, "review", c):
         out |= {"approve", "return"}
+    if state in (ConclusionState.DRAFT, ConclusionState.IN_REVIEW, ConclusionState.APPROVED):
+        stale = stale_scores_reason(c)
+        if stale:
+            out.discard("approve")
+            if access.can(user, "write" if state == ConclusionState.DRAFT else "review", c):
+                out.add("redraft")
     if state == ConclusionState.APPROVED and access.can(user, "sign", c) and not sign_blocker(c):
         if c.signed_document_id is None:
             from assessments.conclusions.signing import holds_slot_role

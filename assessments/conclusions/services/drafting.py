@@ -12,14 +12,19 @@ from assessments.conclusions.services.common import (
     AUTOMATION_CODES,
     CRITERIA,
     SHEET_DIRECTION,
+    _link,
     _lock,
     _require,
     _state_refused,
+    _writers,
     annex_for,
 )
+from assessments.conclusions.services.guard_report import require_report_settled
+from assessments.conclusions.services.guard_scores import changed_codes
 from assessments.kernel import clock
 from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
+from assessments.kernel.notifications import notify
 from assessments.models import (
     Conclusion,
     ConclusionDirection,
@@ -139,7 +144,8 @@ def conclusion_draft(*, cycle: Cycle, body: Organisation, direction: str, actor)
     Idempotent: an existing version 1 is returned as it is. The assessor of the evaluating body
     (or the head of its unit) drafts; for the block (annex 15) the Agency's services people,
     once the three direction conclusions are final. "Выводы и рекомендации" start with the
-    re-verification findings (p.21).
+    re-verification findings (p.21). Refused while the direction's report is neither accepted
+    nor closed as not submitted.
     """
     direction = ConclusionDirection(direction)
     existing = Conclusion.objects.filter(
@@ -156,6 +162,7 @@ def conclusion_draft(*, cycle: Cycle, body: Organisation, direction: str, actor)
     probe = Conclusion(cycle=cycle, body=body, direction=direction, evaluator=evaluator,
                        annex=annex)
     _require(actor, "write", probe)
+    require_report_settled(cycle, body, direction)
     _require_act_closed(cycle, body, direction)
     with transaction.atomic():
         Organisation.objects.select_for_update().filter(pk=body.pk).first()
@@ -181,6 +188,55 @@ def conclusion_draft(*, cycle: Cycle, body: Organisation, direction: str, actor)
                      changes={"values": (None, values)},
                      reason=_("Проект заключения сформирован из рассчитанных баллов"))
     return conclusion
+
+
+def conclusion_redraft(*, conclusion: Conclusion, actor) -> Conclusion:
+    """Redraft ``conclusion`` from the body's current scores, once they changed after it was
+    drafted (a later import, an accepted report, a decision): its values and score sheet are
+    taken anew, its analysis and "Выводы и рекомендации" kept for the assessor to revise.
+
+    A draft is redrafted by its writers; one in review or approved (not yet signed by all) by
+    the head of the unit, and it goes back to draft — an approved one loses its frozen PDF and
+    any signature already given (the signatories sign the redrafted text). Refused while the
+    scores are current."""
+    with transaction.atomic():
+        c = _lock(conclusion)
+        if c.state == ConclusionState.DRAFT:
+            _require(actor, "write", c)
+        elif c.state in (ConclusionState.IN_REVIEW, ConclusionState.APPROVED):
+            _require(actor, "review", c)
+        else:
+            raise _state_refused(c, _("пересформировать заключение"))
+        codes = changed_codes(c)
+        if codes == []:
+            raise DomainError(_("Баллы заключения совпадают с текущими баллами органа: "
+                                "пересформировывать нечего."), code="current")
+        if c.direction == ConclusionDirection.BLOCK:
+            sheet, values = None, _block_values(c.cycle, c.body, actor)
+        else:
+            sheet = _sheet_for(c.cycle, c.body, c.direction, actor)
+            values = _values(c.direction, sheet)
+        reason = _("Пересформировано из текущих баллов органа (изменились: %(codes)s)") % {
+            "codes": ", ".join(codes or sorted(set(c.values) | set(values)))}
+        if c.state == ConclusionState.IN_REVIEW:
+            c.send_back(by=actor, description=reason)
+        elif c.state == ConclusionState.APPROVED:
+            c.reopen_for_redraft(by=actor, description=reason)
+            c.rendered_document = None
+            c.signed_document = None
+            c.approved_by = None
+        old_values = c.values
+        c.score_sheet = sheet
+        c.values = values
+        c.revision += 1
+        c.updated_at = clock.now()
+        c.save()
+        audit_record(actor=actor, obj=c, action="conclusion_redraft",
+                     changes={"values": (old_values, values)}, reason=reason)
+        _discard_previews(c)
+        notify([u for u in _writers(c) if u.pk != getattr(actor, "pk", None)],
+               _("Заключение пересформировано из текущих баллов: %(c)s") % {"c": c}, _link(c))
+    return c
 
 
 def conclusion_update(

@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessments.conclusions.services.common import (
-    CRITERIA,
     _document,
     _link,
     _lock,
@@ -18,14 +17,12 @@ from assessments.conclusions.services.common import (
     _state_refused,
     _writers,
 )
+from assessments.conclusions.services.guard_analysis import require_text_written
+from assessments.conclusions.services.guard_scores import require_current_scores
 from assessments.kernel import clock
 from assessments.kernel.errors import DomainError
 from assessments.kernel.notifications import notify
 from assessments.models import Conclusion, ConclusionState
-
-
-def _missing_analysis(c: Conclusion) -> list[str]:
-    return [code for code in CRITERIA[c.annex] if not (c.analysis.get(code) or "").strip()]
 
 
 def conclusion_submit(*, conclusion: Conclusion, actor) -> Conclusion:
@@ -36,14 +33,7 @@ def conclusion_submit(*, conclusion: Conclusion, actor) -> Conclusion:
         _require(actor, "write", c)
         if c.state != ConclusionState.DRAFT:
             raise _state_refused(c, _("направить заключение на рассмотрение"))
-        missing = _missing_analysis(c)
-        if missing:
-            raise DomainError(
-                _("Заполните анализ по критериям: %(codes)s.") % {"codes": ", ".join(missing)},
-                code="incomplete",
-            )
-        if not c.recommendations.strip():
-            raise DomainError(_("Заполните раздел «Выводы и рекомендации»."), code="incomplete")
+        require_text_written(c)
         c.submit(by=actor, description=_("Направлено на рассмотрение"))
         c.submitted_by = actor
         c.updated_at = clock.now()
@@ -74,7 +64,8 @@ def conclusion_return(*, conclusion: Conclusion, actor, comments: str) -> Conclu
 
 def conclusion_approve(*, conclusion: Conclusion, actor) -> Conclusion:
     """in_review → approved: the head of the unit approves; the content is locked, the final PDF
-    is rendered in the background and the signatories are notified."""
+    is rendered in the background and the signatories are notified. Refused while the body's
+    stored scores differ from the ones the conclusion was drafted from."""
     from assessments.kernel.leases import job_enqueue
     from reporting.tasks import render_document
 
@@ -83,6 +74,7 @@ def conclusion_approve(*, conclusion: Conclusion, actor) -> Conclusion:
         _require(actor, "review", c)
         if c.state != ConclusionState.IN_REVIEW:
             raise _state_refused(c, _("согласовать заключение"))
+        require_current_scores(c)
         c.approve(by=actor, description=_("Согласовано"))
         c.approved_by = actor
         c.review_comments = ""

@@ -18,6 +18,10 @@ from assessments.conclusions.services.common import (
     _state_refused,
     _writers,
 )
+from assessments.conclusions.services.guard_scores import (
+    require_current_scores,
+    stale_scores_reason,
+)
 from assessments.kernel import clock
 from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
@@ -52,7 +56,12 @@ def _require_automation_signed(c: Conclusion) -> None:
 
 def sign_blocker(c: Conclusion) -> str:
     """Why ``c`` may not be signed yet regardless of who asks ("" when nothing blocks it)."""
-    if c.annex != 3 or c.state != ConclusionState.APPROVED:
+    if c.state != ConclusionState.APPROVED:
+        return ""
+    stale = stale_scores_reason(c)
+    if stale:
+        return stale
+    if c.annex != 3:
         return ""
     try:
         _require_automation_signed(c)
@@ -66,8 +75,9 @@ def conclusion_sign(*, conclusion: Conclusion, user, passphrase: str) -> Conclus
 
     The first signature freezes the approved version's PDF (rendered now if the background
     rendering has not finished); each signature is verified intact and trusted before it is
-    stored. Annex 3 waits for its annex 5. Signing errors (``SigningError``) come from the
-    signing service with their own messages.
+    stored. Annex 3 waits for its annex 5; nothing is signed while the body's stored scores
+    differ from the conclusion's (it is redrafted first). Signing errors (``SigningError``)
+    come from the signing service with their own messages.
     """
     from reporting.signing.blocks import signature_block
     from reporting.signing.services import signed_document_freeze, signed_document_sign
@@ -77,6 +87,7 @@ def conclusion_sign(*, conclusion: Conclusion, user, passphrase: str) -> Conclus
         _require(user, "sign", c)
         if c.state != ConclusionState.APPROVED:
             raise _state_refused(c, _("подписать заключение"))
+        require_current_scores(c)
         if c.annex == 3:
             _require_automation_signed(c)
         document = c.signed_document
@@ -109,6 +120,7 @@ def conclusion_signature_recorded(*, conclusion: Conclusion, signature, complete
     try:
         if c.state != ConclusionState.APPROVED:
             raise _state_refused(c, _("подписать заключение"))
+        require_current_scores(c)
         if c.annex == 3:
             _require_automation_signed(c)
     except DomainError as exc:

@@ -13,7 +13,7 @@ from assessments.conclusions import services as svc
 from assessments.kernel.errors import DomainError
 from assessments.models import AuditEntry, Conclusion, ScoreSheet
 from tests.worlds.conclusion_steps import ANALYSIS, draft, fresh, logs, submitted, written
-from tests.worlds.conclusions import org
+from tests.worlds.conclusions import org, reports_accepted
 
 
 def test_draft_takes_the_stored_scores_and_the_annex_of_body_and_direction(world):
@@ -53,6 +53,7 @@ def test_draft_refusals(world):
         svc.conclusion_draft(cycle=w.cycle, body=w.akimat, direction="automation",
                              actor=w.digital_assessor)
     unscored = org("Министерство юстиции")
+    reports_accepted(w.cycle, unscored, ["openness"])
     with pytest.raises(DomainError, match="ещё не рассчитана"):
         svc.conclusion_draft(cycle=w.cycle, body=unscored, direction="openness",
                              actor=w.miod_assessor)

@@ -37,7 +37,7 @@ def test_editor_shows_scores_with_explanations_and_saves(world, client):
     html = page.content.decode()
     assert 'data-testid="editor"' in html and 'data-testid="score-T1"' in html
     assert "min(max, max(0, T + V + C − P + D + S))" in html  # K3's formula from the engine
-    assert f'>{c.values["final"]}<' in html
+    assert f'>{c.values["final"].replace(".", ",")}<' in html  # printed with a decimal comma
     response = client.post(reverse("conclusions:conclusion_edit", args=[c.pk]), {
         "revision": c.revision, "analysis_K1": "Удовлетворённость высокая",
         "analysis_K2": "", "analysis_K3": "", "recommendations": "Выводы",
