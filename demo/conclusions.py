@@ -33,7 +33,13 @@ ANALYSIS = {
     "R3": "Перенаправление своевременное.",
     "R4": "Внутренний контроль организован.",
 }
-RECOMMENDATIONS = "Рекомендуется сократить сроки оказания услуг и расширить проактивный формат."
+# "Выводы и рекомендации" per direction (p.21): each conclusion recommends on its own direction.
+RECOMMENDATIONS = {
+    "services": "Рекомендуется сократить сроки оказания услуг и расширить проактивный формат.",
+    "automation": "Рекомендуется завершить автоматизацию частично автоматизированных услуг.",
+    "openness": "Рекомендуется своевременно обновлять наборы открытых данных.",
+    "complaints": "Рекомендуется соблюдать сроки рассмотрения жалоб и заявлений.",
+}
 
 # (body key, direction, target state)
 PLAN = (
@@ -132,7 +138,8 @@ def _advance(c, target: str, users: dict) -> None:
         svc.conclusion_update(
             conclusion=fresh, actor=writer,
             analysis={code: ANALYSIS.get(code, "") for code in svc.CRITERIA[fresh.annex]},
-            recommendations=(fresh.recommendations + "\n" + RECOMMENDATIONS).strip(),
+            recommendations=(fresh.recommendations + "\n"
+                             + RECOMMENDATIONS[fresh.direction]).strip(),
             revision=fresh.revision,
         )
         svc.conclusion_submit(conclusion=fresh, actor=writer)

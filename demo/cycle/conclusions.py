@@ -95,8 +95,9 @@ def conclusion_through(run: Run, c, *, until: str, days: tuple[date, date] | Non
         c = svc.conclusion_update(
             conclusion=c, actor=writer,
             analysis={code: ANALYSIS.get(code, "") for code in svc.CRITERIA[c.annex]},
-            recommendations=c.recommendations if RECOMMENDATIONS in c.recommendations
-            else (c.recommendations + "\n" + RECOMMENDATIONS).strip(),
+            recommendations=c.recommendations
+            if RECOMMENDATIONS[c.direction] in c.recommendations
+            else (c.recommendations + "\n" + RECOMMENDATIONS[c.direction]).strip(),
             revision=c.revision,
         )
         c = svc.conclusion_submit(conclusion=c, actor=writer)

@@ -214,6 +214,30 @@ def test_conclusions_versions_and_the_correction(manifest):
             assert all(c["state"] in {"final", "superseded"} for c in versions)
 
 
+def test_recommendations_are_written_per_direction(out, manifest):
+    """Each conclusion's "Выводы и рекомендации" recommends on its own direction: the services
+    sentence appears in the services conclusions only, in the database and in the PDFs."""
+    from assessments.models import Conclusion
+    from demo.cycle.plan import RECOMMENDATIONS
+    from tests.worlds.pdfcheck import pdf_text
+
+    conclusions = Conclusion.objects.filter(cycle__code__startswith="demo-2025-")
+    assert {c.direction for c in conclusions} == set(RECOMMENDATIONS)
+    for c in conclusions:
+        assert RECOMMENDATIONS[c.direction] in c.recommendations, c
+        for other, sentence in RECOMMENDATIONS.items():
+            if other != c.direction:
+                assert sentence not in c.recommendations, (c, other)
+    services_words = "проактивный формат"  # from the services sentence alone
+    assert services_words in RECOMMENDATIONS["services"]
+    assert all(services_words not in RECOMMENDATIONS[d] for d in RECOMMENDATIONS
+               if d != "services")
+    for document in manifest["documents"]:
+        if document["annex"] in (5, 8, 12, 15):
+            text = " ".join(pdf_text((out / document["file"]).read_bytes()).split())
+            assert services_words not in text, document["file"]
+
+
 def test_objection_two_rows_one_accepted_decided_within_fifteen_days(manifest):
     central, local = body_of(manifest, "central"), body_of(manifest, "local")
     [objection] = central["objections"]

@@ -70,9 +70,9 @@ def test_drafting_is_refused_until_the_directions_report_is_accepted(world, clie
         svc.conclusion_draft(cycle=w.cycle, body=body, direction="services", actor=w.assessor)
     assert not Conclusion.objects.filter(body=body).exists()
     # The page's "draft" button says why (the assessor's assignment to this body).
-    from assessments.models import AssessorAssignment
-
     from django.utils import timezone
+
+    from assessments.models import AssessorAssignment
 
     assignment = AssessorAssignment.objects.create(cycle=w.cycle, body=body,
                                                    direction="services", assessor=w.assessor,
