@@ -24,7 +24,7 @@ from assessments.conclusions import selectors
 from assessments.conclusions import services as svc
 from assessments.conclusions.forms import ConclusionEditForm, DraftForm, ReturnForm
 from assessments.conclusions.selectors import CRITERION_LABELS, printed, value_label
-from assessments.conclusions.services.guard_scores import GUARDED_STATES
+from assessments.conclusions.services.guard_scores import GUARDED_STATES, current_sheets
 from assessments.kernel import access, clock
 from assessments.kernel.audit import object_history
 from assessments.kernel.errors import DomainError
@@ -151,7 +151,8 @@ def conclusion_review_queue(request: HttpRequest) -> HttpResponse:
 def conclusion_signing_queue(request: HttpRequest) -> HttpResponse:
     """The signatory's queue: approved conclusions, with whether it is their turn now.
 
-    A constant number of queries: the documents' slots and signatures are prefetched, the turn
+    A constant number of queries: the documents' slots and signatures are prefetched, the
+    bodies' current scores read at once (a conclusion whose scores changed waits), the turn
     is the first unsigned slot's role, and annex 3's wait for annex 5 is read in one query."""
     from django.db.models import Prefetch
 
@@ -174,10 +175,11 @@ def conclusion_signing_queue(request: HttpRequest) -> HttpResponse:
             body_id__in=[c.body_id for c in conclusions if c.annex == 3],
         ).exclude(state=ConclusionState.SUPERSEDED).order_by("body_id", "version")
     }
+    sheets = current_sheets(cycle.pk, {c.body_id for c in conclusions}) if conclusions else {}
     rows = []
     for c in conclusions:
-        blocker = ""
-        if c.annex == 3:
+        blocker = svc.stale_scores_reason(c, sheets.get(c.body_id, {}))
+        if not blocker and c.annex == 3:
             a = automation.get(c.body_id)
             if a is None or a.state not in svc.SIGNED_OR_LATER:
                 blocker = _("Ожидает подписания заключения по приложению 5.")

@@ -20,13 +20,21 @@ from assessments.models import Conclusion, ConclusionDirection, ConclusionState,
 GUARDED_STATES = (ConclusionState.DRAFT, ConclusionState.IN_REVIEW, ConclusionState.APPROVED)
 
 
-def current_values(c: Conclusion) -> dict | None:
-    """The values ``c`` would be drafted with now, from the current score sheets (no scoring
-    is run here); None when the direction has no current scores."""
-    sheets = {
-        sheet.direction: sheet
-        for sheet in ScoreSheet.objects.filter(cycle=c.cycle_id, body=c.body_id, is_current=True)
-    }
+def current_sheets(cycle_id: int, body_ids) -> dict[int, dict[str, ScoreSheet]]:
+    """``{body id: {direction: current sheet}}`` in one query (for lists of conclusions)."""
+    out: dict[int, dict[str, ScoreSheet]] = {}
+    for sheet in ScoreSheet.objects.filter(cycle=cycle_id, body_id__in=list(body_ids),
+                                           is_current=True).defer("explain"):
+        out.setdefault(sheet.body_id, {})[sheet.direction] = sheet
+    return out
+
+
+def current_values(c: Conclusion, sheets: dict[str, ScoreSheet] | None = None) -> dict | None:
+    """The values ``c`` would be drafted with now, from the current score sheets (``sheets``:
+    the body's, by direction, when the caller read them already; no scoring is run here);
+    None when the direction has no current scores."""
+    if sheets is None:
+        sheets = current_sheets(c.cycle_id, [c.body_id]).get(c.body_id, {})
     if c.direction == ConclusionDirection.BLOCK:
         out = {}
         for direction in ("services", "openness", "complaints"):
@@ -47,12 +55,12 @@ def current_values(c: Conclusion) -> dict | None:
     return dict(sheet.values)
 
 
-def changed_codes(c: Conclusion) -> list[str] | None:
+def changed_codes(c: Conclusion, sheets: dict[str, ScoreSheet] | None = None) -> list[str] | None:
     """The printed codes whose stored value changed since ``c`` was drafted ([] when it is
     current or already signed; None when the direction has no current scores at all)."""
     if c.state not in GUARDED_STATES:
         return []
-    current = current_values(c)
+    current = current_values(c, sheets)
     if current is None:
         return None
     drafted = c.values or {}
@@ -60,10 +68,10 @@ def changed_codes(c: Conclusion) -> list[str] | None:
             if drafted.get(code) != current.get(code)]
 
 
-def stale_scores_reason(c: Conclusion) -> str:
+def stale_scores_reason(c: Conclusion, sheets: dict[str, ScoreSheet] | None = None) -> str:
     """Why ``c`` may not be approved or signed because of its scores ("" when they are
     current): the page shows it next to the actions."""
-    codes = changed_codes(c)
+    codes = changed_codes(c, sheets)
     if codes == []:
         return ""
     if codes is None:

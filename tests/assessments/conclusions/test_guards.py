@@ -181,6 +181,9 @@ def test_signature_is_refused_with_changed_scores_until_redrafted(signing_world,
     client.force_login(w.deputy)
     response = client.get(reverse("conclusions:conclusion_sign", args=[services.pk]))
     assert response.status_code == 403 and "Баллы органа изменились" in response.content.decode()
+    queue = client.get(reverse("conclusions:conclusion_signing_queue")).content.decode()
+    assert f'data-testid="sign-{services.pk}"' not in queue
+    assert "Баллы органа изменились" in queue
 
     # Redrafted by the head of the unit: back to draft, reviewed and signed again.
     with pytest.raises(PermissionDenied):  # an approved one: the head of the unit's

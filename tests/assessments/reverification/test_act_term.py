@@ -47,6 +47,7 @@ from reporting.models import SignedDocument
 from reporting.signing.errors import SigningRefused
 from reporting.signing.services import signed_document_verify
 from reporting.signing.verify import Status
+from tests.worlds.conclusions import reports_accepted
 from tests.worlds.pdfcheck import pdf_text
 from tests.worlds.reverification import PASSPHRASE, record
 
@@ -70,6 +71,8 @@ def scored(personas, cycle2025):
     case["penalties"]["services"] = {"unreliable_facts": 0, "incomplete_facts": 0}
     scoring_input_load_case(cycle=cycle2025, body=personas.registry.ministry, case=case,
                             actor=None, reason="test")
+    # The services report the Agency re-verifies was accepted (conclusions wait for it too).
+    reports_accepted(cycle2025, personas.registry.ministry, ["services"])
     return score_body(cycle=cycle2025, body=personas.registry.ministry)
 
 
