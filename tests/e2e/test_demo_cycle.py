@@ -228,7 +228,7 @@ def test_recommendations_are_written_per_direction(out, manifest):
         for other, sentence in RECOMMENDATIONS.items():
             if other != c.direction:
                 assert sentence not in c.recommendations, (c, other)
-    services_words = "проактивный формат"  # from the services sentence alone
+    services_words = "расширить проактивный формат"  # from the services sentence alone
     assert services_words in RECOMMENDATIONS["services"]
     assert all(services_words not in RECOMMENDATIONS[d] for d in RECOMMENDATIONS
                if d != "services")
