@@ -56,6 +56,10 @@ def collect_documents(run: Run) -> None:
                 _document(run, annex=14, body=body, direction=direction, version=table.version,
                           state=entry["state"], signed_document=table,
                           name=f"{stem}-annex14-{direction}-v{table.version}.pdf")
+    # annexes 9 and 10 of every body and the reference forms of the edition (nobody signs them)
+    from demo.cycle.documents import collect_cycle_documents
+
+    collect_cycle_documents(run, _body_slug)
 
 
 def body_manifest(run: Run, key: str) -> dict:

@@ -30,6 +30,7 @@ from assessments.kernel import calendar
 DIRECTIONS = ("services", "openness", "complaints")
 # Signatures per annex (the seed's signature blocks): the act and annex 14 by both sides.
 SIGNATURES = {1: 2, 3: 2, 4: 2, 5: 2, 8: 1, 12: 1, 14: 2, 15: 2}
+REFERENCE = (2, 6, 7, 11, 13)  # the edition's reference forms
 
 # Every test reads the database the module's runs committed (and sets it up).
 pytestmark = pytest.mark.django_db
@@ -100,8 +101,11 @@ def test_manifest_has_every_required_key(manifest):
     for document in manifest["documents"]:
         assert {"annex", "body", "direction", "version", "state", "signed", "sha256",
                 "file"} <= set(document)
-        assert document["direction"] in {*DIRECTIONS, "automation", "block"}
-        assert document["body"] in {b["name"] for b in manifest["bodies"]}
+        assert document["direction"] in {*DIRECTIONS, "automation", "block", "reference"}
+        if document["direction"] == "reference":  # the edition's forms, once per run
+            assert document["body"] == ""
+        else:
+            assert document["body"] in {b["name"] for b in manifest["bodies"]}
     for body in manifest["bodies"]:
         assert {"name", "kind", "reports", "reverifications", "conclusions", "objections",
                 "case", "scores"} <= set(body)
@@ -136,8 +140,11 @@ def test_every_signed_document_is_intact_and_trusted_against_the_root_alone(out,
     context = ValidationContext(trust_roots=[root], allow_fetching=False,
                                 revocation_mode="soft-fail")
     signed = [d for d in manifest["documents"] if d["signed"]]
-    # every document is signed, the disagreement table as the body's head filed it included
-    assert [d["file"] for d in manifest["documents"] if not d["signed"]] == []
+    # every document is signed, the disagreement table as the body's head filed it included,
+    # but annexes 9 and 10 and the reference forms, which nobody signs
+    unsigned = [d for d in manifest["documents"] if not d["signed"]]
+    assert {d["annex"] for d in unsigned} <= {9, 10, *REFERENCE}
+    assert [d for d in signed if d["annex"] in (9, 10, *REFERENCE)] == []
     for document in signed:
         reader = PdfFileReader(io.BytesIO((out / document["file"]).read_bytes()))
         signatures = reader.embedded_signatures
@@ -330,3 +337,102 @@ def test_a_second_run_beside_the_first_collides_with_nothing(runs):
                   if d["annex"] == 14 and d["signed"]) == [(1, "acknowledged"),
                                                           (2, "acknowledged")]
     assert (out2 / "trust-root.pem").exists() and out1 != out2
+
+
+# --- Wave 2: annexes 9 and 10, the reference forms, the annexes as the seed's forms -------------
+
+
+def _text(out: Path, document: dict) -> str:
+    import re
+
+    from tests.worlds.pdfcheck import pdf_text
+
+    data = (out / document["file"]).read_bytes()
+    return re.sub(r"\s+", " ", pdf_text(data).replace("\u00a0", " ")).strip()
+
+
+def test_every_body_has_annex_9_at_its_reports_version_and_annex_10_of_its_own(out, manifest):
+    from assessments.models import Report
+
+    for body in manifest["bodies"]:
+        docs = [d for d in manifest["documents"] if d["body"] == body["name"]]
+        [annex9] = [d for d in docs if d["annex"] == 9]
+        [annex10] = [d for d in docs if d["annex"] == 10]
+        report = Report.objects.get(body__name_ru=body["name"], direction="openness",
+                                    cycle__code=manifest["cycle_code"])
+        assert (annex9["direction"], annex9["version"], annex9["state"], annex9["signed"]) == (
+            "openness", report.version, "accepted", False)
+        assert report.version == report.returned_times + 1 >= 1
+        assert (annex10["direction"], annex10["signed"]) == ("openness", False)
+        [annex8] = [d for d in docs if d["annex"] == 8 and d["state"] == "final"]
+        assert annex10["version"] == annex8["version"] and annex10["state"] == "final"
+        assert annex10["sha256"] != annex8["sha256"]  # its own file
+        text9 = _text(out, annex9)
+        assert 'Отчет по направлению "Открытость государственного органа"' in text9
+        assert f"версия отчета {report.version}" in text9
+        assert "На государственном языке:" in text9 and "На русском языке:" in text9
+        tables = ("1", "2", "4", "5", "5-1", "6") if body["kind"] == "central" else (
+            "1", "3", "4", "5", "5-1")
+        for number in tables:
+            assert f"Таблица {number}. Отчетные данные" in text9, (body["kind"], number)
+        text10 = _text(out, annex10)
+        assert 'Операционная оценка по критериям наполнения портала "Открытого правительства"' in (
+            text10)
+        assert body["scores"]["openness"].replace(".", ",") in _text(out, annex8)
+        # annex 8 names annex 10 of its version as its supporting tables
+        assert f"(приложение 10 к Методике, версия {annex8['version']})" in _text(out, annex8)
+
+
+def test_the_reference_forms_once_per_run(out, manifest):
+    reference = [d for d in manifest["documents"] if d["direction"] == "reference"]
+    assert sorted(d["annex"] for d in reference) == list(REFERENCE)
+    for d in reference:
+        assert (d["body"], d["version"], d["signed"]) == ("", 1, False)
+        assert f"Приложение {d['annex']} к Методике" in _text(out, d)
+    [annex13] = [d for d in reference if d["annex"] == 13]
+    assert "если доля количество фактов привлечения к ответственности" in _text(out, annex13)
+
+
+def test_the_annexes_are_the_seeds_forms(out, manifest):
+    """Issue 13, item 6, read in the run's own files."""
+    import re
+
+    central = body_of(manifest, "central")
+    by = {}
+    for d in manifest["documents"]:
+        by.setdefault((d["body"], d["annex"]), []).append(d)
+    # every number with a decimal comma: no "46.88" anywhere (the seed's row numbers "1.1" are
+    # not scores, a score has two places; dates "08.03.2025" are not numbers)
+    for d in manifest["documents"]:
+        found = re.findall(r"(?<![\d.])\d+\.\d\d(?![\d.])", _text(out, d))
+        assert not found, (d["file"], found)
+    # annex 8: no satisfaction note on the open-data row; 0 in the maximum column for the
+    # subordinates' penalty and the deduction
+    for body in manifest["bodies"]:
+        [annex8] = [d for d in by[(body["name"], 8)] if d["state"] == "final"]
+        text = _text(out, annex8)
+        assert "удовлетворенност" not in text
+        assert re.search(r"Открытость подведомственных организаций[^\d−]*−?\d+,\d\d 0 ", text)
+        assert re.search(r"Вычет штрафных баллов \d+,\d\d 0 ", text)
+    # annex 1: each block prints the signer's position and name
+    act = by[(central["name"], 1)][0]
+    text = _text(out, act)
+    from assessments.models import ReconciliationAct
+
+    act_row = ReconciliationAct.objects.get(
+        reverification__cycle__code=manifest["cycle_code"], version=act["version"],
+        reverification__body__name_ru=central["name"],
+        reverification__direction=act["direction"])
+    assert str(act_row.issued_by) in text
+    assert act_row.issued_by.position in text
+    # annex 14: four columns; the filed table signed by its filer, the acknowledgment only after
+    filed, decided = sorted((d for d in by[(central["name"], 14)]
+                             if d["direction"] == "services"), key=lambda d: d["version"])
+    filed_text, decided_text = _text(out, filed), _text(out, decided)
+    for text in (filed_text, decided_text):
+        assert ("№ Заключение уполномоченного на оценку государственного органа Возражение "
+                "оцениваемого государственного органа Примечание 1 2 3 4") in text
+    assert "Таблицу разногласий направил:" in filed_text
+    assert "С итогами обжалования ознакомлен" not in filed_text
+    assert "С итогами обжалования ознакомлен:" in decided_text
+    assert "Решение специальной комиссии: Возражение принято" in decided_text
