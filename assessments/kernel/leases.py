@@ -179,7 +179,8 @@ def job_enqueue(task, *args, kind: str = "", label: str = "", subject=None, acto
                                                        task_kwargs=kwargs)
         job.task_name, job.task_args, job.task_kwargs = name, list(args), kwargs
     job_id = job.pk
-    transaction.on_commit(lambda: job_send(job_id))
+    task = task if hasattr(task, "apply_async") else None
+    transaction.on_commit(lambda: job_send(job_id, task))
     return job
 
 
@@ -203,7 +204,7 @@ def broker_reachable(timeout: float = 0.5) -> bool:
         return False
 
 
-def job_send(job_id: int) -> bool:
+def job_send(job_id: int, task=None) -> bool:
     """Hand a queued job's message to the broker; never raises. Where Celery is in-process the
     task runs here. A broker away: the row keeps ``sent_at`` empty (and ``send_error``) and this
     process does not try again for a few seconds; the sweep sends it later."""
@@ -212,7 +213,7 @@ def job_send(job_id: int) -> bool:
     job = BackgroundJob.objects.filter(pk=job_id, state="queued").first()
     if job is None or not job.task_name:
         return False
-    task = _task_named(job.task_name)
+    task = task if task is not None and task.name == job.task_name else _task_named(job.task_name)
     if task is None:
         BackgroundJob.objects.filter(pk=job_id).update(send_error=f"unknown task {job.task_name}")
         return False

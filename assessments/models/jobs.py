@@ -84,19 +84,6 @@ class BackgroundJob(models.Model):
         return self.state in (self.State.DONE, self.State.FAILED, self.State.CANCELLED)
 
     @property
-    def status_text(self) -> str:
-        """What it is doing in words: waiting for the task service, its worker silent …"""
-        from assessments.kernel.leases import job_status
-
-        return job_status(self)
-
-    @property
-    def reason_text(self) -> str:
-        from assessments.kernel.leases import reason_text
-
-        return reason_text(self.reason) if self.reason else ""
-
-    @property
     def percent(self) -> int:
         if self.state == self.State.DONE:
             return 100

@@ -5,6 +5,7 @@ from django import template
 
 from assessments.kernel import clock, panels
 from assessments.kernel.audit import object_history
+from assessments.kernel.leases import job_status, reason_text
 from assessments.registry.services.cycles import cycle_schedule
 
 register = template.Library()
@@ -32,3 +33,15 @@ def history_panel(obj, heading_level=2):
 def page_panels(context, slot, obj):
     """The panels registered for ``slot`` (``{% page_panels "conclusion_detail" c %}``)."""
     return panels.render_panels(slot, context["request"], obj)
+
+
+@register.filter
+def job_status_text(job) -> str:
+    """A background job's status in words: waiting for the task service, its worker silent …"""
+    return job_status(job)
+
+
+@register.filter
+def job_reason_text(job) -> str:
+    """Why a job was resumed, failed or cancelled, in the reader's language."""
+    return reason_text(job.reason) if job.reason else ""

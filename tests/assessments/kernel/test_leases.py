@@ -79,7 +79,7 @@ def test_a_lapsed_validation_is_resumed_then_failed_with_its_staged_rows_deleted
     assert job.state == "queued" and job.reason == {"code": "lease_lapsed", "params": {
         "seconds": int(leases.lease_seconds()), "attempt": 2, "max": 3}}
     assert sent[-1] == ("assessments.tasks.import_validate", (batch.pk,), job.pk)
-    assert "попытка 2 из 3" in job.reason_text
+    assert "попытка 2 из 3" in leases.reason_text(job.reason)
 
     _lost_worker(job, attempts=3)  # lost on its last attempt too
     with capture(execute=True):
@@ -178,7 +178,7 @@ def test_the_broker_away_keeps_the_job_in_the_outbox_until_the_sweep_sends_it(
     job = _job(batch)
     assert job.state == "queued" and job.sent_at is None and job.send_error
     assert sent == [] and len(probes) == 1
-    assert "снова будет доступна" in job.status_text
+    assert "снова будет доступна" in leases.job_status(job)
     leases.job_send(job.pk)  # a second send within the back-off does not even probe
     assert len(probes) == 1
     monkeypatch.setattr(leases, "broker_reachable", lambda timeout=0.5: True)
