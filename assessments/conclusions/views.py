@@ -119,8 +119,9 @@ def conclusion_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _draft_candidates(user, cycle) -> list[AssessorAssignment]:
-    """The person's assignments (body × direction) that have no conclusion yet."""
+def _draft_candidates(user, cycle) -> list[tuple[AssessorAssignment, str]]:
+    """The person's assignments (body × direction) that have no conclusion yet, each with why
+    it cannot be drafted yet ("" when it can: the report accepted or closed)."""
     if cycle is None:
         return []
     assignments = list(
@@ -132,7 +133,8 @@ def _draft_candidates(user, cycle) -> list[AssessorAssignment]:
         Conclusion.objects.filter(cycle=cycle, body_id__in=[a.body_id for a in assignments])
         .values_list("body_id", "direction")
     )
-    return [a for a in assignments if (a.body_id, a.direction) not in done]
+    return [(a, svc.report_refusal(cycle, a.body, a.direction)) for a in assignments
+            if (a.body_id, a.direction) not in done]
 
 
 @login_required

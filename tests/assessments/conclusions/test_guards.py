@@ -78,6 +78,9 @@ def test_drafting_is_refused_until_the_directions_report_is_accepted(world, clie
                                                    direction="services", assessor=w.assessor,
                                                    assigned_at=timezone.now())
     client.force_login(w.assessor)
+    listing = client.get(reverse("conclusions:conclusion_list")).content.decode()
+    assert f'data-testid="draft-waits-{body.pk}-services"' in listing
+    assert "«На рассмотрении»" in listing
     response = client.post(reverse("conclusions:conclusion_create"),
                            {"assignment": assignment.pk}, follow=True)
     assert "«На рассмотрении»" in response.content.decode()

@@ -178,18 +178,30 @@ QUERIES_LIST = 7
 
 
 def _approved_rows(w, n: int) -> None:
+    """``n`` bodies, each scored, with an approved and an in-review openness conclusion drafted
+    from its current scores (a conclusion whose scores changed would wait instead)."""
+    from assessments.models import ScoreSheet
+    from assessments.scores.services.scoring_inputs import scoring_input_load_case
+    from assessments.scores.services.sheets import score_body
+    from assessments.scoring.samples import perfect_case
     from tests.worlds.conclusions import org
 
     for i in range(n):
         body = org(f"Министерство {i}")
+        case = perfect_case("central")
+        case["body"] = {"kind": "central", "special": []}
+        scoring_input_load_case(cycle=w.cycle, body=body, case=case, actor=None, reason="test")
+        score_body(cycle=w.cycle, body=body)
+        values = ScoreSheet.objects.get(cycle=w.cycle, body=body, direction="openness",
+                                        is_current=True).values
         Conclusion.objects.create(
             cycle=w.cycle, body=body, direction="openness", annex=8, evaluator=w.miod,
-            state="approved", values={"final": "50.00"}, created_at=w.cycle.created_at,
+            state="approved", values=values, created_at=w.cycle.created_at,
             updated_at=w.cycle.created_at,
         )
         Conclusion.objects.create(
             cycle=w.cycle, body=body, direction="openness", annex=8, evaluator=w.miod,
-            state="in_review", version=2, values={"final": "50.00"},
+            state="in_review", version=2, values=values,
             created_at=w.cycle.created_at, updated_at=w.cycle.created_at,
         )
 
@@ -210,5 +222,5 @@ def test_queues_query_counts_are_flat(world, client, django_assert_num_queries, 
         client.get(reverse("conclusions:conclusion_review_queue"))
 
 
-QUERIES_SIGNING = 6
+QUERIES_SIGNING = 7  # + the bodies' current score sheets, read at once
 QUERIES_REVIEW = 5
