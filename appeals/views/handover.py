@@ -16,6 +16,8 @@ from appeals import services as svc
 from appeals.forms import ResultCheckCloseForm, ResultCheckOpenForm
 from appeals.models import Handover, ObjectionState, ResultCheck
 from appeals.views.common import _objections
+from assessments.conclusions.selectors import silent_windows
+from assessments.conclusions.services import conclusion_windows_close
 from assessments.kernel import access, clock
 from assessments.kernel.audit import object_history
 from assessments.kernel.errors import DomainError
@@ -36,12 +38,14 @@ def _bodies(user) -> list[tuple[int, str]]:
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    """Objections by state with their due dates (overdue highlighted), hand-overs to the Agency
-    with theirs, result checks (p.110)."""
+    """Objections by state with their due dates (overdue highlighted), windows that closed with
+    neither an objection nor a notice (recorded first if the clock's job has not run yet),
+    hand-overs to the Agency with theirs, result checks (p.110)."""
     if not _overview_allowed(request.user):
         raise PermissionDenied
     cycle = current_cycle()
     today = clock.today()
+    conclusion_windows_close(today=today)
     objections = _objections(request.user, cycle)
     by_state = []
     for value, label in ObjectionState.choices:
@@ -66,6 +70,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "cycle": cycle, "today": today, "by_state": by_state, "overdue": overdue,
         "handovers": [(h, access.can(request.user, "record", h)) for h in handovers],
         "checks": checks, "form": form,
+        "silent": list(silent_windows(request.user, cycle)),
     })
 
 

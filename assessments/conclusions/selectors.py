@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
 from assessments.kernel import access
-from assessments.models import Conclusion, Cycle
+from assessments.models import Conclusion, Cycle, WindowOutcome
 
 # The criteria a conclusion prints, by code (the annexes' wording), shared by the conclusion's
 # editor and the disagreement table's form.
@@ -134,3 +134,10 @@ def conclusion_for_page(user, pk: int):
         ),
         pk=pk,
     )
+
+
+def silent_windows(user, cycle: Cycle | None = None) -> QuerySet:
+    """The conclusions ``user`` may see (of ``cycle``) whose objection window closed with neither
+    an objection nor a "no objections" notice (p.111), for the coordinator's lists."""
+    return conclusions_for(user, cycle).filter(window_outcome=WindowOutcome.SILENT).order_by(
+        "objection_deadline", "body__name_ru", "annex")

@@ -28,7 +28,13 @@ from assessments.conclusions.services.guard_scores import GUARDED_STATES, curren
 from assessments.kernel import access, clock
 from assessments.kernel.audit import object_history
 from assessments.kernel.errors import DomainError
-from assessments.models import AssessorAssignment, Conclusion, ConclusionState, ScoreSheet
+from assessments.models import (
+    AssessorAssignment,
+    Conclusion,
+    ConclusionState,
+    ScoreSheet,
+    WindowOutcome,
+)
 from assessments.registry.services.cycles import current_cycle
 from reporting.forms import SignForm
 from reporting.models import RenderedDocument
@@ -110,11 +116,15 @@ def conclusion_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state in ConclusionState.values:
         qs = qs.filter(state=state)
+    window = request.GET.get("window", "")
+    if window in WindowOutcome.values:
+        qs = qs.filter(window_outcome=window)
     page = _page(request, qs)
     rows = [(c, _window(c)) for c in page.object_list]
     return render(request, "assessments/conclusions/conclusion_list.html", {
         "cycle": cycle, "page": page, "rows": rows, "state": state,
-        "states": ConclusionState.choices,
+        "states": ConclusionState.choices, "window": window,
+        "window_outcomes": WindowOutcome.choices,
         "candidates": _draft_candidates(request.user, cycle),
     })
 
@@ -225,6 +235,8 @@ def conclusion_detail(request: HttpRequest, pk: int, form: ConclusionEditForm | 
     """The conclusion: scores (live, with explanations), analysis and recommendations (the
     editor while it is a draft), its documents, its window, the actions the person may take."""
     c = _conclusion(request, pk)
+    if svc.conclusion_window_close_if_due(c).state != c.state:
+        c = _conclusion(request, pk)  # its window passed unrecorded: recorded now
     actions = svc.conclusion_actions(request.user, c)
     if form is None and "edit" in actions:
         form = _edit_form(c)

@@ -2,7 +2,7 @@
 
 from .audit import AuditEntry
 from .calendar import WorkingDayOverride
-from .conclusions import Conclusion, ConclusionDirection, ConclusionState
+from .conclusions import Conclusion, ConclusionDirection, ConclusionState, WindowOutcome
 from .cycles import AssessorAssignment, Cycle, Milestone
 from .directions import MAIN_DIRECTIONS, Direction
 from .evidence import Classification, Evidence
@@ -54,6 +54,7 @@ __all__ = [
     "Conclusion",
     "ConclusionDirection",
     "ConclusionState",
+    "WindowOutcome",
     "Cycle",
     "Direction",
     "EvaluatorRule",

@@ -46,6 +46,15 @@ class ConclusionState(models.TextChoices):
     UNDER_APPEAL = "under_appeal", _("Обжалуется")
     FINAL = "final", _("Окончательное")
     SUPERSEDED = "superseded", _("Заменено скорректированным")
+class WindowOutcome(models.TextChoices):
+    """How a conclusion's objection window ended (p.109–112): an objection, the body's notice
+    that it has none, or neither by the window's last day — a silent window, recorded as such."""
+
+    OBJECTION = "objection", _("Поступили возражения")
+    NO_OBJECTIONS = "no_objections", _("Уведомление об отсутствии возражений")
+    SILENT = "silent", _("Срок истёк: ни возражений, ни уведомления об их отсутствии")
+
+
 DELIVERED_STATES = (ConclusionState.ISSUED, ConclusionState.UNDER_APPEAL, ConclusionState.FINAL,
                     ConclusionState.SUPERSEDED)
 # States from which the content is frozen (the signed document exists or is about to).
@@ -130,6 +139,10 @@ class Conclusion(models.Model):
     objection_deadline = models.DateField(_("Последний день для возражений"), null=True,
                                           blank=True)
     finalised_at = models.DateTimeField(_("Стало окончательным"), null=True, blank=True)
+    window_outcome = models.CharField(
+        _("Итог срока для возражений"), max_length=20, choices=WindowOutcome.choices,
+        blank=True, default="",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+", verbose_name=_("Кем создано"),

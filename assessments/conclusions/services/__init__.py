@@ -15,6 +15,7 @@ window's outcomes (p.21, p.109–122; annexes 3, 4, 5, 8, 12, 15).
     conclusion_draft_correction(*, conclusion, actor, reason) -> Conclusion       issue
     conclusion_supersede(*, conclusion, actor, by) -> Conclusion                  issue
     conclusion_windows_close(*, today=None) -> list[Conclusion]   (the beat job)  issue
+    conclusion_window_close_if_due(conclusion) -> Conclusion   (on read)          issue
     objection_window_closes_on(conclusion) -> date | None                         common
     stale_scores_reason(conclusion) -> str    (why approve/sign wait)             guard_scores
     report_refusal(cycle, body, direction) -> str   (why drafting waits)          guard_report
@@ -54,6 +55,7 @@ from assessments.conclusions.services.issue import (
     conclusion_issue,
     conclusion_open_appeal,
     conclusion_supersede,
+    conclusion_window_close_if_due,
     conclusion_windows_close,
     issue_blocker,
 )
@@ -88,6 +90,7 @@ __all__ = [
     "conclusion_submit",
     "conclusion_supersede",
     "conclusion_update",
+    "conclusion_window_close_if_due",
     "conclusion_windows_close",
     "issue_blocker",
     "objection_window_closes_on",

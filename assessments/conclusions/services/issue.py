@@ -13,6 +13,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments.conclusions import signals
 from assessments.conclusions.services.common import (
@@ -32,7 +33,13 @@ from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
 from assessments.kernel.notifications import notify
 from assessments.kernel.people import people
-from assessments.models import Conclusion, ConclusionDirection, ConclusionState, Role
+from assessments.models import (
+    Conclusion,
+    ConclusionDirection,
+    ConclusionState,
+    Role,
+    WindowOutcome,
+)
 from assessments.models.conclusions import DELIVERED_STATES
 from assessments.registry.services.evaluators import evaluator_for
 
@@ -115,12 +122,15 @@ def conclusion_finalise(*, conclusion: Conclusion, actor=None, reason: str) -> C
 
     From ``issued``: the body notified that it has no objections (its staff, while the window is
     open, p.112), or the window has closed with none (anyone; ``actor=None`` for the clock,
-    p.111). From ``under_appeal``: every disagreement row was rejected (the commission of the
-    evaluating body or an administrator; ``actor=None`` for the appeals service's own jobs)."""
+    p.111) — a silent window, recorded as such (``window_outcome``, the log). From
+    ``under_appeal``: every disagreement row was rejected (the commission of the evaluating body
+    or an administrator; ``actor=None`` for the appeals service's own jobs)."""
     with transaction.atomic():
         c = _lock(conclusion)
+        silent = False
         if c.state == ConclusionState.ISSUED:
             closed = not window_is_open(c)
+            silent = closed and c.has_window
             if actor is not None and not closed:
                 _require(actor, "accept", c)
             elif actor is not None:
@@ -136,11 +146,22 @@ def conclusion_finalise(*, conclusion: Conclusion, actor=None, reason: str) -> C
                 _require(actor, "decide", c)
         else:
             raise _state_refused(c, _("сделать заключение окончательным"))
+        if silent:
+            # Neither an objection (it would be under appeal) nor the notice (it would be final).
+            c.window_outcome = WindowOutcome.SILENT
+            reason = str(SILENT_WINDOW_REASON) % {"day": _date(c.objection_deadline)}
+        elif c.state == ConclusionState.ISSUED and c.has_window:
+            c.window_outcome = WindowOutcome.NO_OBJECTIONS
         c.finalise(by=actor, description=reason or _("Заключение стало окончательным"))
         c.finalised_at = c.updated_at = clock.now()
         c.save()
+        if silent:
+            audit_record(actor=actor, obj=c, action="window_silent",
+                         changes={"window_outcome": ("", WindowOutcome.SILENT)}, reason=reason)
         notify(_body_staff(c) + _writers(c),
-               _("Заключение стало окончательным: %(c)s") % {"c": c}, _link(c))
+               (_("Срок для возражений истёк без возражений и без уведомления об их отсутствии: "
+                  "заключение стало окончательным: %(c)s") if silent
+                else _("Заключение стало окончательным: %(c)s")) % {"c": c}, _link(c))
     return c
 
 
@@ -160,6 +181,7 @@ def conclusion_open_appeal(*, conclusion: Conclusion, actor) -> Conclusion:
                 code="window_closed",
             )
         c.open_appeal(by=actor, description=_("Поступили возражения"))
+        c.window_outcome = WindowOutcome.OBJECTION
         c.updated_at = clock.now()
         c.save()
         notify(_writers(c), _("На заключение поступили возражения: %(c)s") % {"c": c}, _link(c))
@@ -235,19 +257,36 @@ def conclusion_supersede(*, conclusion: Conclusion, actor, by: Conclusion) -> Co
     return c
 
 
+SILENT_WINDOW_REASON = gettext_lazy(
+    "Срок для возражений истёк %(day)s: ни возражений, ни уведомления об их отсутствии не "
+    "поступило (п.111)"
+)
+
+
 def conclusion_windows_close(*, today: date | None = None) -> list[Conclusion]:
-    """The clock's job: issued conclusions whose window's last day has passed become final
-    (p.111). Idempotent; each conclusion in its own transaction."""
+    """The clock's job (beat, and on reading a conclusion): issued conclusions whose window's last
+    day has passed become final (p.111), each recorded as a silent window (``window_outcome``
+    ``silent``, the transition's log and an audit entry). Idempotent: a conclusion already final
+    is never touched again; each conclusion in its own transaction."""
     today = today or clock.today()
     done = []
     for pk in Conclusion.objects.filter(
         state=ConclusionState.ISSUED, objection_deadline__lt=today
     ).values_list("pk", flat=True):
         try:
-            done.append(conclusion_finalise(
-                conclusion=Conclusion(pk=pk), actor=None,
-                reason=_("Срок для возражений истёк без возражений (п.111)"),
-            ))
+            done.append(conclusion_finalise(conclusion=Conclusion(pk=pk), actor=None, reason=""))
         except DomainError:
             continue
     return done
+
+
+def conclusion_window_close_if_due(conclusion: Conclusion) -> Conclusion:
+    """On reading one conclusion: if its window has passed while it is still issued, record it
+    now (the same as the clock's job; idempotent), so the page never shows a stale state."""
+    if (conclusion.state == ConclusionState.ISSUED and conclusion.objection_deadline is not None
+            and not window_is_open(conclusion)):
+        try:
+            return conclusion_finalise(conclusion=conclusion, actor=None, reason="")
+        except DomainError:
+            return Conclusion.objects.get(pk=conclusion.pk)
+    return conclusion
