@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "assessments.portal.context_processors.cycle",
                 "assessments.portal.context_processors.jobs",
+                "reporting.signing.web.signing_context",
             ],
         },
     },
@@ -306,3 +307,15 @@ SIGNING_CA_DIR = Path(env_str("SIGNING_CA_DIR", str(VAR_DIR / "demo-ca")))
 # Trust roots for verification: comma-separated PEM/DER files; default the demo CA's root.
 SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS", [str(SIGNING_CA_DIR / "root-ca.pem")])
 LOGGING["loggers"]["pyhanko"] = {"level": "ERROR"}  # untrusted paths are reported, not logged
+# How officials sign (docs/signing.md): "demo" — the server signs with the person's PKCS#12 from
+# the demo CA, its passphrase asked at each signature (the embedded demo, no configuration);
+# "ncalayer" — the page asks NCALayer on the signer's computer for a CMS over the prepared
+# data: the key and its PIN never reach the server. Both run the same two phases.
+SIGNING_METHOD = env_choice("SIGNING_METHOD", "demo", ("demo", "ncalayer"))
+# Where the sign page finds NCALayer (the production Content-Security-Policy's connect-src must
+# allow it).
+SIGNING_NCALAYER_URL = env_str("SIGNING_NCALAYER_URL", "wss://127.0.0.1:13579")
+# A preparation (the first phase) expires after this many minutes.
+SIGNING_PREPARATION_MINUTES = env_int("SIGNING_PREPARATION_MINUTES", 5, minimum=1)
+# Signers are warned this many days before their certificate expires.
+SIGNING_EXPIRY_WARNING_DAYS = env_int("SIGNING_EXPIRY_WARNING_DAYS", 30)

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,6 +21,7 @@ from reporting.models import RenderedDocument, SignedDocument
 from reporting.signing import selectors
 from reporting.signing.errors import CredentialRefused, SigningError
 from reporting.signing.services import (
+    credential_expiry_warning,
     signed_document_download,
     signed_document_sign,
     signed_document_verify,
@@ -27,6 +29,7 @@ from reporting.signing.services import (
     signing_turn,
 )
 from reporting.signing.trust import trust_roots_pem
+from reporting.signing.web import ncalayer_page, phase_response
 
 PAGE_SIZE = 50
 
@@ -89,6 +92,14 @@ def signed_document_file(request: HttpRequest, pk: int, order: int | None = None
 @require_http_methods(["GET", "POST"])
 def signed_document_sign_page(request: HttpRequest, pk: int) -> HttpResponse:
     document = _document(request, pk)
+    answer = phase_response(
+        request,
+        lambda step: signed_document_sign(signed_document=document, user=request.user,
+                                          passphrase=step),
+        redirect_url=reverse("reporting:signed_document_detail", args=[document.pk]),
+    )
+    if answer is not None:
+        return answer
     form = SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,11 +115,12 @@ def signed_document_sign_page(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Документ подписан: %(signer)s.") % {"signer": signature.printed_name},
             )
             return redirect("reporting:signed_document_detail", pk=document.pk)
-    return render(request, "reporting/signed_document_sign.html", {
+    return ncalayer_page(render(request, "reporting/signed_document_sign.html", {
         "document": document,
         "form": form,
         "turn": signing_turn(signed_document=document, user=request.user),
-    })
+        "expiry_warning": credential_expiry_warning(request.user),
+    }))
 
 
 @login_required
@@ -134,6 +146,7 @@ def signing_credentials(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/signing_credentials.html", {
         "form": form,
         "credentials": selectors.credentials_of(request.user),
+        "expiry_warning": credential_expiry_warning(request.user),
     })
 
 

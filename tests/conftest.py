@@ -53,6 +53,8 @@ def _requirements(request):
         _missing("Redis", "needs REDIS_URL=redis://… with a reachable server")
     if request.node.get_closest_marker("browser") and not shutil.which(CHROMIUM):
         _missing("Chromium", f"needs {CHROMIUM} (apt-get install chromium)")
+    if request.node.get_closest_marker("pdfsig") and not shutil.which("pdfsig"):
+        _missing("poppler's pdfsig", "needs pdfsig (apt-get install poppler-utils)")
     yield
 
 

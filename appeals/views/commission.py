@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -25,6 +26,7 @@ from assessments.models import Organisation, Role, User
 from assessments.registry.services.cycles import current_cycle
 from reporting.forms import SignForm
 from reporting.signing.errors import CredentialRefused, SigningError
+from reporting.signing.web import ncalayer_page, phase_response
 
 # --- Commissions ------------------------------------------------------------------------------
 
@@ -269,10 +271,17 @@ def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def _sign(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     objection = _objection(request, pk)
     _require_action(request, objection, action)
+    service = (svc.objection_chair_sign if action == "chair_sign"
+               else svc.objection_acknowledge)
+    answer = phase_response(  # the two phases of NCALayer answer JSON
+        request,
+        lambda step: service(objection=objection, user=request.user, passphrase=step),
+        redirect_url=reverse("appeals:objection_detail", args=[objection.pk]),
+    )
+    if answer is not None:
+        return answer
     form = SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        service = (svc.objection_chair_sign if action == "chair_sign"
-                   else svc.objection_acknowledge)
         try:
             service(objection=objection, user=request.user,
                     passphrase=form.cleaned_data["passphrase"])
@@ -287,9 +296,9 @@ def _sign(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return redirect("appeals:objection_detail", pk=objection.pk)
     title = (_("Подписать таблицу (председатель)") if action == "chair_sign"
              else _("С итогами обжалования ознакомлен"))
-    return render(request, "appeals/objection_sign.html", {
+    return ncalayer_page(render(request, "appeals/objection_sign.html", {
         "o": objection, "form": form, "title": title, "action": action,
-    }, status=400 if request.method == "POST" else 200)
+    }, status=400 if request.method == "POST" else 200))
 
 
 @login_required

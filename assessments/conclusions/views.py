@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -39,6 +40,8 @@ from assessments.registry.services.cycles import current_cycle
 from reporting.forms import SignForm
 from reporting.models import RenderedDocument
 from reporting.signing.errors import CredentialRefused, SigningError
+from reporting.signing.services import credential_expiry_warning
+from reporting.signing.web import ncalayer_page, phase_response
 
 PAGE_SIZE = 50
 
@@ -211,9 +214,11 @@ def conclusion_signing_queue(request: HttpRequest) -> HttpResponse:
         my_turn = bool(pending_role) and not blocker and not signed_by_me and holds_slot_role(
             p, c, pending_role)
         rows.append((c, my_turn, blocker))
-    return render(request, "assessments/conclusions/conclusion_queue.html", {
+    return ncalayer_page(render(request, "assessments/conclusions/conclusion_queue.html", {
         "title": _("Заключения на подписании"), "signing_rows": rows, "queue": "signing",
-    })
+        "batch_count": sum(1 for _c, my_turn, _b in rows if my_turn),
+        "expiry_warning": credential_expiry_warning(request.user),
+    }))
 
 
 # --- One conclusion ----------------------------------------------------------------------------
@@ -351,6 +356,14 @@ def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 "refusal": svc.sign_blocker(c) or _sign_refusal(request.user, c),
             }, status=403)
         raise PermissionDenied
+    if action == "sign":  # the two phases of NCALayer (and the demo batch) answer JSON
+        answer = phase_response(
+            request,
+            lambda step: svc.conclusion_sign(conclusion=c, user=request.user, passphrase=step),
+            redirect_url=reverse("conclusions:conclusion_detail", args=[c.pk]),
+        )
+        if answer is not None:
+            return answer
     form_class = {"return": ReturnForm, "sign": SignForm}.get(action)
     form = form_class(request.POST or None) if form_class else None
     if request.method == "POST" and (form is None or form.is_valid()):
@@ -381,9 +394,11 @@ def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 "action": TRANSITIONS[action][0]})
             return redirect("conclusions:conclusion_detail", pk=c.pk)
     title, explanation = TRANSITIONS[action]
-    return render(request, "assessments/conclusions/conclusion_confirm.html", {
+    response = render(request, "assessments/conclusions/conclusion_confirm.html", {
         "c": c, "action": action, "title": title, "explanation": explanation, "form": form,
+        "expiry_warning": credential_expiry_warning(request.user) if action == "sign" else "",
     }, status=400 if request.method == "POST" else 200)
+    return ncalayer_page(response) if action == "sign" else response
 
 
 def _sign_refusal(user, c: Conclusion) -> str:

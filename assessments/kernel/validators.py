@@ -69,6 +69,42 @@ def make_bin(first_eleven: str) -> str:
     return first_eleven + str(control)
 
 
+# IIN (индивидуальный идентификационный номер): ``YYMMDD`` of birth, a digit for the century and
+# sex (1…6; 0 for numbers issued to foreigners without a birth date in them), a 4-digit serial
+# number and the control digit shared with the BIN (above).
+_IIN_MESSAGES = {
+    "length": _("ИИН состоит ровно из 12 цифр."),
+    "date": _("В ИИН первые 6 цифр — дата рождения (ГГММДД)."),
+    "checksum": _("Контрольная цифра ИИН не сходится: проверьте номер."),
+}
+
+
+def iin_problem(value: str) -> str | None:
+    """What is wrong with ``value`` as an IIN, or None when it is a valid IIN."""
+    if len(value) != 12 or not value.isascii() or not value.isdigit():
+        return "length"
+    if value[6] != "0" and not (1 <= int(value[2:4]) <= 12 and 1 <= int(value[4:6]) <= 31):
+        return "date"
+    if bin_control_digit(value[:11]) != int(value[11]):
+        return "checksum"
+    return None
+
+
+def validate_iin(value: str) -> None:
+    """Django validator: a well-formed IIN with a valid control digit."""
+    problem = iin_problem(value or "")
+    if problem:
+        raise ValidationError(_IIN_MESSAGES[problem], code=f"iin_{problem}")
+
+
+def make_iin(first_eleven: str) -> str:
+    """Complete 11 digits into an IIN (demo data and tests); ValueError if impossible."""
+    control = bin_control_digit(first_eleven)
+    if control is None:
+        raise ValueError(f"{first_eleven} cannot be completed into a valid IIN")
+    return first_eleven + str(control)
+
+
 def known_editions() -> list[str] | None:
     """Codes of the methodology editions shipped as data files, or None if the folder is absent.
 

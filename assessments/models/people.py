@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from assessments.kernel.validators import validate_iin
+
 from .directions import Direction
 
 
@@ -16,6 +18,12 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("ФИО"), max_length=255, blank=True)
     position = models.CharField(_("Должность"), max_length=255, blank=True)
+    # Entered by the administrator: binds the person's ЭЦП (NCALayer) to the account — a
+    # certificate signs for this person only if its SERIALNUMBER carries this IIN.
+    iin = models.CharField(
+        _("ИИН"), max_length=12, blank=True, validators=[validate_iin],
+        help_text=_("12 цифр; подпись через NCALayer принимается только сертификатом с этим ИИН."),
+    )
 
     class Meta:
         verbose_name = _("пользователь")

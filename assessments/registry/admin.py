@@ -51,10 +51,10 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (
-        (_("Для подписей"), {"fields": ("full_name", "position")}),
+        (_("Для подписей"), {"fields": ("full_name", "position", "iin")}),
     )
     list_display = ("username", "full_name", "position", "email", "is_active")
-    search_fields = ("username", "full_name", "email")
+    search_fields = ("username", "full_name", "email", "iin")
     inlines = [MembershipInline]
     actions = ["unlock_login"]
 

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -50,6 +51,7 @@ from assessments.reverification.forms import (
     UploadForm,
 )
 from reporting.signing.errors import SigningError
+from reporting.signing.web import ncalayer_page, phase_response
 
 PAGE_SIZE = 50
 
@@ -547,6 +549,15 @@ def reverification_act(request: HttpRequest, pk: int) -> HttpResponse:
             return done
     elif action == "sign":
         access.require(request.user, "sign", act)
+        answer = phase_response(  # the two phases of NCALayer answer JSON
+            request,
+            lambda step: services.reconciliation_act_sign(
+                actor=request.user, act=act, passphrase=step,
+                remarks=(request.POST.get("remarks", "") if body_turn else "")[:900]),
+            redirect_url=reverse("reverification:reverification_act", args=[act.pk]),
+        )
+        if answer is not None:
+            return answer
         if form.is_valid():
             try:
                 signature = services.reconciliation_act_sign(
@@ -566,7 +577,7 @@ def reverification_act(request: HttpRequest, pk: int) -> HttpResponse:
              for slot in status.slots]
     today = clock.today()
     due = act.body_sign_due_on
-    return render(request, "assessments/reverification/act.html", {
+    return ncalayer_page(render(request, "assessments/reverification/act.html", {
         "act": act,
         "rv": act.reverification,
         "status": status,
@@ -581,7 +592,7 @@ def reverification_act(request: HttpRequest, pk: int) -> HttpResponse:
         "term_passed": bool(due and today > due),
         "term_working_days_left": (calendar.working_days_between(today, due)
                                    if due and today < due else 0),
-    })
+    }))
 
 
 @login_required

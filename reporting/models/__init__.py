@@ -6,6 +6,7 @@ from .signing import (
     Signature,
     SignedDocument,
     SigningCredential,
+    SigningPreparation,
     signed_file_upload_to,
 )
 
@@ -15,6 +16,7 @@ __all__ = [
     "Signature",
     "SignedDocument",
     "SigningCredential",
+    "SigningPreparation",
     "document_upload_to",
     "signed_file_upload_to",
 ]

@@ -112,7 +112,9 @@ class FrozenFieldsModel(models.Model):
 
 
 class SigningCredential(FrozenFieldsModel):
-    """A person's signing certificate and private key, as a passphrase-protected PKCS#12.
+    """A person's signing certificate: with its private key as a passphrase-protected PKCS#12
+    (the demo signer: uploaded or issued), or the certificate alone (``ncalayer``: the key stays
+    on the person's computer or token; bound to the account by the IIN in its subject).
 
     The passphrase is never stored: it is asked at signing time. A credential is deactivated,
     never deleted (its signatures point to it); a person has at most one active credential.
@@ -121,10 +123,11 @@ class SigningCredential(FrozenFieldsModel):
     class Source(models.TextChoices):
         UPLOADED = "uploaded", _("Загружен владельцем")
         ISSUED = "issued", _("Выпущен администратором")
+        NCALAYER = "ncalayer", _("ЭЦП через NCALayer (только сертификат)")
 
     FROZEN_FIELDS = (
         "user", "source", "pkcs12", "certificate_pem", "fingerprint", "subject", "issuer",
-        "serial_number", "not_before", "not_after", "created_at", "created_by",
+        "serial_number", "not_before", "not_after", "iin", "bin", "created_at", "created_by",
     )
 
     user = models.ForeignKey(
@@ -132,7 +135,7 @@ class SigningCredential(FrozenFieldsModel):
         verbose_name=_("Владелец"),
     )
     source = models.CharField(_("Источник"), max_length=16, choices=Source.choices)
-    pkcs12 = models.BinaryField(_("PKCS#12"), editable=False)
+    pkcs12 = models.BinaryField(_("PKCS#12"), editable=False, null=True, blank=True)
     certificate_pem = models.TextField(_("Сертификат (PEM)"))
     fingerprint = models.CharField(_("Отпечаток SHA-256"), max_length=64)
     subject = models.CharField(_("Владелец сертификата"), max_length=500)
@@ -140,6 +143,8 @@ class SigningCredential(FrozenFieldsModel):
     serial_number = models.CharField(_("Серийный номер"), max_length=80)
     not_before = models.DateTimeField(_("Действителен с"))
     not_after = models.DateTimeField(_("Действителен по"))
+    iin = models.CharField(_("ИИН в сертификате"), max_length=12, blank=True)
+    bin = models.CharField(_("БИН в сертификате"), max_length=12, blank=True)
     active = models.BooleanField(_("Действующий"), default=True)
     created_at = models.DateTimeField(_("Добавлен"))
     created_by = models.ForeignKey(
@@ -323,3 +328,53 @@ class Signature(FrozenFieldsModel):
     def printed_name(self) -> str:
         """"ФИО, должность" as printed in the status line."""
         return f"{self.full_name}, {self.position}" if self.position else self.full_name
+
+
+class SigningPreparation(FSMModelMixin, models.Model):
+    """The first phase of one signature: the next revision of the document, frozen with its
+    signature field, stamp and an empty placeholder, waiting for the CMS over ``signed data``
+    (every byte but the placeholder). It expires after ``SIGNING_PREPARATION_MINUTES``; the
+    second phase completes it once (pending → completed), re-checking everything under the
+    document's lock. Never deleted: an expired one simply stays pending.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Ожидает подписи")
+        COMPLETED = "completed", _("Подпись получена")
+
+    signed_document = models.ForeignKey(
+        SignedDocument, on_delete=models.PROTECT, related_name="preparations"
+    )
+    slot = models.ForeignKey(SignatorySlot, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signing_preparations",
+    )
+    method = models.CharField(_("Способ подписи"), max_length=16)
+    field_name = models.CharField(_("Поле подписи"), max_length=40)
+    base_sha256 = models.CharField(_("SHA-256 версии, которую дополняет подпись"), max_length=64)
+    prepared_pdf = models.BinaryField(_("Подготовленная ревизия"))
+    reserved_start = models.PositiveIntegerField()
+    reserved_end = models.PositiveIntegerField()
+    data_sha256 = models.CharField(_("SHA-256 подписываемых данных"), max_length=64)
+    signing_time = models.DateTimeField(_("Время подписи (в штампе и /M)"))
+    reason = models.CharField(_("Основание"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("Подготовлено"))
+    expires_at = models.DateTimeField(_("Действует до"))
+    state = FSMField(
+        _("Состояние"), max_length=16, choices=State.choices, default=State.PENDING,
+        protected=True,
+    )
+    completed_at = models.DateTimeField(_("Завершено"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("подготовка подписи")
+        verbose_name_plural = _("подготовки подписей")
+
+    def __str__(self) -> str:
+        return f"{self.signed_document} / {self.field_name} ({self.state})"
+
+    @fsm_log_by
+    @transition(field=state, source=State.PENDING, target=State.COMPLETED)
+    def complete(self, *, by=None) -> None:
+        """The CMS came back, verified, and the signature is stored."""

@@ -38,7 +38,12 @@ def signature_field_name(order: int) -> str:
 
 
 class Signer(abc.ABC):
-    """Adds one PAdES signature to a PDF."""
+    """A key that makes detached CMS signatures on the server (the demo PKCS#12 signer).
+
+    NCALayer is not a ``Signer``: its key never reaches the server, the browser returns the CMS.
+    Both go through the same two phases (``reporting.signing.phases``): ``sign`` below is prepare
+    → ``sign_data`` → complete, in one go.
+    """
 
     @property
     @abc.abstractmethod
@@ -46,6 +51,9 @@ class Signer(abc.ABC):
         """The signer's certificate (the one whose key makes the signature)."""
 
     @abc.abstractmethod
+    def sign_data(self, data: bytes, *, signing_time: datetime) -> bytes:
+        """A detached CMS (DER) over ``data``: the prepared revision's ``/ByteRange`` data."""
+
     def sign(
         self,
         pdf: bytes,
@@ -55,6 +63,20 @@ class Signer(abc.ABC):
         reason: str = "",
         location: str = "",
         signing_time: datetime | None = None,
+        box=None,
+        heading: str = "",
     ) -> bytes:
         """Return ``pdf`` with one more signature in a new field ``field_name``, appended as an
         incremental update (``pdf`` is an exact prefix of the result)."""
+        from django.utils import timezone
+
+        from reporting.signing import phases
+
+        moment = signing_time or timezone.now()
+        prepared = phases.prepare_pdf(
+            pdf, field_name=field_name, signatory=signatory, signing_time=moment,
+            reason=reason, location=location, box=box, heading=heading,
+        )
+        return phases.complete_pdf(
+            prepared, self.sign_data(prepared.signed_data, signing_time=moment)
+        )

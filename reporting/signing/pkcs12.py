@@ -8,7 +8,6 @@ data, the signer's certificate (and the chain found in the PKCS#12) embedded in 
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,13 +18,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.utils.translation import gettext as _
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import fields, signers
+from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from reporting.signing._loop import outside_event_loop
-from reporting.signing.base import SignatoryInfo, Signer
+from reporting.signing.base import Signer
 from reporting.signing.errors import CredentialRefused
 from reporting.signing.trust import as_asn1
 
@@ -86,24 +82,10 @@ def certificate_attribute(certificate: x509.Certificate, oid) -> str:
     return str(values[0].value) if values else ""
 
 
-class _PdfSignerAt(signers.PdfSigner):
-    """pyHanko's PdfSigner with the signing time taken from the application clock (the /M entry
-    of the signature dictionary), so that demo cycles played on chosen dates carry those dates."""
-
-    def __init__(self, *args, signing_time: datetime | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._signing_time = signing_time
-
-    def init_signing_session(self, pdf_out, existing_fields_only=False):
-        session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
-        if self._signing_time is not None:
-            session.system_time = self._signing_time
-        return session
-
-
 def existing_signature_fields(pdf: bytes) -> list[str]:
-    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-    return [name for name, _value, _ref in fields.enumerate_sig_fields(reader)]
+    from reporting.signing.phases import existing_signature_fields as fields_of
+
+    return fields_of(pdf)
 
 
 class Pkcs12Signer(Signer):
@@ -128,27 +110,7 @@ class Pkcs12Signer(Signer):
     def certificate(self) -> x509.Certificate:
         return self._contents.certificate
 
-    def sign(
-        self,
-        pdf: bytes,
-        *,
-        field_name: str,
-        signatory: SignatoryInfo,
-        reason: str = "",
-        location: str = "",
-        signing_time: datetime | None = None,
-    ) -> bytes:
-        if field_name in existing_signature_fields(pdf):
-            raise ValueError(f"the PDF already has a signature field named {field_name!r}")
-        metadata = signers.PdfSignatureMetadata(
-            field_name=field_name,
-            subfilter=fields.SigSeedSubFilter.PADES,
-            md_algorithm=DIGEST_ALGORITHM,
-            name=signatory.printed or None,
-            reason=reason or None,
-            location=location or None,
-        )
-        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-        pdf_signer = _PdfSignerAt(metadata, signer=self._signer, signing_time=signing_time)
-        output = outside_event_loop(pdf_signer.sign_pdf, writer)
-        return output.getvalue()
+    def sign_data(self, data: bytes, *, signing_time: datetime) -> bytes:
+        from reporting.signing.phases import cms_for_data
+
+        return cms_for_data(self._signer, data, signing_time)

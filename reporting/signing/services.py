@@ -17,10 +17,11 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -36,10 +37,11 @@ from reporting.models import (
     Signature,
     SignedDocument,
     SigningCredential,
+    SigningPreparation,
 )
 from reporting.rendering import sha256_hex
 from reporting.signing import ca as demo_ca_module
-from reporting.signing import hooks, roles, trust
+from reporting.signing import hooks, phases, roles, trust
 from reporting.signing._loop import outside_event_loop
 from reporting.signing.base import SignatoryInfo, Signer, signature_field_name
 from reporting.signing.errors import CredentialRefused, SigningRefused
@@ -240,6 +242,23 @@ def active_credential(user) -> SigningCredential | None:
     return SigningCredential.objects.filter(user=user, active=True).first()
 
 
+def credential_expiry_warning(user) -> str:
+    """A warning for the sign pages when the person's active certificate expires within
+    ``SIGNING_EXPIRY_WARNING_DAYS`` (or has expired), else an empty string."""
+    credential = active_credential(user)
+    if credential is None:
+        return ""
+    now = clock.now()
+    days = int(getattr(settings, "SIGNING_EXPIRY_WARNING_DAYS", 30))
+    if now > credential.not_after:
+        return _("Срок действия вашего сертификата подписи истёк %(date)s: получите новый.") % {
+            "date": _date(credential.not_after)}
+    if credential.not_after - now <= timedelta(days=days):
+        return _("Срок действия вашего сертификата подписи истекает %(date)s: получите новый "
+                 "заранее, чтобы не прерывать подписание.") % {"date": _date(credential.not_after)}
+    return ""
+
+
 def _check_credential_dates(credential: SigningCredential, moment: datetime) -> None:
     if moment < credential.not_before:
         raise CredentialRefused(
@@ -252,97 +271,310 @@ def _check_credential_dates(credential: SigningCredential, moment: datetime) -> 
         )
 
 
-# --- Signing -----------------------------------------------------------------------------------
+# --- Signing: two phases ----------------------------------------------------------------------
 
-def signed_document_sign(
+@dataclass
+class Prepare:
+    """Ask a signing service for phase one only (NCALayer): ``signed_document_sign`` stores a
+    preparation and puts it in ``.preparation``; the feature's own checks run as for a
+    signature. The browser then asks NCALayer for a CMS over its data and sends ``Complete``."""
+
+    preparation: SigningPreparation | None = None
+
+
+@dataclass
+class Complete:
+    """Phase two: the CMS the browser got from NCALayer for preparation ``preparation_id``
+    (base64, PEM or DER); ``.signature`` holds the stored signature afterwards."""
+
+    preparation_id: int
+    cms: str | bytes
+    signature: Signature | None = None
+
+
+SigningStep = str | Prepare | Complete
+
+METHOD_DEMO = "demo"
+METHOD_NCALAYER = "ncalayer"
+# The text at the head of a visible stamp, in the document's language.
+STAMP_HEADINGS = {"ru": "Подписано ЭЦП", "kk": "ЭЦҚ-мен қол қойылды", "en": "Digitally signed"}
+
+
+def signing_method() -> str:
+    return getattr(settings, "SIGNING_METHOD", METHOD_DEMO)
+
+
+def _expiry_minutes() -> int:
+    return int(getattr(settings, "SIGNING_PREPARATION_MINUTES", 5))
+
+
+def _turn_or_refuse(document: SignedDocument, user) -> SignatorySlot:
+    turn = signing_turn(signed_document=document, user=user)
+    if not turn.may_sign:
+        raise SigningRefused(turn.reason)
+    return turn.slot
+
+
+def _current_bytes(document: SignedDocument) -> bytes:
+    with document.current_file.open("rb") as handle:
+        current = handle.read()
+    if sha256_hex(current) != document.current_sha256:
+        raise SigningRefused(_("Файл документа изменён в хранилище: подписание невозможно."))
+    return current
+
+
+def _source_bytes(document: SignedDocument) -> bytes:
+    with document.source_file.open("rb") as handle:
+        return handle.read()
+
+
+def signed_document_prepare(
     *,
     signed_document: SignedDocument,
     user,
-    passphrase: str,
     reason: str = "",
     location: str = "",
-    signer: Signer | None = None,
-) -> Signature:
-    """Add ``user``'s signature in the next slot, with their active credential.
-
-    Refused: a user who is not a signatory, or whose turn has not come (the seed's order), a
-    second signature in a slot or by the same person, a missing/expired credential, a wrong
-    passphrase. After signing, the whole file is verified against the trust roots; anything but
-    "valid and trusted" refuses the signature and nothing is stored. ``signer`` replaces the
-    PKCS#12 signer (another ``Signer`` implementation). The handlers registered for the
-    document's kind (``reporting.signing.hooks``) run last, in the same transaction.
-    """
+    method: str | None = None,
+) -> SigningPreparation:
+    """Phase one: check that it is ``user``'s turn, then freeze the next revision — a new field
+    ``SignatureN`` with a visible stamp (name, position, signing time) in the signatory's place of
+    the signature block, the signature dictionary and an empty placeholder — and store it as a
+    preparation that expires in ``SIGNING_PREPARATION_MINUTES``. What the signature must cover
+    is ``preparation_data(preparation)``: every byte but the placeholder."""
     now = clock.now()
     with transaction.atomic():
         document = lock(signed_document)
-        turn = signing_turn(signed_document=document, user=user)
-        if not turn.may_sign:
-            raise SigningRefused(turn.reason)
-        slot = turn.slot
-        credential = (
-            SigningCredential.objects.select_for_update().filter(user=user, active=True).first()
-        )
-        if credential is None:
-            raise CredentialRefused(
-                _("У вас нет действующего сертификата подписи: загрузите свой PKCS#12 "
-                  "или обратитесь к администратору.")
-            )
-        _check_credential_dates(credential, now)
-        if signer is None:
-            signer = Pkcs12Signer(bytes(credential.pkcs12), passphrase)
-        if certificate_fingerprint(signer.certificate) != credential.fingerprint:
-            raise CredentialRefused(_("Ключ подписи не соответствует вашему сертификату."))
-
-        with document.current_file.open("rb") as handle:
-            current = handle.read()
-        if sha256_hex(current) != document.current_sha256:
-            raise SigningRefused(
-                _("Файл документа изменён в хранилище: подписание невозможно.")
-            )
+        slot = _turn_or_refuse(document, user)
+        if method is None:
+            method = signing_method()
+        current = _current_bytes(document)
         full_name = _printed_name(user)
         position = (getattr(user, "position", "") or slot.position).strip()
         field_name = signature_field_name(slot.order)
-        data = signer.sign(
+        prepared = phases.prepare_pdf(
             current,
             field_name=field_name,
             signatory=SignatoryInfo(full_name=full_name, position=position),
+            signing_time=now,
             reason=reason or DEFAULT_REASON,
             location=location,
-            signing_time=now,
+            box=phases.stamp_box(_source_bytes(document), slot.order, slot.role),
+            heading=STAMP_HEADINGS.get(document.language, STAMP_HEADINGS["ru"]),
         )
-        if not data.startswith(current):
+        if not prepared.pdf.startswith(current):
             raise SigningRefused(_("Подпись должна дополнять документ, не меняя его."))
-        report = verify_pdf(data)
+        return SigningPreparation.objects.create(
+            signed_document=document,
+            slot=slot,
+            user=user,
+            method=method,
+            field_name=field_name,
+            base_sha256=document.current_sha256,
+            prepared_pdf=prepared.pdf,
+            reserved_start=prepared.reserved_start,
+            reserved_end=prepared.reserved_end,
+            data_sha256=hashlib.sha256(prepared.signed_data).hexdigest(),
+            signing_time=now,
+            reason=(reason or DEFAULT_REASON)[:1000],
+            created_at=now,
+            expires_at=now + timedelta(minutes=_expiry_minutes()),
+        )
+
+
+def _prepared(preparation: SigningPreparation) -> phases.PreparedPdf:
+    return phases.PreparedPdf(
+        pdf=bytes(preparation.prepared_pdf),
+        reserved_start=preparation.reserved_start,
+        reserved_end=preparation.reserved_end,
+    )
+
+
+def preparation_data(preparation: SigningPreparation) -> bytes:
+    """The bytes the signature must cover (the ``/ByteRange`` data of the prepared revision)."""
+    return _prepared(preparation).signed_data
+
+
+def _certificate_iin_bin(certificate: x509.Certificate) -> tuple[str, str]:
+    """The IIN and BIN of a Kazakh certificate: SERIALNUMBER ``IIN…`` and OU ``BIN…``."""
+    from cryptography.x509.oid import NameOID
+
+    iin = bin_ = ""
+    for attribute in certificate.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER):
+        value = str(attribute.value).upper()
+        if value.startswith("IIN") and value[3:].isdigit():
+            iin = value[3:]
+    for attribute in certificate.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME):
+        value = str(attribute.value).upper()
+        if value.startswith("BIN") and value[3:].isdigit():
+            bin_ = value[3:]
+    return iin, bin_
+
+
+def _check_signing_certificate(certificate: x509.Certificate, moment: datetime) -> None:
+    """A certificate that may sign documents: valid now, not a CA, with digitalSignature or
+    nonRepudiation (a key for authentication only is of the wrong type)."""
+    if moment < certificate.not_valid_before_utc:
+        raise CredentialRefused(
+            _("Сертификат ещё не действует: он действителен с %(date)s.")
+            % {"date": _date(certificate.not_valid_before_utc)}
+        )
+    if moment > certificate.not_valid_after_utc:
+        raise CredentialRefused(
+            _("Срок действия сертификата истёк %(date)s.")
+            % {"date": _date(certificate.not_valid_after_utc)}
+        )
+    try:
+        usage = certificate.extensions.get_extension_for_class(x509.KeyUsage).value
+        signs = usage.digital_signature or usage.content_commitment
+        if not usage.content_commitment and usage.key_encipherment:
+            signs = False  # NCALayer's AUTH key: digitalSignature + keyEncipherment
+    except x509.ExtensionNotFound:
+        signs = False
+    if not signs:
+        raise CredentialRefused(
+            _("Выбран ключ не того типа: это ключ для входа (аутентификации), а не для "
+              "подписи. Выберите в NCALayer ключ подписи (RSA… или GOST…, не AUTH…).")
+        )
+
+
+def _ncalayer_credential(user, certificate: x509.Certificate, moment: datetime):
+    """The person's NCALayer credential for ``certificate``: the certificate alone, bound to the
+    account by the IIN in its subject (a certificate with another IIN is refused), chaining to the
+    trust roots; the first signature with a new certificate records it (and makes it active)."""
+    user_iin = (getattr(user, "iin", "") or "").strip()
+    if not user_iin:
+        raise CredentialRefused(
+            _("В вашей учётной записи не указан ИИН: администратор должен внести его, "
+              "чтобы подпись через NCALayer была принята.")
+        )
+    cert_iin, cert_bin = _certificate_iin_bin(certificate)
+    if cert_iin != user_iin:
+        raise CredentialRefused(
+            _("Сертификат выдан другому лицу (ИИН %(iin)s), а не вам: подпись не принята.")
+            % {"iin": cert_iin or "—"}
+        )
+    _check_signing_certificate(certificate, moment)
+    fingerprint = certificate_fingerprint(certificate)
+    existing = (
+        SigningCredential.objects.select_for_update()
+        .filter(user=user, fingerprint=fingerprint).first()
+    )
+    if existing is not None:
+        if not existing.active:
+            raise CredentialRefused(_("Этот сертификат отозван в системе: подпись не принята."))
+        return existing
+    _validate_chain(certificate, ())
+    SigningCredential.objects.filter(user=user, active=True).update(
+        active=False, deactivated_at=moment
+    )
+    return SigningCredential.objects.create(
+        user=user,
+        source=SigningCredential.Source.NCALAYER,
+        pkcs12=None,
+        certificate_pem=certificate.public_bytes(serialization.Encoding.PEM).decode("ascii"),
+        fingerprint=fingerprint,
+        subject=certificate.subject.rfc4514_string()[:500],
+        issuer=certificate.issuer.rfc4514_string()[:500],
+        serial_number=f"{certificate.serial_number:x}",
+        not_before=certificate.not_valid_before_utc,
+        not_after=certificate.not_valid_after_utc,
+        iin=cert_iin,
+        bin=cert_bin,
+        active=True,
+        created_at=moment,
+        created_by=user,
+    )
+
+
+def signed_document_complete(*, preparation: SigningPreparation, user, cms) -> Signature:
+    """Phase two: embed the detached CMS and store the signature — under the document's lock,
+    after every check of phase one again and these: the preparation is ``user``'s, pending, not
+    expired, and still extends the document's current version (else it is stale); the CMS is
+    over the prepared bytes; its certificate is the signatory's (NCALayer: the IIN in its
+    subject; the demo: the active credential); the signed file verifies as valid and trusted.
+    Any refusal raises with a translated reason and stores nothing. The hooks of the document's
+    kind run last, in the same transaction."""
+    now = clock.now()
+    with transaction.atomic():
+        document = lock(SignedDocument.objects.get(pk=preparation.signed_document_id))
+        preparation = SigningPreparation.objects.select_for_update().get(pk=preparation.pk)
+        if preparation.user_id != user.pk:
+            raise SigningRefused(_("Эта подготовка подписи сделана для другого подписанта."))
+        if preparation.state != SigningPreparation.State.PENDING:
+            raise SigningRefused(_("Эта подпись уже получена: подготовьте подпись заново."))
+        if now > preparation.expires_at:
+            raise SigningRefused(
+                _("Подготовка подписи устарела (действует %(minutes)s мин.): подпишите ещё раз.")
+                % {"minutes": _expiry_minutes()}
+            )
+        slot = _turn_or_refuse(document, user)
+        if slot.pk != preparation.slot_id or document.current_sha256 != preparation.base_sha256:
+            raise SigningRefused(
+                _("Документ изменился после подготовки подписи: подпишите ещё раз.")
+            )
+        prepared = _prepared(preparation)
+        data = prepared.signed_data
+        if hashlib.sha256(data).hexdigest() != preparation.data_sha256:
+            raise SigningRefused(_("Подготовленные данные повреждены: подпишите ещё раз."))
+        try:
+            cms_der = phases.decode_cms(cms)
+            facts = phases.inspect_cms(cms_der, data)
+        except Exception:
+            raise SigningRefused(_("Получена не подпись CMS: документ не изменён."))
+        if not facts.covers_data:
+            raise SigningRefused(
+                _("Подпись сделана не над этим документом (другие данные): документ не изменён.")
+            )
+        if preparation.method == METHOD_NCALAYER:
+            credential = _ncalayer_credential(user, facts.certificate, now)
+        else:
+            credential = (
+                SigningCredential.objects.select_for_update()
+                .filter(user=user, active=True).first()
+            )
+            if credential is None:
+                raise CredentialRefused(_no_credential_message())
+            _check_credential_dates(credential, now)
+        if certificate_fingerprint(facts.certificate) != credential.fingerprint:
+            raise CredentialRefused(_("Ключ подписи не соответствует вашему сертификату."))
+        try:
+            signed = phases.complete_pdf(prepared, cms_der)
+        except ValueError:
+            raise SigningRefused(_("Подпись слишком велика для подготовленного места."))
+        report = verify_pdf(signed)
         last = report.signatures[-1] if report.signatures else None
         if (
             not report.is_valid_trusted
             or len(report.signatures) != slot.order
-            or last.field_name != field_name
+            or last.field_name != preparation.field_name
             or last.certificate_fingerprint != credential.fingerprint
         ):
             raise SigningRefused(
                 _("Подпись не прошла проверку (%(status)s): документ не изменён.")
                 % {"status": report.status_text}
             )
-        digest = sha256_hex(data)
+        digest = sha256_hex(signed)
         signature = Signature(
             signed_document=document,
             slot=slot,
             order=slot.order,
-            field_name=field_name,
+            field_name=preparation.field_name,
             signer=user,
             credential=credential,
-            full_name=full_name,
-            position=position,
-            signed_at=now,
+            full_name=_printed_name(user),
+            position=(getattr(user, "position", "") or slot.position).strip(),
+            signed_at=preparation.signing_time,
             sha256=digest,
-            size=len(data),
+            size=len(signed),
         )
-        signature.file.save(_stored_name(data), ContentFile(data), save=False)
+        signature.file.save(_stored_name(signed), ContentFile(signed), save=False)
         signature.save()
+        preparation.complete(by=user)
+        preparation.completed_at = now
+        preparation.save()
         document.current_file.name = signature.file.name
         document.current_sha256 = digest
-        document.current_size = len(data)
+        document.current_size = len(signed)
         complete = not document.slots.filter(signature__isnull=True).exists()
         if complete:
             document.record_last_signature(by=user)
@@ -351,6 +583,83 @@ def signed_document_sign(
         document.save()
         hooks.notify(document, signature, complete=complete)
         return signature
+
+
+def _server_keys_refused() -> str:
+    return _("В этой системе подписывают ЭЦП через NCALayer: ключи на сервер не передаются.")
+
+
+def _no_credential_message() -> str:
+    return _("У вас нет действующего сертификата подписи: загрузите свой PKCS#12 "
+             "или обратитесь к администратору.")
+
+
+def signed_document_sign(
+    *,
+    signed_document: SignedDocument,
+    user,
+    passphrase: SigningStep,
+    reason: str = "",
+    location: str = "",
+    signer: Signer | None = None,
+):
+    """Add ``user``'s signature in the next slot. ``passphrase`` says how:
+
+    * a string — the demo signer: the person's active PKCS#12 opened with it makes the CMS on
+      the server, both phases in one transaction (``signer`` replaces the PKCS#12 signer);
+    * ``Prepare()`` — phase one only (NCALayer): returns the ``SigningPreparation``;
+    * ``Complete(preparation_id, cms)`` — phase two: returns the ``Signature``.
+
+    Refused: a user who is not a signatory, or whose turn has not come (the seed's order), a
+    second signature in a slot or by the same person, a missing/expired credential, a wrong
+    passphrase, and every refusal of ``signed_document_complete``. Feature services pass this
+    argument through, so every signing path has both ways of signing.
+    """
+    if isinstance(passphrase, Prepare):
+        passphrase.preparation = signed_document_prepare(
+            signed_document=signed_document, user=user, reason=reason, location=location,
+            method=METHOD_NCALAYER,
+        )
+        return passphrase.preparation
+    if isinstance(passphrase, Complete):
+        try:
+            preparation = SigningPreparation.objects.get(pk=int(passphrase.preparation_id))
+        except (SigningPreparation.DoesNotExist, TypeError, ValueError):
+            raise SigningRefused(_("Подготовка подписи не найдена: подпишите ещё раз."))
+        if preparation.signed_document_id != signed_document.pk:
+            raise SigningRefused(
+                _("Эта подготовка подписи относится к другому документу: подпись не принята.")
+            )
+        passphrase.signature = signed_document_complete(
+            preparation=preparation, user=user, cms=passphrase.cms
+        )
+        return passphrase.signature
+    if signing_method() == METHOD_NCALAYER:
+        raise CredentialRefused(_server_keys_refused())
+    now = clock.now()
+    with transaction.atomic():
+        document = lock(signed_document)
+        _turn_or_refuse(document, user)
+        credential = (
+            SigningCredential.objects.select_for_update().filter(user=user, active=True).first()
+        )
+        if credential is None or (credential.pkcs12 is None and signer is None):
+            raise CredentialRefused(_no_credential_message())
+        _check_credential_dates(credential, now)
+        if signer is None:
+            signer = Pkcs12Signer(bytes(credential.pkcs12), passphrase)
+        if certificate_fingerprint(signer.certificate) != credential.fingerprint:
+            raise CredentialRefused(_("Ключ подписи не соответствует вашему сертификату."))
+        preparation = signed_document_prepare(
+            signed_document=document, user=user, reason=reason, location=location,
+            method=METHOD_DEMO,
+        )
+        cms = signer.sign_data(preparation_data(preparation), signing_time=preparation.signing_time)
+        return signed_document_complete(preparation=preparation, user=user, cms=cms)
+
+
+def pending_preparation(*, preparation_id, user) -> SigningPreparation | None:
+    return SigningPreparation.objects.filter(pk=preparation_id, user=user).first()
 
 
 # --- Verification ------------------------------------------------------------------------------
@@ -550,7 +859,10 @@ def _credential_store(*, user, data: bytes, info: CredentialInfo, source: str, c
 
 def signing_credential_upload(*, user, data: bytes, passphrase: str) -> SigningCredential:
     """A person's own PKCS#12 becomes their active credential (the previous one is deactivated).
-    The passphrase only opens it for the checks and is not stored."""
+    The passphrase only opens it for the checks and is not stored. Refused when the deployment
+    signs through NCALayer (keys never reach the server)."""
+    if signing_method() == METHOD_NCALAYER:
+        raise CredentialRefused(_server_keys_refused())
     info = credential_inspect(data=data, passphrase=passphrase)
     return _credential_store(
         user=user, data=data, info=info, source=SigningCredential.Source.UPLOADED,
@@ -594,14 +906,19 @@ def signing_credential_deactivate(*, credential: SigningCredential, by) -> Signi
 
 
 __all__ = [
+    "Complete",
     "CredentialInfo",
     "DocumentVersion",
+    "Prepare",
     "Signatory",
     "SigningTurn",
     "active_credential",
     "credential_inspect",
     "issue_demo_credential",
+    "preparation_data",
+    "signed_document_complete",
     "signed_document_download",
+    "signed_document_prepare",
     "signed_document_freeze",
     "signed_document_sign",
     "signed_document_verify",

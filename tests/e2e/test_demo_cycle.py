@@ -26,6 +26,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from assessments.kernel import calendar
+from tests.worlds.pdfcheck import pdfsig_report
 
 DIRECTIONS = ("services", "openness", "complaints")
 # Signatures per annex (the seed's signature blocks): the act and annex 14 by both sides.
@@ -156,6 +157,54 @@ def test_every_signed_document_is_intact_and_trusted_against_the_root_alone(out,
             assert status.intact and status.valid and status.trusted, (document["file"], number)
         # nothing was appended after the last signature
         assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE, document["file"]
+
+
+def _signature_widgets(data: bytes) -> list[dict]:
+    """Every signature field of the file with its page (by /P) and widget rectangle."""
+    reader = PdfFileReader(io.BytesIO(data))
+    pages = [reader.find_page_for_modification(i)[0].idnum
+             for i in range(int(reader.root["/Pages"]["/Count"]))]
+    found = []
+    for ref in reader.root["/AcroForm"]["/Fields"]:
+        field = ref.get_object()
+        if field.get("/FT") != "/Sig":
+            continue
+        rect = [float(v) for v in field.get("/Rect", (0, 0, 0, 0))]
+        page = field.raw_get("/P").idnum if "/P" in field else None
+        on_page = page in pages and any(
+            a.idnum == ref.idnum
+            for a in reader.find_page_for_modification(pages.index(page))[0]
+            .get_object().get("/Annots", ())
+            if hasattr(a, "idnum")
+        ) if page in pages else False
+        found.append({"name": str(field["/T"]), "rect": rect, "on_page": on_page,
+                      "appearance": "/AP" in field and "/N" in field["/AP"]})
+    return found
+
+
+def test_every_signature_shows_as_a_visible_stamp(out, manifest):
+    """DEMO_MANIFEST, wave 2: each signature of a signed document is a visible stamp — its
+    widget has a non-empty rectangle on a page of the document, with an appearance."""
+    for document in (d for d in manifest["documents"] if d["signed"]):
+        data = (out / document["file"]).read_bytes()
+        widgets = _signature_widgets(data)
+        assert len(widgets) == len(PdfFileReader(io.BytesIO(data)).embedded_signatures)
+        for widget in widgets:
+            x1, y1, x2, y2 = widget["rect"]
+            assert x2 - x1 > 100 and y2 - y1 > 30, (document["file"], widget)
+            assert widget["on_page"] and widget["appearance"], (document["file"], widget)
+
+
+@pytest.mark.pdfsig
+def test_pdfsig_reads_every_signed_document_as_intact(out, manifest, tmp_path):
+    """An independent reader (poppler's ``pdfsig``): every signature valid over its ranges, the
+    last one over the whole document."""
+    for document in (d for d in manifest["documents"] if d["signed"]):
+        data = (out / document["file"]).read_bytes()
+        report = pdfsig_report(data, tmp_path)
+        count = len(PdfFileReader(io.BytesIO(data)).embedded_signatures)
+        assert report.count("Signature is Valid.") == count, (document["file"], report)
+        assert "Total document signed" in report, (document["file"], report)
 
 
 def test_the_documents_cover_the_whole_cycle(manifest):

@@ -55,3 +55,19 @@ def fonts_cover(data: bytes, letters: str = KAZAKH_LETTERS) -> set[str]:
         if not cmap and len(glyph_order) > 1:
             pass
     return covered
+
+
+def pdfsig_report(data: bytes, directory) -> str:
+    """What poppler's ``pdfsig`` (an independent reader of PDF signatures) says of ``data``:
+    per signature "Signature is Valid." when its CMS holds over its byte ranges, and "Total
+    document signed" for one that covers the whole file. Tests using it are marked ``pdfsig``."""
+    import shutil
+    import subprocess
+    import uuid
+    from pathlib import Path
+
+    path = Path(directory) / f"pdfsig-{uuid.uuid4().hex}.pdf"
+    path.write_bytes(data)
+    result = subprocess.run([shutil.which("pdfsig") or "pdfsig", "-nocert", str(path)],
+                            capture_output=True, text=True, timeout=60)
+    return result.stdout + result.stderr

@@ -274,7 +274,7 @@ def reconciliation_act_sign(
     signed — is :func:`reconciliation_act_signature_recorded`, which the signing service calls
     however the act was signed."""
     from reporting.models import SignedDocument
-    from reporting.signing.services import signed_document_sign
+    from reporting.signing.services import Prepare, signed_document_sign
 
     # Lock order of every signing path: the document, then the act, then the re-verification.
     document_id = ReconciliationAct.objects.values_list("signed_document_id", flat=True).get(
@@ -293,10 +293,11 @@ def reconciliation_act_sign(
     if remarks and not (slot is not None and slot.role == BODY_SLOT_ROLE):
         raise DomainError(_("Замечания к акту вносит оцениваемый орган при подписании."),
                           code="remarks")
-    if remarks:
+    if remarks and not isinstance(passphrase, Prepare):  # saved with the signature itself
         act.body_remarks = remarks
         act.body_remarks_at, act.body_remarks_by = clock.now(), actor
         act.save(update_fields=["body_remarks", "body_remarks_at", "body_remarks_by"])
+    if remarks:
         reason = str(_("Подписано с замечаниями: %(remarks)s") % {"remarks": remarks})[:1000]
     else:
         reason = str(_("Акт сверки подписан"))
