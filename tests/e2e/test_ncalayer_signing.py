@@ -135,8 +135,8 @@ def test_one_conclusion_on_its_sign_page(signer_page, world, conclusions, simula
     settings.SIGNING_NCALAYER_URL = "wss://127.0.0.1:13578"
     page.goto(f"/conclusions/{c.pk}/sign/")
     assert page.locator("input[name=passphrase]").count() == 0
-    page.get_by_test_id("sign-start").click()
-    error = page.get_by_test_id("sign-error")
+    page.get_by_test_id("signing-start").click()
+    error = page.get_by_test_id("signing-error")
     error.wait_for(state="visible")
     assert "NCALayer не отвечает" in error.inner_text()
     settings.SIGNING_NCALAYER_URL = "wss://127.0.0.1:13579"
@@ -144,7 +144,7 @@ def test_one_conclusion_on_its_sign_page(signer_page, world, conclusions, simula
     # The person closes NCALayer's dialog.
     simulator.mode = "cancel"
     page.goto(f"/conclusions/{c.pk}/sign/")
-    page.get_by_test_id("sign-start").click()
+    page.get_by_test_id("signing-start").click()
     error.wait_for(state="visible")
     assert "отменено" in error.inner_text()
 
@@ -153,15 +153,15 @@ def test_one_conclusion_on_its_sign_page(signer_page, world, conclusions, simula
     right_key = simulator.key
     simulator.key = kazakh_certificate(w.authority, iin=OTHER_IIN, surname="Петров",
                                        given="Пётр")
-    page.get_by_test_id("sign-start").click()
+    page.get_by_test_id("signing-start").click()
     page.wait_for_function(
-        "document.querySelector('[data-testid=sign-error]').textContent.includes('ИИН')")
+        "document.querySelector('[data-testid=signing-error]').textContent.includes('ИИН')")
     assert f"другому лицу (ИИН {OTHER_IIN})" in error.inner_text()
     assert not Signature.objects.filter(signed_document__isnull=False).exists()
 
     # Her own key: signed, verified, and the page goes back to the conclusion.
     simulator.key = right_key
-    page.get_by_test_id("sign-start").click()
+    page.get_by_test_id("signing-start").click()
     page.wait_for_url(f"**/conclusions/{c.pk}/")
     signature = Signature.objects.get(signer=w.deputy)
     assert signature.credential.source == SigningCredential.Source.NCALAYER
@@ -179,9 +179,9 @@ def test_a_batch_of_five_in_one_ncalayer_session(signer_page, world, conclusions
     page.goto("/conclusions/signing/")
     batch = conclusions[1:]
     page.get_by_test_id(f"pick-{conclusions[0].pk}").uncheck()
-    page.get_by_test_id("sign-start").click()
+    page.get_by_test_id("signing-start").click()
     page.wait_for_function(
-        "document.querySelector('[data-testid=sign-status]').textContent.includes('5 из 5')",
+        "document.querySelector('[data-testid=signing-status]').textContent.includes('5 из 5')",
         timeout=120_000)
     for c in batch:
         assert page.get_by_test_id(f"row-{c.pk}").get_attribute("data-state") == "signed"

@@ -222,5 +222,6 @@ def test_queues_query_counts_are_flat(world, client, django_assert_num_queries, 
         client.get(reverse("conclusions:conclusion_review_queue"))
 
 
-QUERIES_SIGNING = 7  # + the bodies' current score sheets, read at once
+QUERIES_SIGNING = 8  # + the bodies' current score sheets, read at once; + the signer's active
+#                      credential (the expiry warning)
 QUERIES_REVIEW = 5

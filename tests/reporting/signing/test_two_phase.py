@@ -291,8 +291,9 @@ def test_the_sign_page_prepares_and_completes_over_json(client, block, deputy, d
     # the demo passphrase is refused when the deployment signs through NCALayer
     refused = client.post(url, {"phase": "demo", "passphrase": PASSPHRASE})
     assert refused.status_code == 400 and "через NCALayer" in refused.json()["error"]
+    other_bytes = base64.b64encode(detached_cms(deputy_key, data + b"x")).decode()
     wrong = client.post(url, {"phase": "complete", "preparation": prepared["preparation"],
-                              "cms": base64.b64encode(detached_cms(deputy_key, data + b"x"))})
+                              "cms": other_bytes})
     assert wrong.status_code == 400 and "не над этим документом" in wrong.json()["error"]
     done = client.post(url, {"phase": "complete", "preparation": prepared["preparation"],
                              "cms": base64.b64encode(detached_cms(deputy_key, data)).decode()})
