@@ -59,7 +59,7 @@ class SignedDocumentAdmin(ReadOnlyAdmin):
 
 @admin.register(SigningCredential)
 class SigningCredentialAdmin(ReadOnlyAdmin):
-    list_display = ("user", "subject", "source", "active", "not_after", "created_at")
+    list_display = ("user", "subject", "source", "iin", "active", "not_after", "created_at")
     list_filter = ("source", "active")
-    search_fields = ("subject", "fingerprint", "user__username", "user__full_name")
+    search_fields = ("subject", "fingerprint", "iin", "user__username", "user__full_name")
     exclude = ("pkcs12",)
