@@ -88,7 +88,7 @@ def body_manifest(run: Run, key: str) -> dict:
             "facts_unreliable": rv.unreliable_facts, "facts_incomplete": rv.incomplete_facts,
             "deduction": f"{rv.deduction:.2f}" if rv.deduction is not None else None,
             "act_version": act.version if act else None,
-            "act_state": act.signed_document.state if act and act.signed_document else None,
+            "act_state": _act_state(act),
         })
     for c in Conclusion.objects.filter(
         cycle=cycle, body=body, direction__in=("services", "openness", "complaints")
@@ -98,6 +98,9 @@ def body_manifest(run: Run, key: str) -> dict:
             "final_score": c.values.get("final"),
             "received_on": iso(c.received_at),
             "objection_deadline": iso(c.objection_deadline),
+            # how its window ended (an extra key): objection, no_objections, or silent —
+            # neither by the last day (p.111); null where there is no window
+            "window": c.window_outcome or None,
         })
     result["no_objections"] = _no_objections(run, body)
     result["handovers"] = _handovers(run, body)
@@ -113,6 +116,16 @@ def body_manifest(run: Run, key: str) -> dict:
         "band": overall.values.get("band") if overall is not None else None,
     }
     return result
+
+
+def _act_state(act) -> str | None:
+    """The act's state: the signed document's (``signed`` once both sides signed), or
+    ``not_signed_by_body`` for an act closed past the body's term without its signature."""
+    if act is None:
+        return None
+    if act.closure == "not_signed_by_body":
+        return act.closure
+    return act.signed_document.state if act.signed_document else None
 
 
 def _handovers(run: Run, body) -> list[dict]:

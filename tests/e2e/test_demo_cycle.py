@@ -313,6 +313,36 @@ def test_objection_two_rows_one_accepted_decided_within_fifteen_days(manifest):
     assert sorted(n["direction"] for n in local["no_objections"]) == sorted(DIRECTIONS)
 
 
+def test_every_window_ends_recorded_and_a_silent_one_as_silent(manifest):
+    """Issue 13 item 4: each version 1 records how its window ended — the objection, the notice,
+    or neither by the last day (silent, p.111); corrections have no window. The central body's
+    openness and complaints windows, and every window of a body that neither objects nor
+    notifies, close silently."""
+    silent_bodies = []
+    for body in manifest["bodies"]:
+        objected = {o["direction"] for o in body["objections"]}
+        notified = {n["direction"] for n in body["no_objections"]}
+        for c in body["conclusions"]:
+            if c["version"] > 1:
+                assert c["window"] is None
+                continue
+            expected = ("objection" if c["direction"] in objected
+                        else "no_objections" if c["direction"] in notified else "silent")
+            assert c["window"] == expected, (body["name"], c["direction"])
+            if expected == "silent":
+                assert c["state"] == "final"
+                assert c["objection_deadline"] is not None
+        if not objected & set(DIRECTIONS) and not notified:
+            silent_bodies.append(body)
+            assert sorted(c["direction"] for c in body["conclusions"]
+                          if c["window"] == "silent") == sorted(DIRECTIONS)
+    central = body_of(manifest, "central")
+    assert {c["direction"]: c["window"] for c in central["conclusions"] if c["version"] == 1} == {
+        "services": "objection", "openness": "silent", "complaints": "silent"}
+    if sum(b["kind"] == "local" for b in manifest["bodies"]) > 1:  # Wave 2's third body
+        assert silent_bodies
+
+
 def test_final_openness_and_complaints_are_handed_over_before_the_block(manifest):
     """Issue item 6 (p.116–121): the final conclusions of evaluators other than the Agency are
     handed over to it, on time, before the block conclusions are drafted; the Agency's own
