@@ -538,8 +538,10 @@ def reverification_act(request: HttpRequest, pk: int) -> HttpResponse:
     allowed = services.act_actions(request.user, act)
     form = SignActForm(request.POST if action == "sign" else None, body_turn=body_turn)
     remarks_form = ActRemarksForm(request.POST if action == "remarks" else None,
-                                  initial={"remarks": act.body_remarks})
-    close_form = CloseUnsignedForm(request.POST if action == "close_unsigned" else None)
+                                  initial={"remarks": act.body_remarks},
+                                  auto_id="id_disagree_%s")  # beside the sign form's remarks
+    close_form = CloseUnsignedForm(request.POST if action == "close_unsigned" else None,
+                                   auto_id="id_close_%s")
     if action in ("remarks", "close_unsigned"):
         if action not in allowed:
             raise PermissionDenied
