@@ -8,18 +8,19 @@ registers that as the context provider of the document kinds ``annex3``, ``annex
 (``document_request`` → the Celery task ``render_document``; idempotent, SHA-256 stored).
 
 Annex 10 — the assessors' scores per indicator and language version, the tables behind an
-openness conclusion — is its own document of kind ``annex10`` with the openness conclusion as
-its subject and the conclusion's version: requested whenever the conclusion's final annex 8 is
-(approval, the first signature), built from the same score sheet's ``explain`` (each indicator's
-applied score per column, from the assessors' ``OpennessScore`` rows through the scoring input),
-and named by annex 8 as its supporting tables.
+openness conclusion — is its own document of kind ``annex10``: requested whenever the
+conclusion's final annex 8 is (approval, the first signature), built from the same score sheet's
+``explain`` (each indicator's applied score per column, from the assessors' ``OpennessScore``
+rows through the scoring input), and named by annex 8 as its supporting tables. Its subject is
+that score sheet (immutable) and its version the conclusion's, so a conclusion redrafted from
+changed scores gets the tables of its new sheet, never the stored ones of the old.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from assessments.models import Conclusion
+from assessments.models import Conclusion, ScoreSheet
 from assessments.registry.selectors import name_on
 
 CONCLUSION_KINDS = {3: "annex3", 4: "annex4", 5: "annex5", 8: "annex8", 12: "annex12",
@@ -110,23 +111,29 @@ def annex10_context(conclusion: Conclusion, *, draft: bool) -> dict[str, Any]:
 
 
 def annex10_request(conclusion: Conclusion, *, requested_by=None, render_now: bool = False):
-    """Request annex 10 of an openness conclusion's version (rendered after commit, or now)."""
+    """Request annex 10 of an openness conclusion's version — its score sheet's tables —
+    (rendered after commit, or now)."""
     from reporting.services import document_request
 
-    return document_request(kind=SUPPORTING_KIND, subject=conclusion,
+    if conclusion.annex != 8 or conclusion.score_sheet_id is None:
+        raise ValueError("annex 10 is requested for an openness conclusion with its score sheet")
+    return document_request(kind=SUPPORTING_KIND, subject=conclusion.score_sheet,
                             version=conclusion.version, requested_by=requested_by,
                             render_now=render_now)
 
 
 def annex10_document(conclusion: Conclusion):
-    """The stored annex 10 of the conclusion's version, if requested."""
+    """The stored annex 10 of the conclusion's version and score sheet, if requested."""
     from django.contrib.contenttypes.models import ContentType
 
     from reporting.models import RenderedDocument
 
+    if conclusion.score_sheet_id is None:
+        return None
     return RenderedDocument.objects.filter(
-        kind=SUPPORTING_KIND, subject_type=ContentType.objects.get_for_model(Conclusion),
-        subject_id=conclusion.pk, version=conclusion.version, draft=False, language="ru",
+        kind=SUPPORTING_KIND, subject_type=ContentType.objects.get_for_model(ScoreSheet),
+        subject_id=conclusion.score_sheet_id, version=conclusion.version, draft=False,
+        language="ru",
     ).first()
 
 
@@ -140,11 +147,16 @@ def _provider(document) -> dict[str, Any]:
 
 
 def _annex10_provider(document) -> dict[str, Any]:
+    """The document's subject is the score sheet; its version the openness conclusion's."""
     conclusion = (
         Conclusion.objects.select_related("cycle", "body", "evaluator", "score_sheet",
                                           "supersedes")
-        .get(pk=document.subject_id)
+        .filter(score_sheet_id=document.subject_id, annex=8, version=document.version)
+        .order_by("-pk").first()
     )
+    if conclusion is None:
+        raise LookupError(f"no openness conclusion of version {document.version} stands on "
+                          f"score sheet {document.subject_id}")
     return annex10_context(conclusion, draft=document.draft)
 
 

@@ -130,7 +130,7 @@ def _document(c: Conclusion, *, draft: bool, requested_by, language: str = "ru",
               queue: bool = True, render_now: bool = False):
     from reporting.services import document_request
 
-    if not draft and c.annex == 8:
+    if not draft and c.annex == 8 and c.score_sheet_id:
         # annex 10, the openness conclusion's supporting tables: its own PDF of the same version
         from assessments.conclusions.documents import annex10_request
 

@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from assessments.conclusions.documents import annex10_context, annex10_document
-from assessments.models import Conclusion
+from assessments.models import ScoreSheet
 from assessments.scoring import load_edition
 from assessments.scoring.exact import parse_exact
 from reporting.annexes.labels import ANNEX10_TABLES
@@ -36,7 +36,9 @@ def test_annex_10_is_rendered_with_the_final_annex_8_and_named_by_it(signing_wor
     assert document is not None
     assert (document.kind, document.version, document.state, document.draft) == (
         "annex10", c.version, "rendered", False)
-    assert document.subject_type == ContentType.objects.get_for_model(Conclusion)
+    # its subject is the conclusion's score sheet (immutable), its version the conclusion's
+    assert document.subject_type == ContentType.objects.get_for_model(ScoreSheet)
+    assert document.subject_id == c.score_sheet_id
     assert document.sha256 != c.rendered_document.sha256  # its own file
     with document.file.open("rb") as handle:
         text = flat(handle.read())
@@ -99,3 +101,40 @@ def test_the_conclusions_page_links_annex_10(client, world, django_capture_on_co
     s = draft(w, w.akimat, "services")
     assert client.get(reverse("conclusions:conclusion_annex10", args=[s.pk])).status_code == 404
     assert RenderedDocument.objects.filter(kind="annex10").count() == 1
+
+
+def test_a_conclusion_redrafted_from_changed_scores_gets_the_tables_of_its_new_sheet(
+    signing_world, django_capture_on_commit_callbacks
+):
+    """An approved openness conclusion whose body's scores change is redrafted (issue 13, item
+    7): approved again, its annex 10 is the new sheet's — the earlier tables are kept beside it,
+    never served for the redrafted text."""
+    from assessments.conclusions import services as svc
+    from assessments.scores.services.scoring_inputs import scoring_input_load_case
+    from assessments.scores.services.sheets import score_body
+    from assessments.scoring.samples import perfect_case
+
+    w = signing_world
+    with django_capture_on_commit_callbacks(execute=True):
+        c = fresh(approved(w, draft(w, w.akimat, "openness")))
+    before = annex10_document(c)
+    assert before is not None and before.state == "rendered"
+    case = perfect_case("local")
+    case["body"] = {"kind": "local", "special": []}
+    case["openness"]["open_data"]["scores"]["published"] = {"kk": "0.5", "ru": "0.25"}
+    scoring_input_load_case(cycle=w.cycle, body=w.akimat, case=case, actor=None,
+                            reason="Эксперт исправил балл по открытым данным")
+    score_body(cycle=w.cycle, body=w.akimat)
+    c = svc.conclusion_redraft(conclusion=c, actor=w.miod_unit_head)
+    with django_capture_on_commit_callbacks(execute=True):
+        c = fresh(approved(w, c))
+    after = annex10_document(c)
+    assert after is not None and after.pk != before.pk and after.state == "rendered"
+    assert (after.version, after.subject_id) == (c.version, c.score_sheet_id)
+    assert after.sha256 != before.sha256
+    with after.file.open("rb") as handle:
+        text = flat(handle.read())
+    table1 = annex10_context(c, draft=False)["tables"][0]
+    assert [cell["score"] for cell in table1["rows"][0]["cells"]] == ["0,50", "0,25"]
+    assert f"{table1['total']} из 18" in text
+    assert RenderedDocument.objects.filter(kind="annex10").count() == 2  # the earlier one kept
