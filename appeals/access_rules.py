@@ -231,11 +231,9 @@ def _form_commission(p: Principal, cycle: Cycle, *, evaluator=None, **context) -
         return True
     if evaluator is None:
         return False
-    evaluator_id = getattr(evaluator, "pk", evaluator)
-    return p.has_role(Role.SIGNATORY, organisation=evaluator_id) or (
-        p.has_role(Role.COMMISSION_CHAIR, organisation=evaluator_id)
-        or p.has_role(Role.COMMISSION_SECRETARY, organisation=evaluator_id)
-    )
+    # The evaluating body's signatory, the coordinator or an administrator (docs/appeals.md):
+    # never the commission's own chair or secretary, who could otherwise appoint themselves.
+    return p.has_role(Role.SIGNATORY, organisation=getattr(evaluator, "pk", evaluator))
 
 
 @access.action(Handover, "record")

@@ -63,11 +63,6 @@ class PickForm(forms.Form):
 
 class SampleForm(forms.Form):
     size = forms.IntegerField(label=_("Сколько органов отобрать"), min_value=1, max_value=100)
-    seed = forms.CharField(
-        label=_("Начальное значение (seed)"), max_length=64, required=False,
-        help_text=_("Пусто — система создаст и запишет случайное значение; то же значение при "
-                    "той же совокупности органов даёт тот же отбор."),
-    )
     reason = forms.CharField(label=_("Примечание"), max_length=500, required=False)
 
 

@@ -186,7 +186,7 @@ def reverification_selection(request: HttpRequest, code: str, direction: str) ->
         try:
             sample = services.risk_sample_draw(
                 actor=user, cycle=cycle, evaluator=evaluator, direction=direction,
-                size=sample_form.cleaned_data["size"], seed=sample_form.cleaned_data["seed"],
+                size=sample_form.cleaned_data["size"],
                 reason=sample_form.cleaned_data["reason"],
             )
         except DomainError as error:

@@ -66,7 +66,7 @@ def appeals(run: Run, issued: dict) -> None:
     chair, secretary = run.user("commission-chair"), run.user("commission-secretary")
     clock.set_now(at(DAYS["sitting"], 9))
     ap.commission_get_or_create(cycle=run.cycle, evaluator=appealed.evaluator, chair=chair,
-                                secretary=secretary, actor=chair)
+                                secretary=secretary, actor=run.user("agency-deputy"))
     members = [(run.user(key), capacity) for key, capacity in SITTING_MEMBERS]
     sitting = ap.sitting_convene(objection=objection, members=members, held_on=DAYS["sitting"],
                                  actor=secretary)

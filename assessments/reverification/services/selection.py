@@ -517,19 +517,19 @@ def risk_sample_redraw(sample: RiskSample) -> list[int]:
 @transaction.atomic
 def risk_sample_draw(
     *, actor, cycle: Cycle, evaluator: Organisation, direction: str, size: int | None = None,
-    seed: str | None = None, reason: str = "",
+    reason: str = "",
 ) -> RiskSample:
     """Draw ``size`` bodies at random (default: the method's sample size) among the population
-    not selected yet, with a recorded seed (given, or a fresh random one), and select them."""
+    not selected yet, and select them. The seed comes from the server (``secrets``), never from
+    the person drawing — a chosen seed would choose the bodies — and is recorded with the
+    population, so :func:`risk_sample_redraw` reproduces the draw afterwards."""
     direction = _directions_ok(direction)
     _require_select(actor, cycle, evaluator, direction)
     method = risk_method_for(cycle=cycle, evaluator=evaluator, direction=direction)
     size = method.sample_size if size is None else size
     if size < 1:
         raise DomainError(_("Размер выборки должен быть не меньше 1."), code="size")
-    seed = (seed or "").strip() or secrets.token_hex(8)
-    if len(seed) > 64:
-        raise DomainError(_("Начальное значение — не длиннее 64 символов."), code="seed")
+    seed = secrets.token_hex(16)
     taken = set(
         Reverification.objects.filter(cycle=cycle, direction=direction)
         .exclude(state=Reverification.State.CANCELLED).values_list("body_id", flat=True)

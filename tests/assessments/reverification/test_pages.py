@@ -46,10 +46,13 @@ def test_the_selection_page_shows_the_method_the_ranking_and_picks(personas, cyc
     assert response.status_code == 302
     rv = Reverification.objects.get(body=ministry)
     assert rv.basis == "risk" and rv.selected_by == personas.assessor
+    # a seed sent with the form is ignored: the server makes it (issue 16)
     response = client.post(url, {"form": "sample", "size": 1, "seed": "abc", "reason": ""})
     assert response.status_code == 302
     assert Reverification.objects.filter(basis="sample").count() == 1
-    assert "abc" in client.get(url).content.decode()
+    sample = Reverification.objects.get(basis="sample").sample
+    assert sample.seed != "abc" and len(sample.seed) == 32
+    assert sample.seed in client.get(url).content.decode()
     assert client.post(url, {"form": "weights", "sample_size": 1, "revision": 0}).status_code == 403
 
 

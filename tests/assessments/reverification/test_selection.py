@@ -237,27 +237,30 @@ def test_the_random_sample_is_drawn_with_a_recorded_seed_and_reproducible(
     personas, cycle2025, selected
 ):
     r, p = personas.registry, personas
+    # the seed is the server's: the person drawing cannot pass one (issue 16)
+    with pytest.raises(TypeError):
+        risk_sample_draw(actor=p.assessor, cycle=cycle2025, evaluator=r.agency,
+                         direction="services", size=2, seed="kz-2025-services")
     sample = risk_sample_draw(actor=p.assessor, cycle=cycle2025, evaluator=r.agency,
-                              direction="services", size=2, seed="kz-2025-services")
+                              direction="services", size=2)
     # drawn among the bodies not selected yet, in BIN order
     population = [b.pk for b in risk_population(cycle=cycle2025, evaluator=r.agency,
                                                 direction="services") if b.pk != r.ministry.pk]
-    assert sample.population == population and sample.seed == "kz-2025-services"
+    assert sample.population == population and len(sample.seed) == 32
     assert len(sample.drawn) == 2 and set(sample.drawn) <= set(population)
     assert risk_sample_redraw(sample) == sample.drawn
     picked = Reverification.objects.filter(sample=sample)
     assert set(picked.values_list("body_id", flat=True)) == set(sample.drawn)
     assert set(picked.values_list("basis", flat=True)) == {"sample"}
-    assert picked.first().reason == "Случайная выборка, seed kz-2025-services"
-    # the same seed over the same population draws the same bodies in another cycle
+    assert picked.first().reason == f"Случайная выборка, seed {sample.seed}"
+    # the recorded seed over the recorded population reproduces the draw afterwards
+    sample.refresh_from_db()
+    assert risk_sample_redraw(sample) == sample.drawn
+    # each draw has a fresh seed from the server
     other = cycle_create(actor=None, code="2025-rerun", year=2025, edition="2023")
     reverification_select(actor=p.assessor, cycle=other, body=r.ministry, direction="services",
                           evaluator=r.agency)
     rerun = risk_sample_draw(actor=p.assessor, cycle=other, evaluator=r.agency,
-                             direction="services", size=2, seed="kz-2025-services")
-    assert rerun.drawn == sample.drawn
-    # without a seed, a fresh one is made and recorded
-    third = risk_sample_draw(actor=p.assessor, cycle=other, evaluator=r.agency,
-                             direction="services", size=1)
-    assert len(third.seed) == 16 and risk_sample_redraw(third) == third.drawn
-    assert RiskSample.objects.count() == 3
+                             direction="services", size=2)
+    assert rerun.seed != sample.seed and risk_sample_redraw(rerun) == rerun.drawn
+    assert RiskSample.objects.count() == 2
