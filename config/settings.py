@@ -64,6 +64,7 @@ DJANGO_FSM_LOG_STORAGE_METHOD = "assessments.kernel.statelog_clock.ClockBackend"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -137,11 +138,16 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 24 * 3600, minimum=300)
 
-# Lockout after repeated failed logins (django-axes): per account and, separately, per address.
-# Unlocks by itself after the cool-off, or when an administrator deletes the attempts in the admin.
+# Lockout after repeated failed logins (django-axes): per account AND address together, so five
+# wrong passwords on one account lock that account from that address only — never everyone
+# behind the same address (an office's NAT, a proxy). Separately, an address is rate-limited
+# after AXES_ADDRESS_FAILURE_LIMIT failures on any accounts (password spraying), by the login
+# view (assessments/portal/views/auth.py). Unlocks by itself after the cool-off, or when an
+# administrator deletes the attempts in the admin.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 50, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "assessments.portal.views.auth.lockout_response"
 AXES_VERBOSE = False
@@ -269,6 +275,10 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy and Permissions-Policy (config/security.py): on in production, and
+# wherever SECURITY_HEADERS is set; NCALayer's socket is allowed on the signing pages only.
+SECURITY_HEADERS = env_bool("SECURITY_HEADERS", PRODUCTION)
+CSP_NCALAYER_VIEWS = frozenset({"reporting:signed_document_sign"})
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -12,5 +12,21 @@ urlpatterns = [
     path("", include("assessments.urls")),
 ]
 
+
+
+def media(request, path):
+    """The development server's media: never to an anonymous visitor (issue 16), and only to
+    administrators — everyone else reaches a stored file through the view that checks who may
+    read it (evidence, signed documents, imports). Production serves no media route at all."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.http import Http404
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not (request.user.is_superuser or request.user.is_staff):
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+    urlpatterns += [path("media/<path:path>", media)]

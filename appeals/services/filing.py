@@ -200,27 +200,23 @@ def _clean_rows(conclusion: Conclusion, rows: list[dict]) -> list[dict]:
     return cleaned
 
 
-def _read(upload) -> bytes:
-    if isinstance(upload, bytes | bytearray):
-        return bytes(upload)
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    if hasattr(upload, "chunks"):
-        return b"".join(upload.chunks())
-    return upload.read()
-
-
 def _check_document(*, actor, obj, upload, original_name: str, classification: str):
     """The evidence rules (p.16); a refusal is audited on ``obj`` and raised."""
+    from assessments.kernel.uploads import refusal_record
+    from assessments.models import RefusedUpload
     from assessments.submission.services.evidence import DocumentRefused, document_check
 
     try:
-        return document_check(_read(upload), classification=classification)
+        # the upload as it came (real size, never cut), checked in a capped subprocess
+        return document_check(upload, classification=classification)
     except DocumentRefused as refusal:
         with transaction.atomic():
             audit_record(actor=actor, obj=obj, action="appeal_document_refused",
                          changes={"file": (None, (original_name or "")[:255])},
                          reason=refusal.message)
+            refusal_record(purpose=RefusedUpload.Purpose.APPEAL, actor=actor,
+                           original_name=original_name, code=refusal.reason,
+                           params=refusal.params)
         raise
 
 

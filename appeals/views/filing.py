@@ -167,14 +167,13 @@ def _stage_uploads(request, formset) -> None:
         if not uploads or not classification:
             continue  # no classification: the form already says so next to the field
         for upload in uploads:
-            content = upload.read()
-            try:
-                checked = document_check(content, classification=classification)
+            try:  # the upload itself: its real size first, never read whole into memory
+                checked = document_check(upload, classification=classification)
             except DocumentRefused as refusal:
                 form.add_error("documents", f"{upload.name}: {refusal.message}")
                 continue
             form.staged.append(StagedDocument.stage(
-                content=content, name=upload.name, classification=classification,
+                content=checked.content, name=upload.name, classification=classification,
                 sha256=checked.sha256, file_type=checked.file_type,
             ))
 

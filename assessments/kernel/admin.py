@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm_log.models import StateLog
 
 from assessments.kernel.audit import audit_record
-from assessments.models import AuditEntry, BackgroundJob, Notification, WorkingDayOverride
+from assessments.models import (
+    AuditEntry,
+    BackgroundJob,
+    Notification,
+    RefusedUpload,
+    WorkingDayOverride,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -123,3 +129,22 @@ class BackgroundJobAdmin(ReadOnlyAdmin):
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ("user", "text", "created_at", "read_at")
+
+
+@admin.register(RefusedUpload)
+class RefusedUploadAdmin(ReadOnlyAdmin):
+    """Files refused by the checks that run before a parser (issue 16): hostile ones first."""
+
+    list_display = ("refused_at", "purpose", "original_name", "size", "file_type", "code",
+                    "reason", "hostile", "user")
+    list_filter = ("hostile", "purpose", "code")
+    search_fields = ("original_name", "sha256", "user__username")
+    ordering = ("-hostile", "-refused_at")
+
+    @admin.display(description=_("Причина"))
+    def reason(self, obj: RefusedUpload) -> str:
+        from assessments.kernel.uploads import REASONS, reason_text
+
+        if obj.code in REASONS:
+            return reason_text(obj.code, obj.params)
+        return f"{obj.code} {obj.params.get('stamp', '')}".strip()

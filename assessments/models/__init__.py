@@ -25,6 +25,7 @@ from .reverification import (
     SystemCheck,
 )
 from .scores import SOURCE_KINDS, ScoreSheet, ScoringInput
+from .uploads import RefusedUpload
 
 __all__ = [
     "ConfirmingDocument",
@@ -64,6 +65,7 @@ __all__ = [
     "Organisation",
     "OrganisationName",
     "Region",
+    "RefusedUpload",
     "Role",
     "SOURCE_KINDS",
     "ScoreSheet",

@@ -34,6 +34,14 @@ REFUSED_CLASSIFICATIONS = frozenset({Classification.DSP, Classification.SECRET})
 
 
 class Evidence(models.Model):
+    class CheckState(models.TextChoices):
+        """Issue 16: a file waits in quarantine (invisible to evaluators) until its content is
+        checked; a picture or a scan is held until the body's head confirms its classification."""
+
+        QUARANTINE = "quarantine", _("Проверяется")
+        HELD = "held", _("Ждёт подтверждения руководителем: нет ли пометки «ДСП»")
+        ACCEPTED = "accepted", _("Принят")
+
     report = models.ForeignKey(
         "assessments.Report", on_delete=models.PROTECT, related_name="evidence",
         verbose_name=_("Отчёт"),
@@ -64,6 +72,9 @@ class Evidence(models.Model):
         verbose_name=_("Заменяет версию"),
     )
     is_current = models.BooleanField(_("Действующая версия"), default=True)
+    check_state = models.CharField(_("Проверка файла"), max_length=20,
+                                   choices=CheckState.choices, default=CheckState.QUARANTINE)
+    checked_at = models.DateTimeField(_("Когда проверен"), null=True, blank=True)
 
     class Meta:
         ordering = ["report", "section_key", "indicator", "title", "-version"]

@@ -67,4 +67,6 @@ class CaseUploadForm(forms.Form):
                 _("Это не JSON: строка %(line)s, позиция %(col)s.") % {"line": e.lineno,
                                                                      "col": e.colno},
             )  # fmt: skip
+        except ValueError:  # e.g. an integer of more than 4300 digits (issue 16)
+            self.add_error("case_text", _("В JSON слишком длинное число."))
         return cleaned

@@ -25,6 +25,13 @@ _NUM_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\Z")
 _POW10 = [10**i for i in range(64)]
 # Decimal exponents outside this range are refused: 1E+999999999 would be a gigantic integer.
 _MAX_EXP = 1000
+# Bounds on every number a case may carry (issue 16). The methodology's counts are a body's
+# services, applications, complaints, posts… in one year: none comes near a trillion, so a
+# count above MAX_COUNT is refused, and a number is at most MAX_DIGITS digits long (Python's own
+# limit on turning text into an integer is 4300 digits, past which it raises a bare ValueError).
+MAX_COUNT = 999_999_999_999
+MAX_DIGITS = 30
+_MAX_INT = 10**MAX_DIGITS
 
 
 class NumberError(ValueError):
@@ -35,9 +42,14 @@ def parse_number(value: object) -> tuple[int, int, str]:
     """Return ``(numerator, denominator, text)`` for a JSON number or decimal string."""
     t = type(value)
     if t is int:
+        if not -_MAX_INT < value < _MAX_INT:  # type: ignore[operator]
+            raise NumberError(f"number out of the supported range (at most {MAX_DIGITS} digits)")
         return value, 1, str(value)  # type: ignore[return-value]
     if t is str:
         s: str = value  # type: ignore[assignment]
+        if len(s) > 2 * MAX_DIGITS + 2:
+            raise NumberError(f"number out of the supported range (at most {MAX_DIGITS} digits "
+                              "before and after the point)")
         if _NUM_RE.match(s) is None:
             raise NumberError(
                 f"{s!r} is not a decimal number (expected digits, an optional leading '-' and "
@@ -56,6 +68,8 @@ def parse_number(value: object) -> tuple[int, int, str]:
         exp = d.as_tuple().exponent
         if exp < -_MAX_EXP or exp > _MAX_EXP:  # type: ignore[operator]
             raise NumberError("number out of the supported range")
+        if d.adjusted() >= MAX_DIGITS or len(d.as_tuple().digits) > 2 * MAX_DIGITS:
+            raise NumberError(f"number out of the supported range (at most {MAX_DIGITS} digits)")
         n, den = d.as_integer_ratio()
         return n, den, format(d, "f")
     if t is bool:
@@ -74,6 +88,8 @@ def parse_count(value: object) -> int:
     if type(value) is int:
         if value < 0:  # type: ignore[operator]
             raise NumberError("must be a non-negative whole number (a count), not negative")
+        if value > MAX_COUNT:  # type: ignore[operator]
+            raise NumberError(f"count exceeds the largest accepted ({MAX_COUNT})")
         return value  # type: ignore[return-value]
     n, d, _ = parse_number(value)
     if d != 1:
@@ -82,6 +98,8 @@ def parse_count(value: object) -> int:
         n //= d
     if n < 0:
         raise NumberError("must be a non-negative whole number (a count), not negative")
+    if n > MAX_COUNT:
+        raise NumberError(f"count exceeds the largest accepted ({MAX_COUNT})")
     return n
 
 

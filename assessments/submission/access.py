@@ -106,7 +106,19 @@ def _report_review(p: Principal, report: Report, **context) -> bool:
 
 @access.visibility(Evidence)
 def _evidence(p: Principal) -> Q:
-    return access.body_direction_q(p, body="report__body", direction="report__direction")
+    """A document in quarantine or held for its classification (issue 16) is seen only by its
+    body's staff and administrators; the evaluators see it once accepted."""
+    if p.is_admin:
+        return EVERYTHING
+    seen = access.body_direction_q(p, body="report__body", direction="report__direction")
+    own = access.subtree_q(p.body_ids, "report__body__") if p.body_ids else NOTHING
+    return (seen & Q(check_state=Evidence.CheckState.ACCEPTED)) | own
+
+
+@access.action(Evidence, "confirm_classification")
+def _evidence_confirm(p: Principal, evidence: Evidence, **context) -> bool:
+    """A held picture or scan: its body's head confirms it carries no restrictive stamp."""
+    return p.is_admin or p.has_role(Role.BODY_HEAD, organisation=evidence.report.body_id)
 
 
 def _openness_q(p: Principal) -> Q:

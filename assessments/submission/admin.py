@@ -23,7 +23,9 @@ class ReportAdmin(ReadOnlyAdmin):
 
 @admin.register(Evidence)
 class EvidenceAdmin(ReadOnlyAdmin):
-    list_display = ("title", "report", "version", "classification", "sha256", "uploaded_by")
+    list_display = ("title", "report", "version", "classification", "check_state", "sha256",
+                    "uploaded_by")
+    list_filter = ("check_state",)
 
 
 @admin.register(ImportBatch)

@@ -39,6 +39,16 @@ def import_validate(batch_id: int) -> dict:
     return {"state": batch.state, "valid": batch.rows_valid, "invalid": batch.rows_invalid}
 
 
+@shared_task(name="assessments.tasks.evidence_check")
+def evidence_check(evidence_id: int) -> dict:
+    """Check a document in quarantine (stamps, archive and XML bounds) in a capped subprocess:
+    accept, hold for the body's head, or refuse and delete it."""
+    from assessments.submission.services.evidence import evidence_check as run
+
+    evidence = run(evidence_id=evidence_id)
+    return {"state": evidence.check_state if evidence is not None else "refused"}
+
+
 @shared_task(name="assessments.tasks.import_apply", base=_ApplyJob)
 def import_apply(batch_id: int, actor_id: int) -> dict:
     """Apply a confirmed import atomically. A refusal or a failure is recorded on the batch by

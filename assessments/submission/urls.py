@@ -20,6 +20,7 @@ urlpatterns = [
     path("reports/<int:pk>/accept/", reports.report_accept_view, name="report_accept"),
     path("reports/<int:pk>/annex9.pdf", reports.report_annex9, name="report_annex9"),
     path("evidence/<int:pk>/", reports.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/confirm/", reports.evidence_confirm, name="evidence_confirm"),
     path("cycles/<slug:code>/bodies/<int:pk>/openness/", openness.openness_workspace,
          name="openness_workspace"),
     path("imports/", imports.import_list, name="import_list"),

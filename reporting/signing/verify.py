@@ -20,17 +20,39 @@ The overall status is the worst of:
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
 
 from reporting.signing import trust
 from reporting.signing._loop import outside_event_loop
+
+logger = logging.getLogger(__name__)
+
+# Every outcome of a signature's check in words (issue 16): ``SignatureCheck.problem`` holds
+# one of these codes, never an exception's text; the technical detail goes to ``detail`` and the
+# log, not to the reader.
+REASONS = {
+    "certificate": gettext_lazy("Сертификат подписи не читается или повреждён."),
+    "cms": gettext_lazy("Подпись повреждена: её данные (CMS) или подписанные диапазоны байтов "
+                        "не читаются."),
+    "appended": gettext_lazy("После последней подписи в файл добавлены данные."),
+    "not_intact": gettext_lazy("Подписанное содержимое изменено: его хеш не совпадает с "
+                               "подписанным."),
+    "not_valid": gettext_lazy("Подпись не проверяется ключом сертификата."),
+    "coverage": gettext_lazy("Подпись охватывает не весь документ."),
+    "modified": gettext_lazy("После подписи в документ внесены изменения, кроме подписей."),
+    "untrusted": gettext_lazy("Сертификат не выдан доверенным удостоверяющим центром или не "
+                              "предназначен для подписи."),
+    "ok": gettext_lazy("Подпись действительна, сертификат доверенный."),
+}
 
 
 class Status(StrEnum):
@@ -88,7 +110,27 @@ class SignatureCheck:
     coverage: str
     modified_after: str
     revision: int | None = None
-    problem: str = ""
+    problem: str = ""  # a code of REASONS (never an exception's text)
+    detail: str = ""   # the technical detail (logged, not shown)
+
+    @property
+    def reason(self) -> str:
+        """Why the signature has its status, in the reader's language."""
+        if self.problem:
+            code = self.problem if self.problem in REASONS else "cms"
+        elif not self.intact:
+            code = "not_intact"
+        elif not self.valid:
+            code = "not_valid"
+        elif self.coverage not in {"entire_file", "entire_revision"}:
+            code = "coverage"
+        elif self.modified_after not in _ALLOWED_AFTER:
+            code = "modified"
+        elif not self.trusted:
+            code = "untrusted"
+        else:
+            code = "ok"
+        return str(REASONS[code])
 
     @property
     def status(self) -> Status:
@@ -202,9 +244,11 @@ def _check_one(embedded, roots, *, is_last: bool) -> SignatureCheck:
     except Exception as exc:
         base.update(signer_common_name="", signer_title="", certificate_fingerprint="",
                     issuer="")
+        logger.info("signature %s: unreadable certificate: %r", base["field_name"], exc)
         return SignatureCheck(signing_time=None, intact=False, valid=False, trusted=False,
                               coverage="unclear", modified_after="other",
-                              problem=f"certificate: {exc}", **base)
+                              problem="certificate", detail=f"{type(exc).__name__}: {exc}",
+                              **base)
     try:
         status = outside_event_loop(
             validate_pdf_signature,
@@ -213,15 +257,16 @@ def _check_one(embedded, roots, *, is_last: bool) -> SignatureCheck:
             key_usage_settings=trust.SIGNING_KEY_USAGE,
         )
     except Exception as exc:  # a damaged CMS or byte range: the signature does not hold
+        logger.info("signature %s: does not validate: %r", base["field_name"], exc)
         return SignatureCheck(signing_time=None, intact=False, valid=False, trusted=False,
                               coverage="unclear", modified_after="other",
-                              problem=f"{type(exc).__name__}: {exc}", **base)
+                              problem="cms", detail=f"{type(exc).__name__}: {exc}", **base)
     coverage = _COVERAGE.get(status.coverage, "unclear")
     modification = status.modification_level
     modified_after = _MODIFICATION.get(modification, "other") if modification else "other"
     problem = ""
     if is_last and coverage != "entire_file":
-        problem = "data was appended after the last signature"
+        problem = "appended"
     return SignatureCheck(
         signing_time=status.signer_reported_dt,
         intact=bool(status.intact),
@@ -246,9 +291,10 @@ def verify_pdf(data: bytes, trust_roots: trust.TrustRoots | None = None) -> Veri
         embedded = list(reader.embedded_regular_signatures)
         total_revisions = reader.xrefs.total_revisions
     except Exception as exc:
+        logger.info("verification: not readable as a PDF: %r", exc)
         return VerificationReport(
             signatures=(),
-            problems=(_("Файл не читается как PDF: %(error)s") % {"error": exc},),
+            problems=(_("Файл не читается как PDF: он повреждён или это не PDF."),),
             sha256=digest,
         )
     embedded.sort(key=lambda e: (e.signed_revision is None, e.signed_revision or 0))

@@ -208,19 +208,38 @@ def _report(w: World, body_key: str, direction: str):
 
 
 def _evidence(w: World):
-    """A document attached by the akimat's submitter to its draft openness report."""
+    """A document attached by the akimat's submitter to its draft openness report, checked
+    and accepted (out of quarantine: the evaluators see it)."""
     from assessments.models import Evidence
-    from assessments.submission.services.evidence import evidence_upload
+    from assessments.submission.services.evidence import evidence_check, evidence_upload
+    from tests.worlds.samples import pdf_bytes
+
+    report = _report(w, "akimat-akmola", "openness")
+    existing = Evidence.objects.filter(report=report, indicator="published").first()
+    if existing:
+        return existing
+    evidence = evidence_upload(actor=w.user("mio-submitter"), report=report,
+                               section_key="t1_open_data", indicator="published",
+                               title="Протокол", upload=pdf_bytes("Протокол публикации"),
+                               original_name="protocol.pdf", classification="open")
+    return evidence_check(evidence_id=evidence.pk)
+
+
+def _held_evidence(w: World):
+    """A picture attached by the akimat's submitter, held for the head's confirmation."""
+    from assessments.models import Evidence
+    from assessments.submission.services.evidence import evidence_check, evidence_upload
     from tests.worlds.samples import png_bytes
 
     report = _report(w, "akimat-akmola", "openness")
-    existing = Evidence.objects.filter(report=report).first()
+    existing = Evidence.objects.filter(report=report, indicator="screenshot").first()
     if existing:
         return existing
-    return evidence_upload(actor=w.user("mio-submitter"), report=report,
-                           section_key="t1_open_data", indicator="published", title="Скриншот",
-                           upload=png_bytes(), original_name="shot.png",
-                           classification="open")
+    evidence = evidence_upload(actor=w.user("mio-submitter"), report=report,
+                               section_key="t1_open_data", indicator="screenshot",
+                               title="Скриншот", upload=png_bytes(), original_name="shot.png",
+                               classification="open")
+    return evidence_check(evidence_id=evidence.pk)
 
 
 def _import(w: World):
@@ -263,6 +282,10 @@ register("submission:report_accept", "accepting a ministry's openness report und
          forbidden=frozenset({"coordinator", "working-body", "miod-head"}) | CGO_STAFF)
 register("submission:evidence_download", "a document of the akimat's openness report",
          build=lambda w: {"pk": _evidence(w).pk}, allowed=GLOBAL | MIO_STAFF | MIOD)
+register("submission:evidence_confirm",
+         "confirming a held picture of the akimat's openness report (its head)",
+         build=lambda w: {"pk": _held_evidence(w).pk}, allowed=frozenset({"admin", "mio-head"}),
+         forbidden=frozenset({"mio-submitter"}))
 register("submission:openness_workspace", "scoring a ministry's openness (annex 10)",
          build=lambda w: {"code": w.cycle.code, "pk": w.body("mf").pk},
          allowed=frozenset({"admin", "miod-assessor", "miod-unit-head"}),

@@ -43,7 +43,7 @@ def _classification_refused(classification: str) -> bool:
     return classification in REFUSED_CLASSIFICATIONS
 
 
-def _document_check(content: bytes, classification: str):
+def _document_check(content, classification: str):
     """The same classification and stamp check as the report's evidence (p.16)."""
     from assessments.submission.services.evidence import document_check
 
@@ -162,20 +162,6 @@ def document_request_withdraw(*, actor, request: DocumentRequest, reason: str) -
     return request
 
 
-def _read(upload) -> bytes:
-    if isinstance(upload, bytes | bytearray):
-        return bytes(upload)
-    from assessments.submission.services.evidence import MAX_EVIDENCE_BYTES
-
-    chunks, total = [], 0
-    for chunk in upload.chunks():
-        total += len(chunk)
-        chunks.append(chunk)
-        if total > MAX_EVIDENCE_BYTES + 1:
-            break
-    return b"".join(chunks)
-
-
 def confirming_document_upload(
     *, actor, request: DocumentRequest, upload, original_name: str, classification: str,
 ) -> ConfirmingDocument:
@@ -187,13 +173,20 @@ def confirming_document_upload(
 
     rv = request.reverification
     access.require(actor, "respond", rv)
-    content = _read(upload)
     try:
-        checked = _document_check(content, classification)
+        # the real size (never cut), the type, archive bounds and every text's stamps, read in
+        # a capped subprocess (assessments.kernel.uploads)
+        checked = _document_check(upload, classification)
     except DocumentRefused as refusal:
+        from assessments.kernel.uploads import refusal_record
+        from assessments.models import RefusedUpload
+
         with transaction.atomic():
             audit_record(actor=actor, obj=rv, action="confirming_document_refused",
                          changes={"file": (None, original_name[:255])}, reason=refusal.message)
+            refusal_record(purpose=RefusedUpload.Purpose.CONFIRMING, actor=actor,
+                           original_name=original_name, code=refusal.reason,
+                           params=refusal.params)
         raise
     with transaction.atomic():
         request = lock(request)

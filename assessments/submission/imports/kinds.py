@@ -103,20 +103,27 @@ def parse_day(text: str, column: str, *, year: int | None = None) -> date:
     return day
 
 
+MAX_COUNT_DIGITS = 12  # a count is at most 999 999 999 999 (the engine's MAX_COUNT)
+
+
 def parse_count(text: str, column: str) -> int:
-    if text.isdigit() and text.isascii():  # the common case, first
+    if text.isdigit() and text.isascii() and len(text) <= MAX_COUNT_DIGITS:  # the common case
         return int(text)
     text = text.strip()
+    if text.endswith(".0"):
+        text = text[:-2]
     if text.isdigit() and text.isascii():
+        if len(text.lstrip("0")) > MAX_COUNT_DIGITS:
+            raise RowError(column, "count_range", {"hi": "999 999 999 999"})
         return int(text)
-    if text.endswith(".0") and text[:-2].isdigit() and text.isascii():
-        return int(text[:-2])
     if not text:
         raise RowError(column, "required")
     raise RowError(column, "count")
 
 
 def parse_decimal(text: str, column: str, lo: Decimal, hi: Decimal) -> str:
+    if len(text) > 64:
+        raise RowError(column, "number_range", {"lo": str(lo), "hi": str(hi)})
     try:
         value = Decimal(text.strip().replace(",", "."))
     except InvalidOperation:
@@ -162,7 +169,8 @@ def _monitoring(row: list[str], lk: Lookups):
     service_id = service_of(lk, code)
     day, iso = lk.day_and_iso(day_text, "date")
     digits = r + a + b + c + d
-    if r and a and b and c and d and digits.isdigit() and digits.isascii():  # the common case
+    if (r and a and b and c and d and digits.isdigit() and digits.isascii()
+            and max(len(r), len(a), len(b), len(c), len(d)) <= MAX_COUNT_DIGITS):  # common case
         rendered, late, refusals, incomplete, extra = int(r), int(a), int(b), int(c), int(d)
     else:  # an empty, signed, decimal or foreign-digit cell: the column-by-column reason
         rendered = parse_count(r, "rendered")

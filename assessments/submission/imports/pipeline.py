@@ -46,7 +46,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.kernel import access, clock
+from assessments.kernel import access, clock, uploads
 from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
 from assessments.kernel.jobs import job_enqueue
@@ -60,7 +60,7 @@ from assessments.submission.imports.staging import _pg, _Stager
 
 logger = logging.getLogger(__name__)
 MAX_STORED_ERRORS = 1000
-MAX_IMPORT_BYTES = 2 * 1024 * 1024 * 1024
+MAX_IMPORT_BYTES = uploads.IMPORT_LIMITS.max_bytes
 
 
 # What each state change says in the batch's history (django-fsm-log ``description``): stored in
@@ -113,6 +113,10 @@ def import_upload(*, actor, cycle, kind: str, upload, original_name: str,
         raise DomainError(_("Неизвестный вид данных."))
     if not _may_import(actor, kind):
         raise PermissionDenied
+    declared = uploads.declared_size(upload)
+    if declared is not None and declared > MAX_IMPORT_BYTES:
+        _refused_upload(actor, original_name, uploads.UploadRefused(
+            "size", {"mb": MAX_IMPORT_BYTES // uploads.upload_checks.MB}), size=declared)
     digest = hashlib.sha256()
     size = 0
     head = b""
@@ -127,7 +131,9 @@ def import_upload(*, actor, cycle, kind: str, upload, original_name: str,
                 digest.update(chunk)
                 size += len(chunk)
                 if size > MAX_IMPORT_BYTES:
-                    raise DomainError(_("Файл слишком большой."))
+                    _refused_upload(actor, original_name, uploads.UploadRefused(
+                        "size", {"mb": MAX_IMPORT_BYTES // uploads.upload_checks.MB}),
+                        size=size)
                 out.write(chunk)
         if size == 0:
             raise DomainError(_("Файл пуст."))
@@ -137,6 +143,14 @@ def import_upload(*, actor, cycle, kind: str, upload, original_name: str,
             raise DomainError(_("Нужен файл CSV (UTF-8) или XLSX; тип определяется по "
                                 "содержимому."))
         sha256 = digest.hexdigest()
+        if file_format == "xlsx":
+            # the archive's directory only (entries, sizes, ratio): nothing inflated here; the
+            # sheets' references are checked by the validation task, in a capped subprocess
+            try:
+                uploads.cheap_check(temp_path, uploads.IMPORT_LIMITS)
+            except uploads.UploadRefused as refusal:
+                _refused_upload(actor, original_name, refusal, size=size, sha256=sha256,
+                                file_type=file_format)
         earlier = ImportBatch.objects.filter(
             cycle=cycle, kind=kind, sha256=sha256, state=ImportBatch.State.APPLIED
         ).select_related("applied_by").first()
@@ -166,6 +180,17 @@ def import_upload(*, actor, cycle, kind: str, upload, original_name: str,
     finally:
         if os.path.exists(temp_path):
             os.unlink(temp_path)
+
+
+def _refused_upload(actor, original_name: str, refusal: uploads.UploadRefused, **file) -> None:
+    """List a refused import file for administrators and raise the refusal (in words)."""
+    from assessments.models import RefusedUpload
+
+    with transaction.atomic():
+        uploads.refusal_record(purpose=RefusedUpload.Purpose.IMPORT, actor=actor,
+                               original_name=original_name, code=refusal.reason,
+                               params=refusal.params, **file)
+    raise refusal
 
 
 def _queue_validate(batch: ImportBatch):
@@ -226,6 +251,25 @@ def import_validate(*, batch_id: int) -> ImportBatch:
     errors: list[dict] = []
     total = valid = invalid = bad_bytes = 0
     ImportStagingRow.objects.filter(batch_id=batch_id).delete()
+    if batch.file_format == "xlsx":
+        # Before any reader opens it: the archive's bounds and every sheet's dimension, cell
+        # references and shared strings, checked in a subprocess under a memory cap and a
+        # timeout (assessments.kernel.uploads.probe) — a hostile workbook never reaches a parser.
+        checked = uploads.probe(batch.file.path, "import")
+        if not checked.get("ok"):
+            from assessments.models import RefusedUpload
+
+            uploads.refusal_record(purpose=RefusedUpload.Purpose.IMPORT, actor=batch.created_by,
+                                   original_name=batch.original_name, code=checked["code"],
+                                   params=checked.get("params"), size=batch.size,
+                                   sha256=batch.sha256, file_type=batch.file_format)
+            params = {k: v for k, v in (checked.get("params") or {}).items() if k != "detail"}
+            # a merely broken workbook keeps the reason it always had
+            code = "unreadable" if checked["code"] in ("xml", "archive_broken") else (
+                checked["code"])
+            return _fail_validation(batch_id, code,
+                                    str((checked.get("params") or {}).get("detail", "")),
+                                    params=params if code != "unreadable" else None)
     stager = _Stager(batch_id)
     source = open_source(batch.file.path, batch.file_format)
     try:
@@ -281,6 +325,8 @@ def import_validate(*, batch_id: int) -> ImportBatch:
         ImportStagingRow.objects.filter(batch_id=batch_id).delete()
         if isinstance(error, JobStopped):  # cancelled: the job's clean-up has the batch
             raise
+        if isinstance(error, uploads.Refused):
+            return _fail_validation(batch_id, error.code, "", params=error.params)
         if isinstance(error, FileFormatError | csv.Error):
             code = "unreadable"
         elif isinstance(error, UnicodeDecodeError):
@@ -315,13 +361,15 @@ def import_validate(*, batch_id: int) -> ImportBatch:
     return batch
 
 
-def _fail_validation(batch_id: int, code: str, detail: str) -> ImportBatch:
+def _fail_validation(batch_id: int, code: str, detail: str,
+                     params: dict | None = None) -> ImportBatch:
     """The file could not be read: FAILED with the reason (unless discarded meanwhile)."""
+    reason = {"code": code, "params": params} if params else {"code": code}
     with transaction.atomic():
         batch = _locked(batch_id)
         if batch.state == ImportBatch.State.VALIDATING:
-            batch.fail_validation(by=None, description=_reason_said({"code": code}, code))
-            batch.reason, batch.message = {"code": code}, _clean(detail[:2000])
+            batch.fail_validation(by=None, description=_reason_said(reason, code))
+            batch.reason, batch.message = reason, _clean(detail[:2000])
             batch.save(update_fields=["state", "reason", "message"])
     return batch
 

@@ -8,6 +8,11 @@ XLSX cells come out as the text a user would type: shared and inline strings as 
 text runs joined, phonetic runs left out), numbers as written (whole numbers without ``.0``),
 cells with a date format as ``YYYY-MM-DD`` (``YYYY-MM-DD HH:MM:SS`` when they carry a time),
 booleans as ``1``/``0``, empty or missing cells as ``""``.
+
+Bounded whatever the file says (issue 16; the same numbers as the checks that run before, in
+``assessments.kernel.upload_checks``): a cell beyond column IV or row 1,048,576, more cells in a
+row than that, more shared strings than ``IMPORT_LIMITS.max_shared_strings``, or a DOCTYPE in
+any XML part raises ``Refused`` — a row is never padded to a hostile column.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ import zipfile
 from collections.abc import Iterator
 from datetime import datetime
 from xml.parsers import expat
+
+from assessments.kernel.upload_checks import IMPORT_LIMITS, Refused, safe_parser
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -113,7 +120,7 @@ def _local(name: str) -> str:
 
 
 def _parse_whole(data: bytes, start, end=None, chars=None) -> None:
-    parser = expat.ParserCreate(namespace_separator=" ")
+    parser = safe_parser(namespace_separator=" ")
     parser.buffer_text = True
     parser.StartElementHandler = start
     if end is not None:
@@ -186,13 +193,15 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
         elif local == "rPh":
             state["phonetic"] -= 1
         elif local == "si":
+            if len(strings) >= IMPORT_LIMITS.max_shared_strings:
+                raise Refused("shared_strings", limit=IMPORT_LIMITS.max_shared_strings)
             strings.append("".join(parts))
 
     def chars(data):
         if state["text"]:
             parts.append(data)
 
-    parser = expat.ParserCreate(namespace_separator=" ")
+    parser = safe_parser(namespace_separator=" ")
     parser.buffer_text = True
     parser.StartElementHandler, parser.EndElementHandler = start, end
     parser.CharacterDataHandler = chars
@@ -277,6 +286,7 @@ def _sheet_rows(stream, strings: list[str], dated: frozenset[int],
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
     epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
+    max_columns, max_rows = IMPORT_LIMITS.max_columns, IMPORT_LIMITS.max_rows
     ready: list[Row] = []
     values: list[str] = []
     parts: list[str] = []
@@ -304,6 +314,9 @@ def _sheet_rows(stream, strings: list[str], dated: frozenset[int],
         if name == C:
             ref = attrs.get("r")
             column = _column_index(ref) if ref else len(values)
+            if column >= max_columns:
+                raise Refused("sheet_dimension", ref=(ref or "")[:20], columns=max_columns,
+                              rows=max_rows)
             kind = attrs.get("t")
             style = attrs.get("s")
             parts.clear()
@@ -315,7 +328,10 @@ def _sheet_rows(stream, strings: list[str], dated: frozenset[int],
             in_inline = True
         elif name == ROW:
             ref = attrs.get("r")
-            row_number = int(ref) if ref else row_number + 1
+            row_number = int(ref) if ref and ref.isdigit() else row_number + 1
+            if row_number > max_rows:
+                raise Refused("sheet_dimension", ref=f"A{row_number}", columns=max_columns,
+                              rows=max_rows)
             values.clear()
         elif name == RPH:
             phonetic += 1
@@ -359,7 +375,7 @@ def _sheet_rows(stream, strings: list[str], dated: frozenset[int],
         if collecting:
             parts.append(data)
 
-    parser = expat.ParserCreate()
+    parser = safe_parser()
     parser.buffer_text = True
     parser.buffer_size = _CHUNK
     parser.StartElementHandler = root

@@ -14,12 +14,17 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from assessments.kernel.uploads import REASONS as UPLOAD_REASONS
+
 REASONS = {
+    # a file refused before it is parsed (assessments.kernel.uploads: bombs, bounds, sizes)
+    **UPLOAD_REASONS,
     # rows (kinds.py)
     "date_format": _("дата должна быть в формате ГГГГ-ММ-ДД или ДД.ММ.ГГГГ"),
     "date_period": _("дата вне отчётного периода (%(year)s год)"),
     "required": _("обязательное поле"),
     "count": _("нужно целое неотрицательное число"),
+    "count_range": _("число больше допустимого (не больше %(hi)s)"),
     "number": _("нужно число"),
     "number_range": _("число должно быть от %(lo)s до %(hi)s"),
     "bin_format": _("БИН должен состоять из 12 цифр"),

@@ -283,7 +283,8 @@ def report_missing(report: Report) -> list[str]:
     kind = body_kind(report.body)
     stored = {row.key: row for row in report.sections.all()}
     docs = set(
-        Evidence.objects.filter(report=report, is_current=True).values_list(
+        Evidence.objects.filter(report=report, is_current=True,
+                                check_state=Evidence.CheckState.ACCEPTED).values_list(
             "section_key", "indicator"
         )
     )

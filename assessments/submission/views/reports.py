@@ -34,6 +34,7 @@ from assessments.submission.report_schema import (
     report_directions,
     sections_for,
 )
+from assessments.submission.services.evidence import evidence_confirm as evidence_confirm_service
 from assessments.submission.services.evidence import evidence_upload
 from assessments.submission.services.reports import (
     EditConflict,
@@ -122,8 +123,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     kind = body_kind(report.body)
     stored = {row.key: row for row in ReportSection.objects.filter(report=report)
               .select_related("updated_by")}
-    evidence = list(Evidence.objects.filter(report=report).select_related("uploaded_by")
-                    .order_by("section_key", "indicator", "-version"))
+    evidence = list(access.visible(request.user, Evidence).filter(report=report)
+                    .select_related("uploaded_by").order_by("section_key", "indicator",
+                                                            "-version"))
     sections = []
     for section in sections_for(report.direction, kind):
         row = stored.get(section.key)
@@ -340,7 +342,8 @@ def evidence_add(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             form.add_error("file" if error.code not in ("classified", "classification")
                            else "classification", error.message)
         else:
-            messages.success(request, _("Документ приложен."))
+            messages.success(request, _("Документ приложен и проверяется; эксперты увидят его "
+                                        "после проверки."))
             return redirect("submission:report_detail", pk=report.pk)
     return render(request, "assessments/submission/evidence_form.html",
                   {"report": report, "section": section, "form": form, "replaces": replaces})
@@ -350,7 +353,40 @@ def evidence_add(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = access.get_visible_or_404(request.user, Evidence, pk=pk)
     return FileResponse(evidence.file.open("rb"), as_attachment=True,
-                        filename=evidence.original_name)
+                        filename=evidence.original_name,
+                        content_type=DOWNLOAD_TYPES.get(evidence.file_type,
+                                                        "application/octet-stream"))
+
+
+# The type sent with a download: from the content (``file_type`` was sniffed), never the name.
+DOWNLOAD_TYPES = {
+    "pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """A held picture or scan (issue 16): the body's head looks at it and confirms that it
+    carries no "ДСП"/secret stamp, or refuses it."""
+    evidence = access.get_visible_or_404(
+        request.user, Evidence.objects.select_related("report", "uploaded_by"), pk=pk)
+    access.require(request.user, "confirm_classification", evidence)
+    if request.method == "POST":
+        try:
+            evidence_confirm_service(actor=request.user, evidence=evidence,
+                                     carries_no_stamp=request.POST.get("verdict") == "clean")
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Решение по документу записано."))
+        return redirect("submission:report_detail", pk=evidence.report_id)
+    return render(request, "assessments/submission/evidence_confirm.html",
+                  {"evidence": evidence, "report": evidence.report})
 
 
 @login_required
