@@ -31,8 +31,8 @@ PERMISSIONS = ("accelerometer=(), autoplay=(), camera=(), display-capture=(), ge
 
 def content_security_policy(*, ncalayer: bool = False) -> str:
     policy = dict(POLICY)
-    if ncalayer:
-        policy["connect-src"] = f"'self' {NCALAYER}"
+    if ncalayer:  # where the sign page reaches NCALayer (docs/signing.md)
+        policy["connect-src"] = f"'self' {getattr(settings, 'SIGNING_NCALAYER_URL', NCALAYER)}"
     return "; ".join(f"{name} {value}" for name, value in policy.items())
 
 

@@ -278,7 +278,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Content-Security-Policy and Permissions-Policy (config/security.py): on in production, and
 # wherever SECURITY_HEADERS is set; NCALayer's socket is allowed on the signing pages only.
 SECURITY_HEADERS = env_bool("SECURITY_HEADERS", PRODUCTION)
-CSP_NCALAYER_VIEWS = frozenset({"reporting:signed_document_sign"})
+# Every signing page (docs/signing.md, "Sign pages"); a view may also mark its response
+# (reporting.signing.web.ncalayer_page).
+CSP_NCALAYER_VIEWS = frozenset({
+    "reporting:signed_document_sign", "conclusions:conclusion_sign",
+    "conclusions:conclusion_signing_queue", "reverification:reverification_act",
+    "appeals:objection_sign", "appeals:objection_acknowledge",
+})
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

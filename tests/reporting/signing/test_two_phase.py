@@ -326,3 +326,32 @@ def test_the_demo_batch_signs_with_the_passphrase_over_json(client, block, deput
     assert client.post(url, {"phase": "demo", "passphrase": PASSPHRASE}).json()["ok"]
     block.refresh_from_db()
     assert block.state == SignedDocument.State.PARTIALLY_SIGNED
+
+
+def test_every_signing_page_may_reach_ncalayer_under_the_production_policy(settings):
+    """The Content-Security-Policy (config/security.py) opens ``connect-src`` to
+    ``SIGNING_NCALAYER_URL`` on every signing page, and only there."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.urls import resolve, reverse
+
+    from config.security import SecurityHeadersMiddleware
+
+    settings.SECURITY_HEADERS = True
+    settings.SIGNING_NCALAYER_URL = "wss://127.0.0.1:13579"
+    pages = [reverse("reporting:signed_document_sign", args=[1]),
+             reverse("conclusions:conclusion_sign", args=[1]),
+             reverse("conclusions:conclusion_signing_queue"),
+             reverse("reverification:reverification_act", args=[1]),
+             reverse("appeals:objection_sign", args=[1]),
+             reverse("appeals:objection_acknowledge", args=[1])]
+
+    def policy(path):
+        request = RequestFactory().get(path)
+        request.resolver_match = resolve(path)
+        return SecurityHeadersMiddleware(lambda r: HttpResponse())(request)[
+            "Content-Security-Policy"]
+
+    for path in pages:
+        assert "connect-src 'self' wss://127.0.0.1:13579" in policy(path), path
+    assert "127.0.0.1:13579" not in policy(reverse("conclusions:conclusion_list"))
