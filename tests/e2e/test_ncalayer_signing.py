@@ -20,7 +20,7 @@ from reporting.models import Signature, SigningCredential
 from reporting.signing import ca
 from reporting.signing.services import signed_document_verify
 from tests.worlds.conclusion_steps import approved, draft
-from tests.worlds.conclusions import build_world, org
+from tests.worlds.conclusions import build_world, org, reports_accepted
 from tests.worlds.ncalayer import NCALayerSimulator, kazakh_certificate
 from tests.worlds.pdfcheck import pdfsig_report
 
@@ -61,6 +61,7 @@ def conclusions(world, clock):
         case["body"] = {"kind": "local", "special": []}
         scoring_input_load_case(cycle=w.cycle, body=body, case=case, actor=None, reason="test")
         score_body(cycle=w.cycle, body=body)
+        reports_accepted(w.cycle, body)
         bodies.append(body)
     result = []
     for body in bodies:
