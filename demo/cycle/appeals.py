@@ -105,6 +105,8 @@ def appeals(run: Run, issued: dict) -> None:
     rows = list(objection.rows.order_by("number"))
     run.objections.setdefault("central", []).append(({
         "direction": objection.direction, "state": objection.state,
+        # the evaluating body whose special commission ruled it (the code's role key)
+        "commission": objection.evaluator.evaluator_role,
         "rows": len(rows), "accepted_rows": sum(r.decision == "accepted" for r in rows),
         "outcome": objection.outcome,
         "filed_on": iso(objection.filed_on), "decision_due": iso(objection.decision_due),

@@ -298,6 +298,7 @@ def test_objection_two_rows_one_accepted_decided_within_fifteen_days(manifest):
     central, local = body_of(manifest, "central"), body_of(manifest, "local")
     [objection] = central["objections"]
     assert objection["direction"] == "services"
+    assert objection["commission"] == "agency"  # the Agency's special commission ruled it
     assert (objection["rows"], objection["accepted_rows"]) == (2, 1)
     assert objection["state"] == "acknowledged"
     filed_on = iso(objection["filed_on"])
