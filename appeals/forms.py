@@ -336,7 +336,8 @@ class ResultCheckOpenForm(forms.Form):
     direction = forms.ChoiceField(
         label=gettext_lazy("Направление"), required=False,
         choices=[("", gettext_lazy("все направления"))] + [
-            (value, label) for value, label in AppealDirection.choices],
+            (value, label) for value, label in AppealDirection.choices
+            if value != AppealDirection.AUTOMATION],
     )
     lodged_on = forms.DateField(
         label=gettext_lazy("Жалоба поступила"), required=False,

@@ -8,8 +8,11 @@ by django-fsm-log with who and why)::
     ResultCheck:  open → closed
 
 * An objection is one body's disagreement table on version 1 of one direction conclusion (one
-  objection per conclusion). Its rows name what is disputed; accepted rows carry the value the
-  commission applied to the scoring input (``input_path``).
+  objection per conclusion); an objection to the automation criterion is a table of its own on
+  the body's annex 5 (version 1), filed within the window of its services conclusion (annex 3)
+  to the digital-government ministry, whose special commission rules it. Its rows name what is
+  disputed; accepted rows carry the value the commission applied to the scoring input
+  (``input_path``).
 * The special commission is formed in the evaluating body, one per cycle (p.113); each objection
   gets one sitting whose members pass the composition rule (``appeals.composition``).
 * The completed table (annex 14) is frozen as a ``SignedDocument`` and signed by the chair, then
@@ -30,9 +33,12 @@ USER = settings.AUTH_USER_MODEL
 
 
 class AppealDirection(models.TextChoices):
-    """The directions whose version-1 conclusion may be appealed (p.109)."""
+    """What an objection disputes (p.109): a direction's version-1 conclusion, or the automation
+    criterion (annex 5), which the digital-government ministry set and whose objections go to
+    that ministry's commission in a table of their own."""
 
     SERVICES = "services", _("Качество оказания государственных услуг")
+    AUTOMATION = "automation", _("Автоматизация государственных услуг")
     OPENNESS = "openness", _("Открытость государственного органа")
     COMPLAINTS = "complaints", _("Качество рассмотрения жалоб и заявлений")
 

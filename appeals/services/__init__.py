@@ -1,6 +1,8 @@
 """The appeal procedure (chapter 7, p.109–122; annex 14), one module per procedure:
 
 ``filing`` — the window, objections and the "no objections" notice (p.109–112):
+    window_carrier(conclusion) -> Conclusion | None   (annex 5's window is its annex 3's)
+    services_conclusion_of(c) / automation_conclusion_of(c) -> Conclusion | None
     objection_window(conclusion, moment=None) -> dict
     evaluator_conclusion_for(conclusion, subject_or_path) -> str
     objection_file(*, conclusion, actor, rows, passphrase, documents=None) -> Objection
@@ -20,6 +22,8 @@
     objection_signature_recorded(signed_document, signature, complete)  (annex 14's hook)
     correction_issue_blocker(correction) -> str     (answers conclusions' correction_issue_check)
     correction_issued(*, correction, actor)         (answers conclusions' correction_issued)
+    services_chain_settle(*, cycle, body) -> Conclusion | None   (annex 5 first, then annex 3)
+    services_chains_job(*, today=None) -> dict                   (beat, with objections_due)
     objection_actions(user, objection) -> frozenset[str]            (what a page offers)
 
 ``handover`` — after the decision (p.110, p.116–122):
@@ -50,12 +54,15 @@ from appeals.services.commission import (
     objection_chair_sign,
     objection_decide,
     objection_signature_recorded,
+    services_chain_settle,
+    services_chains_job,
     sitting_attendance,
     sitting_candidates,
     sitting_convene,
 )
 from appeals.services.common import ProposedValueError, value_problem
 from appeals.services.filing import (
+    automation_conclusion_of,
     conclusion_appeal_actions,
     evaluator_conclusion_for,
     no_objection_notify,
@@ -63,6 +70,8 @@ from appeals.services.filing import (
     objection_late_refuse,
     objection_window,
     row_document_add,
+    services_conclusion_of,
+    window_carrier,
 )
 from appeals.services.handover import (
     appeals_ended_on,
@@ -78,6 +87,7 @@ from appeals.services.handover import (
 __all__ = [
     "ProposedValueError",
     "appeals_ended_on",
+    "automation_conclusion_of",
     "block_ready",
     "commission_get_or_create",
     "conclusion_appeal_actions",
@@ -100,8 +110,12 @@ __all__ = [
     "result_check_close",
     "result_check_open",
     "row_document_add",
+    "services_chain_settle",
+    "services_chains_job",
+    "services_conclusion_of",
     "sitting_attendance",
     "sitting_candidates",
     "sitting_convene",
     "value_problem",
+    "window_carrier",
 ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from appeals import rules
 from appeals.models import (
+    AppealDirection,
     DisagreementRow,
     MemberCapacity,
     Objection,
@@ -49,7 +50,7 @@ from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
 from assessments.kernel.notifications import notify
 from assessments.kernel.people import memberships_active
-from assessments.models import Conclusion, Organisation, User
+from assessments.models import Conclusion, ConclusionState, Organisation, User
 
 # --- The special commission (p.113–115) -----------------------------------------------------
 
@@ -346,7 +347,17 @@ def objection_decide(*, objection: Objection, actor, rulings: dict, votes: dict)
                 raise DomainError(
                     _("Применённые значения не приняты расчётом (%(path)s): %(what)s")
                     % {"path": error.path or "—", "what": error_text(error)}, code="scoring")
-        if values:  # an accepted row changes a number: the corrected version
+        chained = o.direction == AppealDirection.AUTOMATION or o.conclusion.annex == 3
+        if chained:
+            # Annex 3 (services, central body) and annex 5 (automation) form one chain: the
+            # corrected annex 5 first, then one next annex 3 (services_chain_settle).
+            o.outcome = (ObjectionOutcome.CORRECTED if values
+                         else ObjectionOutcome.CONFIRMED)
+            if values and o.direction == AppealDirection.AUTOMATION:
+                o.correction = conclusion_draft_correction(conclusion=o.conclusion,
+                                                           actor=actor, reason=reason)
+            o.overall_after_appeal = _score_now(o)
+        elif values:  # an accepted row changes a number: the corrected version
             correction = conclusion_draft_correction(conclusion=o.conclusion, actor=actor,
                                                      reason=reason)
             o.outcome = ObjectionOutcome.CORRECTED
@@ -376,9 +387,109 @@ def objection_decide(*, objection: Objection, actor, rulings: dict, votes: dict)
         notify([sitting.commission.chair],
                _("Подпишите таблицу разногласий с решением комиссии: %(o)s.") % {"o": o},
                _link(o))
-        if not values:
+        if chained:
+            services_chain_settle(cycle=o.cycle, body=o.body)
+            o = Objection.objects.select_related("correction").get(pk=o.pk)
+        elif not values:
             _after_final(Conclusion.objects.get(pk=o.conclusion_id))
     return o
+
+
+# --- One chain: annex 5 corrected first, then the next annex 3 ------------------------------
+
+
+def _score_now(o: Objection) -> str:
+    """The disputed score as the body's stored scores stand after the decision: the automation
+    criterion K3 (annex 5) or the services direction's final score — what the completed table
+    prints as "Общий балл с учетом итогов обжалования"."""
+    from assessments.scores.services.sheets import score_body
+
+    sheets = score_body(cycle=o.cycle, body=o.body)
+    sheet = sheets.get("services")
+    values = (sheet.values or {}) if sheet is not None else {}
+    key = "K3" if o.direction == AppealDirection.AUTOMATION else "final"
+    return str(values.get(key) or "")
+
+
+def _automation_pending(automation: Objection | None) -> bool:
+    """Whether the automation objection still holds the body's annex 3: undecided, or accepted
+    and its corrected annex 5 not issued yet."""
+    if automation is None:
+        return False
+    if automation.is_open:
+        return True
+    if automation.outcome != ObjectionOutcome.CORRECTED:
+        return False
+    return automation.correction is None or not automation.correction.is_delivered
+
+
+def services_chain_settle(*, cycle, body) -> Conclusion | None:
+    """Settle the body's services conclusion (annex 3, version 1) once every objection filed in
+    its window is ruled: the Agency's on the services table, and the digital-government
+    ministry's on the automation criterion (annex 5). Idempotent; called after each decision,
+    when a corrected annex 5 is issued and by the hourly job.
+
+    Nothing happens while version 1's window is open (a table to the other commission may still
+    arrive, p.109), while either objection is undecided, or while an accepted automation
+    objection's corrected annex 5 is not issued yet: annex 3 prints K3 and is signed after
+    annex 5 with the same K3. Then, when either commission accepted a row that changes a
+    number, one next version of annex 3 is drafted from the current scores (carrying both
+    decisions) and supersedes version 1 on issue; otherwise version 1 becomes final. Returns
+    the next version when there is one."""
+    from assessments.conclusions.services import (
+        conclusion_draft_correction,
+        conclusion_finalise,
+    )
+    from assessments.conclusions.services.common import window_is_open
+
+    v1 = (Conclusion.objects.filter(cycle=cycle, body=body, direction="services", version=1,
+                                    annex=3).first())
+    if v1 is None:
+        return None
+    existing = Conclusion.objects.filter(supersedes=v1).order_by("-version").first()
+    if existing is not None or v1.state != ConclusionState.UNDER_APPEAL or window_is_open(v1):
+        return existing
+    services = Objection.objects.filter(conclusion=v1).first()
+    automation = (Objection.objects.select_related("correction")
+                  .filter(cycle=cycle, body=body, direction=AppealDirection.AUTOMATION).first())
+    if (services is not None and services.is_open) or _automation_pending(automation):
+        return None
+    corrected = [o for o in (services, automation)
+                 if o is not None and o.outcome == ObjectionOutcome.CORRECTED]
+    if corrected:
+        reason = str(_("Решения специальных комиссий по возражениям: %(which)s (п.114–115)")
+                     % {"which": ", ".join(f"№ {o.pk}" for o in corrected)})
+        correction = conclusion_draft_correction(conclusion=v1, actor=None, reason=reason)
+        if services is not None and services.outcome == ObjectionOutcome.CORRECTED and (
+                services.correction_id is None):
+            services.correction = correction
+            services.save(update_fields=["correction"])
+        return correction
+    conclusion_finalise(conclusion=v1, actor=None,
+                        reason=_("Возражения не приняты либо не меняют баллов: заключение "
+                                 "подтверждено (п.114)"))
+    _after_final(Conclusion.objects.get(pk=v1.pk))
+    return None
+
+
+def services_chains_job(*, today: date | None = None) -> dict:
+    """Beat job (idempotent, with the objections' reminders): every central body's services
+    conclusion (annex 3, version 1) still under appeal after its window closed is settled
+    (``services_chain_settle``) — a decision taken while the window was open waited for it.
+    Returns ``{"settled": n}``: the conclusions that became final or got their next version."""
+    today = today or clock.today()
+    settled = 0
+    for pk in Conclusion.objects.filter(
+            annex=3, version=1, state=ConclusionState.UNDER_APPEAL,
+            objection_deadline__lt=today).values_list("pk", flat=True):
+        with transaction.atomic():
+            c = Conclusion.objects.select_related("cycle", "body").get(pk=pk)
+            before = Conclusion.objects.filter(supersedes=c).exists()
+            services_chain_settle(cycle=c.cycle, body=c.body)
+            after = Conclusion.objects.filter(supersedes=c).exists()
+            c.refresh_from_db()
+            settled += (c.state != ConclusionState.UNDER_APPEAL) or (after and not before)
+    return {"settled": settled}
 
 
 # --- The completed table: the chair's signature, the body's acknowledgement -----------------
@@ -527,7 +638,8 @@ def correction_issued(*, correction: Conclusion, actor) -> None:
     the objection's table — and the corrected conclusion's hand-over is scheduled."""
     o = (Objection.objects.select_for_update(of=("self",)).select_related("correction")
          .filter(conclusion_id=correction.supersedes_id).first())
-    if o is None:
+    if o is None:  # annex 3's next version after an automation objection alone
+        _after_final(correction)
         return
     if o.state not in (ObjectionState.SIGNED_BY_CHAIR,
                        ObjectionState.ACKNOWLEDGED):  # conclusion_issue checks first
@@ -542,6 +654,8 @@ def correction_issued(*, correction: Conclusion, actor) -> None:
                                                    "score": o.overall_after_appeal},
            _link(o))
     _after_final(correction)
+    if o.direction == AppealDirection.AUTOMATION:  # then the next annex 3 (one chain)
+        services_chain_settle(cycle=correction.cycle, body=correction.body)
 
 
 # --- What the objection's page offers -----------------------------------------------------------

@@ -20,7 +20,10 @@ from assessments.kernel.transitions import lock, require, state_refused
 from assessments.models import Conclusion, Organisation, Role
 from assessments.models.people import BODY_ROLES
 
-DIRECTIONS = tuple(AppealDirection.values)
+# The directions whose final conclusions are handed over and make up the block (p.116–122); an
+# objection may also dispute the automation criterion (AppealDirection.AUTOMATION).
+DIRECTIONS = (AppealDirection.SERVICES.value, AppealDirection.OPENNESS.value,
+              AppealDirection.COMPLAINTS.value)
 CHAIR_POSITION = "Председатель специальной комиссии"
 BODY_POSITION = "Представитель оцениваемого государственного органа"
 HEAD_POSITION = "Руководитель оцениваемого государственного органа"

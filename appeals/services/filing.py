@@ -40,18 +40,47 @@ from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
 from assessments.kernel.notifications import notify
 from assessments.kernel.transitions import lock
-from assessments.models import Conclusion, ConclusionState
+from assessments.models import Conclusion, ConclusionDirection, ConclusionState
 
 # --- The window (p.109, p.111, p.112) ---------------------------------------------------------
+
+
+def services_conclusion_of(conclusion: Conclusion) -> Conclusion | None:
+    """The body's services conclusion version 1 (annex 3) of ``conclusion``'s cycle."""
+    return (Conclusion.objects.select_related("cycle", "body", "evaluator")
+            .filter(cycle_id=conclusion.cycle_id, body_id=conclusion.body_id,
+                    direction=ConclusionDirection.SERVICES, version=1).first())
+
+
+def automation_conclusion_of(conclusion: Conclusion) -> Conclusion | None:
+    """The body's automation conclusion version 1 (annex 5) of ``conclusion``'s cycle."""
+    return (Conclusion.objects.select_related("cycle", "body", "evaluator")
+            .filter(cycle_id=conclusion.cycle_id, body_id=conclusion.body_id,
+                    direction=ConclusionDirection.AUTOMATION, version=1).first())
+
+
+def window_carrier(conclusion: Conclusion) -> Conclusion | None:
+    """The conclusion in whose window objections to ``conclusion`` are filed: itself, except
+    the automation conclusion (annex 5), which the digital-government ministry sends to the
+    Agency and which opens no window of its own — its score K3 reaches the body in the services
+    conclusion (annex 3), so its objections are filed within that conclusion's window (version
+    1, p.109). None when that conclusion does not exist (yet)."""
+    if conclusion.direction != ConclusionDirection.AUTOMATION:
+        return conclusion
+    if conclusion.version != 1:
+        return None
+    return services_conclusion_of(conclusion)
 
 
 def objection_window(conclusion: Conclusion, moment: datetime | None = None) -> dict[str, Any]:
     """The objection window of ``conclusion``: ``{"last_day", "closes_at", "open",
     "time_left"}`` (``rules.TimeLeft``). Only version 1 of a direction conclusion has one,
-    from its receipt (issue): annexes 5 and 15 and corrected versions have none (p.115) —
-    then every value is None / False."""
-    last_day = conclusion.objection_deadline
-    if last_day is None or not conclusion.has_window:
+    from its receipt (issue); annex 5 (version 1) has that of the body's annex 3, which prints
+    its score (``window_carrier``); annex 15 and corrected versions have none (p.115) — then
+    every value is None / False."""
+    carrier = window_carrier(conclusion)
+    last_day = carrier.objection_deadline if carrier is not None else None
+    if last_day is None or not carrier.has_window:
         return {"last_day": None, "closes_at": None, "open": False, "time_left": None}
     left = rules.time_left(last_day, moment)
     return {"last_day": last_day, "closes_at": left.closes_at, "open": left.is_open,
@@ -73,7 +102,17 @@ PATH_CRITERIA: dict[str, tuple[tuple[str, str], ...]] = {
         ("handled_late", "R1"), ("handled", "R1"), ("court_upheld", "R2"),
         ("redirected_late", "R3"), ("disciplinary_actions", "R4"), ("excused", "R4"),
     ),
+    "automation": (("automation", "K3"),),
 }
+# Where each table's scoring-input paths live: the automation criterion's inputs are the
+# services section's ``automation`` part (METHODOLOGY.md §3).
+INPUT_PREFIX = {"automation": "services."}
+AUTOMATION_PATH = "services.automation"
+
+
+def _is_automation_path(path: str) -> bool:
+    return path == AUTOMATION_PATH or path.startswith(AUTOMATION_PATH + ".") or path.startswith(
+        AUTOMATION_PATH + "[")
 
 
 _CODE = re.compile(r"(?<![A-Za-z0-9])([KPR][1-7]|K3)(?![0-9])")
@@ -83,7 +122,7 @@ def _criterion_of(conclusion: Conclusion, text: str) -> str | None:
     codes = set((conclusion.analysis or {}).keys()) | {
         k for k in (conclusion.values or {}) if _CODE.fullmatch(k)}
     text = (text or "").strip()
-    prefix = f"{conclusion.direction}."
+    prefix = INPUT_PREFIX.get(conclusion.direction, f"{conclusion.direction}.")
     if text.startswith(prefix):
         rest = text[len(prefix):]
         for key, code in PATH_CRITERIA.get(conclusion.direction, ()):
@@ -153,10 +192,12 @@ def objection_late_refuse(*, conclusion: Conclusion, actor) -> str:
     while the window is open."""
     c = Conclusion.objects.get(pk=conclusion.pk)
     _require(actor, "file_objection", c)
-    if c.objection_deadline is None or rules.is_open(c.objection_deadline):
+    carrier = window_carrier(c)
+    deadline = carrier.objection_deadline if carrier is not None else None
+    if deadline is None or rules.is_open(deadline):
         raise DomainError(_("Срок для возражений не истёк."), code="window_open")
-    message = _late_message(c.objection_deadline)
-    _record_refusal(c, actor, c.objection_deadline, message)
+    message = _late_message(deadline)
+    _record_refusal(c, actor, deadline, message)
     return message
 
 
@@ -176,12 +217,22 @@ def _clean_rows(conclusion: Conclusion, rows: list[dict]) -> list[dict]:
             raise DomainError(
                 _("Строка %(n)s: укажите критерий (показатель) и суть возражения.")
                 % {"n": number}, code="rows")
-        if path and (not _PATH.match(path) or not (
-                path.startswith(f"{conclusion.direction}.")
-                or path.startswith(f"penalties.{conclusion.direction}."))):
+        automation = conclusion.direction == ConclusionDirection.AUTOMATION
+        if path and (not _PATH.match(path) or (
+                automation and not _is_automation_path(path)) or (not automation and not (
+                    path.startswith(f"{conclusion.direction}.")
+                    or path.startswith(f"penalties.{conclusion.direction}.")))):
             raise DomainError(
                 _("Строка %(n)s: показатель «%(path)s» не относится к направлению заключения.")
                 % {"n": number, "path": path}, code="rows")
+        if not automation and (_is_automation_path(path) or (
+                conclusion.direction == ConclusionDirection.SERVICES
+                and _criterion_of(conclusion, path or subject) == "K3")):
+            raise DomainError(
+                _("Строка %(n)s: критерий «Автоматизация государственных услуг» (K3) оценивает "
+                  "Министерство цифрового развития (приложение 5): возражения по нему подаются "
+                  "отдельной таблицей разногласий в это министерство (п.109).") % {"n": number},
+                code="automation_row")
         proposed = row.get("proposed_value")
         if path and proposed is not None:
             problem = value_problem(conclusion, path, proposed)
@@ -288,7 +339,16 @@ def objection_file(*, conclusion: Conclusion, actor, rows: list[dict], passphras
 
     c = Conclusion.objects.select_related("cycle", "body", "evaluator").get(pk=conclusion.pk)
     _require(actor, "file_objection", c)
-    if not c.has_window:
+    automation = c.direction == ConclusionDirection.AUTOMATION
+    carrier = window_carrier(c)
+    if automation and (carrier is None or not carrier.has_window
+                       or carrier.objection_deadline is None):
+        raise DomainError(
+            _("Возражения по критерию «Автоматизация государственных услуг» подаются в срок для "
+              "возражений на первую версию заключения по направлению «Качество оказания "
+              "государственных услуг» (приложение 3), в котором выставлен этот балл (п.109)."),
+            code="no_window")
+    if not carrier.has_window:
         raise DomainError(
             _("На это заключение возражения не подаются: окно для возражений есть только у "
               "первой версии заключения по направлению (п.109, п.115)."), code="no_window")
@@ -298,8 +358,9 @@ def objection_file(*, conclusion: Conclusion, actor, rows: list[dict], passphras
         if not 1 <= int(doc.get("row", 0)) <= len(cleaned):
             raise DomainError(_("Документ приложен к несуществующей строке."), code="rows")
     try:
-        if c.objection_deadline is not None and not rules.is_open(c.objection_deadline):
-            raise _Late(c.objection_deadline)
+        if carrier.objection_deadline is not None and not rules.is_open(
+                carrier.objection_deadline):
+            raise _Late(carrier.objection_deadline)
         # Documents are checked before the transaction: a refusal is audited and stays.
         checked = [
             (doc, _check_document(actor=actor, obj=c, upload=doc["upload"],
@@ -308,20 +369,32 @@ def objection_file(*, conclusion: Conclusion, actor, rows: list[dict], passphras
             for doc in documents
         ]
         with transaction.atomic():
+            if automation:  # the lock order of the issue: annex 3, then annex 5
+                carrier = lock(carrier)
             c = lock(c)
+            if not automation:
+                carrier = c
             if Objection.objects.filter(conclusion=c).exists():
                 raise DomainError(_("Возражения на это заключение уже поданы."), code="exists")
-            if NoObjectionNotice.objects.filter(conclusion=c).exists():
+            if NoObjectionNotice.objects.filter(conclusion=carrier).exists():
                 raise DomainError(
                     _("Орган уже уведомил об отсутствии возражений: заключение окончательное."),
                     code="no_objection")
-            if c.state not in (ConclusionState.ISSUED,
-                               ConclusionState.FINAL) or c.objection_deadline is None:
+            if automation and c.state != ConclusionState.FINAL:
+                raise DomainError(
+                    _("Возражения подаются на подписанное и направленное заключение по критерию "
+                      "«Автоматизация государственных услуг» (приложение 5)."), code="state")
+            if carrier.state not in (ConclusionState.ISSUED, ConclusionState.UNDER_APPEAL,
+                                     ConclusionState.FINAL) or carrier.objection_deadline is None:
                 raise DomainError(
                     _("Возражения подаются на направленное органу заключение."), code="state")
-            if not rules.is_open(c.objection_deadline):
-                raise _Late(c.objection_deadline)
-            conclusion_open_appeal(conclusion=c, actor=actor)
+            if not rules.is_open(carrier.objection_deadline):
+                raise _Late(carrier.objection_deadline)
+            # The services conclusion goes under appeal with the first table filed in its
+            # window — its own or the automation criterion's (annex 3 prints K3); the second
+            # finds it under appeal already.
+            if carrier.state != ConclusionState.UNDER_APPEAL:
+                conclusion_open_appeal(conclusion=carrier, actor=actor)
             now = clock.now()
             today = clock.today()
             objection = Objection.objects.create(
@@ -353,7 +426,7 @@ def objection_file(*, conclusion: Conclusion, actor, rows: list[dict], passphras
             return objection
     except _Late as late:
         message = _late_message(late.deadline)
-        _record_refusal(c, actor, late.deadline, message)
+        _record_refusal(Conclusion.objects.get(pk=c.pk), actor, late.deadline, message)
         raise DomainError(message, code="window_closed")
 
 
@@ -419,16 +492,34 @@ def no_objection_notify(*, conclusion: Conclusion, actor) -> NoObjectionNotice:
 def conclusion_appeal_actions(user, conclusion: Conclusion) -> frozenset[str]:
     """On the conclusion's page: ``"object"`` and ``"no_objection"`` while the window is open
     (the body's head), ``"late"`` once it has closed with none (a filing would be refused and
-    recorded)."""
+    recorded). On a central body's annex 3 also ``"object_automation"`` while the window is
+    open and its annex 5 has no objection yet (the separate table to the digital-government
+    ministry, filed on the annex 5's page); on that annex 5 (version 1) ``"object"`` and
+    ``"late"`` follow annex 3's window."""
     c = conclusion
-    if not c.has_window or c.objection_deadline is None or not access.can(
-            user, "file_objection", c):
+    carrier = window_carrier(c)
+    if carrier is None or not carrier.has_window or carrier.objection_deadline is None or (
+            not access.can(user, "file_objection", c)):
         return frozenset()
-    if Objection.objects.filter(conclusion=c).exists() or NoObjectionNotice.objects.filter(
-            conclusion=c).exists():
+    if NoObjectionNotice.objects.filter(conclusion=carrier).exists():
         return frozenset()
-    if c.state == ConclusionState.ISSUED and rules.is_open(c.objection_deadline):
-        return frozenset({"object", "no_objection"})
-    if c.state in (ConclusionState.ISSUED, ConclusionState.FINAL):
-        return frozenset({"late"})
-    return frozenset()
+    automation = c.direction == ConclusionDirection.AUTOMATION
+    is_open = rules.is_open(carrier.objection_deadline)
+    out = set()
+    if not Objection.objects.filter(conclusion=c).exists():
+        if automation and c.state != ConclusionState.FINAL:
+            return frozenset()
+        if is_open and carrier.state in (ConclusionState.ISSUED, ConclusionState.UNDER_APPEAL):
+            out.add("object")
+            if carrier.state == ConclusionState.ISSUED and not automation:
+                out.add("no_objection")
+        elif not is_open and carrier.state in (ConclusionState.ISSUED, ConclusionState.FINAL,
+                                               ConclusionState.UNDER_APPEAL):
+            out.add("late")
+    if not automation and c.annex == 3 and is_open and c.state in (
+            ConclusionState.ISSUED, ConclusionState.UNDER_APPEAL):
+        annex5 = automation_conclusion_of(c)
+        if annex5 is not None and annex5.state == ConclusionState.FINAL and (
+                not Objection.objects.filter(conclusion=annex5).exists()):
+            out.add("object_automation")
+    return frozenset(out)

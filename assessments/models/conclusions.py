@@ -12,6 +12,9 @@ State machine (one protected field; every transition is fired by
                                                 at once for annexes 5 and 15 and any version ≥ 2)
     issued → under_appeal → final              (all disagreement rows rejected: confirmed)
     under_appeal → superseded                  (rows accepted: version + 1 issued, p.115)
+    final → superseded                         (annex 5 only: the digital-government ministry's
+                                                commission accepted an objection to the
+                                                automation criterion, version + 1 issued)
 
 A conclusion is edited only in ``draft``; from ``approved`` on its content never changes, and the
 first signature freezes its PDF (``signed_document``).
@@ -257,3 +260,11 @@ class Conclusion(models.Model):
     @transition(field=state, source=ConclusionState.UNDER_APPEAL, target=ConclusionState.SUPERSEDED)
     def supersede(self, *, by=None, description=None) -> None:
         """The corrected version was issued (p.115)."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=ConclusionState.FINAL, target=ConclusionState.SUPERSEDED,
+                conditions=[lambda c: c.direction == ConclusionDirection.AUTOMATION])
+    def supersede_final(self, *, by=None, description=None) -> None:
+        """Annex 5 (final on issue, no window of its own) replaced by its corrected version after
+        the digital-government ministry's commission accepted an objection (p.109, p.115)."""

@@ -49,8 +49,10 @@ def _recipients(c: Conclusion) -> list:
     (the services evaluator of the body), p.24."""
     if c.direction == ConclusionDirection.AUTOMATION:
         agency = evaluator_for(c.body, "services", c.cycle)
-        return people(agency.pk, [Role.ASSESSOR, Role.ASSESSOR_UNIT_HEAD],
-                      direction="services") if agency else []
+        agency_people = people(agency.pk, [Role.ASSESSOR, Role.ASSESSOR_UNIT_HEAD],
+                               direction="services") if agency else []
+        # A corrected annex 5 answers the body's objection: it goes to the body too (p.115).
+        return agency_people + (_body_staff(c) if c.supersedes_id else [])
     return _body_staff(c)
 
 
@@ -108,7 +110,9 @@ def conclusion_issue(*, conclusion: Conclusion, actor) -> Conclusion:
         c.save()
         if c.supersedes_id:
             old = Conclusion.objects.select_for_update().get(pk=c.supersedes_id)
-            if old.state == ConclusionState.UNDER_APPEAL:
+            if old.state == ConclusionState.UNDER_APPEAL or (
+                    old.state == ConclusionState.FINAL
+                    and old.direction == ConclusionDirection.AUTOMATION):
                 _supersede(old, actor=actor, by=c)
         notify(_recipients(c), text, _link(c))
         if c.supersedes_id:
@@ -202,7 +206,11 @@ def conclusion_draft_correction(*, conclusion: Conclusion, actor, reason: str) -
         existing = Conclusion.objects.filter(supersedes=old).order_by("-version").first()
         if existing is not None:
             return existing
-        if old.state != ConclusionState.UNDER_APPEAL:
+        # Annex 5 has no window and is final on issue: an objection to the automation criterion
+        # (filed in the window of the body's annex 3) corrects the final version.
+        correctable = (ConclusionState.FINAL,) if (
+            old.direction == ConclusionDirection.AUTOMATION) else (ConclusionState.UNDER_APPEAL,)
+        if old.state not in correctable:
             raise _state_refused(old, _("подготовить скорректированное заключение"))
         if old.direction == ConclusionDirection.BLOCK:
             sheet, values = None, _block_values(old.cycle, old.body, actor)
@@ -229,7 +237,11 @@ def conclusion_draft_correction(*, conclusion: Conclusion, actor, reason: str) -
 
 
 def _supersede(old: Conclusion, *, actor, by: Conclusion) -> None:
-    old.supersede(by=actor, description=_("Заменено версией %(v)s") % {"v": by.version})
+    description = _("Заменено версией %(v)s") % {"v": by.version}
+    if old.state == ConclusionState.FINAL:  # annex 5 (see conclusion_draft_correction)
+        old.supersede_final(by=actor, description=description)
+    else:
+        old.supersede(by=actor, description=description)
     old.updated_at = clock.now()
     old.save()
 
@@ -246,7 +258,9 @@ def conclusion_supersede(*, conclusion: Conclusion, actor, by: Conclusion) -> Co
             return c
         if actor is not None:
             _require(actor, "correct", c)
-        if c.state != ConclusionState.UNDER_APPEAL:
+        if c.state != ConclusionState.UNDER_APPEAL and not (
+                c.state == ConclusionState.FINAL
+                and c.direction == ConclusionDirection.AUTOMATION):
             raise _state_refused(c, _("заменить заключение"))
         if correction.state not in DELIVERED_STATES:
             raise DomainError(
