@@ -15,13 +15,26 @@ from assessments.kernel import access, panels
 def appeal_panel(request, conclusion) -> str:
     from appeals.views.filing import conclusion_appeal_actions, late_message, window_of
 
+    from appeals.services import automation_conclusion_of, conclusion_appeal_actions as offered
+
     user = request.user
     objection = access.visible(user, Objection).filter(conclusion=conclusion).first()
     actions = conclusion_appeal_actions(user, conclusion) if objection is None else frozenset()
+    # A central body's annex 3 prints K3: the separate table on it goes to the digital
+    # ministry (filed on annex 5), shown here too.
+    annex5 = automation_conclusion_of(conclusion) if conclusion.annex == 3 else None
+    automation = (access.visible(user, Objection).filter(conclusion=annex5).first()
+                  if annex5 is not None else None)
+    if objection is not None and "object_automation" in offered(user, conclusion):
+        actions = frozenset({"object_automation"})
+    elif objection is None and "object_automation" in offered(user, conclusion):
+        actions = actions | {"object_automation"}
     return render_to_string("appeals/partials/conclusion_panel.html", {
         "panel": {
             "c": conclusion,
             "objection": objection,
+            "automation_objection": automation,
+            "annex5": annex5,
             "actions": actions,
             "window": window_of(conclusion),
             "late_message": late_message(conclusion) if "late" in actions else "",

@@ -487,8 +487,8 @@ def services_chains_job(*, today: date | None = None) -> dict:
             before = Conclusion.objects.filter(supersedes=c).exists()
             services_chain_settle(cycle=c.cycle, body=c.body)
             after = Conclusion.objects.filter(supersedes=c).exists()
-            c.refresh_from_db()
-            settled += (c.state != ConclusionState.UNDER_APPEAL) or (after and not before)
+            state = Conclusion.objects.values_list("state", flat=True).get(pk=pk)
+            settled += (state != ConclusionState.UNDER_APPEAL) or (after and not before)
     return {"settled": settled}
 
 

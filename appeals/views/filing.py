@@ -32,18 +32,26 @@ from reporting.signing.errors import CredentialRefused, SigningError
 # --- Windows ---------------------------------------------------------------------------------
 
 
+def _deadline(c: Conclusion):
+    """The last day of the window objections to ``c`` are filed in: its own, or for annex 5
+    (version 1) its annex 3's (``svc.window_carrier``)."""
+    carrier = svc.window_carrier(c)
+    return carrier.objection_deadline if carrier is not None and carrier.has_window else None
+
+
 def window_of(c: Conclusion) -> rules.TimeLeft | None:
     """The objection window as the pages show it (last day, time left), or None where there is
-    none (annexes 5 and 15, corrected versions, not received yet)."""
-    if c.objection_deadline is None:
+    none (annex 15, corrected versions, not received yet; annex 5 shows its annex 3's)."""
+    deadline = _deadline(c)
+    if deadline is None:
         return None
-    return rules.time_left(c.objection_deadline)
+    return rules.time_left(deadline)
 
 
 def late_message(c: Conclusion) -> str:
     return _("Срок подачи возражений истёк %(date)s (пять рабочих дней со дня получения "
              "заключения, п.109). Возражения, направленные по истечении срока, не "
-             "рассматриваются (п.111).") % {"date": _date(c.objection_deadline)}
+             "рассматриваются (п.111).") % {"date": _date(_deadline(c))}
 
 
 def _is_body_head(user, c: Conclusion) -> bool:
@@ -73,7 +81,8 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     if cycle is not None and p.body_ids:
         qs = (
             selectors.conclusions_for(request.user, cycle)
-            .filter(state__in=DELIVERED_STATES, version=1, direction__in=APPEALABLE_DIRECTIONS,
+            .filter(state__in=DELIVERED_STATES, version=1,
+                    direction__in=(*APPEALABLE_DIRECTIONS, "automation"),
                     body_id__in=sorted(p.body_ids))
         )
         objections = {
@@ -111,11 +120,15 @@ def _subjects(c: Conclusion) -> list[tuple[str, str]]:
     from assessments.conclusions.selectors import CRITERION_LABELS
     from assessments.scores.selectors import sheet_labels
 
+    from assessments.conclusions.services.common import AUTOMATION_CODES
+
     labels = sheet_labels().get(
         {"automation": "services", "block": "overall"}.get(c.direction, c.direction), {}
     )
     out = []
     for code in (c.values or {}):
+        if c.direction == "services" and code in AUTOMATION_CODES:
+            continue  # the automation criterion: its own table, to the digital ministry
         label = labels.get(code) or CRITERION_LABELS.get(code) or ""
         out.append((code, f"{code}. {label}" if label else code))
     return out
@@ -134,6 +147,10 @@ def _paths(c: Conclusion) -> list[tuple[str, str]]:
     out = []
     for section in input_sections(si, (direction,)):
         for row in section.rows:
+            automation_path = row.path == "services.automation" or row.path.startswith(
+                "services.automation.")
+            if automation_path != (c.direction == "automation"):
+                continue  # the automation inputs belong to annex 5's table only
             label = f"{row.path} = {show_value(row.value)}"
             if row.label:
                 label += f" — {row.label}"
