@@ -13,9 +13,9 @@ from assessments.kernel import access, panels
 
 @panels.panel("conclusion_detail")
 def appeal_panel(request, conclusion) -> str:
+    from appeals.services import automation_conclusion_of
+    from appeals.services import conclusion_appeal_actions as offered
     from appeals.views.filing import conclusion_appeal_actions, late_message, window_of
-
-    from appeals.services import automation_conclusion_of, conclusion_appeal_actions as offered
 
     user = request.user
     objection = access.visible(user, Objection).filter(conclusion=conclusion).first()

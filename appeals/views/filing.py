@@ -118,9 +118,8 @@ def _subjects(c: Conclusion) -> list[tuple[str, str]]:
     """The criteria and indicators of the conclusion the body may dispute: its printed values
     (criteria, indicators, totals), labelled."""
     from assessments.conclusions.selectors import CRITERION_LABELS
-    from assessments.scores.selectors import sheet_labels
-
     from assessments.conclusions.services.common import AUTOMATION_CODES
+    from assessments.scores.selectors import sheet_labels
 
     labels = sheet_labels().get(
         {"automation": "services", "block": "overall"}.get(c.direction, c.direction), {}
