@@ -37,6 +37,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
 
 from assessments.kernel import clock
 from assessments.kernel.leases import JobStopped, job_enqueue, job_should_stop, lapsed_q
@@ -94,12 +95,13 @@ def job_start(job_id: int, *, total: int, message: str = "") -> None:
         error="",
         started_at=clock.now(),
         finished_at=None,
+        heartbeat_at=timezone.now(),  # alive (a run outside a lease counts its progress)
     )
 
 
 def job_advance(job_id: int, n: int = 1, *, message: str | None = None) -> None:
     """Add ``n`` to the job's done count (one statement; safe from several workers)."""
-    fields: dict[str, Any] = {"done": F("done") + n}
+    fields: dict[str, Any] = {"done": F("done") + n, "heartbeat_at": timezone.now()}
     if message is not None:
         fields["message"] = str(message)[:255]
     BackgroundJob.objects.filter(pk=job_id).update(**fields)

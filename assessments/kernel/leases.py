@@ -236,7 +236,7 @@ def job_send(job_id: int, task=None) -> bool:
             error = f"{type(exc).__name__}: {exc}"
     if error:
         _broker_down_until = time.monotonic() + _BROKER_BACKOFF
-        BackgroundJob.objects.filter(pk=job_id).update(send_error=error[:255])
+        BackgroundJob.objects.filter(pk=job_id).update(send_error=_text(error)[:255])
         logger.warning("job %s (%s): not sent, %s; the sweep sends it when the broker is back",
                        job_id, job.task_name, error)
         return False
@@ -368,7 +368,9 @@ class LeasedTask(Task):
             return {"job": job_id, "skipped": True}
         BackgroundJob = _jobs()
         mine = BackgroundJob.objects.filter(pk=job_id, lease_owner=token)
-        with _Lease(job_id, token, beat=not request.is_eager):
+        # in-process (eager, or called as a function) the caller's own transaction may hold the
+        # row: no heartbeat thread, whose connection would not see it
+        with _Lease(job_id, token, beat=not (request.is_eager or request.called_directly)):
             try:
                 result = self.run(*args, **kwargs)
             except JobStopped:
@@ -376,7 +378,7 @@ class LeasedTask(Task):
                 return {"job": job_id, "stopped": True}
             except BaseException as exc:
                 failed = mine.filter(state="running").update(
-                    state="failed", error=f"{type(exc).__name__}: {exc}"[:5000],
+                    state="failed", error=_text(f"{type(exc).__name__}: {exc}")[:5000],
                     reason={"code": "error"}, finished_at=timezone.now(), lease_owner="")
                 if failed:
                     _ended(BackgroundJob.objects.get(pk=job_id), {"code": "error"})
@@ -399,6 +401,11 @@ class LeasedTask(Task):
             kind=self.name, label=self.name[:255], task_name=self.name,
             task_args=_jsonable(list(args)), task_kwargs=_jsonable(dict(kwargs)),
             created_at=clock.now(), sent_at=now).pk
+
+
+def _text(value: str) -> str:
+    """PostgreSQL refuses NUL in text: an error message quoting a file's bytes is kept legible."""
+    return value.replace("\x00", "\\x00")
 
 
 def _jsonable(value):

@@ -131,6 +131,8 @@ CASES: list[Case] = []
 EXEMPT: dict[str, str] = {
     "admin:": "Django admin: staff only, with its own permission checks (tested separately)",
     "password_reset_confirm": "a one-time token from the reset e-mail, not an object",
+    "portal:job_action": "a POST action (retry, cancel) of the operators' jobs page, not an object "
+                         "page; who may use it: tests/assessments/kernel/test_leases.py",
 }
 
 

@@ -225,6 +225,8 @@ def test_the_operators_page_lists_retries_and_cancels(
     for user in (personas.submitter, assigned.assessor):
         client.force_login(user)
         assert client.get(url).status_code == 403
+        assert client.post(reverse("portal:job_action", args=[waiting.pk]),
+                           {"action": "cancel"}).status_code == 403
     client.force_login(personas.coordinator)
     home = client.get(reverse("portal:home")).content.decode()
     assert 'data-testid="nav-jobs"' in home
@@ -241,3 +243,24 @@ def test_the_operators_page_lists_retries_and_cancels(
     assert waiting.state == "cancelled" and waiting.reason["code"] == "cancelled"
     assert failed.state == "queued" and failed.attempts == 0 and failed.reason["code"] == "retried"
     assert sent[-1] == ("assessments.tasks.import_validate", (stale_batch.pk,), failed.pk)
+
+
+def test_a_rendering_whose_worker_is_lost_for_good_leaves_its_document_failed(monkeypatch):
+    from reporting import tasks as reporting_tasks
+    from reporting.models import RenderedDocument
+    from reporting.services import document_request
+
+    monkeypatch.setattr(reporting_tasks.render_document, "apply_async",
+                        lambda args=(), kwargs=None, **options: None)
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        document = document_request(kind="sample")
+    finally:
+        app.conf.task_always_eager = eager
+    job = BackgroundJob.objects.get(kind="render_document", object_id=document.pk)
+    _lost_worker(job, attempts=3)
+    assert leases.jobs_sweep()["failed"] == [job.pk]
+    document.refresh_from_db()
+    assert document.state == RenderedDocument.State.FAILED
+    assert "пропадал 3 раз" in document.error
