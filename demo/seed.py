@@ -430,6 +430,15 @@ ASSIGNMENTS = (
     ("miod-assessor", "akimat-akmola", "openness"),
     ("committee-assessor", "mf", "complaints"),
     ("committee-assessor", "akimat-akmola", "complaints"),
+    # the bodies of the conclusions demo (demo/conclusions.py): only assigned assessors write
+    # a body's drafts, findings and scores (issue 16)
+    ("agency-assessor", "moj", "services"),
+    ("mdd-assessor", "moj", "automation"),
+    ("miod-assessor", "moj", "openness"),
+    ("committee-assessor", "moj", "complaints"),
+    ("agency-assessor", "akimat-karaganda", "services"),
+    ("miod-assessor", "akimat-karaganda", "openness"),
+    ("committee-assessor", "akimat-karaganda", "complaints"),
 )
 
 

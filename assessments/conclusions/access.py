@@ -48,10 +48,10 @@ def _conclusions(p: Principal) -> Q:
 
 
 def _writes(p: Principal, c: Conclusion) -> bool:
-    return p.has_role(Role.ASSESSOR, organisation=c.evaluator_id, direction=c.work_direction) or (
-        p.has_role(Role.ASSESSOR_UNIT_HEAD, organisation=c.evaluator_id,
-                   direction=c.work_direction)
-    )
+    """Drafts are written by the assessors assigned to the body on the direction and by the
+    direction's unit head (issue 16); other assessors of the direction only read them."""
+    return p.changes_assessment(evaluator_id=c.evaluator_id, cycle_id=c.cycle_id,
+                                body_id=c.body_id, direction=c.work_direction)
 
 
 def _reviews(p: Principal, c: Conclusion) -> bool:

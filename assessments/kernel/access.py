@@ -124,6 +124,30 @@ class Principal:
         return self.org_ids(*COMMISSION_ROLES)
 
     @cached_property
+    def assignments(self) -> frozenset[tuple[int, int, str]]:
+        """``(cycle, body, direction)`` the user is assigned to as an assessor (not removed)."""
+        from assessments.models import AssessorAssignment
+
+        if not getattr(self.user, "pk", None):
+            return frozenset()
+        return frozenset(AssessorAssignment.objects.filter(
+            assessor_id=self.user.pk, removed_at__isnull=True,
+        ).values_list("cycle_id", "body_id", "direction"))
+
+    def changes_assessment(self, *, evaluator_id: int, cycle_id: int, body_id: int,
+                           direction: str) -> bool:
+        """Whether the user may change a body's assessment on a direction — its scores,
+        findings, conclusion drafts (issue 16): an assessor of the evaluating body *assigned* to
+        that body × direction in the cycle, or the unit head of that direction. Assessors who are
+        not assigned read their direction's work but change nothing."""
+        from assessments.models import Role
+
+        if self.has_role(Role.ASSESSOR_UNIT_HEAD, organisation=evaluator_id, direction=direction):
+            return True
+        return self.has_role(Role.ASSESSOR, organisation=evaluator_id, direction=direction) and (
+            (cycle_id, body_id, direction) in self.assignments)
+
+    @cached_property
     def evaluator_scopes(self) -> frozenset[tuple[int, str]]:
         """``(evaluating body, direction)`` pairs the user works on.
 

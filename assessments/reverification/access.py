@@ -104,6 +104,17 @@ def _work(p: Principal, rv: Reverification, **context) -> bool:
     return rv.state != CANCELLED and services.works_on(p, rv)
 
 
+@access.action(Reverification, "change_findings")
+def _change_findings(p: Principal, rv: Reverification, **context) -> bool:
+    """Findings (the facts that change the scores) are recorded and changed by the assessors
+    assigned to the body on the direction and by the direction's unit head (issue 16); the
+    other people of the evaluating body read them."""
+    if rv.state == CANCELLED:
+        return False
+    return p.is_admin or p.changes_assessment(evaluator_id=rv.evaluator_id, cycle_id=rv.cycle_id,
+                                              body_id=rv.body_id, direction=rv.direction)
+
+
 @access.action(Reverification, "respond")
 def _respond(p: Principal, rv: Reverification, **context) -> bool:
     return rv.state != CANCELLED and services.is_body_staff(p, rv)

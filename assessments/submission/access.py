@@ -142,14 +142,20 @@ def _openness_assessments(p: Principal) -> Q:
 
 
 @access.action(Organisation, "score_openness")
-def _score_openness(p: Principal, body: Organisation, **context) -> bool:
+def _score_openness(p: Principal, body: Organisation, *, cycle=None, **context) -> bool:
+    """Score a body's openness: its evaluating body's openness unit head, or an openness
+    assessor assigned to the body in the cycle (issue 16); without a cycle (the page's link),
+    any assessor of the direction may open the workspace, but saving asks with the cycle."""
     if p.is_admin:
         return True
     evaluator_id = p.rules.evaluator_id(chain(body), Direction.OPENNESS)
-    return evaluator_id is not None and any(
-        p.has_role(role, organisation=evaluator_id, direction=Direction.OPENNESS)
-        for role in REVIEW_ROLES
-    )
+    if evaluator_id is None:
+        return False
+    if cycle is None:
+        return any(p.has_role(role, organisation=evaluator_id, direction=Direction.OPENNESS)
+                   for role in REVIEW_ROLES)
+    return p.changes_assessment(evaluator_id=evaluator_id, cycle_id=getattr(cycle, "pk", cycle),
+                                body_id=body.pk, direction=Direction.OPENNESS)
 
 
 def import_kinds_for(p: Principal) -> list[str]:

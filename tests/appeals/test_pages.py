@@ -306,8 +306,9 @@ def test_the_objection_page_shows_the_table_to_every_party(client, pw):
 
 
 def test_convening_shows_who_may_not_sit_and_why(client, pw, clock):
-    AssessorAssignment.objects.create(cycle=pw.cycle, body=pw.ministry, direction="services",
-                                      assessor=pw.assessor, assigned_at=clock.now())
+    AssessorAssignment.objects.get_or_create(  # the world may have assigned him (issue 16)
+        cycle=pw.cycle, body=pw.ministry, direction="services", assessor=pw.assessor,
+        defaults={"assigned_at": clock.now()})
     objection = _file(pw)
     _commission(pw)
     url = reverse("appeals:sitting_convene", args=[objection.pk])

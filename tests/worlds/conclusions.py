@@ -126,7 +126,7 @@ def build_world() -> World:
         scoring_input_load_case(cycle=cycle, body=body, case=case, actor=None, reason="test")
         score_body(cycle=cycle, body=body)
         reports_accepted(cycle, body)
-    return World(
+    world = World(
         cycle=cycle, agency=agency, digital=digital, miod=miod, committee=committee,
         ministry=ministry, akimat=akimat,
         assessor=person("assessor", agency, "assessor", direction="services"),
@@ -157,3 +157,17 @@ def build_world() -> World:
         chair=person("chair", agency, "commission_chair"),
         outsider=User.objects.create(username="outsider"),
     )
+    # Each assessor is assigned to both bodies on their direction (automation: central bodies
+    # only): only assigned assessors write a body's drafts (issue 16).
+    from assessments.kernel import clock
+    from assessments.models import AssessorAssignment
+
+    for assessor, direction, bodies in ((world.assessor, "services", (ministry, akimat)),
+                                        (world.digital_assessor, "automation", (ministry,)),
+                                        (world.miod_assessor, "openness", (ministry, akimat)),
+                                        (world.committee_assessor, "complaints",
+                                         (ministry, akimat))):
+        for body in bodies:
+            AssessorAssignment.objects.create(cycle=cycle, body=body, direction=direction,
+                                              assessor=assessor, assigned_at=clock.now())
+    return world

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessments.kernel import clock
+from assessments.kernel import access, clock
 from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
 from assessments.kernel.transitions import lock
@@ -66,6 +66,7 @@ def finding_record(
     the report (2 points), in what the body submitted or published (p.17–20)."""
     rv = _lock(reverification)
     _require_work(actor, rv)
+    access.require(actor, "change_findings", rv)
     _require_open(rv)
     errors = _finding_errors(rv, kind=kind, description=description,
                              report_section=report_section, origin=origin,
@@ -96,6 +97,7 @@ def finding_update(
     rv = _lock(finding.reverification)
     finding = lock(finding)
     _require_work(actor, rv)
+    access.require(actor, "change_findings", rv)
     _require_open(rv)
     if finding.withdrawn_at is not None:
         raise DomainError(_("Факт исключён и не изменяется."), code="state")
@@ -133,6 +135,7 @@ def finding_withdraw(*, actor, finding: Finding, reason: str) -> Finding:
     rv = _lock(finding.reverification)
     finding = lock(finding)
     _require_work(actor, rv)
+    access.require(actor, "change_findings", rv)
     _require_open(rv)
     if not reason.strip():
         raise DomainError(_("Укажите причину исключения факта."), code="reason")
@@ -155,6 +158,7 @@ def findings_complete(*, actor, reverification: Reverification, note: str = "") 
     request is still open (withdraw it or wait for the answer)."""
     rv = _lock(reverification)
     _require_work(actor, rv)
+    access.require(actor, "change_findings", rv)
     if rv.state == Reverification.State.FINDINGS_RECORDED:
         return rv
     if rv.state not in (Reverification.State.SELECTED, Reverification.State.DOCUMENTS_REQUESTED,

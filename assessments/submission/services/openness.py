@@ -122,7 +122,7 @@ def openness_score_set(*, actor, cycle: Cycle, body: Organisation, criterion: st
                        indicator: str, column: str, value, comment: str = "",
                        expected_version: int | None = None) -> OpennessScore:
     """Score one indicator in one language column, within its maximum (annex 10)."""
-    access.require(actor, "score_openness", body)
+    access.require(actor, "score_openness", body, cycle=cycle)
     table = criteria_for(cycle, body).get(criterion)
     if table is None or indicator not in table.maxima:
         raise DomainError(_("Такого показателя нет в таблицах приложения 10."), code="indicator")
@@ -178,7 +178,7 @@ def openness_assessment_update(*, actor, cycle: Cycle, body: Organisation, flags
                                reason: str = "") -> OpennessAssessment:
     """Set the special-rule flags (p.62, p.67, p.71, annex 10 notes), the budget indicators
     not assessed (secret or ДСП budget, p.67) and the subordinates' penalties (tables 9–11)."""
-    access.require(actor, "score_openness", body)
+    access.require(actor, "score_openness", body, cycle=cycle)
     criteria = criteria_for(cycle, body)
     allowed = allowed_flags(cycle, body)
     clean_flags = {}

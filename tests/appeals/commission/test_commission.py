@@ -50,7 +50,12 @@ def test_the_commission_is_formed_once_per_evaluator_and_cycle(aw):
 
 
 def test_an_assessor_who_acted_on_the_body_is_refused_with_the_reason(aw, objection):
+    from assessments.models import AssessorAssignment
+
     aw.form_commission()
+    # his assignment ended after he drafted (issue 16: only assigned assessors draft): what he
+    # did is the reason now
+    AssessorAssignment.objects.filter(assessor=aw.assessor).delete()
     with pytest.raises(DomainError) as refused:
         convene(aw, objection, members=[*aw.sitting_people(), aw.assessor])
     assert refused.value.code == "composition"

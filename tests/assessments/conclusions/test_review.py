@@ -54,6 +54,11 @@ def test_draft_refusals(world):
                              actor=w.digital_assessor)
     unscored = org("Министерство юстиции")
     reports_accepted(w.cycle, unscored, ["openness"])
+    from assessments.kernel import clock
+    from assessments.models import AssessorAssignment
+
+    AssessorAssignment.objects.create(cycle=w.cycle, body=unscored, direction="openness",
+                                      assessor=w.miod_assessor, assigned_at=clock.now())
     with pytest.raises(DomainError, match="ещё не рассчитана"):
         svc.conclusion_draft(cycle=w.cycle, body=unscored, direction="openness",
                              actor=w.miod_assessor)

@@ -21,6 +21,7 @@ def test_two_first_scores_of_one_cell_at_once(monkeypatch, clock, assigned, cycl
     body = assigned.registry.ministry
     second_user = member(assigned.registry.miod, "assessor", "assessor_openness_b",
                          direction="openness")
+    _assign(second_user, cycle, body)  # only assigned assessors score (issue 16)
     real = openness._locked_cell
     both_read = threading.Barrier(2, timeout=10)
     reads: dict[str, int] = {}
@@ -63,3 +64,11 @@ def test_two_first_scores_of_one_cell_at_once(monkeypatch, clock, assigned, cycl
     assert stored.value == Decimal(saved[0].value)
     assert "уже изменил(а)" in conflicts[0].message
     assert str(stored.scored_by) in conflicts[0].message
+
+
+def _assign(user, cycle, body) -> None:
+    from assessments.kernel import clock
+    from assessments.models import AssessorAssignment
+
+    AssessorAssignment.objects.create(cycle=cycle, body=body, direction="openness",
+                                      assessor=user, assigned_at=clock.now())

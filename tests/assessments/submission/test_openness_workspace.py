@@ -149,6 +149,7 @@ def test_two_assessors_scoring_different_cells_and_the_same_cell(assigned, cycle
     body = assigned.registry.ministry
     b_user = member(assigned.registry.miod, "assessor", "assessor_openness_b",
                     direction="openness")
+    _assign(b_user, cycle, body)  # only assigned assessors score (issue 16)
     x, y = "open_data.published.kk", "open_data.published.ru"
     a, b = _Browser(assigned.assessor_other_direction, cycle, body).load(), \
         _Browser(b_user, cycle, body).load()
@@ -186,6 +187,7 @@ def test_two_assessors_ticking_different_rules_keep_both(assigned, cycle, clock)
     body = assigned.registry.ministry
     b_user = member(assigned.registry.miod, "assessor", "assessor_openness_b",
                     direction="openness")
+    _assign(b_user, cycle, body)  # only assigned assessors score (issue 16)
     a, b = _Browser(assigned.assessor_other_direction, cycle, body).load(), \
         _Browser(b_user, cycle, body).load()
     (first_c, first), (second_c, second) = [
@@ -217,6 +219,7 @@ def test_two_first_scores_of_one_cell_at_once_give_the_conflict_message(
     body = assigned.registry.ministry
     b_user = member(assigned.registry.miod, "assessor", "assessor_openness_b",
                     direction="openness")
+    _assign(b_user, cycle, body)  # only assigned assessors score (issue 16)
     cell = {"cycle": cycle, "body": body, "criterion": "open_data", "indicator": "published",
             "column": "kk"}
     openness_score_set(actor=b_user, **cell, value="2")
@@ -233,3 +236,11 @@ def test_two_first_scores_of_one_cell_at_once_give_the_conflict_message(
     assert "уже изменил(а)" in conflict.value.message and "2" in conflict.value.message
     assert OpennessScore.objects.get(body=body, criterion="open_data", indicator="published",
                                      column="kk").value == Decimal("2")
+
+
+def _assign(user, cycle, body) -> None:
+    from assessments.kernel import clock
+    from assessments.models import AssessorAssignment
+
+    AssessorAssignment.objects.create(cycle=cycle, body=body, direction="openness",
+                                      assessor=user, assigned_at=clock.now())
