@@ -93,7 +93,7 @@ def body_manifest(run: Run, key: str) -> dict:
     for c in Conclusion.objects.filter(
         cycle=cycle, body=body, direction__in=("services", "openness", "complaints")
     ).order_by("direction", "version"):
-        result["conclusions"].append({
+        entry = {
             "direction": c.direction, "annex": c.annex, "version": c.version, "state": c.state,
             "final_score": c.values.get("final"),
             "received_on": iso(c.received_at),
@@ -101,7 +101,17 @@ def body_manifest(run: Run, key: str) -> dict:
             # how its window ended (an extra key): objection, no_objections, or silent —
             # neither by the last day (p.111); null where there is no window
             "window": c.window_outcome or None,
-        })
+        }
+        if c.annex == 3:  # the automation criterion it prints (an extra key of the contract)
+            entry["automation_score"] = c.values.get("K3")
+        result["conclusions"].append(entry)
+    # The automation conclusion's versions (annex 5; an extra key of the contract): its score K3.
+    result["automation"] = [
+        {"version": c.version, "state": c.state, "score": c.values.get("K3"),
+         "received_on": iso(c.received_at)}
+        for c in Conclusion.objects.filter(cycle=cycle, body=body, direction="automation")
+        .order_by("version")
+    ]
     result["no_objections"] = _no_objections(run, body)
     result["handovers"] = _handovers(run, body)
     sheets = _current_sheets(run, body)

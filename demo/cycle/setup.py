@@ -100,7 +100,8 @@ def setup(run: Run) -> None:
             assessor_assign(actor=None, cycle=run.cycle, body=body, direction=direction,
                             assessor=run.user(username))
     # Everyone who signs gets a credential of the demo CA (the passphrase: the demo password).
-    signers = {"cgo-head", "mio-head", "commission-chair", "agency-assessor"}
+    signers = {"cgo-head", "mio-head", "commission-chair", "mdd-commission-chair",
+               "agency-assessor"}
     for names in FLOW.values():
         signers |= set(names[2])
     for key in sorted(signers):

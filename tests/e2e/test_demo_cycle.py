@@ -216,9 +216,12 @@ def test_the_documents_cover_the_whole_cycle(manifest):
     assert [d["state"] for d in by[(c, 1, "services")]] == ["signed"]  # the act
     assert sorted((d["version"], d["state"]) for d in by[(c, 3, "services")]) == [
         (1, "superseded"), (2, "final")]
-    assert [d["state"] for d in by[(c, 5, "automation")]] == ["final"]
-    assert sorted((d["version"], d["state"], d["signed"]) for d in by[(c, 14, "services")]) == [
-        (1, "acknowledged", True), (2, "acknowledged", True)]  # the objection's state
+    assert sorted((d["version"], d["state"]) for d in by[(c, 5, "automation")]) == [
+        (1, "superseded"), (2, "final")]  # corrected by the digital ministry's commission
+    for direction in ("services", "automation"):  # the Agency's table and the ministry's
+        assert sorted((d["version"], d["state"], d["signed"])
+                      for d in by[(c, 14, direction)]) == [
+            (1, "acknowledged", True), (2, "acknowledged", True)]  # the objection's state
     for body in (c, m):
         assert [d["state"] for d in by[(body, 8, "openness")]] == ["final"]
         assert [d["state"] for d in by[(body, 12, "complaints")]] == ["final"]
@@ -296,9 +299,8 @@ def test_recommendations_are_written_per_direction(out, manifest):
 
 def test_objection_two_rows_one_accepted_decided_within_fifteen_days(manifest):
     central, local = body_of(manifest, "central"), body_of(manifest, "local")
-    [objection] = central["objections"]
-    assert objection["direction"] == "services"
-    assert objection["commission"] == "agency"  # the Agency's special commission ruled it
+    [objection] = [o for o in central["objections"] if o["direction"] == "services"]
+    assert objection["commission"] == "agency"
     assert (objection["rows"], objection["accepted_rows"]) == (2, 1)
     assert objection["state"] == "acknowledged"
     filed_on = iso(objection["filed_on"])
@@ -342,6 +344,49 @@ def test_every_window_ends_recorded_and_a_silent_one_as_silent(manifest):
         "services": "objection", "openness": "silent", "complaints": "silent"}
     if sum(b["kind"] == "local" for b in manifest["bodies"]) > 1:  # Wave 2's third body
         assert silent_bodies
+def test_the_automation_score_objected_to_the_digital_ministry(out, manifest):
+    """Wave 2: a one-row table on the automation criterion (annex 14, direction "automation")
+    filed to the digital ministry, whose commission accepts it: annex 5 v1 superseded, v2 final
+    with another K3, and the last annex 3 version (its PDF too) carries the corrected K3."""
+    import re
+
+    from pypdf import PdfReader
+
+    central = body_of(manifest, "central")
+    assert sorted(o["commission"] for o in central["objections"]) == ["agency",
+                                                                      "digital_ministry"]
+    for body in manifest["bodies"]:
+        assert all(o["commission"] in {"agency", "digital_ministry"} for o in body["objections"])
+    [automation] = [o for o in central["objections"] if o["direction"] == "automation"]
+    assert automation["commission"] == "digital_ministry"
+    assert (automation["rows"], automation["accepted_rows"]) == (1, 1)
+    assert (automation["state"], automation["outcome"]) == ("acknowledged", "corrected")
+    filed_on = iso(automation["filed_on"])
+    assert iso(automation["decision_due"]) == filed_on + timedelta(days=15)
+    assert filed_on <= iso(automation["decided_on"]) <= iso(automation["decision_due"])
+    services = sorted((c for c in central["conclusions"] if c["direction"] == "services"),
+                      key=lambda c: c["version"])
+    # filed within annex 3's window: annex 5 opens none of its own
+    assert iso(services[0]["received_on"]) <= filed_on <= iso(services[0]["objection_deadline"])
+    v1, v2 = sorted(central["automation"], key=lambda a: a["version"])
+    assert (v1["state"], v2["state"]) == ("superseded", "final")
+    assert v1["score"] != v2["score"] == automation["overall_after_appeal"]
+    assert services[0]["automation_score"] == v1["score"]
+    assert services[-1]["state"] == "final" and services[-1]["automation_score"] == v2["score"]
+    assert iso(services[-1]["received_on"]) >= iso(v2["received_on"])  # annex 5 first
+    # The PDFs say the same: annex 5 v2 and the last annex 3 print the corrected K3.
+    printed = v2["score"].replace(".", ",")
+    files = {(d["annex"], d["version"]): d["file"] for d in manifest["documents"]
+             if d["body"] == central["name"] and d["direction"] in ("services", "automation")
+             and d["annex"] in (3, 5)}
+
+    def text(name):
+        reader = PdfReader(str(out / name))
+        return re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in reader.pages))
+
+    assert printed in text(files[(5, 2)])
+    assert printed in text(files[(3, services[-1]["version"])])
+    assert v1["score"].replace(".", ",") in text(files[(5, 1)])
 
 
 def test_final_openness_and_complaints_are_handed_over_before_the_block(manifest):
@@ -413,9 +458,12 @@ def test_a_second_run_beside_the_first_collides_with_nothing(runs):
             usernames = set(Membership.objects.filter(organisation=org).values_list(
                 "user__username", flat=True))
             assert usernames and all(u.startswith("dc") for u in usernames)
-    assert sorted((d["version"], d["state"]) for d in second["documents"]
-                  if d["annex"] == 14 and d["signed"]) == [(1, "acknowledged"),
-                                                          (2, "acknowledged")]
+    # the two tables (services to the Agency, automation to the digital ministry), each as
+    # filed (1) and completed (2)
+    assert sorted((d["direction"], d["version"], d["state"]) for d in second["documents"]
+                  if d["annex"] == 14 and d["signed"]) == [
+        ("automation", 1, "acknowledged"), ("automation", 2, "acknowledged"),
+        ("services", 1, "acknowledged"), ("services", 2, "acknowledged")]
     assert (out2 / "trust-root.pem").exists() and out1 != out2
 
 
