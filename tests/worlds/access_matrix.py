@@ -98,7 +98,8 @@ class World:
         return Conclusion.objects.create(
             cycle=self.cycle, body=body, direction=direction, version=1, state=state,
             annex=annex_for(direction, body), evaluator=evaluator_for(body, direction, self.cycle),
-            values={"final": "80.00"}, analysis={}, created_at=now, updated_at=now,
+            values=_current_values(body, direction, self.cycle), analysis={},
+            created_at=now, updated_at=now,
         )
 
     def assignment(self, username: str, body_key: str, direction: str):
@@ -108,6 +109,17 @@ class World:
             cycle=self.cycle, assessor__username=username, body=self.body(body_key),
             direction=direction,
         )
+
+
+def _current_values(body, direction: str, cycle) -> dict:
+    """What a conclusion drafted now would print: the body's current scores (so the stale-scores
+    guard lets the approve and sign pages offer their action); a fixed score when the demo has
+    none for the direction."""
+    from assessments.conclusions.services.guard_scores import current_values
+    from assessments.models import Conclusion
+
+    probe = Conclusion(cycle=cycle, body=body, direction=direction, state="draft", values={})
+    return current_values(probe) or {"final": "80.00"}
 
 
 @dataclass(frozen=True)
@@ -302,6 +314,27 @@ register("submission:import_template", "the 'Мониторинг' template (the
          build=lambda w: {"kind": "monitoring", "fmt": "csv"},
          allowed=frozenset({"admin"}) | AGENCY_EVALUATORS,
          forbidden=lambda: everyone() - {"admin"} - AGENCY_EVALUATORS)
+def _accepted_openness(w: World):
+    """Another oblast's openness report, accepted (a copy of the akimat's draft: annex 9 is
+    rendered from whatever it holds)."""
+    from assessments.models import Report
+
+    body = w.body("akimat-ulytau")
+    existing = Report.objects.filter(cycle=w.cycle, body=body, direction="openness").first()
+    if existing is not None:
+        return existing
+    report = _report(w, "akimat-akmola", "openness")
+    report.pk = None
+    report.body = body
+    report.save()
+    Report.objects.filter(pk=report.pk).update(state=Report.State.ACCEPTED)
+    return Report.objects.get(pk=report.pk)
+
+
+register("submission:report_annex9", "annex 9 of another oblast's accepted openness report",
+         build=lambda w: {"pk": _accepted_openness(w).pk}, allowed=GLOBAL | MIOD)
+register("reporting:reference_annex_file", "a reference form of the current cycle's edition",
+         build=lambda w: {"code": w.cycle.code, "number": 2}, allowed=everyone)
 # --- re-verification: the demo's ministry re-verified by the Agency on services ------
 
 AGENCY_WORKERS = frozenset({"admin"}) | AGENCY_EVALUATORS
@@ -375,6 +408,21 @@ register("reverification:reverification_act_pdf", "the act's PDF, verified at do
          allowed=SEES_REVERIFICATION)
 
 
+def _closed_act(w: World):
+    """The demo's act with a closure record, as when the evaluating body closed it past the
+    body's term (made directly: the demo's act is signed by both sides)."""
+    act = _demo_reverification(w).acts.first()
+    if act.closure_document_id is None:
+        type(act).objects.filter(pk=act.pk).update(
+            closure_document=_stored_pdf("access-matrix-act-closure", act))
+    return act
+
+
+register("reverification:reverification_act_closure_pdf",
+         "the act's closure record (annex 1 closed without the body's signature)",
+         build=lambda w: {"pk": _closed_act(w).pk}, allowed=SEES_REVERIFICATION)
+
+
 # --- scores: stored scoring inputs, score sheets, what-if, the cycle recompute -----
 
 
@@ -436,7 +484,8 @@ register("conclusions:conclusion_preview", "its draft-marked PDF",
          build=ISSUED_SERVICES, allowed=GLOBAL | CGO_STAFF | AGENCY_ALL)
 for _name in ("conclusions:conclusion_edit", "conclusions:conclusion_submit",
               "conclusions:conclusion_approve", "conclusions:conclusion_return",
-              "conclusions:conclusion_sign", "conclusions:conclusion_issue"):
+              "conclusions:conclusion_sign", "conclusions:conclusion_issue",
+              "conclusions:conclusion_redraft"):
     register(_name, f"{_name} of an issued conclusion: nobody",
              build=ISSUED_SERVICES, allowed=frozenset(),
              forbidden=GLOBAL | CGO_STAFF | AGENCY_ALL)
@@ -461,6 +510,47 @@ register("conclusions:conclusion_sign",
 register("conclusions:conclusion_issue",
          "a signed complaints conclusion: the Committee's people issue it",
          build=SIGNED_COMPLAINTS, allowed=COMMITTEE, forbidden=GLOBAL)
+
+def _stored_pdf(kind: str, subject=None):
+    """A rendered document with a stored one-line PDF (the cases need its existence, not its
+    content)."""
+    import hashlib
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.base import ContentFile
+
+    from reporting.models import RenderedDocument
+
+    data = b"%PDF-1.4\n% access matrix\n"
+    doc = RenderedDocument(kind=kind, state=RenderedDocument.State.RENDERED,
+                           sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    if subject is not None:
+        doc.subject_type = ContentType.objects.get_for_model(subject)
+        doc.subject_id = subject.pk
+    doc.file.save("x.pdf", ContentFile(data), save=False)
+    doc.save()
+    return doc
+
+
+def _final_openness(w: World):
+    """Another oblast's final openness conclusion (annex 8) with its score sheet and PDF, the
+    subject of annex 10."""
+    from assessments.models import ScoreSheet
+
+    c = w.conclusion("akimat-ulytau", "openness", "final")
+    if c.rendered_document_id is None:
+        sheet = ScoreSheet.objects.filter(cycle=c.cycle, body=c.body, direction="openness",
+                                          is_current=True).first()
+        type(c).objects.filter(pk=c.pk).update(
+            score_sheet=sheet, rendered_document=_stored_pdf("access-matrix-annex8", c))
+        c = type(c).objects.get(pk=c.pk)
+    return c
+
+
+register("conclusions:conclusion_annex10",
+         "annex 10 beside another oblast's final openness conclusion (its evaluators)",
+         build=lambda w: {"pk": _final_openness(w).pk}, allowed=GLOBAL | MIOD)
+
 
 # --- appeals (p.109–121): objections, the special commission, the coordinator's overview ---------
 # Objects are made directly (the demo has no appeal yet); each objection is on a body the Agency
