@@ -21,11 +21,14 @@ def document_request(
     draft: bool = False,
     requested_by=None,
     render_now: bool = False,
+    content_key: str = "",
 ) -> RenderedDocument:
     """Get or create the document row and schedule its rendering after commit.
 
     ``render_now`` renders synchronously in this process (used by services that must hand the
-    bytes on at once, e.g. signing, and by ``demo_cycle``).
+    bytes on at once, e.g. signing, and by ``demo_cycle``). ``content_key`` names the subject's
+    content (see ``RenderedDocument``): a subject whose content can change under one version
+    passes it, so that changed content is rendered anew instead of reusing the stored file.
     """
     renderers.get_renderer(kind)  # fail early on an unknown kind
     subject_type = ContentType.objects.get_for_model(subject) if subject is not None else None
@@ -37,6 +40,7 @@ def document_request(
         version=version,
         language=language,
         draft=draft,
+        content_key=content_key,
         defaults={"requested_by": requested_by},
     )
     if document.state != RenderedDocument.State.RENDERED:

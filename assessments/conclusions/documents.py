@@ -14,10 +14,18 @@ conclusion's final annex 8 is (approval, the first signature), built from the sa
 rows through the scoring input), and named by annex 8 as its supporting tables. Its subject is
 that score sheet (immutable) and its version the conclusion's, so a conclusion redrafted from
 changed scores gets the tables of its new sheet, never the stored ones of the old.
+
+A conclusion's own annex is keyed by its content too (``content_key``: the SHA-256 of its drafted
+payload — values, score sheet, analysis, "Выводы и рекомендации"), not by its version alone: a
+conclusion redrafted from changed scores keeps its version number, so without the key approving it
+again would hand the signatories the file rendered before the redraft. The earlier file, and the
+signed document that may refer to it, stay as they are beside the new one.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from assessments.models import Conclusion, ScoreSheet
@@ -26,6 +34,21 @@ from assessments.registry.selectors import name_on
 CONCLUSION_KINDS = {3: "annex3", 4: "annex4", 5: "annex5", 8: "annex8", 12: "annex12",
                     15: "annex15"}
 SUPPORTING_KIND = "annex10"  # the openness conclusion's supporting tables
+
+
+def content_key(conclusion: Conclusion) -> str:
+    """The SHA-256 of what the conclusion's annex is rendered from that its writers and a redraft
+    change (the signature block's people are not part of it)."""
+    payload = {
+        "annex": conclusion.annex,
+        "score_sheet": conclusion.score_sheet_id,
+        "supersedes": conclusion.supersedes_id,
+        "values": conclusion.values,
+        "analysis": conclusion.analysis,
+        "recommendations": conclusion.recommendations,
+    }
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _signatories(conclusion: Conclusion) -> list[dict[str, Any]]:
@@ -143,6 +166,9 @@ def _provider(document) -> dict[str, Any]:
                                           "supersedes")
         .get(pk=document.subject_id)
     )
+    if document.content_key and document.content_key != content_key(conclusion):
+        # requested for content since redrafted or edited: never print the new text under it
+        raise LookupError(f"conclusion {conclusion.pk} changed since this document was requested")
     return annex_context(conclusion, draft=document.draft)
 
 

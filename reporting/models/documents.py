@@ -12,9 +12,13 @@ def document_upload_to(instance: "RenderedDocument", filename: str) -> str:
 class RenderedDocument(models.Model):
     """One rendered PDF of one version of a subject (a conclusion, an act, a sample …).
 
-    The key ``(kind, subject, version, language, draft)`` is unique: rendering the same version
-    again returns the stored file (idempotent). The bytes are never rewritten; a new version of
-    the subject is a new row. Signed documents keep their signed bytes in the signing service.
+    The key ``(kind, subject, version, language, draft, content_key)`` is unique: rendering the
+    same version of the same content again returns the stored file (idempotent). ``content_key``
+    names the content the subject had when it was requested (a conclusion: the SHA-256 of its
+    drafted payload), so a subject whose content changes under the same version number (a
+    conclusion redrafted from changed scores) gets a new row and file beside the old one. The
+    bytes are never rewritten; a new version of the subject is a new row. Signed documents keep
+    their signed bytes in the signing service.
     """
 
     class State(models.TextChoices):
@@ -31,6 +35,7 @@ class RenderedDocument(models.Model):
     version = models.PositiveIntegerField(_("Версия"), default=1)
     language = models.CharField(_("Язык"), max_length=5, default="ru")
     draft = models.BooleanField(_("Проект"), default=False)
+    content_key = models.CharField(_("Ключ содержимого"), max_length=64, blank=True, default="")
     state = models.CharField(_("Состояние"), max_length=16, choices=State.choices,
                              default=State.PENDING)
     file = models.FileField(_("Файл"), upload_to=document_upload_to, blank=True)
@@ -49,8 +54,9 @@ class RenderedDocument(models.Model):
         verbose_name_plural = _("сформированные документы")
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "subject_type", "subject_id", "version", "language", "draft"],
-                name="rendered_document_unique_version",
+                fields=["kind", "subject_type", "subject_id", "version", "language", "draft",
+                        "content_key"],
+                name="rendered_document_unique_content",
             )
         ]
 

@@ -223,9 +223,10 @@ class SignedDocument(FSMModelMixin, FrozenFieldsModel):
         verbose_name_plural = _("подписываемые документы")
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "subject_type", "subject_id", "version", "language"],
+                fields=["kind", "subject_type", "subject_id", "version", "language",
+                        "source_sha256"],
                 condition=models.Q(subject_id__isnull=False),
-                name="signed_document_unique_subject_version",
+                name="signed_document_unique_subject_content",
             ),
         ]
 

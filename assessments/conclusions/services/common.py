@@ -128,8 +128,10 @@ def document_kind(c: Conclusion) -> str:
 
 def _document(c: Conclusion, *, draft: bool, requested_by, language: str = "ru",
               queue: bool = True, render_now: bool = False):
+    from assessments.conclusions.documents import content_key
     from reporting.services import document_request
 
+    key = content_key(c)  # a redrafted conclusion is rendered anew, never from the stored file
     if not draft and c.annex == 8 and c.score_sheet_id:
         # annex 10, the openness conclusion's supporting tables: its own PDF of the same version
         from assessments.conclusions.documents import annex10_request
@@ -138,7 +140,7 @@ def _document(c: Conclusion, *, draft: bool, requested_by, language: str = "ru",
     if queue or render_now:
         return document_request(
             kind=document_kind(c), subject=c, version=c.version, language=language, draft=draft,
-            requested_by=requested_by, render_now=render_now,
+            requested_by=requested_by, render_now=render_now, content_key=key,
         )
     # Only the row: the caller queues the task itself.
     from django.contrib.contenttypes.models import ContentType
@@ -147,7 +149,7 @@ def _document(c: Conclusion, *, draft: bool, requested_by, language: str = "ru",
 
     document, _created = RenderedDocument.objects.get_or_create(
         kind=document_kind(c), subject_type=ContentType.objects.get_for_model(c), subject_id=c.pk,
-        version=c.version, language=language, draft=draft,
+        version=c.version, language=language, draft=draft, content_key=key,
         defaults={"requested_by": requested_by},
     )
     return document
