@@ -55,6 +55,13 @@ def _scored_body(w, name: str):
     case["body"] = {"kind": "central", "special": []}
     scoring_input_load_case(cycle=w.cycle, body=body, case=case, actor=None, reason="test")
     score_body(cycle=w.cycle, body=body)
+    # Only assessors assigned to the body write its drafts (issue 16).
+    from assessments.kernel import clock
+    from assessments.models import AssessorAssignment
+
+    for assessor, direction in ((w.assessor, "services"), (w.committee_assessor, "complaints")):
+        AssessorAssignment.objects.create(cycle=w.cycle, body=body, direction=direction,
+                                          assessor=assessor, assigned_at=clock.now())
     return body
 
 
@@ -70,13 +77,10 @@ def test_drafting_is_refused_until_the_directions_report_is_accepted(world, clie
         svc.conclusion_draft(cycle=w.cycle, body=body, direction="services", actor=w.assessor)
     assert not Conclusion.objects.filter(body=body).exists()
     # The page's "draft" button says why (the assessor's assignment to this body).
-    from django.utils import timezone
-
     from assessments.models import AssessorAssignment
 
-    assignment = AssessorAssignment.objects.create(cycle=w.cycle, body=body,
-                                                   direction="services", assessor=w.assessor,
-                                                   assigned_at=timezone.now())
+    assignment = AssessorAssignment.objects.get(cycle=w.cycle, body=body, direction="services",
+                                                assessor=w.assessor)
     client.force_login(w.assessor)
     listing = client.get(reverse("conclusions:conclusion_list")).content.decode()
     assert f'data-testid="draft-waits-{body.pk}-services"' in listing
