@@ -13,7 +13,7 @@ from .openness import OpennessAssessment, OpennessScore
 from .organisations import EvaluatorRule, Organisation, OrganisationName, Region
 from .people import Membership, Role, User
 from .public_services import PublicService
-from .reports import Report, ReportSection, SubmissionPolicy
+from .reports import IncompletenessFact, Report, ReportSection, SubmissionPolicy
 from .reverification import (
     ConfirmingDocument,
     DocumentRequest,
@@ -24,7 +24,7 @@ from .reverification import (
     RiskSample,
     SystemCheck,
 )
-from .scores import SOURCE_KINDS, ScoreSheet, ScoringInput
+from .scores import SOURCE_KINDS, EnteredInput, ScoreSheet, ScoringInput
 from .uploads import RefusedUpload
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "OpennessAssessment",
     "OpennessScore",
     "PublicService",
+    "IncompletenessFact",
     "Report",
     "ReportSection",
     "SubmissionPolicy",
@@ -70,6 +71,7 @@ __all__ = [
     "SOURCE_KINDS",
     "ScoreSheet",
     "ScoringInput",
+    "EnteredInput",
     "User",
     "WorkingDayOverride",
 ]

@@ -5,6 +5,8 @@ A report is a django-fsm state machine (p.8–11; ARCHITECTURE.md):
 
     draft → submitted → under_review → accepted
                         under_review → returned → draft
+    draft | returned → not_submitted (closed by the evaluating body's unit head after the
+                       deadline, with a reason) → draft (reopened until a conclusion is drafted)
 
 Transition methods only change the model; the services in ``services/reports.py`` check who may
 fire them and when, log them and notify. Accepting locks the data: sections are editable only in
@@ -30,6 +32,7 @@ class Report(FSMModelMixin, models.Model):
         UNDER_REVIEW = "under_review", _("На рассмотрении")
         RETURNED = "returned", _("Возвращён на доработку")
         ACCEPTED = "accepted", _("Принят")
+        NOT_SUBMITTED = "not_submitted", _("Не представлен")
 
     cycle = models.ForeignKey(
         "assessments.Cycle", on_delete=models.PROTECT, related_name="reports",
@@ -56,6 +59,8 @@ class Report(FSMModelMixin, models.Model):
     returned_times = models.PositiveIntegerField(_("Возвращался на доработку, раз"), default=0)
     # The report's version: the number of its submission (1 the first time, one more each time
     # it is submitted again after a return); annex 9 is kept with the version it was made from.
+    # A closure as not submitted is a version too: the incompleteness facts of the current
+    # version are the ones that count (p.18).
     version = models.PositiveIntegerField(_("Версия (номер представления)"), default=0)
     review_started_at = models.DateTimeField(_("Рассмотрение начато"), null=True, blank=True)
     reviewer = models.ForeignKey(
@@ -68,6 +73,12 @@ class Report(FSMModelMixin, models.Model):
         related_name="+", verbose_name=_("Кем принят"),
     )
     return_comment = models.TextField(_("Общий комментарий при возврате"), blank=True)
+    closed_reason = models.TextField(_("Причина закрытия как не представленного"), blank=True)
+    closed_at = models.DateTimeField(_("Закрыт как не представленный"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("Кем закрыт"),
+    )
     created_at = models.DateTimeField(_("Создан"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Изменён"), auto_now=True)
 
@@ -124,6 +135,61 @@ class Report(FSMModelMixin, models.Model):
     @transition(field=state, source=State.RETURNED, target=State.DRAFT)
     def reopen(self, *, by=None, description=None) -> None:
         """The body starts reworking a returned report."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=[State.DRAFT, State.RETURNED], target=State.NOT_SUBMITTED)
+    def close_not_submitted(self, *, by=None, description=None) -> None:
+        """After the deadline the evaluating body's unit head closes a report the body never
+        submitted: every element of it counts missing (p.18)."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=State.NOT_SUBMITTED, target=State.DRAFT)
+    def reopen_submission(self, *, by=None, description=None) -> None:
+        """The unit head reopens a closed report (until a conclusion is drafted): a late report
+        then replaces the closure."""
+
+
+class IncompletenessFact(models.Model):
+    """One element of a report's structure (a section or table of the report schema) missing
+    from one version of the report (p.18: "неполная информация", 2 points each, capped with the
+    re-verification's facts at 5 per direction). Recorded automatically when the body submits
+    with the element missing (after confirming it) or when the report is closed as not
+    submitted (every element). Only the facts of the report's current version count; the same
+    element of the same version is recorded once."""
+
+    class Origin(models.TextChoices):
+        SUBMISSION = "submission", _("Представлен без элемента")
+        CLOSURE = "closure", _("Отчёт не представлен")
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="incompleteness_facts",
+        verbose_name=_("Отчёт"),
+    )
+    report_version = models.PositiveIntegerField(_("Версия отчёта"))
+    # the penalty's direction: the report's, automation counting with services
+    direction = models.CharField(_("Направление"), max_length=20, choices=Direction.choices)
+    element = models.CharField(_("Элемент отчёта"), max_length=40)
+    title = models.CharField(_("Наименование элемента"), max_length=255)
+    origin = models.CharField(_("Основание"), max_length=20, choices=Origin.choices)
+    recorded_at = models.DateTimeField(_("Когда зафиксировано"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("Кем"),
+    )
+
+    class Meta:
+        ordering = ["report", "report_version", "pk"]
+        verbose_name = _("факт неполноты отчёта")
+        verbose_name_plural = _("факты неполноты отчётов")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "report_version", "element"],
+                                    name="incompleteness_fact_once_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · v{self.report_version} · {self.element}"
 
 
 class ReportSection(models.Model):

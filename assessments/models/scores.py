@@ -165,3 +165,33 @@ class ScoreSheet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body} · {self.get_direction_display()} · {self.final}"
+
+
+class EnteredInput(models.Model):
+    """A number of the scoring input that no source holds, entered by an assessor of the
+    evaluating body with its source (a report never submitted, an element missing: the
+    assessment goes on from what the assessor establishes, never from a silent zero). The
+    assembly takes it only where neither a report nor an import gives the path."""
+
+    cycle = models.ForeignKey("assessments.Cycle", on_delete=models.CASCADE,
+                              related_name="entered_inputs", verbose_name=_("Цикл"))
+    body = models.ForeignKey("assessments.Organisation", on_delete=models.CASCADE,
+                             related_name="entered_inputs", verbose_name=_("Оцениваемый орган"))
+    path = models.CharField(_("Поле исходных данных"), max_length=200)
+    value = models.JSONField(_("Значение"))
+    source = models.CharField(_("Источник"), max_length=500)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("Кем внесено"))
+    entered_at = models.DateTimeField(_("Когда внесено"))
+
+    class Meta:
+        ordering = ["cycle", "body", "path"]
+        verbose_name = _("значение, внесённое экспертом")
+        verbose_name_plural = _("значения, внесённые экспертами")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "body", "path"],
+                                    name="entered_input_once_per_path"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} · {self.path} = {self.value}"

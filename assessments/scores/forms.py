@@ -70,3 +70,11 @@ class CaseUploadForm(forms.Form):
         except ValueError:  # e.g. an integer of more than 4300 digits (issue 16)
             self.add_error("case_text", _("В JSON слишком длинное число."))
         return cleaned
+
+
+class EnteredInputForm(forms.Form):
+    """A number no source holds, entered on the scoring-input page with its source (p.18)."""
+
+    path = forms.CharField(max_length=200, widget=forms.HiddenInput)
+    value = forms.IntegerField(label=gettext_lazy("Значение"), min_value=0)
+    source = forms.CharField(label=gettext_lazy("Источник"), max_length=500)

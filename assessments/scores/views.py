@@ -14,9 +14,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.kernel import access
+from assessments.kernel.errors import DomainError
 from assessments.kernel.jobs import job_active
 from assessments.models import (
     BackgroundJob,
@@ -362,9 +363,15 @@ def scoring_input_page(request: HttpRequest, code: str, pk: int) -> HttpResponse
         error = _engine_error(body, cycle, exc.path, exc.message)
     rows = [(path, value, assembled.sources.get(path, {}))
             for path, value in sorted(assembled.values.items())
-            if path.split(".", 1)[0] in directions]
+            if path.split(".", 1)[0] in directions
+            or (path.startswith("penalties.") and path.split(".")[1] in directions)]
+    from assessments.scores.services.entered import can_enter, missing_inputs
+
+    missing = [(m, can_enter(request.user, body, m.direction))
+               for m in missing_inputs(cycle=cycle, body=body)
+               if m.path.split(".", 1)[0] in directions]
     return render(request, "assessments/scores/scoring_input_page.html", {
-        "cycle": cycle, "body": body, "stored": stored,
+        "cycle": cycle, "body": body, "stored": stored, "missing_inputs": missing,
         "sections": score_selectors.input_sections(stored, directions) if stored else [],
         "sheets": sheets,
         "stale": [x for x in sheets if stored is not None
@@ -377,3 +384,33 @@ def scoring_input_page(request: HttpRequest, code: str, pk: int) -> HttpResponse
         "preview_overall": (result or {}).get("overall") if len(directions) == 3 else None,
         "preview_band": (result or {}).get("band"),
     })
+
+
+@login_required
+@require_POST
+def scoring_input_enter(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """An assessor enters a number no source holds, with its source (p.18: never a silent
+    zero); back to the scoring-input page with the outcome."""
+    from assessments.scores.forms import EnteredInputForm
+    from assessments.scores.services.entered import entered_input_set
+
+    cycle = access.get_visible_or_404(request.user, Cycle, code=code)
+    body = access.get_visible_or_404(request.user, Organisation, pk=pk, is_evaluated=True)
+    form = EnteredInputForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        try:
+            entered_input_set(actor=request.user, cycle=cycle, body=body,
+                              path=form.cleaned_data["path"], value=form.cleaned_data["value"],
+                              source=form.cleaned_data["source"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        except PermissionDenied:
+            messages.error(request, _("У вас нет права на это действие."))
+        else:
+            messages.success(request, _("Значение внесено; исходные данные оценки собираются "
+                                        "заново."))
+    return redirect("scores:scoring_input_page", code=cycle.code, pk=body.pk)

@@ -7,6 +7,8 @@
 * Submitting is the head's, or a submitter's where the body allows it (SubmissionPolicy).
 * Reviewing (start, return, accept) is for the evaluating body's assessors and unit heads on the
   direction (p.12).
+* Closing a report the body never submitted ("не представлен") and reopening it is the
+  evaluating body's unit head's on the direction.
 * Imports are seen and made by the evaluating bodies that receive the data (p.31, p.39, p.53,
   p.80) and by administrators.
 """
@@ -102,6 +104,19 @@ def _report_submit(p: Principal, report: Report, **context) -> bool:
 @access.action(Report, "review")
 def _report_review(p: Principal, report: Report, **context) -> bool:
     return _reviews(p, report)
+
+
+@access.action(Report, "close")
+def _report_close(p: Principal, report: Report, **context) -> bool:
+    """Closing a report as not submitted, and reopening it: the evaluating body's unit head on
+    the direction (p.12), or an administrator."""
+    if p.is_admin:
+        return True
+    if not p.has_role(Role.ASSESSOR_UNIT_HEAD, direction=report.direction):
+        return False
+    evaluator_id = p.rules.evaluator_id(chain(report.body), report.direction)
+    return evaluator_id is not None and p.has_role(
+        Role.ASSESSOR_UNIT_HEAD, organisation=evaluator_id, direction=report.direction)
 
 
 @access.visibility(Evidence)

@@ -214,3 +214,32 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "—")] + list(kinds)
+
+
+class SubmitForm(forms.Form):
+    """Submitting a report: when something is missing the body confirms the list first (p.18)."""
+
+    confirm_missing = forms.BooleanField(
+        label=_("Подтверждаю представление отчёта без перечисленного: каждый отсутствующий "
+                "элемент будет зафиксирован как факт неполной информации (2 балла, п.18)."),
+        required=False,
+    )
+
+    def __init__(self, *args, needs_confirmation: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needs_confirmation = needs_confirmation
+        if not needs_confirmation:
+            del self.fields["confirm_missing"]
+
+    def clean(self):
+        data = super().clean()
+        if self.needs_confirmation and not data.get("confirm_missing"):
+            self.add_error("confirm_missing", _("Подтвердите представление неполного отчёта."))
+        return data
+
+
+class ReasonForm(forms.Form):
+    """Closing a report as not submitted, or reopening it: the reason is required."""
+
+    reason = forms.CharField(label=_("Причина"), widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=2000)

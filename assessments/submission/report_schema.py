@@ -370,6 +370,33 @@ def sections_for(direction: str, kind: str) -> list[Section]:
     return [s for s in SECTIONS if s.direction == direction and s.applies_to(kind)]
 
 
+def element_sections(direction: str, kind: str) -> list[Section]:
+    """The elements of a report (p.18: "приложения, разделы, таблицы"): each required section of
+    the schema — a table of annex 9, the services table, the automation block, the complaints
+    block. An element with none of its required content counts missing (an incompleteness fact,
+    2 points); a section the schema does not require (table 6: subordinates) is never one."""
+    return [s for s in sections_for(direction, kind) if s.required]
+
+
+def content_paths(section: Section, kind: str) -> tuple[str, ...]:
+    """The paths whose presence makes ``section`` not missing: its required fields and, when
+    the table needs rows, ``rows``; where nothing is required (annex 9's lists of links), any of
+    its fields or rows."""
+    required = tuple(f"fields.{f.key}" for f in section.fields_for(kind) if f.required)
+    if section.table is not None and section.table.min_rows:
+        required += ("rows",)
+    if required:
+        return required
+    every = tuple(f"fields.{f.key}" for f in section.fields_for(kind))
+    return every + (("rows",) if section.table is not None else ())
+
+
+def penalty_direction(direction: str) -> str:
+    """The direction whose deduction a report's facts count in: the automation criterion is
+    part of the services direction (p.45), so its report's facts count there."""
+    return Direction.SERVICES if direction == Direction.AUTOMATION else direction
+
+
 def report_directions(kind: str) -> list[str]:
     """Directions a body of ``kind`` reports on (automation only for central bodies)."""
     result = [Direction.SERVICES, Direction.OPENNESS, Direction.COMPLAINTS]

@@ -19,6 +19,8 @@ urlpatterns = [
     path("reports/<int:pk>/return/", reports.report_return_view, name="report_return"),
     path("reports/<int:pk>/accept/", reports.report_accept_view, name="report_accept"),
     path("reports/<int:pk>/annex9.pdf", reports.report_annex9, name="report_annex9"),
+    path("reports/<int:pk>/close/", reports.report_close_view, name="report_close"),
+    path("reports/<int:pk>/reopen/", reports.report_reopen_view, name="report_reopen"),
     path("evidence/<int:pk>/", reports.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/confirm/", reports.evidence_confirm, name="evidence_confirm"),
     path("cycles/<slug:code>/bodies/<int:pk>/openness/", openness.openness_workspace,

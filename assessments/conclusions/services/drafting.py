@@ -108,7 +108,11 @@ def _block_values(cycle: Cycle, body: Organisation, actor) -> dict:
 
 
 def _recommendations_from_findings(cycle, body, direction) -> str:
-    """"Выводы и рекомендации" prefilled with the re-verification facts (p.21)."""
+    """"Выводы и рекомендации" prefilled with the facts of p.17–21: the re-verification's (the
+    signed act's) and the elements missing from the body's report (recorded at submission, or
+    all of them when the report was closed as not submitted)."""
+    from assessments.submission.services.incompleteness import counted_facts
+
     if direction == ConclusionDirection.BLOCK:
         return ""
     lines = []
@@ -120,10 +124,22 @@ def _recommendations_from_findings(cycle, body, direction) -> str:
         section = getattr(finding, "report_section", "") or ""
         text = getattr(finding, "description", "") or str(finding)
         lines.append(f"{label}{f' ({section})' if section else ''}: {text}")
+    facts = ([] if direction == ConclusionDirection.AUTOMATION
+             else counted_facts(cycle=cycle, body=body, direction=direction))
+    closed = {f.report_id: f.report for f in facts if f.origin == "closure"}
+    for report in closed.values():
+        lines.append(_("Отчёт «%(r)s» не представлен (закрыт %(d)s: %(reason)s); все его "
+                       "элементы считаются отсутствующими (п.18).")
+                     % {"r": report.get_direction_display(),
+                        "d": report.closed_at.astimezone(clock.ZONE).strftime("%d.%m.%Y")
+                        if report.closed_at else "—", "reason": report.closed_reason})
+    for fact in facts:
+        lines.append(_("Неполные сведения (%(element)s): элемент отчёта не представлен, "
+                       "версия отчёта %(v)s.") % {"element": fact.title, "v": fact.report_version})
     if not lines:
         return ""
-    header = _("По итогам перепроверки выявлены факты представления недостоверной и (или) "
-               "неполной отчётной информации (п.17–21 Методики):")
+    header = _("По итогам перепроверки и представления отчётности выявлены факты представления "
+               "недостоверной и (или) неполной отчётной информации (п.17–21 Методики):")
     return "\n".join([header, *(f"{i}. {line}" for i, line in enumerate(lines, start=1))])
 
 

@@ -224,11 +224,12 @@ def act_signing_status(act: ReconciliationAct, user=None, *, verify: bool = True
 
 
 def _write_penalties(rv: Reverification, act: ReconciliationAct, actor) -> None:
-    """The closed act's fact counts enter the body's scoring input (p.20; the engine caps) —
-    signed by both sides, or closed as not signed by the body past its term."""
-    from assessments.scores.services.scoring_inputs import scoring_input_set
+    """The closed act's fact counts — signed by both sides, or closed as not signed by the body
+    past its term — (kept on the re-verification by ``_act_stands``) enter the body's scoring
+    input with the incompleteness facts recorded at submission, under one cap (p.17–20; the
+    engine caps; ``assessments.scores.services.assembly.penalty_facts`` counts)."""
+    from assessments.scores.services.assembly import penalties_store
 
-    base = f"penalties.{rv.direction}"
     if act.closure == ReconciliationAct.Closure.NOT_SIGNED_BY_BODY:
         label = str(_("Акт сверки, версия %(v)s (не подписан органом)") % {"v": act.version})
         reason = str(_("Перепроверка: %(label)s закрыт по истечении срока подписания")
@@ -236,14 +237,7 @@ def _write_penalties(rv: Reverification, act: ReconciliationAct, actor) -> None:
     else:
         label = str(_("Акт сверки, версия %(v)s") % {"v": act.version})
         reason = str(_("Перепроверка: %(label)s подписан сторонами") % {"label": label})
-    source = {"kind": "finding", "ref": str(act.pk), "label": label}
-    scoring_input_set(
-        cycle=rv.cycle, body=rv.body,
-        values={f"{base}.unreliable_facts": act.unreliable_facts,
-                f"{base}.incomplete_facts": act.incomplete_facts},
-        sources={f"{base}.unreliable_facts": source, f"{base}.incomplete_facts": source},
-        actor=actor, reason=reason,
-    )
+    penalties_store(cycle=rv.cycle, body=rv.body, actor=actor, reason=reason)
 
 
 def _act_stands(rv: Reverification, act: ReconciliationAct) -> None:

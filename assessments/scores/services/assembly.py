@@ -15,7 +15,18 @@ alone has no rendered count: its violations count over what the other sources re
 note names it.
 Unavailability hours (p.53): incidents the body did not answer count as confirmed; disputed
 ones do not count. A direction is assembled only from an accepted report (automation too, for a
-central body's services).
+central body's services) — or from what the system holds when the report was closed as not
+submitted (p.18): the imports, the assessors' scores, and the numbers an assessor entered with
+their source (``EnteredInput``). A number that only the report would give and no source holds is
+never a silent zero: it is listed in ``Assembled.missing`` (the scoring-input page asks for it)
+and its direction waits in ``draft``. The same holds for a section missing from an accepted
+report.
+
+Penalties (p.17–20): ``penalties.<direction>`` holds the facts that count for the direction —
+the untrue and incomplete facts of the body's signed reconciliation act and the incompleteness
+facts recorded at submission (elements missing, a report closed as not submitted); an act's
+incomplete fact naming an element the submission already counted is not counted twice. The
+engine applies 0.2 / 2 points and the cap of 5.
 """
 
 from __future__ import annotations
@@ -25,7 +36,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg
+from django.db.models import Avg, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -63,14 +74,40 @@ class Assembled:
     sources: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
 
+    missing: list = field(default_factory=list)  # paths no source holds (to be entered)
+    entered: dict = field(default_factory=dict)  # path -> EnteredInput
+
     def put(self, path: str, value, kind: str, ref, label: str) -> None:
         self.values[path] = value
         self.sources[path] = {"kind": kind, "ref": ref, "label": label}
+
+    def need(self, path: str) -> None:
+        """A number only the body's report would give, which it did not: the assessor's entry
+        if there is one, else listed as missing (never a silent zero)."""
+        item = self.entered.get(path)
+        if item is None:
+            self.missing.append(path)
+            return
+        when = clock_local(item.entered_at)
+        self.put(path, item.value, "assessor", f"entered:{item.pk}",
+                 f"{item.source} ({item.entered_by}, {when:%d.%m.%Y})")
+
+
+def clock_local(moment):
+    from assessments.kernel import clock
+
+    return moment.astimezone(clock.ZONE)
 
 
 def _accepted(cycle: Cycle, body: Organisation) -> dict[str, Report]:
     reports = Report.objects.filter(cycle=cycle, body=body, state=Report.State.ACCEPTED)
     return {r.direction: r for r in reports.prefetch_related("sections")}
+
+
+def _closed(cycle: Cycle, body: Organisation) -> set[str]:
+    """Directions whose report was closed as not submitted (p.18)."""
+    return set(Report.objects.filter(cycle=cycle, body=body, state=Report.State.NOT_SUBMITTED)
+               .values_list("direction", flat=True))
 
 
 def _section(report: Report, key: str) -> dict:
@@ -113,14 +150,16 @@ def _in_failure(windows, service_id, day) -> bool:
                for sid, start, end, _b in windows)
 
 
-def _services(out: Assembled, cycle: Cycle, body: Organisation, reports: dict, kind: str) -> None:
+def _services(out: Assembled, cycle: Cycle, body: Organisation, reports: dict, kind: str,
+              closed: set) -> None:
     report = reports.get(Direction.SERVICES)
-    if report is None:
+    if report is None and Direction.SERVICES not in closed:
         return
-    if kind == "central" and Direction.AUTOMATION not in reports:
+    if kind == "central" and Direction.AUTOMATION not in reports \
+            and Direction.AUTOMATION not in closed:
         out.notes.append(_("Направление «госуслуги» ждёт принятия отчёта по автоматизации."))
         return
-    rows = (_section(report, "services").get("rows") or [])
+    rows = (_section(report, "services").get("rows") or []) if report is not None else []
     services = PublicService.objects.in_bulk([r.get("service") for r in rows], field_name="code")
     inspected: dict[int, dict] = defaultdict(lambda: dict.fromkeys(VIOLATIONS, 0))
     inspection_batches: dict[int, set] = defaultdict(set)
@@ -205,17 +244,30 @@ def _services(out: Assembled, cycle: Cycle, body: Organisation, reports: dict, k
         for name in VIOLATIONS:
             totals[name] += counts[name]
             basis_of[name].append(f"{code}: {source}")
-    ref = _report_ref(report, "services")
+    ref = _report_ref(report, "services") if report is not None else ""
     batches = sorted({b for s in monitoring_batches.values() for b in s}
                      | {b for s in inspection_batches.values() for b in s})
     rendered_batches = {b for s in monitoring_batches.values() for b in s}
-    out.put("services.rendered", totals["rendered"], "import" if rendered_batches else "report",
-            _mixed_ref(ref, rendered_batches), "; ".join(basis_of["rendered"]))
-    out.put("services.justified_complaints", totals["justified_complaints"], "report", ref,
-            _("Обоснованные жалобы по данным органа (п.33)"))
+    reported = bool(rows)  # the body's table: without it only the imports speak
+    if reported or rendered_batches:
+        out.put("services.rendered", totals["rendered"],
+                "import" if rendered_batches else "report",
+                _mixed_ref(ref, rendered_batches) if ref else _import_ref(rendered_batches),
+                "; ".join(basis_of["rendered"]))
+    else:
+        out.need("services.rendered")
+    if reported:
+        out.put("services.justified_complaints", totals["justified_complaints"], "report", ref,
+                _("Обоснованные жалобы по данным органа (п.33)"))
+    else:
+        out.need("services.justified_complaints")
     for name in VIOLATIONS:
-        out.put(f"services.{name}", totals[name], "import" if batches else "report",
-                _mixed_ref(ref, batches), "; ".join(basis_of[name]))
+        if reported or batches:
+            out.put(f"services.{name}", totals[name], "import" if batches else "report",
+                    _mixed_ref(ref, batches) if ref else _import_ref(batches),
+                    "; ".join(basis_of[name]))
+        else:
+            out.need(f"services.{name}")
     if omitted:
         out.notes.append(_("Услуги, не указанные в отчёте органа, учтены по проверкам и "
                            "«Мониторингу» (п.37, п.40): %(codes)s") % {"codes": ", ".join(omitted)})
@@ -230,9 +282,12 @@ def _services(out: Assembled, cycle: Cycle, body: Organisation, reports: dict, k
     out.put("services.satisfaction_levels", [d["level"] for d, _b in levels], "import",
             _import_ref(b for _d, b in levels), _("Общественный мониторинг (п.31, прил. 6)"))
     if kind == "central":
-        auto = reports[Direction.AUTOMATION]
-        fields = _section(auto, "automation").get("fields") or {}
+        auto = reports.get(Direction.AUTOMATION)
+        fields = (_section(auto, "automation").get("fields") or {}) if auto is not None else {}
         for name in AUTOMATION_KEYS:
+            if not fields:
+                out.need(f"services.automation.{name}")
+                continue
             out.put(f"services.automation.{name}", int(fields.get(name) or 0), "report",
                     _report_ref(auto, "automation"),
                     _("Отчёт по автоматизации, проверенный МЦРИАП (прил. 5)"))
@@ -266,9 +321,10 @@ def peer_averages(cycle: Cycle, criterion: str, indicators, *, central_only: boo
     return result
 
 
-def _openness(out: Assembled, cycle: Cycle, body: Organisation, reports: dict, kind: str) -> None:
+def _openness(out: Assembled, cycle: Cycle, body: Organisation, reports: dict, kind: str,
+              closed: set) -> None:
     report = reports.get(Direction.OPENNESS)
-    if report is None:
+    if report is None and Direction.OPENNESS not in closed:
         return
     edition = load_edition(cycle.edition)
     criteria = edition.criteria[kind]
@@ -305,18 +361,28 @@ def _openness(out: Assembled, cycle: Cycle, body: Organisation, reports: dict, k
                               exclude_body=body.pk),
                 "peer_average", cycle.pk, _("Средний балл центральных государственных органов "
                                             "(табл. 6, прим. **)"))
-    dialogue = _section(report, "t5_open_dialogue").get("fields") or {}
-    ref = _report_ref(report, "t5_open_dialogue")
+    dialogue = (_section(report, "t5_open_dialogue").get("fields") or {}) if report else {}
+    ref = _report_ref(report, "t5_open_dialogue") if report else ""
     for name in ("blog_posts", "rated_answers", "disliked_answers"):
+        if not dialogue:  # table 5 missing or no report: never a silent zero
+            out.need(f"openness.open_dialogue.{name}")
+            continue
         out.put(f"openness.open_dialogue.{name}", int(dialogue.get(name) or 0), "report", ref,
                 _("Отчёт органа, таблица 5"))
-    media = _section(report, "t5_1_media").get("fields") or {}
-    ref = _report_ref(report, "t5_1_media")
-    out.put("openness.media.events_high_publicity",
-            {c: int(media.get(f"events_high_publicity_{c}") or 0) for c in COLUMNS},
-            "report", ref, _("Отчёт органа, таблица 5-1"))
+    media = (_section(report, "t5_1_media").get("fields") or {}) if report else {}
+    ref = _report_ref(report, "t5_1_media") if report else ""
+    if media:
+        out.put("openness.media.events_high_publicity",
+                {c: int(media.get(f"events_high_publicity_{c}") or 0) for c in COLUMNS},
+                "report", ref, _("Отчёт органа, таблица 5-1"))
+    else:
+        for c in COLUMNS:
+            out.need(f"openness.media.events_high_publicity.{c}")
     for name in ("events_total", "requests_received", "requests_answered",
                  "requests_answered_late"):
+        if not media:
+            out.need(f"openness.media.{name}")
+            continue
         out.put(f"openness.media.{name}", int(media.get(name) or 0), "report", ref,
                 _("Отчёт органа, таблица 5-1"))
     for import_kind, name in ((ImportKind.MEDIA_SURVEY, "media_satisfied_percent"),
@@ -340,24 +406,108 @@ def _openness(out: Assembled, cycle: Cycle, body: Organisation, reports: dict, k
 # --- Complaints (p.92–104) -----------------------------------------------------------------
 
 
-def _complaints(out: Assembled, reports: dict) -> None:
+def _complaints(out: Assembled, reports: dict, closed: set) -> None:
     report = reports.get(Direction.COMPLAINTS)
-    if report is None:
+    if report is None and Direction.COMPLAINTS not in closed:
         return
-    fields = _section(report, "complaints").get("fields") or {}
-    ref = _report_ref(report, "complaints")
+    fields = (_section(report, "complaints").get("fields") or {}) if report else {}
+    ref = _report_ref(report, "complaints") if report else ""
     for name in COMPLAINT_KEYS:
+        if not fields:
+            out.need(f"complaints.{name}")
+            continue
         out.put(f"complaints.{name}", int(fields.get(name) or 0), "report", ref,
                 _("ИС «Единый учёт обращений», форма 1-ОЛ (п.9)"))
 
 
+# --- Penalties (p.17–20) -------------------------------------------------------------------
+
+PENALTY_DIRECTIONS = ("services", "openness", "complaints")
+
+
+def _same_element(finding_section: str, fact) -> bool:
+    text = (finding_section or "").strip().casefold()
+    return bool(text) and text in (fact.element.casefold(), fact.title.strip().casefold())
+
+
+def penalty_facts(*, cycle: Cycle, body: Organisation) -> dict[str, dict]:
+    """Per direction: ``unreliable`` and ``incomplete`` (the counts that enter
+    ``penalties.<direction>``), the act's counts, the submission's counted facts and the label
+    of their source. The act's are those of the body's signed reconciliation act on the
+    direction (kept on the re-verification when the act is closed — signed by both sides, or
+    closed as not signed by the body past its term; a later act replaces them once closed);
+    a submission fact naming the same element as one of the act's incomplete facts counts once."""
+    from assessments.models import ReconciliationAct, Reverification
+    from assessments.reverification.services import findings_for
+    from assessments.submission.services.incompleteness import incomplete_counts
+
+    acts = defaultdict(lambda: [0, 0])
+    for direction, unreliable, incomplete in Reverification.objects.filter(
+            cycle=cycle, body=body).values_list("direction", "unreliable_facts",
+                                                "incomplete_facts"):
+        acts[direction][0] += unreliable
+        acts[direction][1] += incomplete
+    submitted = incomplete_counts(cycle=cycle, body=body)
+    result = {}
+    for direction in PENALTY_DIRECTIONS:
+        unreliable, act_incomplete = acts[direction]
+        facts = submitted[direction]
+        if facts and act_incomplete:
+            sections = [f.report_section for f in findings_for(
+                cycle=cycle, body=body, direction=direction) if f.kind == "incomplete"]
+            facts = [f for f in facts if not any(_same_element(s, f) for s in sections)]
+        labels = []
+        if unreliable or act_incomplete:
+            labels.append(_("акт сверки: недостоверных %(u)s, неполных %(i)s")
+                          % {"u": unreliable, "i": act_incomplete})
+        if facts:
+            labels.append(_("отчёт: нет элементов — %(items)s")
+                          % {"items": "; ".join(f.title for f in facts)})
+        refs = []
+        if unreliable or act_incomplete:
+            act = (ReconciliationAct.objects.filter(
+                Q(signed_at__isnull=False) | Q(closed_unsigned_at__isnull=False),
+                reverification__cycle=cycle, reverification__body=body,
+                reverification__direction=direction)
+                .order_by("-version").values_list("pk", flat=True).first())
+            refs.append(str(act) if act else "")
+        if facts:
+            refs.append("report:" + ",".join(sorted({str(f.report_id) for f in facts})))
+        result[direction] = {
+            "ref": "; ".join(r for r in refs if r),
+            "unreliable": unreliable, "incomplete": act_incomplete + len(facts),
+            "act": (unreliable, act_incomplete), "facts": facts,
+            "label": _("Факты п.17–20: %(l)s") % {"l": ", ".join(labels)} if labels
+            else _("Фактов недостоверной и неполной информации нет"),
+        }
+    return result
+
+
+def _penalties(out: Assembled, cycle: Cycle, body: Organisation) -> None:
+    """``penalties.<direction>`` for every direction once anything else is assembled (and for a
+    direction with facts in any case)."""
+    anything = bool(out.values)
+    for direction, item in penalty_facts(cycle=cycle, body=body).items():
+        if not anything and not (item["unreliable"] or item["incomplete"]):
+            continue
+        for name, key in (("unreliable_facts", "unreliable"), ("incomplete_facts", "incomplete")):
+            out.put(f"penalties.{direction}.{name}", item[key], "finding", item["ref"],
+                    item["label"])
+
+
 def scoring_values(*, cycle: Cycle, body: Organisation) -> Assembled:
+    from assessments.models import EnteredInput
+
     out = Assembled()
+    out.entered = {e.path: e for e in EnteredInput.objects.filter(cycle=cycle, body=body)
+                   .select_related("entered_by")}
     kind = body_kind(body)
     reports = _accepted(cycle, body)
-    _services(out, cycle, body, reports, kind)
-    _openness(out, cycle, body, reports, kind)
-    _complaints(out, reports)
+    closed = _closed(cycle, body)
+    _services(out, cycle, body, reports, kind, closed)
+    _openness(out, cycle, body, reports, kind, closed)
+    _complaints(out, reports, closed)
+    _penalties(out, cycle, body)
     return out
 
 
@@ -427,6 +577,20 @@ def _failure_record(cycle: Cycle, body: Organisation, error) -> None:
              "другу (%(path)s). Подробности — на странице исходных данных.")
            % {"b": body, "path": error.path},
            reverse("scores:scoring_input_page", args=[cycle.code, body.pk]))
+
+
+def penalties_store(*, cycle: Cycle, body: Organisation, actor, reason: str):
+    """Store the body's ``penalties`` now (the act just signed, a fact recorded): the same
+    counts the assembly gives, written alone (the rest of the input is left as it is)."""
+    from assessments.scores.services.scoring_inputs import scoring_input_set
+
+    with translation.override(settings.LANGUAGE_CODE):
+        out = Assembled()
+        out.values["_"] = True  # every direction, like a full assembly
+        _penalties(out, cycle, body)
+        del out.values["_"]
+        return scoring_input_set(cycle=cycle, body=body, values=out.values,
+                                 sources=out.sources, actor=actor, reason=reason)
 
 
 def scoring_input_assemble(*, cycle: Cycle, body: Organisation, actor=None):

@@ -5,6 +5,7 @@ django-fsm transition → save → StateLog (by, description) → notifications 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -36,6 +37,7 @@ from assessments.submission.report_schema import (
     SECTIONS_BY_KEY,
     Field,
     Section,
+    content_paths,
     sections_for,
 )
 
@@ -277,9 +279,38 @@ def report_section_save(
     return row
 
 
-def report_missing(report: Report) -> list[str]:
-    """What keeps the report from being complete: the required sections not filled, the empty
-    required values of filled ones, the documents required and not attached (p.18)."""
+@dataclass(frozen=True)
+class ElementState:
+    """One section of the report as it stands: ``status`` is ``missing`` (none of its required
+    content: an element missing, a fact when submitted so), ``partial`` (some required content
+    or a required document not given: the body confirms it, no fact) or ``complete``;
+    ``items`` say what is not filled. ``element`` is False for a section the schema does not
+    require (it may be partial, never missing)."""
+
+    section: Section
+    status: str
+    items: tuple[str, ...]
+    element: bool
+
+    @property
+    def key(self) -> str:
+        return self.section.key
+
+    @property
+    def title(self) -> str:
+        return str(self.section.title)
+
+
+def _present(data: dict, path: str) -> bool:
+    if path == "rows":
+        return bool(data.get("rows"))
+    return not _is_blank((data.get("fields") or {}).get(path.split(".", 1)[1]))
+
+
+def report_elements(report: Report) -> list[ElementState]:
+    """Each section of the report with what is missing from it (p.18): the required sections
+    not filled at all are missing elements; the empty required values of filled ones and the
+    documents required and not attached make them partial."""
     kind = body_kind(report.body)
     stored = {row.key: row for row in report.sections.all()}
     docs = set(
@@ -288,47 +319,83 @@ def report_missing(report: Report) -> list[str]:
             "section_key", "indicator"
         )
     )
-    missing: list[str] = []
+    result: list[ElementState] = []
     for section in sections_for(report.direction, kind):
         row = stored.get(section.key)
-        if row is None:
+        data = (row.data if row is not None else {}) or {}
+        if not any(_present(data, path) for path in content_paths(section, kind)):
             if section.required:
-                missing.append(_("Раздел «%(s)s» не заполнен.") % {"s": section.title})
+                result.append(ElementState(section, "missing", (
+                    _("Раздел «%(s)s» не заполнен.") % {"s": section.title},), True))
+            else:
+                result.append(ElementState(section, "complete", (), False))
             continue
-        _invalid, empty = section_errors(section, kind, row.data)
+        items: list[str] = []
+        _invalid, empty = section_errors(section, kind, data)
         labels = {f"fields.{f.key}": f.label for f in section.fields_for(kind)}
         for path in empty:
             if path == "rows":
-                missing.append(_("Раздел «%(s)s»: нет ни одной строки таблицы «%(t)s».") % {
+                items.append(_("Раздел «%(s)s»: нет ни одной строки таблицы «%(t)s».") % {
                     "s": section.title, "t": section.table.label})
             else:
-                missing.append(_("Раздел «%(s)s»: не заполнено поле «%(f)s».") % {
+                items.append(_("Раздел «%(s)s»: не заполнено поле «%(f)s».") % {
                     "s": section.title, "f": labels.get(path, path)})
-        fields = row.data.get("fields") or {}
+        fields = data.get("fields") or {}
         for count_key, indicator, _label, message in section.evidence_when:
             if (fields.get(count_key) or 0) > 0 and (section.key, indicator) not in docs:
-                missing.append(_("Раздел «%(s)s»: %(m)s") % {"s": section.title, "m": message})
-    return missing
+                items.append(_("Раздел «%(s)s»: %(m)s") % {"s": section.title, "m": message})
+        result.append(ElementState(section, "partial" if items else "complete", tuple(items),
+                                   section.required))
+    return result
+
+
+def report_missing(report: Report) -> list[str]:
+    """What keeps the report from being complete, as sentences: the required sections not
+    filled (missing elements), the empty required values of filled ones, the documents required
+    and not attached (p.18). The body may still submit after confirming them."""
+    return [item for state in report_elements(report) for item in state.items]
 
 
 # --- Transitions -------------------------------------------------------------------------
 
 
+class ReportIncomplete(DomainError):
+    """The report lacks something and the body has not confirmed submitting it so: ``missing``
+    names the elements that would become incompleteness facts (2 points each, p.18),
+    ``partial`` what is not filled in the others (no fact)."""
+
+    def __init__(self, missing: list[str], partial: list[str]) -> None:
+        parts = []
+        if missing:
+            parts.append(_("Нет элементов отчёта (каждый — факт неполной информации, 2 балла, "
+                           "п.18): %(items)s.") % {"items": "; ".join(missing)})
+        if partial:
+            parts.append(_("Не заполнено: %(items)s") % {"items": " ".join(partial)})
+        parts.append(_("Подтвердите представление отчёта в таком виде."))
+        super().__init__(" ".join(parts), code="confirm_missing")
+        self.missing = missing
+        self.partial = partial
+
+
 @transaction.atomic
-def report_submit(*, actor, report: Report) -> Report:
-    """Submit (p.8–11): the body's head, or a submitter where the body allows it. Refused with
-    the list of what is missing; after the schedule's deadline accepted but marked late with the
-    number of days (lateness is judged on the first submission; a resubmission after a return
-    keeps it)."""
+def report_submit(*, actor, report: Report, confirm_missing: bool = False) -> Report:
+    """Submit (p.8–11): the body's head, or a submitter where the body allows it. A report that
+    lacks something is refused with the list (:class:`ReportIncomplete`) unless the body
+    confirms it (``confirm_missing``); then each missing element becomes an incompleteness fact
+    of this version of the report (p.18), recorded and announced. After the schedule's deadline
+    accepted but marked late with the number of days (lateness is judged on the first
+    submission; a resubmission after a return keeps it)."""
+    from assessments.submission.services.incompleteness import facts_record
+
     report = _lock(report)
     if report.state != Report.State.DRAFT:
         raise DomainError(_("Представить можно только черновик отчёта."))
     access.require(actor, "submit", report)
-    missing = report_missing(report)
-    if missing:
-        raise DomainError(
-            _("Отчёт не полон: %(items)s") % {"items": " ".join(missing)}, code="incomplete"
-        )
+    elements = report_elements(report)
+    missing = [e for e in elements if e.status == "missing"]
+    partial = [item for e in elements if e.status == "partial" for item in e.items]
+    if (missing or partial) and not confirm_missing:
+        raise ReportIncomplete([e.title for e in missing], partial)
     today = clock.today()
     report.deadline = report_deadline(report.cycle, report.direction)
     if report.first_submitted_on is None:
@@ -339,8 +406,12 @@ def report_submit(*, actor, report: Report) -> Report:
     description = _("Представлен") if not report.late else _(
         "Представлен с нарушением срока (%(d)s), просрочка %(n)s дн.") % {
         "d": report.deadline.strftime("%d.%m.%Y"), "n": report.late_days}
-    report.submit(by=actor, description=description)
-    report.version += 1  # the number of this submission (annex 9 keeps it)
+    if missing or partial:
+        description = f"{description}. " + _("Подтверждено представление без: %(items)s") % {
+            "items": "; ".join([e.title for e in missing] + partial)}
+    replaces_closure = report.closed_at is not None
+    report.submit(by=actor, description=description[:2000])
+    report.version += 1  # the number of this submission (annex 9 keeps it; p.18 facts)
     report.submitted_at = clock.now()
     report.submitted_on = today
     report.submitted_by = actor
@@ -349,6 +420,10 @@ def report_submit(*, actor, report: Report) -> Report:
     if report.late:
         text += " " + _("С нарушением срока на %(n)s дн.") % {"n": report.late_days}
     notify(body_staff(report.body) + report_assessors(report), text, _link(report))
+    facts_record(report=report, sections=[e.section for e in missing], actor=actor,
+                 origin="submission")
+    if replaces_closure:
+        schedule_assembly(report.cycle_id, report.body_id)
     return report
 
 
@@ -438,3 +513,86 @@ def schedule_assembly(cycle_id: int, body_id: int) -> None:
 def require_actor(actor) -> None:
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise PermissionDenied
+
+
+# --- Closing a report never submitted (p.18) -------------------------------------------------
+
+
+@transaction.atomic
+def report_close_not_submitted(*, actor, report: Report, reason: str) -> Report:
+    """After the direction's submission deadline the evaluating body's unit head closes a report
+    the body has not submitted ("не представлен"), with a reason: every element of it counts
+    missing (an incompleteness fact each, p.18), the body and the assessors are told, and the
+    assessment goes on from what the system holds (the assembly runs; what no source holds is
+    listed on the scoring-input page for the assessor to enter with its source)."""
+    from assessments.submission.services.incompleteness import facts_record
+
+    report = _lock(report)
+    if report.state not in (Report.State.DRAFT, Report.State.RETURNED):
+        raise DomainError(_("Закрыть как не представленный можно только отчёт, который орган не "
+                            "представил (черновик или возвращённый)."), code="state")
+    access.require(actor, "close", report)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Укажите причину закрытия."), code="reason")
+    deadline = report_deadline(report.cycle, report.direction)
+    if deadline is None or clock.today() <= deadline:
+        raise DomainError(
+            _("Срок представления отчёта ещё не прошёл (%(d)s): закрыть его как не "
+              "представленный можно после срока.")
+            % {"d": deadline.strftime("%d.%m.%Y") if deadline else "—"}, code="deadline")
+    report.close_not_submitted(by=actor, description=reason[:2000])
+    report.version += 1
+    report.deadline = deadline
+    report.closed_reason = reason
+    report.closed_at = clock.now()
+    report.closed_by = actor
+    report.save()
+    audit_record(actor=actor, obj=report, action="close_not_submitted",
+                 changes={"state": ("draft", "not_submitted")}, reason=reason)
+    notify(body_staff(report.body) + report_assessors(report),
+           _("Отчёт «%(r)s» закрыт как не представленный: %(reason)s. Все элементы отчёта "
+             "считаются неполной информацией (п.18); оценка проводится по данным, которые есть "
+             "в системе.") % {"r": report, "reason": reason[:600]},
+           _link(report))
+    kind = body_kind(report.body)
+    from assessments.submission.report_schema import element_sections
+
+    facts_record(report=report, sections=element_sections(report.direction, kind), actor=actor,
+                 origin="closure")
+    schedule_assembly(report.cycle_id, report.body_id)
+    return report
+
+
+def _conclusion_drafted(report: Report) -> bool:
+    from assessments.models import Conclusion
+
+    return Conclusion.objects.filter(cycle_id=report.cycle_id, body_id=report.body_id,
+                                     direction=report.direction).exists()
+
+
+@transaction.atomic
+def report_reopen_submission(*, actor, report: Report, reason: str) -> Report:
+    """The unit head reopens a report closed as not submitted — until a conclusion on its
+    direction is drafted. The report is a draft again; the closure's facts count until the body
+    submits (a late report then replaces the closure: its own missing elements are counted)."""
+    report = _lock(report)
+    if report.state != Report.State.NOT_SUBMITTED:
+        raise DomainError(_("Открыть заново можно только отчёт, закрытый как не представленный."),
+                          code="state")
+    access.require(actor, "close", report)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Укажите причину."), code="reason")
+    if _conclusion_drafted(report):
+        raise DomainError(_("Заключение по этому направлению уже сформировано: отчёт больше не "
+                            "открывается."), code="conclusion_drafted")
+    report.reopen_submission(by=actor, description=reason[:2000])
+    report.save()
+    audit_record(actor=actor, obj=report, action="reopen_submission",
+                 changes={"state": ("not_submitted", "draft")}, reason=reason)
+    notify(body_staff(report.body) + report_assessors(report),
+           _("Отчёт «%(r)s» снова открыт для представления: %(reason)s. Представленный отчёт "
+             "заменит закрытие.") % {"r": report, "reason": reason[:600]},
+           _link(report))
+    return report

@@ -21,8 +21,10 @@ from assessments.models import Cycle, Direction, Evidence, Organisation, Report,
 from assessments.registry.services.cycles import current_cycle
 from assessments.submission.forms import (
     EvidenceForm,
+    ReasonForm,
     ReturnForm,
     SectionForm,
+    SubmitForm,
     row_formset,
     rows_initial,
     with_added_rows,
@@ -36,13 +38,18 @@ from assessments.submission.report_schema import (
 )
 from assessments.submission.services.evidence import evidence_confirm as evidence_confirm_service
 from assessments.submission.services.evidence import evidence_upload
+from assessments.submission.services.incompleteness import report_facts
 from assessments.submission.services.reports import (
     EditConflict,
     SectionInvalid,
     body_kind,
     report_accept,
+    report_close_not_submitted,
+    report_deadline,
+    report_elements,
     report_get_or_create,
     report_missing,
+    report_reopen_submission,
     report_return,
     report_start_review,
     report_submit,
@@ -150,6 +157,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assessments/submission/report_detail.html", {
         "report": report, "sections": sections,
         "missing": report_missing(report) if report.is_editable_by_body else [],
+        "facts": report_facts(report),
+        "can_close": access.can(request.user, "close", report) and _closable(report),
+        "can_reopen": access.can(request.user, "close", report)
+        and report.state == Report.State.NOT_SUBMITTED,
         "can_edit": access.can(request.user, "edit", report),
         "can_attach": access.can(request.user, "attach", report),
         "can_submit": access.can(request.user, "submit", report),
@@ -260,16 +271,59 @@ def _transition_page(request, report, *, template, action, success, form=None, e
     return render(request, template, context)
 
 
+def _closable(report: Report) -> bool:
+    deadline = report_deadline(report.cycle, report.direction)
+    return (report.state in (Report.State.DRAFT, Report.State.RETURNED)
+            and deadline is not None and clock.today() > deadline)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     access.require(request.user, "submit", report)
+    elements = report_elements(report)
+    missing = [e for e in elements if e.status == "missing"]
+    partial = [item for e in elements if e.status == "partial" for item in e.items]
+    form = SubmitForm(request.POST or None, needs_confirmation=bool(missing or partial))
     return _transition_page(
         request, report, template="assessments/submission/report_submit.html",
-        action=lambda: report_submit(actor=request.user, report=report),
-        success=_("Отчёт представлен."),
-        extra={"missing": report_missing(report), "today": clock.today()},
+        action=lambda: report_submit(actor=request.user, report=report,
+                                     confirm_missing=bool(form.cleaned_data.get(
+                                         "confirm_missing"))),
+        success=_("Отчёт представлен."), form=form,
+        extra={"missing_elements": missing, "partial": partial, "today": clock.today()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    access.require(request.user, "close", report)
+    form = ReasonForm(request.POST or None)
+    return _transition_page(
+        request, report, template="assessments/submission/report_close.html",
+        action=lambda: report_close_not_submitted(actor=request.user, report=report,
+                                                  reason=form.cleaned_data["reason"]),
+        success=_("Отчёт закрыт как не представленный."), form=form,
+        extra={"elements": [e for e in report_elements(report) if e.element],
+               "today": clock.today(), "reopen": False},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    access.require(request.user, "close", report)
+    form = ReasonForm(request.POST or None)
+    return _transition_page(
+        request, report, template="assessments/submission/report_close.html",
+        action=lambda: report_reopen_submission(actor=request.user, report=report,
+                                                reason=form.cleaned_data["reason"]),
+        success=_("Отчёт снова открыт для представления."), form=form,
+        extra={"elements": [], "today": clock.today(), "reopen": True},
     )
 
 

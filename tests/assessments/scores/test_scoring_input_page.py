@@ -37,7 +37,9 @@ def test_page_shows_the_stored_input_and_sheets_and_the_preview_apart(
     with cap(execute=True):
         accept(p, cycle, body, "services", p.local_head, p.assessor,
                override={"services": {"rows": rows}})
-        # a re-verification finding (p.20): only in the stored input, never in an assembly
+    with cap(execute=True):
+        # a deduction stored by hand (as a decision would): in the stored input only; the
+        # assembly's penalties are the facts on record (none here)
         scoring_input_set(
             cycle=cycle, body=body, values={"penalties.services.unreliable_facts": 5},
             sources={"penalties.services.unreliable_facts": {
@@ -59,7 +61,8 @@ def test_page_shows_the_stored_input_and_sheets_and_the_preview_apart(
     assert Decimal(final.replace(",", ".").replace("\u00a0", "")) == sheet.final
     preview = _section(html, "live-preview")
     assert "Предварительный просмотр сборки (не сохранён)" in html
-    assert "penalties.services.unreliable_facts" not in preview
+    assert "penalties.services.unreliable_facts" in preview
+    assert "Фактов недостоверной и неполной информации нет" in preview
     preview_final = re.search(r'data-testid="preview-services">([^<]*)<', preview).group(1)
     assert Decimal(preview_final) > sheet.final  # the deduction is in the stored sheet only
     # an assembly the engine refuses: the preview's error in the reader's language

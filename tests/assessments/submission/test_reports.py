@@ -39,10 +39,10 @@ def complaints(assigned, cycle, schedule, services_register):
 def test_submit_lists_what_is_missing_and_changes_nothing(clock, assigned, complaints):
     assert report_missing(complaints) == [
         "Раздел «Жалобы и заявления: ИС «Единый учёт обращений» и форма 1-ОЛ» не заполнен."]
-    with pytest.raises(DomainError) as refused:
+    with pytest.raises(DomainError) as refused:  # not confirmed: nothing happens
         report_submit(actor=assigned.head, report=complaints)
-    assert refused.value.code == "incomplete"
-    assert "не заполнен" in refused.value.message
+    assert refused.value.code == "confirm_missing"
+    assert "Жалобы и заявления" in refused.value.message and "2 балла" in refused.value.message
     assert Report.objects.get(pk=complaints.pk).state == "draft"
 
 
