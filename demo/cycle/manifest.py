@@ -63,7 +63,7 @@ def collect_documents(run: Run) -> None:
 
 
 def body_manifest(run: Run, key: str) -> dict:
-    from assessments.models import Conclusion, Report, Reverification
+    from assessments.models import Conclusion, IncompletenessFact, Report, Reverification
     from assessments.scores.services.scoring_inputs import scoring_input_current
 
     body = run.bodies[key]
@@ -74,7 +74,9 @@ def body_manifest(run: Run, key: str) -> dict:
         "bin": body.bin,
         "reports": [
             {"direction": r.direction, "state": r.state, "late": r.late,
-             "returned_times": r.returned_times}
+             "returned_times": r.returned_times,
+             "missing_elements": IncompletenessFact.objects.filter(
+                 report=r, report_version=r.version).count()}
             for r in Report.objects.filter(cycle=cycle, body=body).order_by("direction")
         ],
         "reverifications": [],
@@ -118,6 +120,7 @@ def body_manifest(run: Run, key: str) -> dict:
     si = scoring_input_current(cycle=cycle, body=body)
     overall = sheets.get("overall")
     result["case"] = (overall.scoring_input.case if overall is not None else si.case)
+    result["penalties"] = _penalties(result["case"])
     result["scores"] = {
         "services": _final(sheets.get("services")),
         "openness": _final(sheets.get("openness")),
@@ -136,6 +139,22 @@ def _act_state(act) -> str | None:
     if act.closure == "not_signed_by_body":
         return act.closure
     return act.signed_document.state if act.signed_document else None
+
+
+def _penalties(case: dict) -> list[dict]:
+    """Per direction, every fact that counted (re-verification and submission together, as the
+    case the scores come from holds them) and the deduction min(5, 0.2 × u + 2 × i) (p.20)."""
+    from decimal import Decimal
+
+    result = []
+    for direction in ("services", "openness", "complaints"):
+        facts = (case.get("penalties") or {}).get(direction) or {}
+        unreliable = int(facts.get("unreliable_facts", 0))
+        incomplete = int(facts.get("incomplete_facts", 0))
+        deduction = min(Decimal(5), Decimal("0.2") * unreliable + 2 * incomplete)
+        result.append({"direction": direction, "facts_unreliable": unreliable,
+                       "facts_incomplete": incomplete, "deduction": f"{deduction:.2f}"})
+    return result
 
 
 def _handovers(run: Run, body) -> list[dict]:

@@ -23,6 +23,7 @@ DAYS = {
     "submit": date(2026, 1, 14),
     "review": date(2026, 1, 15),
     "resubmit": date(2026, 1, 16),
+    "closed": date(2026, 1, 21),  # the day after the submission deadline (Tuesday 20 January)
     "openness": date(2026, 1, 21),
     "accept": date(2026, 1, 22),
     "rv_select": date(2026, 2, 2),
@@ -68,8 +69,8 @@ def iso(day) -> str | None:
 # --- Who is who -------------------------------------------------------------------------------
 
 # (key, full name, position, organisation key, role, direction, annexes)
-# Organisation keys: "central" / "local" (the demo cycle's bodies), or an evaluating body's
-# registry role ("agency", "digital_ministry", "information_ministry", "legal_statistics",
+# Organisation keys: "central" / "local" / "local2" (the demo cycle's bodies), or an evaluating
+# body's registry role ("agency", "digital_ministry", "information_ministry", "legal_statistics",
 # "presidential_administration").
 PEOPLE: tuple[tuple[str, str, str, str, str, str, tuple[int, ...]], ...] = (
     ("cgo-submitter", "Абенова Жанна Ерлановна", "Главный эксперт", "central", "body_submitter",
@@ -81,6 +82,10 @@ PEOPLE: tuple[tuple[str, str, str, str, str, str, tuple[int, ...]], ...] = (
     ("mio-submitter", "Нургазина Асем Болатовна", "Главный специалист", "local",
      "body_submitter", "", ()),
     ("mio-head", "Рахимжанов Бауыржан Ерикович", "Руководитель аппарата акима", "local",
+     "body_head", "", ()),
+    ("mio2-submitter", "Оспанова Динара Сериковна", "Главный специалист", "local2",
+     "body_submitter", "", ()),
+    ("mio2-head", "Жуматаев Нурболат Кайратович", "Руководитель аппарата акима", "local2",
      "body_head", "", ()),
     ("agency-assessor", "Сатпаева Дана Кайратовна", "Эксперт", "agency", "assessor", "services",
      ()),
@@ -248,7 +253,42 @@ PLANS = {
         population_percent="64",
         openness_quality=0.7,
     ),
+    "local2": BodyPlan(
+        key="local2",
+        services_rows=[
+            {"service": "00601006", "basis": "own_records", "rendered": 38000, "late": 14,
+             "unjustified_refusals": 2, "incomplete_package": 0, "extra_documents": 1,
+             "justified_complaints": 3},
+            {"service": "00701007", "basis": "own_records", "rendered": 9000, "late": 5,
+             "unjustified_refusals": 0, "incomplete_package": 0, "extra_documents": 0,
+             "justified_complaints": 1},
+        ],
+        automation={},
+        dialogue={"blog_posts": 9, "questions_received": 70, "questions_answered_on_time": 61,
+                  "rated_answers": 40, "disliked_answers": 5},
+        media={"events_high_publicity_kk": 4, "events_high_publicity_ru": 5,
+               "events_total": 10, "requests_received": 12, "requests_answered": 11,
+               "requests_answered_late": 2},
+        # never submitted: what the Committee's own data say (entered by its assessor)
+        complaints={"received": 1800, "handled": 760, "handled_late": 21, "redirected_late": 9,
+                    "court_upheld": 1, "disciplinary_actions": 11, "excused": 2},
+        satisfaction=[("00601006", "4.51"), ("00701007", "4.33")],
+        media_percent="71",
+        population_percent="58",
+        openness_quality=0.6,
+    ),
 }
+
+
+# The third body (a local one, "local2") reports imperfectly (p.17–20): its openness report lacks
+# table 4 (submitted after its confirmation, accepted: one incompleteness fact), and it never
+# submits its complaints report (closed as not submitted after the deadline; the Committee's
+# assessor enters its numbers from the Committee's own data, with their source).
+MISSING_TABLE = ("local2", "openness", "t4_open_npa")
+NOT_SUBMITTED = ("local2", "complaints")
+CLOSURE_REASON = ("Отчёт не представлен в срок (20.01.2026); напоминания за 5 и 1 рабочий день "
+                  "оставлены без ответа.")
+ENTERED_SOURCE = "ИС «Единый учёт обращений», данные Комитета по правовой статистике"
 
 
 @dataclass
@@ -259,7 +299,7 @@ class Run:
     out: Path
     log: Callable[[str], None]
     cycle: object = None
-    bodies: dict = field(default_factory=dict)  # "central" | "local" -> Organisation
+    bodies: dict = field(default_factory=dict)  # "central" | "local" | "local2" -> Organisation
     evaluators: dict = field(default_factory=dict)  # registry role -> Organisation
     users: dict = field(default_factory=dict)  # PEOPLE key -> User
     documents: list = field(default_factory=list)  # manifest entries

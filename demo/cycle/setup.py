@@ -70,6 +70,7 @@ def setup(run: Run) -> None:
     serial = 30000 + 100 * run.number
     bin_central, serial = _new_bin(serial)
     bin_local, serial = _new_bin(serial)
+    bin_local2, serial = _new_bin(serial)
     run.bodies["central"] = organisation_create(
         actor=None, reason="demo_cycle", kind="central", central_type="ministry",
         name_ru="Министерство торговли и интеграции Республики Казахстан" + label,
@@ -82,6 +83,13 @@ def setup(run: Run) -> None:
         name_ru="Акимат города Конаев" + label,
         name_kk="Қонаев қаласының әкімдігі" + label,
         bin=bin_local, is_evaluated=True,
+    )
+    run.bodies["local2"] = organisation_create(
+        actor=None, reason="demo_cycle", kind="local", level="oblast_city",
+        region=Region.objects.filter(code="almaty-oblast").first(),
+        name_ru="Акимат города Текели" + label,
+        name_kk="Текелі қаласының әкімдігі" + label,
+        bin=bin_local2, is_evaluated=True,
     )
     # One hash for everyone: they all log in with the demo password (hashing is slow on purpose).
     password = make_password(DEMO_PASSWORD)

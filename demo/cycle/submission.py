@@ -6,7 +6,19 @@ from __future__ import annotations
 
 import io
 
-from demo.cycle.plan import ASSESSOR_OF, DAYS, YEAR, BodyPlan, Run, at
+from demo.cycle.plan import (
+    ASSESSOR_OF,
+    CLOSURE_REASON,
+    DAYS,
+    ENTERED_SOURCE,
+    FLOW,
+    MISSING_TABLE,
+    NOT_SUBMITTED,
+    YEAR,
+    BodyPlan,
+    Run,
+    at,
+)
 
 
 def _csv(rows: list[list[str]]) -> bytes:
@@ -67,12 +79,15 @@ def _sections(direction: str, kind: str, plan: BodyPlan) -> dict:
     return sections
 
 
-def _fill(report, actor, plan: BodyPlan) -> None:
-    """Save every section of the report (an unchanged section is left as it is)."""
+def _fill(report, actor, plan: BodyPlan, leave_out: tuple[str, ...] = ()) -> None:
+    """Save every section of the report (an unchanged section is left as it is) but those left
+    out."""
     from assessments.models import ReportSection
     from assessments.submission.services.reports import body_kind, report_section_save
 
     for key, data in _sections(report.direction, body_kind(report.body), plan).items():
+        if key in leave_out:
+            continue
         row = ReportSection.objects.filter(report=report, key=key).first()
         report_section_save(actor=actor, report=report, key=key, data=data,
                             expected_version=row.version if row else 0, reason="demo_cycle")
@@ -96,15 +111,21 @@ def reports(run: Run) -> None:
     from assessments.kernel import clock
     from assessments.submission.services import reports as svc
 
-    body_people = {"central": ("cgo-submitter", "cgo-head"), "local": ("mio-submitter", "mio-head")}
+    body_people = {"central": ("cgo-submitter", "cgo-head"), "local": ("mio-submitter", "mio-head"),
+                   "local2": ("mio2-submitter", "mio2-head")}
     made = {}
     clock.set_now(at(DAYS["submit"], 11))
     for key, body in run.bodies.items():
         submitter, head = (run.user(k) for k in body_people[key])
         for direction in _report_directions(body):
             report = svc.report_get_or_create(cycle=run.cycle, body=body, direction=direction)
-            _fill(report, submitter, run.plans[key])
-            made[(key, direction)] = svc.report_submit(actor=head, report=report)
+            if (key, direction) == NOT_SUBMITTED:
+                continue  # the body never submits it
+            leave_out = (MISSING_TABLE[2],) if (key, direction) == MISSING_TABLE[:2] else ()
+            _fill(report, submitter, run.plans[key], leave_out)
+            # a table left out: submitted after the body's confirmation (p.18: a fact each)
+            made[(key, direction)] = svc.report_submit(actor=head, report=report,
+                                                       confirm_missing=bool(leave_out))
     clock.set_now(at(DAYS["review"], 15))
     for (key, direction), report in made.items():
         made[(key, direction)] = svc.report_start_review(
@@ -122,11 +143,35 @@ def reports(run: Run) -> None:
     clock.set_now(at(DAYS["resubmit"], 16))
     made[RETURNED] = svc.report_start_review(actor=run.user(ASSESSOR_OF[direction]),
                                              report=made[RETURNED])
+    not_submitted(run)
     clock.set_now(at(DAYS["openness"], 10))
     openness(run)
     clock.set_now(at(DAYS["accept"], 11))
     for (_key, direction), report in made.items():
         svc.report_accept(actor=run.user(ASSESSOR_OF[direction]), report=report)
+
+
+def not_submitted(run: Run) -> None:
+    """The day after the deadline the Committee's unit head closes the third body's complaints
+    report as not submitted (every element a fact, p.18); what no source holds — the report's
+    numbers — the Committee's assessor enters from the Committee's own data, with its source."""
+    from assessments.kernel import clock
+    from assessments.scores.services.entered import entered_input_set, missing_inputs
+    from assessments.submission.services import reports as svc
+
+    key, direction = NOT_SUBMITTED
+    body = run.bodies[key]
+    clock.set_now(at(DAYS["closed"], 9, 30))
+    report = svc.report_get_or_create(cycle=run.cycle, body=body, direction=direction)
+    svc.report_close_not_submitted(actor=run.user(FLOW[direction][1]), report=report,
+                                   reason=CLOSURE_REASON)
+    clock.set_now(at(DAYS["closed"], 14))
+    values = run.plans[key].complaints
+    for item in missing_inputs(cycle=run.cycle, body=body):
+        name = item.path.split(".", 1)[1]
+        clock.advance(minutes=2)
+        entered_input_set(actor=run.user(ASSESSOR_OF[direction]), cycle=run.cycle, body=body,
+                          path=item.path, value=values[name], source=ENTERED_SOURCE)
 
 
 def openness(run: Run) -> None:

@@ -74,7 +74,15 @@ def manifest(runs) -> dict:
 
 
 def body_of(manifest: dict, kind: str) -> dict:
-    [body] = [b for b in manifest["bodies"] if b["kind"] == kind]
+    """The central body, or "the other body" (the first local one: it reports everything and
+    notifies that it has no objections)."""
+    return [b for b in manifest["bodies"] if b["kind"] == kind][0]
+
+
+def third_body(manifest: dict) -> dict:
+    """Wave 2's third body: local, one report closed as not submitted."""
+    [body] = [b for b in manifest["bodies"]
+              if any(r["state"] == "not_submitted" for r in b["reports"])]
     return body
 
 
@@ -98,7 +106,7 @@ def test_manifest_has_every_required_key(manifest):
     assert manifest["cycle"] == "2025"
     assert manifest["edition"] == "2023"
     assert {"cycle", "edition", "documents", "bodies"} <= set(manifest)
-    assert sorted(b["kind"] for b in manifest["bodies"]) == ["central", "local"]
+    assert sorted(b["kind"] for b in manifest["bodies"]) == ["central", "local", "local"]
     for document in manifest["documents"]:
         assert {"annex", "body", "direction", "version", "state", "signed", "sha256",
                 "file"} <= set(document)
@@ -109,10 +117,12 @@ def test_manifest_has_every_required_key(manifest):
             assert document["body"] in {b["name"] for b in manifest["bodies"]}
     for body in manifest["bodies"]:
         assert {"name", "kind", "reports", "reverifications", "conclusions", "objections",
-                "case", "scores"} <= set(body)
+                "case", "scores", "penalties"} <= set(body)
         assert set(body["scores"]) >= {*DIRECTIONS, "overall", "band"}
         for report in body["reports"]:
-            assert {"direction", "state", "late", "returned_times"} <= set(report)
+            assert {"direction", "state", "late", "returned_times",
+                    "missing_elements"} <= set(report)
+            assert isinstance(report["missing_elements"], int)
         for conclusion in body["conclusions"]:
             assert {"direction", "version", "state", "final_score", "received_on",
                     "objection_deadline"} <= set(conclusion)
@@ -209,6 +219,7 @@ def test_pdfsig_reads_every_signed_document_as_intact(out, manifest, tmp_path):
 
 def test_the_documents_cover_the_whole_cycle(manifest):
     central, local = body_of(manifest, "central"), body_of(manifest, "local")
+    third = third_body(manifest)
     by = {}
     for d in manifest["documents"]:
         by.setdefault((d["body"], d["annex"], d["direction"]), []).append(d)
@@ -222,11 +233,12 @@ def test_the_documents_cover_the_whole_cycle(manifest):
         assert sorted((d["version"], d["state"], d["signed"])
                       for d in by[(c, 14, direction)]) == [
             (1, "acknowledged", True), (2, "acknowledged", True)]  # the objection's state
-    for body in (c, m):
+    for body in (c, m, third["name"]):
         assert [d["state"] for d in by[(body, 8, "openness")]] == ["final"]
         assert [d["state"] for d in by[(body, 12, "complaints")]] == ["final"]
         assert [d["state"] for d in by[(body, 15, "block")]] == ["final"]
     assert [d["state"] for d in by[(m, 4, "services")]] == ["final"]
+    assert [d["state"] for d in by[(third["name"], 4, "services")]] == ["final"]
 
 
 # --- The cycle's steps --------------------------------------------------------------------------
@@ -234,10 +246,13 @@ def test_the_documents_cover_the_whole_cycle(manifest):
 
 def test_reports_of_every_direction_accepted_one_after_a_return(manifest):
     returned = 0
+    third = third_body(manifest)
     for body in manifest["bodies"]:
         states = {r["direction"]: r["state"] for r in body["reports"]}
         for direction in DIRECTIONS:
-            assert states[direction] == "accepted"
+            expected = ("not_submitted" if (body is third and direction == "complaints")
+                        else "accepted")
+            assert states[direction] == expected
         returned += sum(r["returned_times"] >= 1 for r in body["reports"])
         assert not any(r["late"] for r in body["reports"])
     assert returned >= 1
@@ -403,6 +418,63 @@ def test_final_openness_and_complaints_are_handed_over_before_the_block(manifest
             assert iso(h["handed_on"]) <= iso(h["due_on"]) < DAYS["block"]
 
 
+def test_the_third_body_reports_imperfectly_and_still_reaches_every_conclusion(manifest):
+    """Wave 2: openness submitted without one table of annex 9 (accepted after confirmation),
+    complaints never submitted (closed after the deadline); not re-verified, no objection nor
+    notice; a final conclusion in every direction and a block conclusion all the same."""
+    third = third_body(manifest)
+    assert third["kind"] == "local"
+    reports = {r["direction"]: r for r in third["reports"]}
+    assert {d: (r["state"], r["missing_elements"]) for d, r in reports.items()} == {
+        "services": ("accepted", 0), "openness": ("accepted", 1),
+        "complaints": ("not_submitted", 1)}
+    assert third["reverifications"] == [] and third["objections"] == []
+    assert third["no_objections"] == []
+    penalties = {p["direction"]: p for p in third["penalties"]}
+    assert penalties == {
+        "services": {"direction": "services", "facts_unreliable": 0, "facts_incomplete": 0,
+                     "deduction": "0.00"},
+        "openness": {"direction": "openness", "facts_unreliable": 0, "facts_incomplete": 1,
+                     "deduction": "2.00"},
+        "complaints": {"direction": "complaints", "facts_unreliable": 0,
+                       "facts_incomplete": 1, "deduction": "2.00"},
+    }
+    for direction in DIRECTIONS:
+        finals = [c for c in third["conclusions"]
+                  if c["direction"] == direction and c["state"] == "final"]
+        assert len(finals) == 1 and finals[0]["final_score"] == third["scores"][direction]
+    assert third["scores"]["overall"] is not None and third["scores"]["band"]
+    assert [d["state"] for d in manifest["documents"]
+            if d["body"] == third["name"] and d["annex"] == 15] == ["final"]
+
+
+def test_penalties_count_every_fact_of_each_direction(manifest):
+    """Each body's penalties: all the facts that counted per direction, re-verification and
+    submission together, as its case holds them; deduction = min(5, 0.2 × u + 2 × i)."""
+    for body in manifest["bodies"]:
+        assert [p["direction"] for p in body["penalties"]] == list(DIRECTIONS)
+        acts = {rv["direction"]: rv for rv in body["reverifications"]}
+        missing = {}
+        for report in body["reports"]:
+            direction = "services" if report["direction"] == "automation" \
+                else report["direction"]
+            missing[direction] = missing.get(direction, 0) + report["missing_elements"]
+        for entry in body["penalties"]:
+            direction = entry["direction"]
+            case = body["case"]["penalties"][direction]
+            assert (entry["facts_unreliable"], entry["facts_incomplete"]) == (
+                case["unreliable_facts"], case["incomplete_facts"])
+            rv = acts.get(direction, {"facts_unreliable": 0, "facts_incomplete": 0})
+            assert entry["facts_unreliable"] == rv["facts_unreliable"]
+            assert entry["facts_incomplete"] == rv["facts_incomplete"] + missing[direction]
+            expected = min(Decimal(5), Decimal("0.2") * entry["facts_unreliable"]
+                           + 2 * entry["facts_incomplete"])
+            assert entry["deduction"] == f"{expected:.2f}"
+    central = {p["direction"]: p for p in body_of(manifest, "central")["penalties"]}
+    assert (central["services"]["facts_unreliable"], central["services"]["deduction"]) == (
+        3, "0.60")
+
+
 def test_deadlines_are_the_calendar_at_work(manifest):
     crossing = []
     for body in manifest["bodies"]:
@@ -426,8 +498,8 @@ def test_deadlines_are_the_calendar_at_work(manifest):
 
 
 def test_score_case_reproduces_the_scores(manifest, tmp_path):
-    for body in manifest["bodies"]:
-        path = tmp_path / f"{body['kind']}.json"
+    for number, body in enumerate(manifest["bodies"]):
+        path = tmp_path / f"{number}-{body['kind']}.json"
         path.write_text(json.dumps(body["case"], ensure_ascii=False), encoding="utf-8")
         printed = io.StringIO()
         call_command("score_case", str(path), stdout=printed)
