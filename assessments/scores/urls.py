@@ -19,7 +19,5 @@ urlpatterns = [
     path("cycles/<slug:code>/bodies/<int:pk>/what-if/", scores.whatif, name="whatif"),
     path("cycles/<slug:code>/bodies/<int:pk>/scoring-input/", scores.scoring_input_page,
          name="scoring_input_page"),
-    path("cycles/<slug:code>/bodies/<int:pk>/scoring-input/enter/", scores.scoring_input_enter,
-         name="scoring_input_enter"),
     path("jobs/<int:pk>/", scores.job_detail, name="job_detail"),
 ]  # fmt: skip

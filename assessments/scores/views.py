@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from assessments.kernel import access
 from assessments.kernel.errors import DomainError
@@ -331,13 +331,41 @@ def _failure_context(cycle: Cycle, body: Organisation) -> dict | None:
                             failure.result.get("message", ""))}
 
 
+def _enter_input(request: HttpRequest, cycle: Cycle, body: Organisation) -> HttpResponse:
+    """An assessor enters a number no source holds, with its source (p.18: never a silent
+    zero); back to the page with the outcome."""
+    from assessments.scores.forms import EnteredInputForm
+    from assessments.scores.services.entered import entered_input_set
+
+    form = EnteredInputForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        try:
+            entered_input_set(actor=request.user, cycle=cycle, body=body,
+                              path=form.cleaned_data["path"], value=form.cleaned_data["value"],
+                              source=form.cleaned_data["source"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        except PermissionDenied:
+            messages.error(request, _("У вас нет права на это действие."))
+        else:
+            messages.success(request, _("Значение внесено; исходные данные оценки собираются "
+                                        "заново."))
+    return redirect("scores:scoring_input_page", code=cycle.code, pk=body.pk)
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def scoring_input_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """The body's STORED scoring input (each number with its source) and its STORED current
     score sheets with their explanations (re-verification deductions and commission decisions
-    are only there), the last assembly's refusal if any, and — clearly apart — a live preview
-    of what the accepted data would assemble to now (not stored, not what the body is scored
-    on)."""
+    are only there), the last assembly's refusal if any, the inputs no source holds (an
+    assessor of the direction enters them here, POST, with their source), and — clearly apart —
+    a live preview of what the accepted data would assemble to now (not stored, not what the
+    body is scored on)."""
     from assessments.scores.access import CASE_DIRECTIONS_FOR
     from assessments.scores.services.scoring_inputs import scoring_input_current
 
@@ -346,6 +374,8 @@ def scoring_input_page(request: HttpRequest, code: str, pk: int) -> HttpResponse
     reports = access.visible(request.user, Report).filter(cycle=cycle, body=body)
     if not reports.exists():
         raise PermissionDenied
+    if request.method == "POST":
+        return _enter_input(request, cycle, body)
     directions = visible_directions(request.user, body)
     if not directions:  # sees the body's reports without evaluating it: their directions
         seen = {d for r in reports.values_list("direction", flat=True)
@@ -385,32 +415,3 @@ def scoring_input_page(request: HttpRequest, code: str, pk: int) -> HttpResponse
         "preview_band": (result or {}).get("band"),
     })
 
-
-@login_required
-@require_POST
-def scoring_input_enter(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    """An assessor enters a number no source holds, with its source (p.18: never a silent
-    zero); back to the scoring-input page with the outcome."""
-    from assessments.scores.forms import EnteredInputForm
-    from assessments.scores.services.entered import entered_input_set
-
-    cycle = access.get_visible_or_404(request.user, Cycle, code=code)
-    body = access.get_visible_or_404(request.user, Organisation, pk=pk, is_evaluated=True)
-    form = EnteredInputForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    else:
-        try:
-            entered_input_set(actor=request.user, cycle=cycle, body=body,
-                              path=form.cleaned_data["path"], value=form.cleaned_data["value"],
-                              source=form.cleaned_data["source"])
-        except DomainError as error:
-            messages.error(request, error.message)
-        except PermissionDenied:
-            messages.error(request, _("У вас нет права на это действие."))
-        else:
-            messages.success(request, _("Значение внесено; исходные данные оценки собираются "
-                                        "заново."))
-    return redirect("scores:scoring_input_page", code=cycle.code, pk=body.pk)

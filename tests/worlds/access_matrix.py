@@ -281,6 +281,14 @@ register("submission:report_submit",
          "submitting the akimat's draft (the head; submitters if allowed)",
          build=lambda w: {"pk": _report(w, "akimat-akmola", "openness").pk},
          allowed=frozenset({"mio-head"}), forbidden=GLOBAL | MIOD | {"mio-submitter"})
+register("submission:report_close",
+         "closing the akimat's draft as not submitted (its evaluator's unit head, p.18)",
+         build=lambda w: {"pk": _report(w, "akimat-akmola", "openness").pk},
+         allowed=frozenset({"admin", "miod-unit-head"}),
+         forbidden=(GLOBAL - {"admin"}) | MIO_STAFF | frozenset({"miod-assessor", "miod-head"}))
+register("submission:report_reopen", "reopening the akimat's draft: nobody (it is not closed)",
+         build=lambda w: {"pk": _report(w, "akimat-akmola", "openness").pk},
+         allowed=frozenset(), forbidden=GLOBAL | MIO_STAFF | MIOD)
 register("submission:report_review",
          "starting the review of a ministry's submitted complaints report",
          build=lambda w: {"pk": _report(w, "mf", "complaints").pk},

@@ -285,7 +285,8 @@ def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     elements = report_elements(report)
     missing = [e for e in elements if e.status == "missing"]
     partial = [item for e in elements if e.status == "partial" for item in e.items]
-    form = SubmitForm(request.POST or None, needs_confirmation=bool(missing or partial))
+    form = SubmitForm(request.POST if request.method == "POST" else None,
+                      needs_confirmation=bool(missing or partial))
     return _transition_page(
         request, report, template="assessments/submission/report_submit.html",
         action=lambda: report_submit(actor=request.user, report=report,
@@ -301,7 +302,9 @@ def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def report_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     access.require(request.user, "close", report)
-    form = ReasonForm(request.POST or None)
+    if report.state not in (Report.State.DRAFT, Report.State.RETURNED):
+        raise PermissionDenied
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     return _transition_page(
         request, report, template="assessments/submission/report_close.html",
         action=lambda: report_close_not_submitted(actor=request.user, report=report,
@@ -317,7 +320,9 @@ def report_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 def report_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     access.require(request.user, "close", report)
-    form = ReasonForm(request.POST or None)
+    if report.state != Report.State.NOT_SUBMITTED:
+        raise PermissionDenied
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     return _transition_page(
         request, report, template="assessments/submission/report_close.html",
         action=lambda: report_reopen_submission(actor=request.user, report=report,

@@ -288,3 +288,62 @@ def test_no_reopening_once_a_conclusion_is_drafted(clock, assigned, akimat, cycl
         report_reopen_submission(actor=unit_head, report=complaints, reason="Поздно")
     assert refused.value.code == "conclusion_drafted"
     assert Report.objects.get(pk=complaints.pk).state == "not_submitted"
+
+
+def test_the_pages_confirm_close_and_ask_for_what_no_source_holds(
+        clock, assigned, akimat, cycle, unit_head, run, client):
+    from django.urls import reverse
+
+    openness = report(cycle, akimat, "openness")
+    fill(openness, assigned.local_submitter, "local", leave_out=(T4,))
+    client.force_login(assigned.local_head)
+    url = reverse("submission:report_submit", args=[openness.pk])
+    page = client.get(url).content.decode()
+    assert 'data-testid="missing-elements"' in page and "Таблица 4" in page
+    page = client.post(url, {}).content.decode()  # not confirmed: nothing happens
+    assert "Подтвердите представление неполного отчёта." in page
+    assert Report.objects.get(pk=openness.pk).state == "draft"
+    response = client.post(url, {"confirm_missing": "on"})
+    assert response.status_code == 302
+    assert Report.objects.get(pk=openness.pk).state == "submitted"
+    page = client.get(reverse("submission:report_detail", args=[openness.pk])).content.decode()
+    assert 'data-testid="incompleteness-facts"' in page and "Таблица 4" in page
+
+    complaints = report(cycle, akimat, "complaints")
+    close = reverse("submission:report_close", args=[complaints.pk])
+    assert client.get(close).status_code == 403  # the body's head
+    clock.set_now("2026-01-21T10:00:00")
+    client.force_login(unit_head)
+    assert "Жалобы и заявления" in client.get(close).content.decode()
+    page = client.post(close, {"reason": ""}).content.decode()
+    assert Report.objects.get(pk=complaints.pk).state == "draft" and "errorlist" in page
+    with run():
+        assert client.post(close, {"reason": "Не представлен"}).status_code == 302
+    assert Report.objects.get(pk=complaints.pk).state == "not_submitted"
+    assert client.get(close).status_code == 403  # closed: no second closure
+    assert client.get(reverse("submission:report_reopen", args=[complaints.pk])
+                      ).status_code == 200
+
+    # services accepted so the body has a scoring input; the complaints numbers are asked for
+    services = report(cycle, akimat, "services")
+    fill(services, assigned.local_submitter, "local")
+    report_submit(actor=assigned.local_head, report=services)
+    report_start_review(actor=assigned.assessor, report=services)
+    with run():
+        report_accept(actor=assigned.assessor, report=services)
+    client.force_login(assigned.committee_assessor)
+    page_url = reverse("scores:scoring_input_page", args=[cycle.code, akimat.pk])
+    page = client.get(page_url).content.decode()
+    assert 'data-testid="missing-inputs"' in page
+    assert 'data-testid="missing-complaints.received"' in page
+    with run():
+        response = client.post(page_url, {"path": "complaints.received", "value": "900",
+                                          "source": "ИС ЕУО, данные Комитета"})
+    assert response.status_code == 302
+    page = client.get(page_url).content.decode()
+    assert 'data-testid="missing-complaints.received"' not in page
+    assert 'data-testid="missing-complaints.handled"' in page
+    response = client.post(page_url, {"path": "complaints.handled", "value": "5", "source": ""},
+                           follow=True)
+    assert "Обязательное поле" in response.content.decode() or \
+        "Укажите источник" in response.content.decode()
