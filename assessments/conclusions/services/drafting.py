@@ -154,6 +154,26 @@ def _require_act_closed(cycle: Cycle, body: Organisation, direction: str) -> Non
         raise DomainError(blocker, code="act_open")
 
 
+def _require_inputs(cycle: Cycle, body: Organisation, direction: str) -> None:
+    """Never a silent zero (p.18): while an input of the direction that no source holds (a
+    report closed as not submitted, a section missing) waits for the assessor, no conclusion is
+    drafted from it — the engine would read a missing media or dialogue count as 0."""
+    from assessments.scores.services.entered import missing_inputs
+
+    if direction == ConclusionDirection.BLOCK:
+        return
+    sheet_direction = SHEET_DIRECTION[direction]
+    waiting = [m for m in missing_inputs(cycle=cycle, body=body)
+               if m.path.split(".", 1)[0] == sheet_direction]
+    if waiting:
+        raise DomainError(
+            _("Нет исходных данных, которых не содержит ни один источник: %(items)s. Эксперт "
+              "вносит их с указанием источника на странице исходных данных оценки.")
+            % {"items": "; ".join(m.label for m in waiting)},
+            code="inputs_missing",
+        )
+
+
 def conclusion_draft(*, cycle: Cycle, body: Organisation, direction: str, actor) -> Conclusion:
     """Draft version 1 of the body's conclusion on ``direction`` from its stored scores.
 
@@ -180,6 +200,7 @@ def conclusion_draft(*, cycle: Cycle, body: Organisation, direction: str, actor)
     _require(actor, "write", probe)
     require_report_settled(cycle, body, direction)
     _require_act_closed(cycle, body, direction)
+    _require_inputs(cycle, body, direction)
     with transaction.atomic():
         Organisation.objects.select_for_update().filter(pk=body.pk).first()
         existing = Conclusion.objects.filter(

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from assessments.conclusions import services as svc
+from assessments.kernel.errors import DomainError
 from assessments.models import Milestone, PublicService, ReportSection, ScoreSheet
 from assessments.scores.services.entered import entered_input_set, missing_inputs
 from assessments.scores.services.scoring_inputs import scoring_input_current
@@ -67,6 +68,10 @@ def test_missing_table_and_report_never_submitted_to_final_and_block_conclusions
                                    reason="Отчёт не представлен в срок")
     assert {m.path for m in missing_inputs(cycle=w.cycle, body=body)} == {
         f"complaints.{k}" for k in COMPLAINTS}
+    with pytest.raises(DomainError) as waiting:  # never from a silent zero
+        svc.conclusion_draft(cycle=w.cycle, body=body, direction="complaints",
+                             actor=w.committee_assessor)
+    assert waiting.value.code == "inputs_missing"
     for name, value in COMPLAINTS.items():
         with run():
             entered_input_set(actor=w.committee_assessor, cycle=w.cycle, body=body,
