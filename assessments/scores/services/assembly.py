@@ -456,22 +456,25 @@ def penalty_facts(*, cycle: Cycle, body: Organisation) -> dict[str, dict]:
             sections = [f.report_section for f in findings_for(
                 cycle=cycle, body=body, direction=direction) if f.kind == "incomplete"]
             facts = [f for f in facts if not any(_same_element(s, f) for s in sections)]
-        labels = []
-        if unreliable or act_incomplete:
-            labels.append(_("акт сверки: недостоверных %(u)s, неполных %(i)s")
-                          % {"u": unreliable, "i": act_incomplete})
-        if facts:
-            labels.append(_("отчёт: нет элементов — %(items)s")
-                          % {"items": "; ".join(f.title for f in facts)})
-        refs = []
+        labels, refs = [], []
         if unreliable or act_incomplete:
             act = (ReconciliationAct.objects.filter(
                 Q(signed_at__isnull=False) | Q(closed_unsigned_at__isnull=False),
                 reverification__cycle=cycle, reverification__body=body,
                 reverification__direction=direction)
-                .order_by("-version").values_list("pk", flat=True).first())
-            refs.append(str(act) if act else "")
+                .order_by("-version").values_list("pk", "version", "closed_unsigned_at").first())
+            if act is None:
+                name = _("акт сверки")
+            elif act[2] is not None:
+                name = _("Акт сверки, версия %(v)s (не подписан органом)") % {"v": act[1]}
+            else:
+                name = _("Акт сверки, версия %(v)s") % {"v": act[1]}
+            refs.append(str(act[0]) if act else "")
+            labels.append(_("%(act)s — недостоверных %(u)s, неполных %(i)s")
+                          % {"act": name, "u": unreliable, "i": act_incomplete})
         if facts:
+            labels.append(_("отчёт: нет элементов — %(items)s")
+                          % {"items": "; ".join(f.title for f in facts)})
             refs.append("report:" + ",".join(sorted({str(f.report_id) for f in facts})))
         result[direction] = {
             "ref": "; ".join(r for r in refs if r),
