@@ -42,20 +42,46 @@ def input_direction(path: str) -> str:
 
 
 def missing_inputs(*, cycle: Cycle, body: Organisation) -> list[MissingInput]:
-    """The inputs of the body's assessment that no source holds, in the reader's language."""
+    """The inputs of the body's assessment that no source holds, in the reader's language: what
+    the assembly cannot give (``Assembled.missing``) and the stored input does not hold from
+    another source."""
     from assessments.scores import selectors
     from assessments.scores.services.assembly import scoring_values
     from assessments.submission.services.reports import body_kind
 
     labels = selectors.path_labels(body_kind(body), cycle.edition)
+    held = _held_elsewhere(cycle, body)
     result = []
     for path in scoring_values(cycle=cycle, body=body).missing:
+        if path in held:
+            continue
         base = path.rsplit(".", 1)[0] if path.endswith((".kk", ".ru")) else path
         label = labels.get(path) or labels.get(base) or path
         if base != path:
             label = f"{label} ({path.rsplit('.', 1)[1]})"
         result.append(MissingInput(path, input_direction(path), str(label)))
     return result
+
+
+def _held_elsewhere(cycle: Cycle, body: Organisation) -> set[str]:
+    """Paths the body's stored input holds from a source other than a report (an administrator's
+    case, a commission's decision …): such a number is not missing, whatever the reports say."""
+    from assessments.scores.services.scoring_inputs import (
+        flatten,
+        full_case,
+        scoring_input_current,
+        source_of,
+    )
+
+    si = scoring_input_current(cycle=cycle, body=body)
+    if si is None:
+        return set()
+    held = set()
+    for path in flatten(full_case(si)):
+        source = source_of(si.sources or {}, path) or {}
+        if source.get("kind") not in (None, "report"):
+            held.add(path)
+    return held
 
 
 def can_enter(user, body: Organisation, direction: str) -> bool:
