@@ -166,12 +166,17 @@ def _require_inputs(cycle: Cycle, body: Organisation, direction: str) -> None:
     waiting = [m for m in missing_inputs(cycle=cycle, body=body)
                if m.path.split(".", 1)[0] == sheet_direction]
     if waiting:
-        raise DomainError(
-            _("Нет исходных данных, которых не содержит ни один источник: %(items)s. Эксперт "
-              "вносит их с указанием источника на странице исходных данных оценки.")
-            % {"items": "; ".join(m.label for m in waiting)},
-            code="inputs_missing",
-        )
+        items = "; ".join(m.label for m in waiting)
+        sheet = _current_sheet(cycle, body, sheet_direction)
+        if sheet is None or sheet.final is None:
+            message = _("Оценка органа по этому направлению ещё не рассчитана: нет исходных "
+                        "данных, которых не содержит ни один источник: %(items)s. Эксперт вносит "
+                        "их с указанием источника на странице исходных данных оценки.")
+        else:
+            message = _("Нет исходных данных, которых не содержит ни один источник: %(items)s. "
+                        "Эксперт вносит их с указанием источника на странице исходных данных "
+                        "оценки.")
+        raise DomainError(message % {"items": items}, code="inputs_missing")
 
 
 def conclusion_draft(*, cycle: Cycle, body: Organisation, direction: str, actor) -> Conclusion:
