@@ -5,10 +5,17 @@ p.17–20 (2 points per missing element) in its scores and its "Выводы и 
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from assessments.conclusions import services as svc
 from assessments.kernel.errors import DomainError
-from assessments.models import Milestone, PublicService, ReportSection, ScoreSheet
+from assessments.models import (
+    AssessorAssignment,
+    Milestone,
+    PublicService,
+    ReportSection,
+    ScoreSheet,
+)
 from assessments.scores.services.entered import entered_input_set, missing_inputs
 from assessments.scores.services.scoring_inputs import scoring_input_current
 from assessments.submission.services.reports import (
@@ -47,6 +54,10 @@ def test_missing_table_and_report_never_submitted_to_final_and_block_conclusions
     head = person("konaev_head", body, "body_head")
     submitter = person("konaev_submitter", body, "body_submitter")
     MilestoneFactory(cycle=w.cycle, code=Milestone.Code.SUBMISSION, due_on=date(2026, 1, 20))
+    for assessor, direction in ((w.assessor, "services"), (w.miod_assessor, "openness"),
+                                (w.committee_assessor, "complaints")):
+        AssessorAssignment.objects.create(cycle=w.cycle, body=body, direction=direction,
+                                          assessor=assessor, assigned_at=timezone.now())
     for code, monitored in (("00101001", True), ("00601006", False)):
         PublicService.objects.get_or_create(code=code, defaults={
             "name_ru": code, "name_kk": code, "monitored": monitored})
