@@ -357,8 +357,13 @@ def test_every_window_ends_recorded_and_a_silent_one_as_silent(manifest):
     central = body_of(manifest, "central")
     assert {c["direction"]: c["window"] for c in central["conclusions"] if c["version"] == 1} == {
         "services": "objection", "openness": "silent", "complaints": "silent"}
-    if sum(b["kind"] == "local" for b in manifest["bodies"]) > 1:  # Wave 2's third body
-        assert silent_bodies
+    # Wave 2's third body neither objects nor notifies: every window of it closes silently
+    third = third_body(manifest)
+    assert third in silent_bodies
+    assert {c["direction"]: (c["window"], c["state"]) for c in third["conclusions"]
+            if c["version"] == 1} == {d: ("silent", "final") for d in DIRECTIONS}
+
+
 def test_the_automation_score_objected_to_the_digital_ministry(out, manifest):
     """Wave 2: a one-row table on the automation criterion (annex 14, direction "automation")
     filed to the digital ministry, whose commission accepts it: annex 5 v1 superseded, v2 final
