@@ -160,9 +160,16 @@ def _require_inputs(cycle: Cycle, body: Organisation, direction: str) -> None:
     drafted from it — the engine would read a missing media or dialogue count as 0."""
     from assessments.scores.services.entered import missing_inputs
 
+    from assessments.models import IncompletenessFact
+
     if direction == ConclusionDirection.BLOCK:
         return
     sheet_direction = SHEET_DIRECTION[direction]
+    # Only where the body's report lacks something (a missing element or a closure): numbers
+    # that other sources owe (imports, the ministry's automation data) keep their own checks.
+    if not IncompletenessFact.objects.filter(report__cycle=cycle, report__body=body,
+                                             direction=sheet_direction).exists():
+        return
     waiting = [m for m in missing_inputs(cycle=cycle, body=body)
                if m.path.split(".", 1)[0] == sheet_direction]
     if waiting:
