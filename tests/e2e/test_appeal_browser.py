@@ -34,9 +34,9 @@ def pw(settings, clock, tmp_path):
         user.save()
     issue_demo_credential(world.chair, PASSPHRASE)
     issue_demo_credential(world.head, PASSPHRASE)  # the head signs the table filed
-    AssessorAssignment.objects.create(cycle=world.cycle, body=world.ministry,
+    AssessorAssignment.objects.get_or_create(cycle=world.cycle, body=world.ministry,
                                       direction="services", assessor=world.assessor,
-                                      assigned_at=clock.now())
+                                      defaults={"assigned_at": clock.now()})
     svc.commission_get_or_create(cycle=world.cycle, evaluator=world.agency, chair=world.chair,
                                  secretary=world.secretary, actor=world.coordinator)
     return world

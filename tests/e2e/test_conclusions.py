@@ -29,8 +29,8 @@ def world(settings, clock, tmp_path):
         user.save()
     for user in (w.deputy, w.unit_head):
         issue_demo_credential(user, PASSPHRASE)
-    AssessorAssignment.objects.create(cycle=w.cycle, body=w.akimat, direction="services",
-                                      assessor=w.assessor, assigned_at=clock.now())
+    AssessorAssignment.objects.get_or_create(cycle=w.cycle, body=w.akimat, direction="services",
+                                      assessor=w.assessor, defaults={"assigned_at": clock.now()})
     return w
 
 

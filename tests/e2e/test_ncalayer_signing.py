@@ -63,11 +63,13 @@ def conclusions(world, clock):
         score_body(cycle=w.cycle, body=body)
         reports_accepted(w.cycle, body)
         bodies.append(body)
-    result = []
     for body in bodies:
-        AssessorAssignment.objects.create(cycle=w.cycle, body=body, direction="services",
-                                          assessor=w.assessor, assigned_at=clock.now())
-        result.append(approved(w, draft(w, body, "services")))
+        AssessorAssignment.objects.get_or_create(
+            cycle=w.cycle, body=body, direction="services", assessor=w.assessor,
+            defaults={"assigned_at": clock.now()})
+    # the assessor's access (cached on the user object) is read again with the new assignments
+    w.assessor.__dict__.pop("_access_principal", None)
+    result = [approved(w, draft(w, body, "services")) for body in bodies]
     return result
 
 

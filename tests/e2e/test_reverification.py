@@ -28,6 +28,13 @@ def _logout(page) -> None:
 def test_the_assessor_records_a_finding_and_the_act_shows_its_signatures(
     page, personas, selected, credentials
 ):
+    from assessments.kernel import clock
+    from assessments.models import AssessorAssignment
+
+    # only the assessors assigned to the body record its findings (issue 16)
+    AssessorAssignment.objects.get_or_create(
+        cycle=selected.cycle, body=selected.body, direction="services",
+        assessor=personas.assessor, defaults={"assigned_at": clock.now()})
     _login(page, "assessor")
     page.goto(f"/reverification/{selected.pk}/")
     assert page.get_by_test_id("rv-state").get_attribute("data-state") == "selected"

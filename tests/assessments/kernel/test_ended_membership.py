@@ -139,6 +139,10 @@ def test_reverification_notices_skip_ended_memberships(personas, request):
     AssessorAssignment.objects.create(cycle=cycle, body=p.registry.ministry, direction="services",
                                       assessor=User.objects.get(username="former_assessor"),
                                       assigned_at=app_clock.now())
+    # ... beside the active assessor who records the findings (only assigned assessors change a
+    # body's findings, issue 16)
+    AssessorAssignment.objects.create(cycle=cycle, body=p.registry.ministry, direction="services",
+                                      assessor=p.assessor, assigned_at=app_clock.now())
     rv = reverification_select(actor=p.assessor, cycle=cycle, body=p.registry.ministry,
                                direction="services", evaluator=p.registry.agency, reason="")
     inbox = Inbox()
