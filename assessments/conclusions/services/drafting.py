@@ -158,9 +158,8 @@ def _require_inputs(cycle: Cycle, body: Organisation, direction: str) -> None:
     """Never a silent zero (p.18): while an input of the direction that no source holds (a
     report closed as not submitted, a section missing) waits for the assessor, no conclusion is
     drafted from it — the engine would read a missing media or dialogue count as 0."""
-    from assessments.scores.services.entered import missing_inputs
-
     from assessments.models import IncompletenessFact
+    from assessments.scores.services.entered import missing_inputs
 
     if direction == ConclusionDirection.BLOCK:
         return
