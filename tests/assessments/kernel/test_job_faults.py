@@ -144,11 +144,16 @@ def test_sigkill_during_a_rendering_batch_renders_each_document_once(
     assert jobs.count() == 4 and not jobs.filter(sent_at__isnull=True).exists()
     with WorkerPool(settings, tmp_path) as pool:
         first = pool.start()
-        wait_for(lambda: RenderedDocument.objects.filter(state="rendered").exists() and
-                 jobs.filter(state="running").exists(), timeout=90, every=0.05,
+        running: list[int] = []
+
+        def _one_rendered_next_running() -> bool:
+            running[:] = list(jobs.filter(state="running").values_list("pk", flat=True))
+            return bool(running) and RenderedDocument.objects.filter(state="rendered").exists()
+
+        wait_for(_one_rendered_next_running, timeout=90, every=0.05,
                  what=lambda: f"one rendered, the next one rendering\n{pool.logs()}")
-        first.kill()
-        lost = jobs.get(state="running")
+        first.kill()  # the job seen running is the one lost (read before the kill, not after)
+        lost = jobs.get(pk=running[0])
         _lapse(lost)
         pool.start()
         wait_for(lambda: RenderedDocument.objects.filter(state="rendered").count() == 4 and
