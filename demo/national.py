@@ -503,7 +503,8 @@ def _make_monitoring(params: Params, cycle, bodies, services, rng: random.Random
     copy_insert(ImportBatch, [ImportBatch(
         kind="monitoring", cycle=cycle, evaluator=agency, file=f"imports/monitoring/{digest}.csv",
         original_name="monitoring-generated.csv", file_format="csv", size=0, sha256=digest,
-        state="applied", created_by=User.objects.filter(username="admin").first(), rows_total=n, rows_valid=n, rows_created=n, created_at=now,
+        state="applied", created_by=User.objects.filter(username="admin").first(),
+        rows_total=n, rows_valid=n, rows_created=n, created_at=now,
         applied_at=now, validated_at=now, confirmed_at=now,
         message="Национальные данные (сгенерировано)")])
     batch = ImportBatch.objects.get(cycle=cycle, sha256=digest)
