@@ -2,9 +2,10 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 # The feature packages, kernel first: each may hold access.py (rules), todos.py (home to-dos),
-# documents.py (PDF context providers) and signing.py (signature-slot resolvers).
+# menu.py (main-menu entries and the sections they open), documents.py (PDF context providers)
+# and signing.py (signature-slot resolvers).
 FEATURES = ("kernel", "registry", "portal", "submission", "scores", "reverification", "conclusions")
-REGISTERING_MODULES = ("access", "todos", "documents", "signing")
+REGISTERING_MODULES = ("access", "todos", "menu", "documents", "signing")
 
 
 class AssessmentsConfig(AppConfig):
@@ -25,4 +26,4 @@ class AssessmentsConfig(AppConfig):
             for part in REGISTERING_MODULES:
                 if module_has_submodule(package, part):
                     import_module(f"{package.__name__}.{part}")
-        autodiscover_modules("access_rules", "todos")
+        autodiscover_modules("access_rules", "todos", "menu")

@@ -93,7 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "assessments.portal.context_processors.cycle",
-                "assessments.portal.context_processors.jobs",
+                "assessments.portal.context_processors.navigation",
                 "reporting.signing.web.signing_context",
             ],
         },

@@ -3,6 +3,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+# Styled, translated error pages that say why and link back (assessments/portal/views/errors.py).
+handler403 = "assessments.portal.views.errors.permission_denied"
+handler404 = "assessments.portal.views.errors.page_not_found"
+handler500 = "assessments.portal.views.errors.server_error"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -11,7 +16,6 @@ urlpatterns = [
     path("appeals/", include("appeals.urls")),
     path("", include("assessments.urls")),
 ]
-
 
 
 def media(request, path):

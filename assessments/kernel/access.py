@@ -6,6 +6,8 @@ Every view, queryset and task acting for a user goes through here; no view check
     get_visible_or_404(user, Model | queryset, **lookup) one object, or Http404 (outsiders: 404)
     can(user, action, obj, **context) -> bool            may the user do ``action`` on ``obj``
     require(user, action, obj, **context)                the same, or PermissionDenied (403)
+    may_open(user, section) -> bool                      may the user open a section's pages
+    require_section(user, section)                       the same, or PermissionDenied with why
     principal(user) -> Principal                         the user's memberships, loaded once
 
 Rules are registered per model, so each feature adds its own without touching this module (in
@@ -63,6 +65,9 @@ ActionRule = Callable[..., bool]
 
 _visibility: dict[type[models.Model], list[VisibilityRule]] = defaultdict(list)
 _actions: dict[tuple[type[models.Model], str], list[ActionRule]] = defaultdict(list)
+SectionRule = Callable[["Principal"], bool]
+_sections: dict[str, list[SectionRule]] = defaultdict(list)
+_section_reasons: dict[str, Any] = {}
 
 
 # --- The principal: who the user is, in the system's terms -----------------------------------
@@ -221,6 +226,25 @@ def action(model: type[models.Model], name: str) -> Callable[[ActionRule], Actio
     return decorator
 
 
+def section(name: str, *, reason: Any = None) -> Callable[[SectionRule], SectionRule]:
+    """Register a rule for ``may_open(user, name)``: who may open a section's pages (a list page,
+    a tool, a menu entry's target). Rules of one section are OR-ed; a section nobody registered
+    is closed. ``reason`` (a lazy translated sentence) is what a refused person reads on the 403
+    page: why, and whom to ask."""
+
+    def decorator(rule: SectionRule) -> SectionRule:
+        _sections[name].append(rule)
+        if reason is not None:
+            _section_reasons[name] = reason
+        return rule
+
+    return decorator
+
+
+def registered_sections() -> list[str]:
+    return sorted(_sections)
+
+
 def registered_models() -> list[type[models.Model]]:
     return list(_visibility)
 
@@ -291,6 +315,22 @@ def require(user, action_name: str, obj: models.Model, **context) -> None:
     """``can`` or PermissionDenied (a 403: the object is visible, the action is not allowed)."""
     if not can(user, action_name, obj, **context):
         raise PermissionDenied
+
+
+def may_open(user, section_name: str) -> bool:
+    """May ``user`` open the pages of ``section_name``? (The navigation shows a section's entry
+    exactly when this is True, and the section's views refuse exactly when it is False.)"""
+    p = principal(user)
+    if not p.is_authenticated:
+        return False
+    return any(rule(p) for rule in _sections.get(section_name, ()))
+
+
+def require_section(user, section_name: str) -> None:
+    """``may_open`` or PermissionDenied carrying the section's reason (shown on the 403 page)."""
+    if not may_open(user, section_name):
+        reason = _section_reasons.get(section_name)
+        raise PermissionDenied(str(reason) if reason is not None else "")
 
 
 # --- Building blocks for rules of any model tied to bodies -----------------------------------

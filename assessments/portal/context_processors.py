@@ -12,17 +12,15 @@ def cycle(request):
     return {"current_cycle": SimpleLazyObject(load)}
 
 
-def jobs(request):
-    """``can_operate_jobs``: the navigation's link to the background jobs' page (administrators,
-    coordinators), computed only if a page asks."""
+def navigation(request):
+    """``menu_links``: the main menu's entries this person may use (the kernel's menu registry,
+    each entry asked of the access registry), the page's section marked, computed only if the
+    page renders the menu."""
 
-    def load() -> bool:
-        from assessments.kernel import access
+    def load():
+        from assessments.kernel import menu
 
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return False
-        principal = access.principal(user)
-        return bool(principal.is_admin or principal.is_coordinator)
+        match = getattr(request, "resolver_match", None)
+        return menu.menu_for(getattr(request, "user", None), match.view_name if match else "")
 
-    return {"can_operate_jobs": SimpleLazyObject(load)}
+    return {"menu_links": SimpleLazyObject(load)}

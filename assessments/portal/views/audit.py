@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,8 +13,7 @@ from assessments.models import AuditEntry
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    if not access.principal(request.user).is_admin:
-        raise PermissionDenied
+    access.require_section(request.user, "audit")
     entries = access.visible(request.user, AuditEntry).select_related("actor", "content_type")
     action = request.GET.get("action", "").strip()
     if action:

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,9 +23,7 @@ FAILED_SHOWN_DAYS = 14
 
 
 def _require_operator(user) -> None:
-    principal = access.principal(user)
-    if not (principal.is_admin or principal.is_coordinator):
-        raise PermissionDenied
+    access.require_section(user, "jobs")
 
 
 def _age(age: timedelta) -> str:

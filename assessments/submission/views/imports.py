@@ -30,9 +30,8 @@ from assessments.submission.imports.reasons import error_text, reason_text
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_list(request: HttpRequest) -> HttpResponse:
+    access.require_section(request.user, "imports")
     kinds = import_kinds_for(request.user)
-    if not kinds:
-        raise PermissionDenied
     cycle = current_cycle()
     labels = dict(ImportKind.choices)
     form = ImportUploadForm(request.POST or None, request.FILES or None,

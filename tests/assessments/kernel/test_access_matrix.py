@@ -120,6 +120,19 @@ def test_each_demo_persona_sees_exactly_what_it_may(demo_world, client):
                 failures.append(f"{username} {name}: {status}")
     assert not failures, failures
 
+    # The main menu (issue 21): every entry a persona is shown opens for that persona.
+    from assessments.kernel import menu
+
+    dead = []
+    for username in personas:
+        for link in menu.menu_for(users[username]):
+            client.force_login(users[username])
+            status = client.get(link.url, follow=True).status_code
+            if status != 200:
+                dead.append(f"{username} {link.key} {link.url}: {status}")
+    assert not dead, "Menu entries that do not open for the persona shown them:\n" + "\n".join(
+        dead)
+
     # The admin is for staff only.
     for username in personas:
         client.force_login(users[username])
