@@ -64,7 +64,7 @@ def test_each_person_sees_what_they_may_open_and_every_entry_opens(personas, cli
 
 def test_the_current_section_is_marked_and_unread_notifications_counted(personas, client,
                                                                          current_cycle):
-    from assessments.kernel.notifications import notify, notification_mark_read
+    from assessments.kernel.notifications import notification_mark_read, notify
 
     notify([personas.submitter], "Первое", email=False)
     notify([personas.submitter], "Второе", email=False)
