@@ -172,7 +172,8 @@ def test_conclusion_list_query_count_is_flat(world, client, django_assert_num_qu
         assert client.get(reverse("conclusions:conclusion_list")).status_code == 200
 
 
-QUERIES_LIST = 10  # + the principal's assignments and the world's assignments (issue 16)
+QUERIES_LIST = 11  # + the principal's assignments and the world's assignments (issue 16); + the
+#                   menu's unread notifications (issue 21)
 
 
 def _approved_rows(w, n: int) -> None:
@@ -220,6 +221,6 @@ def test_queues_query_counts_are_flat(world, client, django_assert_num_queries, 
         client.get(reverse("conclusions:conclusion_review_queue"))
 
 
-QUERIES_SIGNING = 8  # + the bodies' current score sheets, read at once; + the signer's active
-#                      credential (the expiry warning)
-QUERIES_REVIEW = 5
+QUERIES_SIGNING = 9  # + the bodies' current score sheets, read at once; + the signer's active
+#                      credential (the expiry warning); + the menu's unread notifications
+QUERIES_REVIEW = 6  # with the menu's unread notifications
