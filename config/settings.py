@@ -221,6 +221,11 @@ JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", 90, minimum=1)
 JOBS_SWEEP_SECONDS = env_int("JOBS_SWEEP_SECONDS", 60, minimum=1)
 JOBS_RESEND_AFTER_SECONDS = env_int("JOBS_RESEND_AFTER_SECONDS", 900, minimum=1)
 JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 30, minimum=1)
+# Tests only (the fault tests' workers, tests/worlds/workers.py): a directory where a job's
+# ``fault_point`` waits while a hold file is there. Empty (always, outside those tests): inert.
+JOBS_FAULT_DIR = env_str("JOBS_FAULT_DIR", "")
+if PRODUCTION and JOBS_FAULT_DIR:
+    raise ImproperlyConfigured("JOBS_FAULT_DIR is for the fault tests only, never in production.")
 CELERY_BEAT_SCHEDULE: dict = {
     # Jobs whose worker was lost resumed or failed, the outbox sent (assessments/kernel/leases.py).
     "jobs-sweep": {

@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from assessments.kernel import clock
+from assessments.kernel.leases import fault_point, job_fence
 from reporting import renderers
 from reporting.models import RenderedDocument
 from reporting.rendering import render_pdf, sha256_hex
@@ -98,6 +99,8 @@ def document_render(*, document_id: int) -> RenderedDocument:
             document.sha256 = sha256_hex(data)
             document.size = len(data)
             _store(document, data)
+            fault_point("render.commit", document.pk)  # tests only: inert
+            job_fence()  # a worker overtaken meanwhile commits nothing (kernel/leases.py)
             document.state = RenderedDocument.State.RENDERED
             document.error = ""
             document.rendered_at = clock.now()

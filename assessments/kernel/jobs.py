@@ -35,12 +35,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from assessments.kernel import clock
-from assessments.kernel.leases import JobStopped, job_enqueue, job_should_stop, lapsed_q
+from assessments.kernel.leases import JobStopped, job_enqueue, job_fence, lapsed_q
 from assessments.models import BackgroundJob
 
 __all__ = [
@@ -133,7 +133,7 @@ class JobProgress:
     message: str = ""
 
     def advance(self, n: int = 1, *, message: str | None = None) -> None:
-        job_should_stop()  # cancelled or taken over: stop here
+        job_fence()  # cancelled or taken over (the database says so): stop here
         if self.job_id is not None:
             job_advance(self.job_id, n, message=message)
 
@@ -155,4 +155,6 @@ def job_running(job_id: int | None, *, total: int, message: str = ""):
             job_fail(job_id, error=f"{type(exc).__name__}: {exc}")
         raise
     if job_id is not None:
-        job_finish(job_id, result=progress.result, message=progress.message)
+        with transaction.atomic():
+            job_fence()  # an overtaken run does not finish the job of the run that took over
+            job_finish(job_id, result=progress.result, message=progress.message)

@@ -55,7 +55,9 @@ __all__ = [
     "LeasedTask",
     "job_cancel",
     "job_cancel_about",
+    "fault_point",
     "job_enqueue",
+    "job_fence",
     "job_retry",
     "job_is_stale",
     "job_send",
@@ -265,6 +267,46 @@ def job_should_stop() -> None:
     lease = _current.get()
     if lease is not None and lease.lost.is_set():
         raise JobStopped(f"job {lease.job_id}: lease lost")
+
+
+def job_fence() -> None:
+    """A leased job's commit point, called inside the transaction that is about to commit the
+    job's work: the lease is renewed in that transaction, or :class:`JobStopped` is raised (the
+    transaction then rolls back) if the job is no longer this worker's — cancelled, or taken over
+    after this worker stalled past its lease. The job's row stays locked until the commit, so no
+    one takes the job over between this check and the commit: an overtaken worker never commits
+    a second result. Outside a lease (a service called directly): nothing."""
+    lease = _current.get()
+    if lease is None:
+        return
+    renewed = not lease.lost.is_set() and _jobs().objects.filter(
+        pk=lease.job_id, lease_owner=lease.token, state="running").update(
+            heartbeat_at=timezone.now())
+    if not renewed:
+        lease.lost.set()
+        raise JobStopped(f"job {lease.job_id}: lease lost before its commit")
+
+
+def fault_point(name: str, key: object = "") -> None:
+    """Tests only: a barrier at a known point of a job (the fault tests kill or stop the worker
+    while it waits here). Inert unless ``JOBS_FAULT_DIR`` is set (never in production): then,
+    while the file ``<dir>/<name>.hold`` exists (empty, or naming ``key``), the worker writes
+    ``<dir>/<name>.reached`` (``key``) and waits for the hold file to go."""
+    directory = getattr(settings, "JOBS_FAULT_DIR", "")
+    if not directory:
+        return
+    from pathlib import Path
+
+    hold = Path(directory) / f"{name}.hold"
+    try:
+        wanted = hold.read_text().strip()
+    except OSError:
+        return
+    if wanted and wanted != str(key):
+        return
+    (Path(directory) / f"{name}.reached").write_text(str(key))
+    while hold.exists():
+        time.sleep(0.02)
 
 
 class _Lease:

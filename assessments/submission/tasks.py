@@ -60,11 +60,14 @@ def import_apply(batch_id: int, actor_id: int) -> dict:
     from django.core.exceptions import PermissionDenied
 
     from assessments.kernel.errors import DomainError
+    from assessments.kernel.leases import JobStopped
     from assessments.models import ImportBatch, User
     from assessments.submission.imports.pipeline import import_apply as run
 
     try:
         batch = run(batch_id=batch_id, actor=User.objects.get(pk=actor_id))
+    except JobStopped:  # cancelled or overtaken: the lease says so, nothing applied
+        raise
     except (DomainError, PermissionDenied):
         batch = ImportBatch.objects.get(pk=batch_id)
     except Exception:

@@ -7,6 +7,15 @@ the real Redis, with short leases, killed with SIGKILL, restarted.
         worker.kill()            # SIGKILL: no clean-up of any kind in the worker
         pool.start()             # a new worker (with beat: the sweep every JOBS_SWEEP_SECONDS)
 
+A barrier at a known point of a job (``assessments.kernel.leases.fault_point``): a worker
+started with ``JOBS_FAULT_DIR`` waits at ``fault_point(name, key)`` while
+``<dir>/<name>.hold`` exists (empty, or naming the key), after writing ``<dir>/<name>.reached``:
+
+    hold = Barrier(tmp_path, "render.commit", key=document.pk)
+    worker = pool.start(**hold.env)
+    hold.wait_reached(timeout=90)   # the worker is there, and stays there
+    worker.kill()                   # so the kill lands at that very point
+
 Every worker is killed when the block ends (the test's hard limit stays the caller's).
 """
 
@@ -63,8 +72,33 @@ class Worker:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
 
+    def stop(self) -> None:
+        """SIGSTOP: the worker stalls (no heartbeat, nothing), alive; ``cont`` wakes it."""
+        os.killpg(self.process.pid, signal.SIGSTOP)
+
+    def cont(self) -> None:
+        os.killpg(self.process.pid, signal.SIGCONT)
+
     def output(self) -> str:
         return self.log.read_text(errors="replace")[-4000:] if self.log.exists() else ""
+
+
+class Barrier:
+    """A hold at ``fault_point(name)`` for the workers started with ``env`` (one test's dir)."""
+
+    def __init__(self, tmp_path: Path, name: str, *, key: object = ""):
+        self.dir = tmp_path / "faults"
+        self.dir.mkdir(exist_ok=True)
+        self.hold, self.reached = self.dir / f"{name}.hold", self.dir / f"{name}.reached"
+        self.hold.write_text(str(key))
+        self.env = {"JOBS_FAULT_DIR": str(self.dir)}
+
+    def wait_reached(self, *, timeout: float, what="") -> str:
+        wait_for(self.reached.exists, timeout=timeout, every=0.05, what=what)
+        return self.reached.read_text()
+
+    def release(self) -> None:
+        self.hold.unlink(missing_ok=True)
 
 
 class WorkerPool:

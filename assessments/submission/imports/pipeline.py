@@ -50,7 +50,7 @@ from assessments.kernel import access, clock, uploads
 from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
 from assessments.kernel.jobs import job_enqueue
-from assessments.kernel.leases import JobStopped, job_cancel_about, job_should_stop
+from assessments.kernel.leases import JobStopped, job_cancel_about, job_fence, job_should_stop
 from assessments.models import ImportBatch, ImportRecord, ImportStagingRow
 from assessments.submission.imports.applying import _apply_orm, _apply_pg, _refusal
 from assessments.submission.imports.kinds import PARSERS, SPECS, Lookups, RowError
@@ -237,6 +237,7 @@ def import_validate(*, batch_id: int) -> ImportBatch:
     text (NUL) is a row error and the batch ends FAILED (``invalid_bytes``) with its errors."""
     with transaction.atomic():
         batch = _locked(batch_id)
+        job_fence()  # every commit of a leased run is fenced: an overtaken worker stops
         if batch.state not in (ImportBatch.State.UPLOADED, ImportBatch.State.VALIDATING,
                                ImportBatch.State.FAILED):  # done, discarded, applying …
             return batch
@@ -245,12 +246,12 @@ def import_validate(*, batch_id: int) -> ImportBatch:
             NOTES["revalidate"] if restarted else NOTES["validate"]))
         batch.bytes_done, batch.reason, batch.message = 0, {}, ""
         batch.save(update_fields=["state", "bytes_done", "reason", "message"])
+        ImportStagingRow.objects.filter(batch_id=batch_id).delete()
     spec = SPECS[batch.kind]
     parse = PARSERS[batch.kind]
     lookups = Lookups(batch.cycle)
     errors: list[dict] = []
     total = valid = invalid = bad_bytes = 0
-    ImportStagingRow.objects.filter(batch_id=batch_id).delete()
     if batch.file_format == "xlsx":
         # Before any reader opens it: the archive's bounds and every sheet's dimension, cell
         # references and shared strings, checked in a subprocess under a memory cap and a
@@ -322,8 +323,9 @@ def import_validate(*, batch_id: int) -> ImportBatch:
         stager.checkpoint()
     except BaseException as error:
         stager.abort()
-        ImportStagingRow.objects.filter(batch_id=batch_id).delete()
-        if isinstance(error, JobStopped):  # cancelled: the job's clean-up has the batch
+        if isinstance(error, JobStopped):
+            # cancelled, discarded or overtaken: the staged rows are no longer this run's (the
+            # job's clean-up, the discard or the run that took over deals with them)
             raise
         if isinstance(error, uploads.Refused):
             return _fail_validation(batch_id, error.code, "", params=error.params)
@@ -337,6 +339,7 @@ def import_validate(*, batch_id: int) -> ImportBatch:
         return _fail_validation(batch_id, code, str(error))
     with transaction.atomic():
         batch = _locked(batch_id)
+        job_fence()
         if batch.state != ImportBatch.State.VALIDATING:
             # discarded while it was read: what was staged goes with it
             ImportStagingRow.objects.filter(batch_id=batch_id).delete()
@@ -363,14 +366,17 @@ def import_validate(*, batch_id: int) -> ImportBatch:
 
 def _fail_validation(batch_id: int, code: str, detail: str,
                      params: dict | None = None) -> ImportBatch:
-    """The file could not be read: FAILED with the reason (unless discarded meanwhile)."""
+    """The file could not be read: FAILED with the reason (unless discarded meanwhile), the rows
+    staged so far deleted."""
     reason = {"code": code, "params": params} if params else {"code": code}
     with transaction.atomic():
         batch = _locked(batch_id)
+        job_fence()
         if batch.state == ImportBatch.State.VALIDATING:
             batch.fail_validation(by=None, description=_reason_said(reason, code))
             batch.reason, batch.message = reason, _clean(detail[:2000])
             batch.save(update_fields=["state", "reason", "message"])
+        ImportStagingRow.objects.filter(batch_id=batch_id).delete()
     return batch
 
 
@@ -434,6 +440,8 @@ def import_apply(*, batch_id: int, actor) -> ImportBatch:
     applied and its staged rows deleted; the error is raised all the same."""
     try:
         return _apply(batch_id=batch_id, actor=actor)
+    except JobStopped:  # cancelled or overtaken: nothing applied, the batch is not this run's
+        raise
     except DomainError as error:
         reason = getattr(error, "reason", None)
         if error.code == "restage":
@@ -454,6 +462,7 @@ def _restage(batch_id: int, reason: dict | None) -> None:
     or confirmed, is uploaded again and its validation queued once this commits."""
     with transaction.atomic():
         batch = _locked(batch_id)
+        job_fence()
         if batch.state not in (ImportBatch.State.VALIDATED, ImportBatch.State.APPLYING):
             return
         batch.restage(by=None, description=_reason_said(reason or {"code": "restage"},
@@ -468,6 +477,7 @@ def _fail_applying(batch_id: int, reason: dict, detail: str) -> None:
     the reason, its staged rows deleted, an audit entry. A batch not confirmed is left as is."""
     with transaction.atomic():
         batch = _locked(batch_id)
+        job_fence()
         if batch.state != ImportBatch.State.APPLYING:
             return
         batch.fail_apply(by=None, description=_reason_said(reason, NOTES["apply_failed"]))
@@ -504,6 +514,7 @@ def _apply(*, batch_id: int, actor) -> ImportBatch:
         audit_record(actor=actor, obj=batch, action="import:apply",
                      changes={"rows": (None, {"created": created, "updated": updated})})
         _queue_assembly(batch.pk)
+        job_fence()  # an overtaken worker's apply rolls back here, whole
     return batch
 
 

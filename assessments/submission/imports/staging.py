@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from django.db import connection
+from django.db import connection, transaction
 
+from assessments.kernel.leases import fault_point, job_fence
 from assessments.models import ImportStagingRow
 
 
@@ -28,7 +29,9 @@ class _Stager:
     """Writes validated rows to the staging table as they come: on PostgreSQL through ``COPY``
     (one statement per checkpoint, lines sent in blocks), elsewhere by ``bulk_create`` in
     chunks. ``checkpoint()`` ends the running ``COPY`` so the connection is free for a progress
-    update; rows are never gathered beyond one block."""
+    update; rows are never gathered beyond one block. Each block of rows is one transaction that
+    commits only past the job's fence (``kernel.leases.job_fence``): a worker that stalled and
+    was overtaken stages nothing more."""
 
     BLOCK = 2000
 
@@ -41,6 +44,7 @@ class _Stager:
         self._cursor = None
         self._copy_cm = None
         self._copy = None
+        self._atomic = None
         self._iso: dict[date, str] = {}  # few distinct dates: their text made once
 
     def _text(self, day: date) -> str:
@@ -52,6 +56,8 @@ class _Stager:
         return text
 
     def _open(self) -> None:
+        self._atomic = transaction.atomic()  # committed by checkpoint(), past the fence
+        self._atomic.__enter__()
         self._cursor = connection.cursor()
         self._copy_cm = self._cursor.cursor.copy(
             "COPY assessments_importstagingrow "
@@ -89,30 +95,48 @@ class _Stager:
                 self._open()
             self._copy.write("".join(self.buffer))
         else:
-            ImportStagingRow.objects.bulk_create(self.buffer)
+            with transaction.atomic():
+                ImportStagingRow.objects.bulk_create(self.buffer)
+                job_fence()
         self.buffer.clear()
 
     def checkpoint(self) -> None:
         """Everything added so far is in the table; the connection is free."""
         self._flush()
-        if self._copy is not None:
+        if self._copy is None:
+            return
+        atomic = self._atomic
+        try:
             self._copy_cm.__exit__(None, None, None)
             self._cursor.close()
             self._cursor = self._copy_cm = self._copy = None
+            fault_point("validate.commit", self.batch_id)  # tests only: inert
+            job_fence()
+        except BaseException as exc:
+            self._rollback(atomic, exc)
+            raise
+        self._atomic = None
+        atomic.__exit__(None, None, None)
 
     def abort(self) -> None:
-        """After a failure while reading: end the running ``COPY`` cleanly (its rows are then
-        deleted by the caller) so an enclosing transaction stays usable; if the ``COPY`` itself
-        failed, end it as failed."""
+        """After a failure while reading: the running ``COPY`` ends as failed and its block is
+        rolled back (an enclosing transaction stays usable); the blocks committed before are
+        the caller's to delete."""
         self.buffer.clear()
-        if self._copy is None:
-            return
-        try:
-            self.checkpoint()
-        except Exception:
+        if self._copy is not None:
             try:
                 self._copy_cm.__exit__(RuntimeError, RuntimeError("aborted"), None)
             except Exception:
                 pass
-            self._cursor.close()
-            self._cursor = self._copy_cm = self._copy = None
+        if self._atomic is not None or self._cursor is not None:
+            self._rollback(self._atomic, RuntimeError("aborted"))
+
+    def _rollback(self, atomic, exc: BaseException) -> None:
+        if self._cursor is not None:
+            try:
+                self._cursor.close()
+            except Exception:
+                pass
+        self._cursor = self._copy_cm = self._copy = self._atomic = None
+        if atomic is not None:
+            atomic.__exit__(type(exc), exc, exc.__traceback__)

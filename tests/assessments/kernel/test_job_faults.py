@@ -1,9 +1,11 @@
 """Jobs under real faults (PostgreSQL + Redis, real Celery worker processes): a worker killed with
 SIGKILL during an import's validation, during its apply and during a batch of renderings, then a
-worker started again; the broker unreachable (a closed port) while an upload and a recompute are
-asked for; a CSV with a NUL byte late in the file. Each ends finished or failed with its reason,
-nothing staged or applied twice. Every wait has a hard limit (``wait_for``), and the leases are
-short (heartbeat 1 s, lapsed after 4 s: ``tests/worlds/workers.py``)."""
+worker started again; a worker stalled with SIGSTOP, overtaken, then woken; the broker
+unreachable (a closed port) while an upload and a recompute are asked for; a CSV with a NUL byte
+late in the file. Each ends finished or failed with its reason, nothing staged, applied or
+rendered twice. Every wait has a hard limit (``wait_for``), the leases are short (heartbeat 1 s,
+lapsed after 4 s: ``tests/worlds/workers.py``), and where a fault must land at one point of a
+job, the worker waits there (``Barrier``: ``kernel.leases.fault_point``) until it has landed."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from assessments.models import BackgroundJob, ImportBatch, ImportRecord, ImportS
 from assessments.submission.imports import pipeline
 from config.celery import app
 from tests.worlds.samples import MONITORING_HEADER, csv_bytes
-from tests.worlds.workers import FAST_LEASES, WorkerPool, flush_broker, wait_for
+from tests.worlds.workers import FAST_LEASES, Barrier, WorkerPool, flush_broker, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 LAPSE = int(FAST_LEASES["JOBS_LEASE_SECONDS"]) + 1
@@ -137,25 +139,26 @@ def test_sigkill_during_apply_applies_it_once(
 def test_sigkill_during_a_rendering_batch_renders_each_document_once(
         settings, tmp_path, real_broker):
     from reporting.models import RenderedDocument
+    from reporting.rendering import sha256_hex
     from reporting.services import document_request
 
     documents = [document_request(kind="sample", version=v) for v in range(1, 5)]
     jobs = BackgroundJob.objects.filter(kind="render_document")
     assert jobs.count() == 4 and not jobs.filter(sent_at__isnull=True).exists()
+    held = documents[1]
+    # the barrier: the worker rendering ``held`` waits after storing its file, before its commit
+    hold = Barrier(tmp_path, "render.commit", key=held.pk)
     with WorkerPool(settings, tmp_path) as pool:
-        first = pool.start()
-        running: list[int] = []
-
-        def _one_rendered_next_running() -> bool:
-            running[:] = list(jobs.filter(state="running").values_list("pk", flat=True))
-            return bool(running) and RenderedDocument.objects.filter(state="rendered").exists()
-
-        wait_for(_one_rendered_next_running, timeout=90, every=0.05,
-                 what=lambda: f"one rendered, the next one rendering\n{pool.logs()}")
-        first.kill()  # the job seen running is the one lost (read before the kill, not after)
-        lost = jobs.get(pk=running[0])
+        first = pool.start(**hold.env)
+        hold.wait_reached(timeout=90, what=lambda: f"the render held\n{pool.logs()}")
+        lost = jobs.get(object_id=held.pk)
+        assert lost.state == "running" and lost.attempts == 1  # its lease alive, at the barrier
+        first.kill()  # lands while that render runs: its file stored, its row not committed
+        assert RenderedDocument.objects.get(pk=held.pk).state != "rendered"
+        before = dict(RenderedDocument.objects.filter(state="rendered").values_list(
+            "pk", "rendered_at"))
         _lapse(lost)
-        pool.start()
+        pool.start()  # no barrier for this one
         wait_for(lambda: RenderedDocument.objects.filter(state="rendered").count() == 4 and
                  not jobs.exclude(state="done").exists(), timeout=120,
                  what=lambda: f"all four rendered\n{pool.logs()}")
@@ -163,14 +166,55 @@ def test_sigkill_during_a_rendering_batch_renders_each_document_once(
     lost.refresh_from_db()
     assert lost.state == "done" and lost.attempts == 2
     assert set(jobs.values_list("state", flat=True)) == {"done"}
+    # the ones rendered before the kill were not rendered again; none of the others twice
+    assert list(jobs.exclude(pk=lost.pk).values_list("attempts", flat=True)) == [1, 1, 1]
+    assert before == dict(RenderedDocument.objects.filter(pk__in=before).values_list(
+        "pk", "rendered_at"))
     stored = sorted(p.name for p in (settings.MEDIA_ROOT / "documents").rglob("*") if p.is_file())
     names = sorted(d.file.name.rsplit("/", 1)[-1]
                    for d in RenderedDocument.objects.filter(pk__in=[d.pk for d in documents]))
     assert stored == sorted(set(names))  # no partial or duplicated file left behind
     for document in RenderedDocument.objects.all():
-        from reporting.rendering import sha256_hex
-
         assert sha256_hex(document.file.read()) == document.sha256
+
+
+def test_a_stalled_worker_overtaken_commits_nothing_when_it_wakes(
+        settings, tmp_path, real_broker, assigned, cycle, services_register):
+    """SIGSTOP (a stall, not a death) while a validation is about to commit its staged rows:
+    the lease lapses, a second worker validates the whole file; SIGCONT: the first wakes, finds
+    at its commit (``job_fence``) that the job is no longer its own and stops — nothing of it
+    committed, the second's rows left alone, the job and the batch as the second left them."""
+    rows = 300
+    hold = Barrier(tmp_path, "validate.commit")
+    with WorkerPool(settings, tmp_path) as pool:
+        stalled = pool.start(**hold.env)
+        batch = pipeline.import_upload(actor=assigned.assessor, cycle=cycle, kind="monitoring",
+                                       upload=io.BytesIO(_monitoring(
+                                           assigned.registry.ministry.bin, rows)),
+                                       original_name="stall.csv")
+        hold.wait_reached(timeout=90, what=lambda: f"the staging held\n{pool.logs()}")
+        stalled.stop()  # SIGSTOP: its heartbeat stops too; its rows written, not committed
+        hold.release()  # once woken it goes straight on to its commit
+        job = _job(batch, "import_validate")
+        _lapse(job)
+        pool.start()
+        wait_for(lambda: ImportBatch.objects.get(pk=batch.pk).state == "validated" and
+                 BackgroundJob.objects.get(pk=job.pk).state == "done", timeout=120,
+                 what=lambda: f"validated by the second worker\n{pool.logs()}")
+        assert ImportStagingRow.objects.filter(batch_id=batch.pk).count() == rows
+        stalled.cont()  # SIGCONT: the overtaken worker wakes at its commit
+        wait_for(lambda: any(end in stalled.output() for end in (" succeeded in ", " raised ")),
+                 timeout=30, what=lambda: f"the woken worker's task ended\n{stalled.output()}")
+        assert stalled.process.poll() is None  # alive
+    assert ImportStagingRow.objects.filter(batch_id=batch.pk).count() == rows  # not 2×, not 0
+    assert "stopped, its lease lost" in stalled.output()  # it did nothing more
+    batch.refresh_from_db()
+    job.refresh_from_db()
+    assert (batch.state, batch.rows_total, batch.rows_valid) == ("validated", rows, rows)
+    assert job.state == "done" and job.attempts == 2
+    assert list(StateLog.objects.for_(batch).order_by("timestamp", "pk").values_list(
+        "transition", flat=True)) == ["start_validation", "start_validation",
+                                      "finish_validation"]
 
 
 def _closed_port() -> int:

@@ -1,8 +1,8 @@
 """Leases, the outbox and the sweep, in this process (the real worker and the real faults are in
 test_job_faults.py): a lapsed job is resumed, then failed with its leftovers cleaned up; a job
-delivered twice runs once; a stale job blocks nothing; a batch is discarded in every state but
-applied; the broker away keeps the job in the outbox until the sweep sends it; the operators'
-page lists, retries and cancels."""
+delivered twice runs once; an overtaken run commits nothing; a stale job blocks nothing; a batch
+is discarded in every state but applied; the broker away keeps the job in the outbox until the
+sweep sends it; the operators' page lists, retries and cancels."""
 
 from __future__ import annotations
 
@@ -110,6 +110,32 @@ def test_a_job_delivered_twice_runs_once_and_a_live_lease_is_left_alone(
     assert job.state == "done" and job.attempts == 2 and not job.lease_owner
     assert task.apply(args=[batch.pk], kwargs={"_job": job.pk}).get()["skipped"]  # redelivered
     assert ImportStagingRow.objects.filter(batch_id=batch.pk).count() == 2
+
+
+def test_an_overtaken_apply_commits_nothing_and_leaves_the_batch_to_the_new_owner(
+        assigned, cycle, services_register, sent, django_capture_on_commit_callbacks):
+    """The fence at the apply's commit (the real stalled worker: test_job_faults.py): the job
+    taken over while the apply ran, the whole apply rolls back and the batch stays APPLYING for
+    the worker that took over; outside a lease the fence does nothing, a fault point neither."""
+    capture = django_capture_on_commit_callbacks
+    batch = _upload(assigned, cycle, capture)
+    pipeline.import_validate(batch_id=batch.pk)
+    with capture(execute=True):
+        pipeline.import_confirm(batch_id=batch.pk, actor=assigned.assessor)
+    job = _job(batch, "import_apply")
+    token = leases._claim(job.pk)
+    with leases._Lease(job.pk, token, beat=False):
+        leases.job_fence()  # still its own: renewed, nothing raised
+        leases.fault_point("render.commit")  # no JOBS_FAULT_DIR: inert
+        BackgroundJob.objects.filter(pk=job.pk).update(lease_owner="the-next-worker")
+        with pytest.raises(leases.JobStopped):
+            pipeline.import_apply(batch_id=batch.pk, actor=assigned.assessor)
+    assert not ImportRecord.objects.exists()
+    assert ImportBatch.objects.get(pk=batch.pk).state == "applying"  # not failed: not its own
+    assert ImportStagingRow.objects.filter(batch_id=batch.pk).count() == 2
+    assert BackgroundJob.objects.get(pk=job.pk).lease_owner == "the-next-worker"
+    leases.job_fence()  # no lease: nothing
+    assert pipeline.import_apply(batch_id=batch.pk, actor=assigned.assessor).state == "applied"
 
 
 def test_a_validation_left_validating_restarts_from_the_first_row(
