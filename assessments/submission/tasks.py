@@ -39,7 +39,18 @@ def import_validate(batch_id: int) -> dict:
     return {"state": batch.state, "valid": batch.rows_valid, "invalid": batch.rows_invalid}
 
 
-@shared_task(name="assessments.tasks.evidence_check")
+class _EvidenceJob(LeasedTask):
+    """A document's quarantine check whose job ends without finishing (its worker lost past the
+    last attempt, cancelled, an unexpected error): the document, still in quarantine, is
+    refused with the reason and its uploader told — never left "being checked" for ever."""
+
+    def job_ended(self, job, reason: dict) -> None:
+        from assessments.submission.services.evidence import evidence_check_abandoned
+
+        evidence_check_abandoned(evidence_id=job.task_args[0])
+
+
+@shared_task(name="assessments.tasks.evidence_check", base=_EvidenceJob)
 def evidence_check(evidence_id: int) -> dict:
     """Check a document in quarantine (stamps, archive and XML bounds) in a capped subprocess:
     accept, hold for the body's head, or refuse and delete it."""

@@ -224,6 +224,18 @@ def evidence_check(*, evidence_id: int) -> Evidence | None:
     return _accept(evidence_id, actor=None, reason="")
 
 
+def evidence_check_abandoned(*, evidence_id: int) -> None:
+    """The check's job ended unfinished (``tasks._EvidenceJob``): a document still in
+    quarantine is refused like a file the probe could not check (``probe``: the refusal logged
+    on the report and listed for administrators, the uploader notified to send it again), not
+    accepted unchecked and not left "being checked" for ever. Idempotent."""
+    with transaction.atomic():
+        evidence = _locked(evidence_id)
+        if evidence is None or evidence.check_state != Evidence.CheckState.QUARANTINE:
+            return
+        _refuse(evidence_id, DocumentRefused.of(uploads.UploadRefused("probe", None)))
+
+
 def _locked(evidence_id: int) -> Evidence | None:
     evidence = Evidence.objects.select_related("report").filter(pk=evidence_id).first()
     if evidence is None:

@@ -290,3 +290,30 @@ def test_a_rendering_whose_worker_is_lost_for_good_leaves_its_document_failed(mo
     document.refresh_from_db()
     assert document.state == RenderedDocument.State.FAILED
     assert "пропадал 3 раз" in document.error
+
+
+def test_an_evidence_check_lost_for_good_refuses_the_document_and_says_why(
+        clock, assigned, cycle, schedule, django_capture_on_commit_callbacks):
+    from assessments.models import Evidence, Notification, RefusedUpload
+    from assessments.submission.services.evidence import evidence_upload
+    from assessments.submission.services.reports import report_get_or_create
+    from tests.worlds.samples import pdf_bytes
+
+    report = report_get_or_create(cycle=cycle, body=assigned.registry.ministry,
+                                  direction="complaints")
+    with django_capture_on_commit_callbacks(execute=False):  # the check never runs
+        evidence = evidence_upload(actor=assigned.submitter, report=report,
+                                   section_key="complaints", indicator="court_decisions",
+                                   title="Решение суда", upload=pdf_bytes("Решение суда № 1"),
+                                   original_name="a.pdf", classification="open")
+    job = BackgroundJob.objects.get(kind="evidence_check", object_id=evidence.pk)
+    _lost_worker(job, attempts=3)
+    assert leases.jobs_sweep()["failed"] == [job.pk]
+    assert not Evidence.objects.filter(pk=evidence.pk).exists()  # not "being checked" for ever
+    refused = RefusedUpload.objects.get()
+    assert (refused.code, refused.original_name, refused.user) == ("probe", "a.pdf",
+                                                                   assigned.submitter)
+    assert Notification.objects.filter(user=assigned.submitter,
+                                       text__contains="не удалось проверить").exists()
+    job.refresh_from_db()
+    assert job.state == "failed" and job.reason["code"] == "lease_lapsed_final"
