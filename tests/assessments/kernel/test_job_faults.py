@@ -10,6 +10,7 @@ job, the worker waits there (``Barrier``: ``kernel.leases.fault_point``) until i
 from __future__ import annotations
 
 import io
+import signal
 import socket
 import time
 from datetime import date, timedelta
@@ -27,6 +28,21 @@ from tests.worlds.workers import FAST_LEASES, Barrier, WorkerPool, flush_broker,
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 LAPSE = int(FAST_LEASES["JOBS_LEASE_SECONDS"]) + 1
+HARD_LIMIT = 600  # seconds: each test, whatever hangs (every wait has its own, shorter limit)
+
+
+@pytest.fixture(autouse=True)
+def hard_limit():
+    """A test here that hangs anywhere (a lock, a worker, the broker) fails after HARD_LIMIT
+    seconds instead of holding CI: SIGALRM raises in the test (its workers are then killed)."""
+    def expired(signum, frame):
+        raise TimeoutError(f"past this test's hard limit of {HARD_LIMIT} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(HARD_LIMIT)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture
