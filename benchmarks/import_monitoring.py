@@ -302,14 +302,18 @@ def main() -> int:
     reader = _run_child("openpyxl", str(xlsx_path))
     openpyxl_rate = reader["rows"] / reader["seconds"]
 
-    rate = args.rows / full["total"]
+    # the CSV end to end: upload → validate → apply and the assembly the apply triggers
+    end_to_end = full["total"] + full["assembly"]
+    rate = args.rows / end_to_end
     xlsx_rate = args.xlsx_rows / xlsx["total"]
-    print(f"import_monitoring_csv: {rate:,.0f} rows/s; anchor bare_copy {copy_rate:,.0f} rows/s; "
-          f"ratio {copy_rate / rate:.1f} (goal ≤ 25); peak RSS {full['peak_mb']:.0f} MB at "
-          f"{args.rows:,} rows, {small['peak_mb']:.0f} MB at {small_rows:,}")
-    print(f"import_monitoring_xlsx: {xlsx_rate:,.0f} rows/s (goal ≥ 10,000); anchor "
-          f"openpyxl_read_only {openpyxl_rate:,.0f} rows/s; ratio "
-          f"{openpyxl_rate / xlsx_rate:.2f}; peak RSS {xlsx['peak_mb']:.0f} MB")
+    print(f"import_monitoring_csv: {rate:,.0f} rows/s ({end_to_end:.1f} s with the assembly); "
+          f"anchor bare_copy {copy_rate:,.0f} rows/s ({copy_seconds:.2f} s); ratio "
+          f"{copy_rate / rate:.1f} (goal ≤ 15); peak RSS {full['peak_mb']:.0f} MB at "
+          f"{args.rows:,} rows, {small['peak_mb']:.0f} MB at {small_rows:,}; load average "
+          f"{load:.1f}–{os.getloadavg()[0]:.1f}")
+    print(f"import_monitoring_xlsx: {xlsx_rate:,.0f} rows/s; anchor openpyxl_read_only "
+          f"{openpyxl_rate:,.0f} rows/s; ratio {xlsx_rate / openpyxl_rate:.2f}× openpyxl "
+          f"(goal ≥ 3); peak RSS {xlsx['peak_mb']:.0f} MB")
     import shutil
 
     shutil.rmtree(work, ignore_errors=True)

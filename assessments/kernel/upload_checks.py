@@ -5,7 +5,7 @@ a throw-away subprocess under a memory cap and a hard timeout (everything that r
 
     sniff(path) -> type                      the type from the content (never the name)
     check_archive(zf, limits)                entries, total uncompressed size, ratio, encryption
-    check_sheets(zf, limits)                 every worksheet's declared dimension, cell and row
+    check_sheets(zf, limits) -> area         every worksheet's declared dimension, cell and row
                                              references, shared strings — bounded
     safe_parser()                            expat refusing any DOCTYPE (no entities at all)
     document_text(path, type) -> Text        all text of a document, for the stamps (p.16)
@@ -166,7 +166,8 @@ def cell_position(ref: str) -> tuple[int, int] | None:
     return column_number(match.group(1)), int(match.group(2))
 
 
-def check_reference(ref: str, limits: Limits) -> None:
+def check_reference(ref: str, limits: Limits) -> tuple[int, int]:
+    """A cell reference within the columns and rows allowed; its ``(column, row)``."""
     position = cell_position(ref)
     if position is None:
         raise Refused("sheet_reference", ref=ref[:20])
@@ -174,11 +175,13 @@ def check_reference(ref: str, limits: Limits) -> None:
     if column > limits.max_columns or row > limits.max_rows:
         raise Refused("sheet_dimension", ref=ref[:20], columns=limits.max_columns,
                       rows=limits.max_rows)
+    return position
 
 
-def check_dimension(ref: str, limits: Limits) -> None:
+def check_dimension(ref: str, limits: Limits) -> int:
     """A sheet's declared ``<dimension ref="A1:XFD200000">``: each corner within the columns and
-    rows allowed, and not more cells than :attr:`Limits.max_cells`."""
+    rows allowed, and not more cells than :attr:`Limits.max_cells`. Returns the cells from A1
+    to its far corner."""
     corners = ref.split(":")
     positions = []
     for corner in corners[:2]:
@@ -190,46 +193,84 @@ def check_dimension(ref: str, limits: Limits) -> None:
         if cells > limits.max_cells:
             raise Refused("sheet_dimension", ref=ref[:40], columns=limits.max_columns,
                           rows=limits.max_rows)
+        # as a reader holding the sheet whole would size it: from A1 to the far corner
+        return max(c1, c2) * max(r1, r2)
+    return positions[0][0] * positions[0][1] if positions else 0
 
 
 def _local(name: str) -> str:
     return name.rpartition(":")[2]
 
 
-def check_sheets(archive: zipfile.ZipFile, limits: Limits) -> None:
+def _scan_sheet(stream, limits: Limits) -> int:
+    """One worksheet's checks (see :func:`check_sheets`); its area. Called for every element of
+    a sheet that may hold a million cells, so kept lean: plain names compared first (a prefixed
+    name, ``x:c``, by its local part), a column's letters turned into a number once."""
+    max_columns, max_rows = limits.max_columns, limits.max_rows
+    cells = row = column = declared = bottom = right = 0
+    column_of: dict[str, int] = {}
+    fullmatch = _REF.fullmatch
+
+    def start(tag, attrs):
+        nonlocal cells, row, column, declared, bottom, right
+        local = tag if ":" not in tag else tag.rpartition(":")[2]
+        if local == "c":
+            cells += 1
+            ref = attrs.get("r")
+            if cells > max_columns:
+                raise Refused("sheet_dimension", ref=(ref or "")[:20], columns=max_columns,
+                              rows=max_rows)
+            if ref:
+                match = fullmatch(ref)
+                if match is None:  # "$A$1", lower case … or not a reference at all
+                    column, cell_row = check_reference(ref, limits)
+                else:
+                    letters = match.group(1)
+                    column = column_of.get(letters)
+                    if column is None:
+                        column = column_of[letters] = column_number(letters)
+                    cell_row = int(match.group(2))
+                    if column > max_columns or cell_row > max_rows:
+                        raise Refused("sheet_dimension", ref=ref[:20], columns=max_columns,
+                                      rows=max_rows)
+            else:
+                column, cell_row = column + 1, row
+            if column > right:
+                right = column
+            if cell_row > bottom:
+                bottom = cell_row
+        elif local == "row":
+            cells = column = 0
+            ref = attrs.get("r")
+            row = int(ref) if ref and ref.isdigit() else row + 1
+            if row > max_rows:
+                raise Refused("sheet_dimension", ref=f"A{row}", columns=max_columns,
+                              rows=max_rows)
+        elif local == "dimension":
+            declared = check_dimension(attrs.get("ref", "A1"), limits)
+
+    parser = safe_parser()
+    parser.StartElementHandler = start
+    _feed(parser, stream)
+    # from A1 (a reader numbers rows and columns from there) to the last cell
+    return max(declared, bottom * right)
+
+
+def check_sheets(archive: zipfile.ZipFile, limits: Limits) -> int:
     """Every worksheet of an XLSX: its declared dimension, every row number and cell reference,
     and the number of cells in a row, bounded; the shared strings counted. Streamed (expat
-    seeing start tags only), so a hostile sheet is refused at its first bad reference."""
+    seeing start tags only), so a hostile sheet is refused at its first bad reference.
+
+    Returns the largest area of any sheet — the cells of its declared dimension or of the
+    rectangle its cells span, whichever is larger: what a reader holding a sheet whole (the Rust
+    one) would allocate, so the import can choose its reader (``imports.readers.open_source``)."""
     names = archive.namelist()
+    largest = 0
     for name in names:
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
             continue
-        state = {"cells": 0, "row": 0}
-
-        def start(tag, attrs, state=state):
-            local = _local(tag)
-            if local == "c":
-                state["cells"] += 1
-                if state["cells"] > limits.max_columns:
-                    raise Refused("sheet_dimension", ref=attrs.get("r", "")[:20],
-                                  columns=limits.max_columns, rows=limits.max_rows)
-                ref = attrs.get("r")
-                if ref:
-                    check_reference(ref, limits)
-            elif local == "row":
-                state["cells"] = 0
-                ref = attrs.get("r")
-                state["row"] = int(ref) if ref and ref.isdigit() else state["row"] + 1
-                if state["row"] > limits.max_rows:
-                    raise Refused("sheet_dimension", ref=f"A{state['row']}",
-                                  columns=limits.max_columns, rows=limits.max_rows)
-            elif local == "dimension":
-                check_dimension(attrs.get("ref", "A1"), limits)
-
-        parser = safe_parser()
-        parser.StartElementHandler = start
         with archive.open(name) as stream:
-            _feed(parser, stream)
+            largest = max(largest, _scan_sheet(stream, limits))
     if "xl/sharedStrings.xml" in names:
         count = {"n": 0}
 
@@ -243,11 +284,14 @@ def check_sheets(archive: zipfile.ZipFile, limits: Limits) -> None:
         parser.StartElementHandler = string
         with archive.open("xl/sharedStrings.xml") as stream:
             _feed(parser, stream)
+    return largest
 
 
-def check_file(path: str, limits: Limits, *, sheets: bool = False) -> str | None:
+def check_file(path: str, limits: Limits, *, sheets: bool = False,
+               found: dict | None = None) -> str | None:
     """The cheap checks of a stored upload: real size, type by content, and for an archive its
-    central directory (and, with ``sheets``, every worksheet's references). Returns the type."""
+    central directory (and, with ``sheets``, every worksheet's references; the largest sheet
+    area goes into ``found["area"]``). Returns the type."""
     import os
 
     size = os.path.getsize(path)
@@ -259,7 +303,9 @@ def check_file(path: str, limits: Limits, *, sheets: bool = False) -> str | None
             with zipfile.ZipFile(path) as archive:
                 check_archive(archive, limits)
                 if sheets and kind == "xlsx":
-                    check_sheets(archive, limits)
+                    area = check_sheets(archive, limits)
+                    if found is not None:
+                        found["area"] = area
         except zipfile.BadZipFile as error:
             raise Refused("archive_broken") from error
     return kind
@@ -420,10 +466,11 @@ def probe(path: str, purpose: str) -> dict:
     "type", "stamp", "needs_confirmation"}`` or ``{"ok": False, "code", "params"}``."""
     limits = IMPORT_LIMITS if purpose == "import" else DOCUMENT_LIMITS
     try:
-        kind = check_file(path, limits, sheets=(purpose == "import"))
+        found: dict = {}
+        kind = check_file(path, limits, sheets=(purpose == "import"), found=found)
         if purpose == "import":
             return {"ok": True, "type": kind or "csv", "stamp": None,
-                    "needs_confirmation": False}
+                    "needs_confirmation": False, **found}
         if kind is None:
             raise Refused("unreadable")
         text = document_text(path, kind, limits)

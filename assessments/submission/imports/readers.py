@@ -22,7 +22,7 @@ import io
 import posixpath
 import zipfile
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from xml.parsers import expat
 
 from assessments.kernel.upload_checks import IMPORT_LIMITS, Refused, safe_parser
@@ -393,5 +393,86 @@ def _sheet_rows(stream, strings: list[str], dated: frozenset[int],
     yield from ready
 
 
-def open_source(path: str, file_format: str) -> CsvSource | XlsxSource:
-    return XlsxSource(path) if file_format == "xlsx" else CsvSource(path)
+# A sheet read whole by the Rust reader holds every cell of its area (≈ 32 bytes each, empty or
+# not): 2,000,000 cells ≈ 64 MB. A larger area — declared (``<dimension>``) or spanned by its
+# cells, as the checks found — is read by the streaming reader above, whose memory is flat.
+DENSE_MAX_CELLS = 2_000_000
+
+
+class DenseXlsxSource(_Source):
+    """Rows of the workbook's first sheet read by ``python-calamine`` (Rust; several times
+    faster than expat driven from Python), cells as :class:`XlsxSource` gives them. Only ever
+    opened on a file that has passed ``upload_checks`` (issue 16: such a reader aborts the whole
+    process on a sheet declaring a cell at XFD200000) with a sheet area of at most
+    ``DENSE_MAX_CELLS`` — ``open_source`` decides. The sheet is read whole when the first row is
+    asked for; ``fraction`` then follows the rows."""
+
+    _done = 0
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self._done / self._size) if self._size else 0.0
+
+    def rows(self) -> Iterator[Row]:
+        from python_calamine import CalamineError, CalamineWorkbook
+
+        try:
+            book = CalamineWorkbook.from_path(self.path)
+        except (CalamineError, OSError, ValueError) as error:
+            raise FileFormatError("xlsx") from error
+        try:
+            try:
+                sheet = book.get_sheet_by_index(0)
+            except (CalamineError, IndexError, ValueError) as error:
+                raise FileFormatError("sheet") from error
+            if sheet.start is None:
+                return
+            # rows come from the sheet's first row, cells from the area's first column
+            first_column = sheet.start[1]
+            self._size = sheet.end[0] + 1
+            pad = [""] * first_column
+            text = _cell_text
+            for number, cells in enumerate(sheet.iter_rows(), start=1):
+                self._done = number
+                values = pad + [text(value) for value in cells] if pad else [
+                    text(value) for value in cells]
+                while values and values[-1] == "":
+                    values.pop()
+                yield number, values
+        finally:
+            book.close()
+
+
+def _cell_text(value) -> str:
+    """A calamine cell as :class:`XlsxSource` writes it."""
+    kind = value.__class__
+    if kind is str:
+        return value
+    if kind is float:
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(value)
+    if kind is bool:
+        return "1" if value else "0"
+    if kind is int:
+        return str(value)
+    if kind is datetime:
+        return _date_text(value)
+    if kind is date:
+        return value.isoformat()
+    if kind is time:
+        return _date_text(datetime.combine(date(1899, 12, 30), value))
+    if kind is timedelta:
+        return _date_text(datetime(1899, 12, 30) + value)
+    return str(value)
+
+
+def open_source(path: str, file_format: str, *,
+                area: int | None = None) -> CsvSource | XlsxSource | DenseXlsxSource:
+    """The reader of a stored file. ``area``: the largest sheet area the pre-parse checks found
+    (``upload_checks.check_sheets``); the Rust reader only when it is known and small."""
+    if file_format != "xlsx":
+        return CsvSource(path)
+    if area is not None and area <= DENSE_MAX_CELLS:
+        return DenseXlsxSource(path)
+    return XlsxSource(path)

@@ -11,7 +11,7 @@ import pytest
 from assessments.kernel.errors import DomainError
 from assessments.models import ImportBatch, ImportRecord, ImportStagingRow
 from assessments.submission.imports import pipeline, staging
-from assessments.submission.imports.readers import CsvSource, XlsxSource
+from assessments.submission.imports.readers import CsvSource, DenseXlsxSource, XlsxSource
 from tests.worlds.samples import MONITORING_HEADER, csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -50,9 +50,9 @@ def _openpyxl_rows(path) -> dict[int, list[str]]:
     return out
 
 
-def _ours(path) -> dict[int, list[str]]:
+def _ours(path, reader=XlsxSource) -> dict[int, list[str]]:
     out = {}
-    for number, cells in XlsxSource(str(path)).rows():
+    for number, cells in reader(str(path)).rows():
         cells = list(cells)
         while cells and cells[-1] == "":
             cells.pop()
@@ -61,10 +61,16 @@ def _ours(path) -> dict[int, list[str]]:
     return out
 
 
-def test_xlsx_reader_reads_what_openpyxl_reads(tmp_path):
+READERS = pytest.mark.parametrize("reader", [XlsxSource, DenseXlsxSource],
+                                  ids=["streaming", "calamine"])
+
+
+@READERS
+def test_xlsx_reader_reads_what_openpyxl_reads(tmp_path, reader):
     """Shared strings (a normal workbook), dates with and without a time, whole and fractional
     numbers, booleans, empty cells inside and at the end of rows, an empty row, a second sheet
-    (ignored)."""
+    (ignored); the same from both readers (the streaming one, and the Rust one for small
+    sheets)."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -80,19 +86,25 @@ def test_xlsx_reader_reads_what_openpyxl_reads(tmp_path):
     path = tmp_path / "shared.xlsx"
     book.save(path)
     expected = _openpyxl_rows(path)
-    assert _ours(path) == expected
+    assert _ours(path, reader) == expected
     assert expected[2][2] == "2025-03-14" and expected[3][2] == "2025-03-15 09:30:00"
     assert expected[9] == ["", "after a gap"]
 
 
-def test_xlsx_reader_inline_strings_like_openpyxl(tmp_path):
-    """Inline strings and numbers, as openpyxl's write-only mode and many exporters write them."""
+@READERS
+def test_xlsx_reader_inline_strings_like_openpyxl(tmp_path, reader):
+    """Inline strings and numbers, as openpyxl's write-only mode and many exporters write them;
+    a sheet whose cells start at C3."""
     path = tmp_path / "inline.xlsx"
     path.write_bytes(xlsx_bytes([MONITORING_HEADER,
                                  ["990240010008", "00101001", "2025-03-14", 120, 1, 0, 0, 0],
                                  ["x", None, "", 2.25, -3]]))
     assert b"inlineStr" in _sheet_xml(path)
-    assert _ours(path) == _openpyxl_rows(path)
+    assert _ours(path, reader) == _openpyxl_rows(path)
+    offset = tmp_path / "offset.xlsx"
+    offset.write_bytes(xlsx_bytes([[], [], [None, None, "a", 1], [None, None, None, 2.5]]))
+    assert _ours(offset, reader) == _openpyxl_rows(offset) == {3: ["", "", "a", "1"],
+                                                               4: ["", "", "", "2.5"]}
 
 
 def _sheet_xml(path) -> bytes:
