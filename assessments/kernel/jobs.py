@@ -146,15 +146,24 @@ class JobProgress:
 def job_running(job_id: int | None, *, total: int, message: str = ""):
     """Run a block as the job ``job_id`` (None: no progress is recorded, the block just runs)."""
     progress = JobProgress(job_id=job_id)
+    # each write of the job's row is fenced: an overtaken run (its worker stalled past its
+    # lease) neither restarts, fails nor finishes the job of the run that took over
     if job_id is not None:
-        job_start(job_id, total=total, message=message)
+        with transaction.atomic():
+            job_fence()
+            job_start(job_id, total=total, message=message)
     try:
         yield progress
     except BaseException as exc:
         if job_id is not None and not isinstance(exc, JobStopped):
-            job_fail(job_id, error=f"{type(exc).__name__}: {exc}")
+            try:
+                with transaction.atomic():
+                    job_fence()
+                    job_fail(job_id, error=f"{type(exc).__name__}: {exc}")
+            except JobStopped:
+                pass  # no longer this run's job: its error is logged, not written on it
         raise
     if job_id is not None:
         with transaction.atomic():
-            job_fence()  # an overtaken run does not finish the job of the run that took over
+            job_fence()
             job_finish(job_id, result=progress.result, message=progress.message)

@@ -317,3 +317,26 @@ def test_an_evidence_check_lost_for_good_refuses_the_document_and_says_why(
                                        text__contains="не удалось проверить").exists()
     job.refresh_from_db()
     assert job.state == "failed" and job.reason["code"] == "lease_lapsed_final"
+
+
+def test_an_overtaken_run_neither_advances_nor_finishes_the_job_it_lost():
+    from assessments.kernel.jobs import job_running
+
+    job = job_create(kind="recompute_cycle", label="пересчёт")
+    BackgroundJob.objects.filter(pk=job.pk).update(task_name="assessments.tasks.recompute_cycle")
+    token = leases._claim(job.pk)
+    with leases._Lease(job.pk, token, beat=False):
+        with pytest.raises(leases.JobStopped):
+            with job_running(job.pk, total=3) as progress:
+                progress.advance()  # its own: counted
+                BackgroundJob.objects.filter(pk=job.pk).update(lease_owner="the-next-worker",
+                                                               done=0)
+                progress.advance()  # no longer its own: stops here, counts nothing
+    job.refresh_from_db()
+    assert (job.state, job.done, job.lease_owner) == ("running", 0, "the-next-worker")
+    with leases._Lease(job.pk, token, beat=False):
+        with pytest.raises(leases.JobStopped):
+            with job_running(job.pk, total=7):  # nor restarts it
+                pass
+    job.refresh_from_db()
+    assert (job.state, job.total) == ("running", 3)
