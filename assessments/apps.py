@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 # The feature packages, kernel first: each may hold access.py (rules), todos.py (home to-dos),
 # menu.py (main-menu entries and the sections they open), documents.py (PDF context providers)
 # and signing.py (signature-slot resolvers).
-FEATURES = ("kernel", "registry", "portal", "submission", "scores", "reverification", "conclusions")
+FEATURES = ("kernel", "registry", "portal", "submission", "scores", "reverification", "conclusions",
+            "overview")
 REGISTERING_MODULES = ("access", "todos", "menu", "documents", "signing")
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("assessments.scores.urls")),
     path("reverification/", include("assessments.reverification.urls")),
     path("conclusions/", include("assessments.conclusions.urls")),
+    path("overview/", include("assessments.overview.urls")),
 ]

@@ -379,6 +379,22 @@ def body_direction_q(user, *, body: str = "body", direction: str = "direction") 
     return q
 
 
+def direction_bodies_q(user, direction: str, prefix: str = "") -> Q:
+    """Filter on Organisation (through ``prefix``): the bodies whose objects on ``direction``
+    the user may see — ``body_direction_q`` for one direction, for pages listing body ×
+    direction pairs that need not have a row of their own yet (the cycle's overview)."""
+    p = principal(user)
+    if not p.is_authenticated:
+        return NOTHING
+    if p.sees_every_body:
+        return EVERYTHING if not prefix else Q(**{f"{prefix}pk__isnull": False})
+    q = subtree_q(p.body_ids, prefix)
+    for evaluator_id, d in sorted(p.evaluator_scopes):
+        if d == direction:
+            q |= p.rules.bodies_q(evaluator_id, d, prefix)
+    return q
+
+
 def evaluates(user, body: Organisation, direction: str) -> bool:
     """Whether the user works for the body that evaluates ``body`` on ``direction``."""
     p = principal(user)

@@ -138,3 +138,22 @@ def working_days_between(start: date, end: date) -> int:
         if _is_working(current, overrides):
             count += 1
     return count
+
+
+def working_days_left(today: date, deadlines) -> dict[date, int]:
+    """``{deadline: working days from today}`` for many deadlines with one query: the working
+    days in (today, deadline] for a deadline ahead (0 when it is today), minus the working days
+    in (deadline, today] for one passed (overdue by that many working days)."""
+    days = sorted({d for d in deadlines if d is not None})
+    if not days:
+        return {}
+    start, end = min(days[0], today), max(days[-1], today)
+    overrides = _overrides(start, end)
+    # Working days counted from ``start``: index i holds the count in (start, start + i].
+    counts = [0]
+    current = start
+    while current < end:
+        current += timedelta(days=1)
+        counts.append(counts[-1] + (1 if _is_working(current, overrides) else 0))
+    at = {start + timedelta(days=i): c for i, c in enumerate(counts)}
+    return {d: at[d] - at[today] for d in days}

@@ -45,3 +45,4 @@ def job_status_text(job) -> str:
 def job_reason_text(job) -> str:
     """Why a job was resumed, failed or cancelled, in the reader's language."""
     return reason_text(job.reason) if job.reason else ""
+

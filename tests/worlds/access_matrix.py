@@ -473,6 +473,35 @@ register("scores:whatif", "another oblast's what-if page (its evaluators, not th
 register("scores:job_detail", "the coordinator's recompute job",
          build=lambda w: {"pk": _recompute_job(w).pk},
          allowed=frozenset({"admin", "coordinator"}))
+# --- assessments: the cycle's overview ------------------------------------------------------
+# A body across cycles: whoever sees the body and has something to see in the overview (the
+# Agency's commission sees the Agency's own organisation only, and no overview).
+register("overview:body", "a ministry across cycles",
+         build=lambda w: {"pk": w.body("mf").pk},
+         allowed=GLOBAL | CGO_STAFF | AGENCY_EVALUATORS | MIOD | COMMITTEE | DIGITAL)
+register("overview:body", "an oblast akimat across cycles",
+         build=lambda w: {"pk": w.body("akimat-akmola").pk},
+         allowed=GLOBAL | MIO_STAFF | AGENCY_EVALUATORS | MIOD | COMMITTEE)
+register("overview:export_download", "the coordinator's finished export of all scores",
+         build=lambda w: {"pk": _export_job(w).pk},
+         allowed=frozenset({"admin", "coordinator"}))
+
+
+def _export_job(w: World):
+    """A finished export the coordinator started, its file written."""
+    from assessments.kernel.jobs import job_create
+    from assessments.models import BackgroundJob
+    from assessments.overview.services import EXPORT_KIND, export_path
+
+    job = job_create(kind=EXPORT_KIND, label="Access matrix", subject=w.cycle,
+                     actor=w.user("coordinator"))
+    BackgroundJob.objects.filter(pk=job.pk).update(state="done", result={"name": "x.xlsx"})
+    path = export_path(job.pk)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"PK")
+    return job
+
+
 # --- assessments: conclusions ----------------------------------------------------------------
 # The evaluating body's people see its conclusions on their direction; the body's staff only
 # delivered ones (issued and after); the Agency's commission the Agency's delivered ones. Each
