@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-from appeals.models import NoObjectionNotice, Objection
-from assessments.kernel import access, panels
+from appeals.models import Handover, NoObjectionNotice, Objection
+from assessments.kernel import access, panels, stages
 
 
 @panels.panel("conclusion_detail")
@@ -52,3 +52,14 @@ def objection_outcome_panel(request, conclusion) -> str:
         return ""
     return render_to_string("appeals/partials/overview_objection.html",
                             {"objection": objection}, request=request)
+
+
+@stages.stage_source
+def handover_stages(user, cycle) -> dict:
+    """The overview's last stages (p.116–121): a final direction conclusion awaiting its hand-over
+    to the Agency (due on its term, if any), or handed over. One query."""
+    rows = access.visible(user, Handover).filter(conclusion__cycle=cycle).values_list(
+        "conclusion__body_id", "conclusion__direction", "due_on", "handed_at")
+    return {(body, direction): stages.StageFact("handed_over" if handed else "handover_due",
+                                                None if handed else due)
+            for body, direction, due, handed in rows}

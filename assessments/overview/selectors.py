@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from assessments.kernel import access, clock
+from assessments.kernel import access, clock, stages
 from assessments.kernel.calendar import working_days_left
 from assessments.models import (
     Conclusion,
@@ -51,6 +51,8 @@ STAGES: dict[str, object] = {
     "issued": _("Заключение направлено"),
     "commission": _("Рассмотрение специальной комиссией"),
     "final": _("Окончательно"),
+    "handover_due": _("Ожидает передачи в Агентство"),
+    "handed_over": _("Передано в Агентство"),
 }
 # Which milestone is a stage's next deadline (the window's own last day for ``window_open``).
 STAGE_MILESTONE = {
@@ -233,6 +235,7 @@ def overview_rows(user, cycle: Cycle, today: date | None = None) -> list[Row]:
             pk__in=missing).values_list("pk", "name_ru", "name_kk")})
     region_names = {pk: _name(ru, kk) for pk, ru, kk in Region.objects.values_list(
         "pk", "name_ru", "name_kk")}
+    later = stages.stage_facts(user, cycle)  # hand-overs (appeals), through the registry
 
     rows: list[Row] = []
     for d in DIRECTIONS:
@@ -243,7 +246,10 @@ def overview_rows(user, cycle: Cycle, today: date | None = None) -> list[Row]:
             report_state, report_deadline = reports.get((pk, d), (None, None))
             stage = _stage(report_state, reverifications.get((pk, d)), conclusions.get((pk, d)),
                            today)
-            if stage == "window_open":
+            fact = later.get((pk, d)) if stage == "final" else None
+            if fact is not None:
+                stage, deadline = fact.stage, fact.deadline
+            elif stage == "window_open":
                 deadline = conclusions[(pk, d)][1]
             elif stage in STAGE_MILESTONE:
                 code = STAGE_MILESTONE[stage]

@@ -186,3 +186,20 @@ def test_query_count_does_not_grow_with_the_bodies(scene, personas, client, name
     after = _queries(client, url)
     assert after == before
     assert before <= 25
+
+
+def test_a_final_conclusion_handed_over_says_so(scene, personas):
+    """The hand-over (appeals' own rows) reaches the overview through the stage registry."""
+    from appeals.models import Handover
+    from assessments.kernel import clock
+    from assessments.models import Conclusion
+
+    r = personas.registry
+    final = Conclusion.objects.get(cycle=scene, body=r.other_ministry, direction="services")
+    handover = Handover.objects.create(conclusion=final, to=r.agency, route="p.116",
+                                       due_on=date(2026, 3, 18), created_at=clock.now())
+    row = _rows(personas.coordinator, scene)[(r.other_ministry.pk, "services")]
+    assert (row.stage, row.deadline, row.overdue) == ("handover_due", date(2026, 3, 18), True)
+    Handover.objects.filter(pk=handover.pk).update(handed_at=clock.now())
+    row = _rows(personas.coordinator, scene)[(r.other_ministry.pk, "services")]
+    assert (row.stage, row.deadline) == ("handed_over", None)
