@@ -15,7 +15,9 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from assessments.kernel import access
@@ -79,22 +81,17 @@ def write_xlsx(tables: list[Table], target, *, info: list[tuple[str, str]] = (),
             cell.font = bold
             header.append(cell)
         ws.append(header)
-        numeric = sorted(table.numeric)
-        # One styled cell per numeric column, reused: write-only mode serialises each row as
-        # it is appended, so the cell's value can change between rows.
-        cells = {i: WriteOnlyCell(ws) for i in numeric}
-        for i in numeric:
-            cells[i].number_format = TWO_DECIMALS
+        # One styled cell per numeric column, reused row after row (write-only mode serialises
+        # each row as it is appended): openpyxl's own path takes a styled cell by refusing it as
+        # a value first (an exception per cell), which made the styles cost more than the data.
+        styled = {}
+        for i in sorted(table.numeric):
+            styled[i + 1] = WriteOnlyCell(ws)
+            styled[i + 1].number_format = TWO_DECIMALS
+        ws._values_to_row = partial(_values_to_row, ws, styled)
         written = 0
         for row in table.rows:
-            out = list(row)
-            for i in numeric:
-                value = out[i]
-                if value is not None and value != "":
-                    cell = cells[i]
-                    cell.value = float(value) if isinstance(value, Decimal) else value
-                    out[i] = cell
-            ws.append(out)
+            ws.append(row)
             written += 1
             if progress is not None and written % every == 0:
                 progress(every)
@@ -102,6 +99,26 @@ def write_xlsx(tables: list[Table], target, *, info: list[tuple[str, str]] = (),
             progress(written % every)
         ws.auto_filter.ref = f"A1:{_column_letter(len(table.header))}{written + 1}"
     wb.save(target)
+
+
+def _values_to_row(ws, styled: dict, values, row_idx):
+    """openpyxl's ``WriteOnlyWorksheet._values_to_row`` (3.1) with styled columns: the value
+    goes into the column's styled cell, every other value into one plain cell."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import Cell
+
+    plain = WriteOnlyCell(ws)
+    for col_idx, value in enumerate(values, 1):
+        if value is None or value == "":
+            continue
+        if isinstance(value, Cell):  # the bold header
+            cell = value
+        else:
+            cell = styled.get(col_idx, plain)
+            cell.value = float(value) if isinstance(value, Decimal) else value
+        cell.column = col_idx
+        cell.row = row_idx
+        yield cell
 
 
 def csv_chunks(tables: list[Table], *, info: list[tuple[str, str]] = ()) -> Iterator[bytes]:
@@ -189,7 +206,9 @@ def scores_tables(user, cycle: Cycle, *, chunk: int = 2000) -> list[Table]:
     """Every current score per criterion the user may see, one sheet per direction (and the
     overall score), read in chunks (``iterator``) so memory stays flat."""
     tables = []
-    kinds = dict(Organisation.Kind.choices)
+    kinds = {k: str(label) for k, label in Organisation.Kind.choices}
+    bands = {k: str(label) for k, label in selectors.BANDS.items()}
+    in_kazakh = get_language() == "kk"
     for d in RANKING_DIRECTIONS:
         codes = score_codes(cycle, d)
         qs = access.visible(user, ScoreSheet.objects.filter(
@@ -201,9 +220,8 @@ def scores_tables(user, cycle: Cycle, *, chunk: int = 2000) -> list[Table]:
                     "body__name_ru", "body__name_kk", "body__bin", "body__kind", "values",
                     "band").iterator(chunk_size=chunk):
                 values = values or {}
-                yield [selectors._name(ru, kk), bin_, str(kinds.get(kind, kind)),
-                       *(_number(values.get(c)) for c in codes),
-                       str(selectors.BANDS.get(band, ""))]
+                yield [kk if in_kazakh and kk else ru, bin_, kinds.get(kind, kind),
+                       *(_number(values.get(c)) for c in codes), bands.get(band, "")]
 
         tables.append(Table(title=str(ScoreSheet.Direction(d).label), header=header,
                             numeric=frozenset(range(3, 3 + len(codes))), rows=rows(),

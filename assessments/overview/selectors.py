@@ -100,7 +100,7 @@ def may_view(user) -> bool:
 # --- The overview ------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     body_id: int
     name: str
@@ -190,22 +190,27 @@ def overview_rows(user, cycle: Cycle, today: date | None = None) -> list[Row]:
     p = access.principal(user)
     rules = p.rules
     bodies = Organisation.objects.filter(
-        is_evaluated=True, kind__in=(Organisation.Kind.CENTRAL, Organisation.Kind.LOCAL))
-    visible_by_direction = {
-        d: list(bodies.filter(access.direction_bodies_q(user, d)).values_list(
-            "pk", "name_ru", "name_kk", "bin", "kind", "level", "region_id"))
-        for d in DIRECTIONS
-    }
+        is_evaluated=True, kind__in=(Organisation.Kind.CENTRAL, Organisation.Kind.LOCAL)
+    ).order_by()
+    fields = ("pk", "name_ru", "name_kk", "bin", "kind", "level", "region_id")
+    if p.sees_every_body:  # one read serves every direction
+        every = list(bodies.values_list(*fields))
+        visible_by_direction = {d: every for d in DIRECTIONS}
+    else:
+        visible_by_direction = {
+            d: list(bodies.filter(access.direction_bodies_q(user, d)).values_list(*fields))
+            for d in DIRECTIONS
+        }
     reports = {
         (b, d): (s, deadline) for b, d, s, deadline in access.visible(
             user, Report.objects.filter(cycle=cycle, direction__in=DIRECTIONS)
-        ).values_list("body_id", "direction", "state", "deadline")
+        ).order_by().values_list("body_id", "direction", "state", "deadline")
     }
     reverifications = {
         (b, d): s for b, d, s in access.visible(
             user, Reverification.objects.filter(cycle=cycle, direction__in=DIRECTIONS)
             .exclude(state__in=(Reverification.State.CLOSED, Reverification.State.CANCELLED))
-        ).values_list("body_id", "direction", "state")
+        ).order_by().values_list("body_id", "direction", "state")
     }
     latest = access.visible(user, Conclusion.objects.filter(
         cycle=cycle, direction__in=DIRECTIONS)).exclude(state=ConclusionState.SUPERSEDED)
@@ -218,7 +223,7 @@ def overview_rows(user, cycle: Cycle, today: date | None = None) -> list[Row]:
         (b, d): (final, band) for b, d, final, band in access.visible(
             user, ScoreSheet.objects.filter(cycle=cycle, is_current=True,
                                             direction__in=DIRECTIONS)
-        ).values_list("body_id", "direction", "final", "band")
+        ).order_by().values_list("body_id", "direction", "final", "band")
     }
     milestones: dict[tuple[str, str], date] = {
         (code, d): due for code, d, due in Milestone.objects.filter(cycle=cycle).values_list(
@@ -238,6 +243,7 @@ def overview_rows(user, cycle: Cycle, today: date | None = None) -> list[Row]:
     later = stages.stage_facts(user, cycle)  # hand-overs (appeals), through the registry
 
     rows: list[Row] = []
+    in_kazakh = get_language() == "kk"
     for d in DIRECTIONS:
         for pk, ru, kk, bin_, kind, level, region_id in visible_by_direction[d]:
             evaluator_id = rules.by_body.get((pk, d)) or rules.by_kind.get((kind, d))
@@ -260,7 +266,7 @@ def overview_rows(user, cycle: Cycle, today: date | None = None) -> list[Row]:
                 deadline = None
             final, band = sheets.get((pk, d), (None, ""))
             rows.append(Row(
-                body_id=pk, name=_name(ru, kk), bin=bin_, kind=kind, level=level,
+                body_id=pk, name=kk if in_kazakh and kk else ru, bin=bin_, kind=kind, level=level,
                 region_id=region_id, region=region_names.get(region_id, ""), direction=d,
                 evaluator_id=evaluator_id, evaluator=evaluator_names.get(evaluator_id, ""),
                 stage=stage, deadline=deadline, score=final, band=band or "",
@@ -330,7 +336,7 @@ def overview(user, cycle: Cycle, *, filters: dict | None = None, sort: str = "ur
 # --- Rankings ----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class RankedRow:
     rank: int
     body_id: int
@@ -413,8 +419,8 @@ def _scores(cycle: Cycle, direction: str, group: str) -> list[tuple]:
     return list(ScoreSheet.objects.filter(
         cycle=cycle, direction=direction, is_current=True, final__isnull=False,
         **_group_filter(group),
-    ).values_list("body_id", "final", "band", "body__name_ru", "body__name_kk", "body__bin",
-                  "body__kind", "body__level"))
+    ).order_by().values_list("body_id", "final", "band", "body__name_ru", "body__name_kk",
+                             "body__bin", "body__kind", "body__level"))
 
 
 def ranking(user, cycle: Cycle, direction: str, group: str) -> Ranking:
@@ -428,14 +434,15 @@ def ranking(user, cycle: Cycle, direction: str, group: str) -> Ranking:
     scores = _scores(cycle, direction, group)
     ranks = rank([(row[0], row[1]) for row in scores])
     conclusion_direction = "block" if direction == "overall" else direction
+    # The group's filter, not the ranked ids (no list of thousands of parameters).
     latest = dict(Conclusion.objects.filter(
-        cycle=cycle, direction=conclusion_direction, body_id__in=list(ranks),
-    ).exclude(state=ConclusionState.SUPERSEDED).values("body_id").annotate(
+        cycle=cycle, direction=conclusion_direction, **_group_filter(group),
+    ).exclude(state=ConclusionState.SUPERSEDED).order_by().values("body_id").annotate(
         v=Max("version")).values_list("body_id", "v"))
     final_ids = set(Conclusion.objects.filter(
         cycle=cycle, direction=conclusion_direction, state=ConclusionState.FINAL,
-        body_id__in=list(ranks),
-    ).values_list("body_id", "version"))
+        **_group_filter(group),
+    ).order_by().values_list("body_id", "version"))
     final = {b for b, v in final_ids if latest.get(b) == v}
     previous = previous_cycle(cycle)
     previous_ranks: dict[int, int] = {}
@@ -446,8 +453,9 @@ def ranking(user, cycle: Cycle, direction: str, group: str) -> Ranking:
         seen = set(ranks)
     else:
         seen = set(access.visible(user, ScoreSheet.objects.filter(
-            cycle=cycle, direction=direction, is_current=True, body_id__in=list(ranks),
-        )).values_list("body_id", flat=True))
+            cycle=cycle, direction=direction, is_current=True, final__isnull=False,
+            **_group_filter(group),
+        )).order_by().values_list("body_id", flat=True))
     rows = [
         RankedRow(rank=ranks[b], body_id=b, name=_name(ru, kk), bin=bin_, kind=kind,
                   level=level, score=final_score, band=band or "", final=b in final,
@@ -465,7 +473,7 @@ def band_distribution(cycle: Cycle, group: str | None = None) -> dict[str, dict[
     if group:
         qs = qs.filter(**_group_filter(group))
     out = {d: {b: 0 for b in BANDS} for d in RANKING_DIRECTIONS}
-    for direction, band in qs.values_list("direction", "band"):
+    for direction, band in qs.order_by().values_list("direction", "band"):
         if direction in out and band in out[direction]:
             out[direction][band] += 1
     return out
@@ -475,7 +483,8 @@ def final_pairs(cycle: Cycle) -> set[tuple[int, str]]:
     """``(body, direction)`` whose latest conclusion is final (``block`` for the overall)."""
     final, pending = set(), set()
     for body_id, direction, state in Conclusion.objects.filter(cycle=cycle).exclude(
-            state=ConclusionState.SUPERSEDED).values_list("body_id", "direction", "state"):
+            state=ConclusionState.SUPERSEDED).order_by().values_list("body_id", "direction",
+                                                                     "state"):
         (final if state == ConclusionState.FINAL else pending).add((body_id, direction))
     return final - pending
 
@@ -485,7 +494,7 @@ def ranking_status(cycle: Cycle) -> bool:
     is not final yet (the exports and the cycle report say so)."""
     final = final_pairs(cycle)
     scored = ScoreSheet.objects.filter(cycle=cycle, is_current=True, final__isnull=False)
-    for body_id, direction in scored.values_list("body_id", "direction"):
+    for body_id, direction in scored.order_by().values_list("body_id", "direction"):
         if (body_id, "block" if direction == "overall" else direction) not in final:
             return True
     return False
