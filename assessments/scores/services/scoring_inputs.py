@@ -44,7 +44,6 @@ Decisions (README):
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -52,11 +51,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
 from assessments.kernel import access, clock
 from assessments.kernel.audit import audit_build, audit_record_many
+from assessments.kernel.bulk import copy_insert
 from assessments.models import SOURCE_KINDS, Cycle, Organisation, ScoringInput
 from assessments.scoring import ScoringError, load_edition, validate_case
 
@@ -131,9 +132,11 @@ def full_case(si: ScoringInput | None) -> dict:
     """The case with its draft directions put back (what the what-if page starts from)."""
     if si is None:
         return {}
-    full = copy.deepcopy(si.case)
+    # A stored case is plain JSON: a round trip through orjson is an exact deep copy, many
+    # times faster than copy.deepcopy.
+    full = orjson.loads(orjson.dumps(si.case))
     for direction, block in (si.draft or {}).items():
-        full[direction] = copy.deepcopy(block)
+        full[direction] = orjson.loads(orjson.dumps(block))
     return full
 
 
@@ -324,6 +327,12 @@ def split_case(full: dict) -> tuple[dict, dict]:
     Raises :class:`ScoringError` for any error on a value that is given (see the module's
     decisions); a direction whose first error is a missing field goes to the draft.
     """
+    try:  # the common case (every direction complete): one validation instead of five
+        validate_case(full)
+    except ScoringError:
+        pass
+    else:
+        return dict(full), {}
     base = {k: v for k, v in full.items() if k not in DIRECTIONS}
     validate_case(base)  # edition, body, penalties, unknown top-level keys: never a draft
     case = dict(base)
@@ -501,7 +510,7 @@ def scoring_inputs_set_many(
             created_by=actor if getattr(actor, "pk", None) else None,
             created_at=now,
         )
-        before = flatten(full_case(old)) if old else {}
+        before = flatten({**old.case, **old.draft} if old.draft else old.case) if old else {}
         after = flatten({**case, **draft})
         changes_of[body.pk] = {
             path: (before.get(path), after.get(path))
@@ -511,7 +520,19 @@ def scoring_inputs_set_many(
         created.append(si)
         result[body.pk] = si
     if created:
-        ScoringInput.objects.bulk_create(created)
+        # COPY (Django's bulk insert sends the cases through psycopg's array dumper); the new
+        # versions' ids read back in one query
+        copy_insert(ScoringInput, created)
+        ids = {
+            (body_id, version): pk
+            for pk, body_id, version in ScoringInput.objects.filter(
+                cycle=cycle, body_id__in=[si.body_id for si in created],
+                version__gte=min(si.version for si in created),
+            ).values_list("pk", "body_id", "version")
+        }
+        for si in created:
+            si.pk = ids[(si.body_id, si.version)]
+            si._state.adding = False
         audit_record_many(
             audit_build(
                 actor=actor,

@@ -340,3 +340,69 @@ def test_full_case_puts_drafts_back(scores_cycle, ministry):
 )
 def test_decimal_text(value, text):
     assert decimal_text(value) == text
+
+
+def _recompute_queries(cycle) -> tuple[int, dict]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        summary = cycle_recompute(cycle=cycle, batches=3)
+    return len(ctx.captured_queries), summary
+
+
+def test_recompute_query_count_does_not_grow_with_the_bodies(scores_cycle):
+    """The recompute's queries are a constant whatever the number of bodies (the sheets of a
+    batch in one COPY on PostgreSQL; a fixed number of batches, three here); pinned: a first
+    run, and a run that changes nothing."""
+    from assessments.models import Cycle
+
+    counts = {}
+    for n in (3, 12):
+        cycle = Cycle.objects.create(code=f"q-{n}", year=2025, edition="2023")
+        for i in range(n):
+            body = make_body(f"Q{n}-{i}", kind="local" if i % 2 else "central")
+            _load(cycle, body, case_for(body))
+        first, summary = _recompute_queries(cycle)
+        assert summary["sheets_created"] == 4 * n
+        again, summary = _recompute_queries(cycle)
+        assert summary["sheets_created"] == 0 and summary["sheets_kept"] == 4 * n
+        counts[n] = (first, again)
+    assert counts[3] == counts[12], counts
+
+
+def test_sheets_stored_in_bulk_read_back_as_the_engine_printed_them(scores_cycle):
+    bodies = [make_body(f"S{i}", kind="local" if i % 2 else "central") for i in range(4)]
+    for body in bodies:
+        _load(scores_cycle, body, case_for(body))
+    cycle_recompute(cycle=scores_cycle)
+    for body in bodies:
+        si = scoring_input_current(cycle=scores_cycle, body=body)
+        result = score_case_dict(si.case)
+        sheets = {s.direction: s for s in ScoreSheet.objects.filter(body=body, is_current=True)}
+        for direction in ("services", "openness", "complaints"):
+            assert sheets[direction].values == result[direction]
+            assert sheets[direction].explain == {
+                k: v for k, v in result["explain"].items() if k.startswith(direction + ".")}
+            assert sheets[direction].final == Decimal(result[direction]["final"])
+        assert sheets["overall"].values == {"overall": result["overall"], "band": result["band"]}
+
+
+def test_a_new_version_with_the_same_result_keeps_the_sheet(scores_cycle, ministry):
+    """Only sheets whose content changed are written: a direction whose result a new input
+    version leaves as it was keeps its sheet, pointed at the new version."""
+    _load(scores_cycle, ministry, case_for(ministry))
+    first = score_body(cycle=scores_cycle, body=ministry)
+    scoring_input_set(
+        cycle=scores_cycle, body=ministry,
+        values={"penalties.complaints.incomplete_facts": 1},
+        sources={"penalties.complaints.incomplete_facts":
+                 {"kind": "finding", "ref": "act-1", "label": "Акт"}},
+        actor=None, reason="акт",
+    )  # fmt: skip
+    second = score_body(cycle=scores_cycle, body=ministry)
+    si = scoring_input_current(cycle=scores_cycle, body=ministry)
+    assert second["services"].pk == first["services"].pk
+    assert second["services"].scoring_input_id == si.pk
+    assert second["complaints"].pk != first["complaints"].pk
+    assert ScoreSheet.objects.filter(body=ministry).count() == 4 + 2  # complaints and overall
