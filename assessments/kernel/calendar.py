@@ -93,14 +93,22 @@ def holiday_name(day: date) -> str | None:
     return holidays.country_holidays("KZ", years=day.year).get(day)
 
 
-def add_working_days(day: date, n: int) -> date:
+def _add_span(day: date, n: int) -> date:
+    """The last day ``add_working_days(day, n)`` may reach (the range of its overrides)."""
+    return day + timedelta(days=n * 3 + 60)
+
+
+def add_working_days(day: date, n: int, *, overrides: dict[date, str] | None = None) -> date:
     """The ``n``-th working day after ``day`` (``day`` itself is not counted); n ≥ 1.
 
     With n = 0, ``day`` if it is a working day, else the next working day (p.62's rule).
+    ``overrides`` — the administrators' overrides over ``day`` … ``_add_span(day, n)``, when the
+    caller has them already (``Window``); else one query.
     """
     if n < 0:
         raise ValueError("n must be non-negative")
-    overrides = _overrides(day, day + timedelta(days=n * 3 + 60))
+    if overrides is None:
+        overrides = _overrides(day, _add_span(day, n))
     if n == 0:
         return next_working_day(day, overrides=overrides)
     current = day
@@ -126,11 +134,13 @@ def next_working_day(day: date, *, overrides: dict[date, str] | None = None) -> 
     raise RuntimeError(f"no working day found after {day}")
 
 
-def working_days_between(start: date, end: date) -> int:
+def working_days_between(start: date, end: date, *,
+                         overrides: dict[date, str] | None = None) -> int:
     """Working days in (start, end]: how many of a window's days have passed by ``end``."""
     if end <= start:
         return 0
-    overrides = _overrides(start, end)
+    if overrides is None:
+        overrides = _overrides(start, end)
     count = 0
     current = start
     while current < end:
@@ -157,3 +167,38 @@ def working_days_left(today: date, deadlines) -> dict[date, int]:
         counts.append(counts[-1] + (1 if _is_working(current, overrides) else 0))
     at = {start + timedelta(days=i): c for i, c in enumerate(counts)}
     return {d: at[d] - at[today] for d in days}
+
+
+class Window:
+    """The calendar over ``start`` … ``end`` with the administrators' overrides read once (one
+    query, on first use), for a page that asks several questions of the same days (the home
+    page: today, the next working day, the schedule's working days left). A question reaching
+    outside the window is answered as the module's functions answer it (its own query)."""
+
+    def __init__(self, start: date, end: date) -> None:
+        self.start, self.end = start, max(start, end)
+        self._overrides: dict[date, str] | None = None
+
+    def _within(self, first: date, last: date) -> dict[date, str] | None:
+        if self.start <= first and last <= self.end:
+            if self._overrides is None:
+                self._overrides = _overrides(self.start, self.end)
+            return self._overrides
+        return None
+
+    def is_working_day(self, day: date) -> bool:
+        overrides = self._within(day, day)
+        return is_working_day(day) if overrides is None else _is_working(day, overrides)
+
+    def add_working_days(self, day: date, n: int) -> date:
+        return add_working_days(day, n, overrides=self._within(day, _add_span(day, n)))
+
+    def working_days_between(self, start: date, end: date) -> int:
+        if end <= start:
+            return 0
+        return working_days_between(start, end, overrides=self._within(start, end))
+
+    @staticmethod
+    def span_for_add(day: date, n: int) -> date:
+        """The window's end that ``add_working_days(day, n)`` needs."""
+        return _add_span(day, n)

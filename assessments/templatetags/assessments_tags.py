@@ -12,14 +12,16 @@ register = template.Library()
 
 
 @register.inclusion_tag("assessments/partials/schedule.html")
-def schedule_panel(cycle, upcoming_only=True, limit=None, heading_level=2):
+def schedule_panel(cycle, upcoming_only=True, limit=None, heading_level=2, rows=None):
     """The cycle's milestones with their dates and days left: include it on every page whose
-    work depends on the schedule (``{% schedule_panel cycle %}``)."""
-    rows = (
-        cycle_schedule(cycle, today=clock.today(), upcoming_only=upcoming_only, limit=limit)
-        if cycle
-        else []
-    )
+    work depends on the schedule (``{% schedule_panel cycle %}``); a view that built the rows
+    already passes them (``rows=schedule``) rather than having them built twice."""
+    if rows is None:
+        rows = (
+            cycle_schedule(cycle, today=clock.today(), upcoming_only=upcoming_only, limit=limit)
+            if cycle
+            else []
+        )
     return {"cycle": cycle, "rows": rows, "heading_level": heading_level}
 
 

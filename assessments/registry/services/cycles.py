@@ -259,6 +259,39 @@ class ScheduleRow:
         return self.days_left == 0
 
 
+def cycle_milestones(
+    cycle: Cycle, *, today: date | None = None, upcoming_only: bool = False,
+    limit: int | None = None,
+) -> list[Milestone]:
+    """The cycle's milestones in date order (one query)."""
+    today = today or clock.today()
+    milestones = Milestone.objects.filter(cycle=cycle).order_by("due_on", "code")
+    if upcoming_only:
+        milestones = milestones.filter(due_on__gte=today)
+    if limit:
+        milestones = milestones[:limit]
+    return list(milestones)
+
+
+def schedule_rows(milestones: list[Milestone], *, today: date,
+                  window: calendar.Window | None = None) -> list[ScheduleRow]:
+    """The milestones with calendar and working days left; the working days from ``window``
+    (one overrides query for all of them: a window up to the last milestone is made when none
+    is given)."""
+    if window is None:
+        window = calendar.Window(today, max([today] + [m.due_on for m in milestones]))
+    return [
+        ScheduleRow(
+            milestone=m,
+            days_left=(m.due_on - today).days,
+            working_days_left=(
+                window.working_days_between(today, m.due_on) if m.due_on > today else 0
+            ),
+        )
+        for m in milestones
+    ]
+
+
 def cycle_schedule(
     cycle: Cycle,
     *,
@@ -266,20 +299,8 @@ def cycle_schedule(
     upcoming_only: bool = False,
     limit: int | None = None,
 ) -> list[ScheduleRow]:
-    """The cycle's milestones with calendar and working days left (one query)."""
+    """The cycle's milestones with calendar and working days left (two queries: the
+    milestones, the overrides over their dates)."""
     today = today or clock.today()
-    milestones = Milestone.objects.filter(cycle=cycle).order_by("due_on", "code")
-    if upcoming_only:
-        milestones = milestones.filter(due_on__gte=today)
-    if limit:
-        milestones = milestones[:limit]
-    return [
-        ScheduleRow(
-            milestone=m,
-            days_left=(m.due_on - today).days,
-            working_days_left=(
-                calendar.working_days_between(today, m.due_on) if m.due_on > today else 0
-            ),
-        )
-        for m in milestones
-    ]
+    milestones = cycle_milestones(cycle, today=today, upcoming_only=upcoming_only, limit=limit)
+    return schedule_rows(milestones, today=today)

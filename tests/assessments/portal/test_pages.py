@@ -46,3 +46,45 @@ def test_the_audit_log_is_for_administrators(personas, client, current_cycle):
     response = client.get(url, {"action": "create"})
     assert response.status_code == 200
     assert {e.action for e in response.context["page"].object_list} == {"create"}
+
+
+def _home_queries(client) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("portal:home"))
+    assert response.status_code == 200
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def test_home_builds_the_schedule_once_and_reads_the_overrides_once(
+    personas, client, current_cycle, clock
+):
+    """One milestone query and one working-day-override query per request (the panel shows the
+    view's rows; today, the next working day and every milestone's working days left come from
+    one window), and the page's query count is pinned."""
+    from assessments.models import WorkingDayOverride
+
+    clock.set_now("2026-01-10T09:00:00")
+    # an override inside the window changes what the page says (it is read, and read once)
+    WorkingDayOverride.objects.create(date=date(2026, 1, 12), kind="day_off",
+                                      reason="decree")
+    client.force_login(personas.coordinator)
+    _home_queries(client)  # warm: session, content types
+    queries = _home_queries(client)
+    overrides = [q for q in queries if "assessments_workingdayoverride" in q]
+    # the schedule's query (its four next milestones); the to-dos read a deadline of their own
+    milestones = [q for q in queries if 'FROM "assessments_milestone"' in q and "LIMIT 4" in q]
+    assert len(overrides) == 1, overrides
+    assert len(milestones) == 1, milestones
+    response = client.get(reverse("portal:home"))
+    assert response.context["next_working_day"] == date(2026, 1, 13)
+    assert response.content.decode().count('data-testid="schedule"') == 1
+    assert len(queries) == HOME_QUERIES, "\n".join(queries)
+
+
+# The coordinator's home page: session and user, the current cycle, the principal, the
+# schedule, the overrides, the to-dos, the counts (16 when pinned; before, the schedule was
+# built twice and the overrides read ten times per request).
+HOME_QUERIES = 16
