@@ -13,6 +13,7 @@ appends one incremental update and stores the resulting bytes as a new file, ref
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 from collections.abc import Sequence
@@ -696,10 +697,76 @@ def _version(document: SignedDocument, order: int | None):
     raise LookupError(f"{document} has no signature {order}")
 
 
-def _verify_version(document, data, expected_sha, recorded) -> VerificationReport:
+# Bump when verify.py judges differently (every cached verification becomes stale).
+VERIFIER_VERSION = "1"
+VERIFICATION_CACHE_SECONDS = 30 * 24 * 3600
+
+
+@functools.lru_cache(maxsize=1)
+def _verifier_versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = []
+    for package in ("pyHanko", "pyhanko-certvalidator"):
+        try:
+            parts.append(f"{package}={version(package)}")
+        except PackageNotFoundError:
+            parts.append(f"{package}=?")
+    return ";".join(parts)
+
+
+def verification_config_digest() -> str:
+    """The SHA-256 of what a verification depends on besides the file: the trust roots (each
+    configured file's path and bytes, read now: a root replaced in place counts), the
+    revocation settings, and the verifier (its version and pyHanko's)."""
+    h = hashlib.sha256(f"{VERIFIER_VERSION};{_verifier_versions()}".encode())
+    h.update(f"|fetching={trust.ALLOW_FETCHING}|revocation={trust.REVOCATION_MODE}".encode())
+    for path in trust.trust_root_paths():
+        h.update(b"|root:" + str(path).encode() + b":")
+        try:
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            h.update(b"missing")
+    return h.hexdigest()
+
+
+def _verified(data: bytes, digest: str) -> VerificationReport:
+    """``verify_pdf(data)``, kept (the default cache: Redis in production) under the file's
+    SHA-256 and ``verification_config_digest()``: the full validation with pyHanko runs again
+    only when the bytes or the configuration change — or when a signer's certificate expires,
+    since the check is "at the present moment" (a kept result is used only before the earliest
+    ``not_after`` of its signers). Without the cache (an error reaching it) it verifies."""
+    from django.core.cache import cache
+
+    key = f"signing:verified:{digest}:{verification_config_digest()}"
+    now = clock.now()
+    try:
+        kept = cache.get(key)
+    except Exception:  # the cache unreachable: verify as if nothing were kept
+        logger.warning("verification cache unreachable", exc_info=True)
+        kept = None
+    if isinstance(kept, VerificationReport) and kept.sha256 == digest:
+        ends = [c.not_after for c in kept.signatures if c.not_after is not None]
+        if not ends or now < min(ends):
+            return kept
     report = verify_pdf(data)
+    ends = [c.not_after for c in report.signatures if c.not_after is not None]
+    timeout = VERIFICATION_CACHE_SECONDS
+    if ends:
+        timeout = int(min(timeout, (min(ends) - now).total_seconds()))
+    if timeout > 0:
+        try:
+            cache.set(key, report, timeout)
+        except Exception:
+            logger.warning("verification cache unreachable", exc_info=True)
+    return report
+
+
+def _verify_version(document, data, expected_sha, recorded) -> VerificationReport:
+    digest = sha256_hex(data)
+    report = _verified(data, digest)
     problems = []
-    if sha256_hex(data) != expected_sha:
+    if digest != expected_sha:
         problems.append(_("Файл не совпадает с записанной контрольной суммой."))
     if hashlib.sha256(data[: document.source_size]).hexdigest() != document.source_sha256:
         problems.append(_("Замороженное содержание документа изменено."))

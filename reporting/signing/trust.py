@@ -24,6 +24,11 @@ SIGNING_KEY_USAGE = KeyUsageConstraints(
 
 TrustRoots = list[asn1_x509.Certificate]
 
+# How signatures are validated (offline, PAdES B-B): part of the verification's configuration,
+# so a change of either makes every cached verification stale (services._verified).
+ALLOW_FETCHING = False
+REVOCATION_MODE = "soft-fail"
+
 
 def trust_root_paths() -> list[Path]:
     return [Path(p) for p in settings.SIGNING_TRUST_ROOTS]
@@ -54,8 +59,8 @@ def validation_context(
     return ValidationContext(
         trust_roots=load_trust_roots() if roots is None else list(roots),
         other_certs=list(other_certs),
-        allow_fetching=False,
-        revocation_mode="soft-fail",
+        allow_fetching=ALLOW_FETCHING,
+        revocation_mode=REVOCATION_MODE,
     )
 
 

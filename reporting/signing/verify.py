@@ -112,6 +112,9 @@ class SignatureCheck:
     revision: int | None = None
     problem: str = ""  # a code of REASONS (never an exception's text)
     detail: str = ""   # the technical detail (logged, not shown)
+    # the signer certificate's end of validity: the check is "at the present moment", so its
+    # outcome may change then (services._verified keeps a verification no longer)
+    not_after: datetime | None = None
 
     @property
     def reason(self) -> str:
@@ -240,10 +243,11 @@ def _check_one(embedded, roots, *, is_last: bool) -> SignatureCheck:
             signer_title=_subject_attr(certificate, "title"),
             certificate_fingerprint=certificate.sha256.hex(),
             issuer=certificate.issuer.human_friendly,
+            not_after=certificate.not_valid_after,
         )
     except Exception as exc:
         base.update(signer_common_name="", signer_title="", certificate_fingerprint="",
-                    issuer="")
+                    issuer="", not_after=None)
         logger.info("signature %s: unreadable certificate: %r", base["field_name"], exc)
         return SignatureCheck(signing_time=None, intact=False, valid=False, trusted=False,
                               coverage="unclear", modified_after="other",
@@ -294,7 +298,7 @@ def verify_pdf(data: bytes, trust_roots: trust.TrustRoots | None = None) -> Veri
         logger.info("verification: not readable as a PDF: %r", exc)
         return VerificationReport(
             signatures=(),
-            problems=(_("Файл не читается как PDF: он повреждён или это не PDF."),),
+            problems=(gettext_lazy("Файл не читается как PDF: он повреждён или это не PDF."),),
             sha256=digest,
         )
     embedded.sort(key=lambda e: (e.signed_revision is None, e.signed_revision or 0))
@@ -307,7 +311,7 @@ def verify_pdf(data: bytes, trust_roots: trust.TrustRoots | None = None) -> Veri
     revisions = [c.revision for c in checks]
     if checks and None not in revisions:
         if any(b != a + 1 for a, b in zip(revisions, revisions[1:], strict=False)):
-            problems.append(_("Между подписями добавлены изменения"))
+            problems.append(gettext_lazy("Между подписями добавлены изменения"))
         if revisions[-1] != total_revisions - 1:
-            problems.append(_("После последней подписи в файл добавлены изменения"))
+            problems.append(gettext_lazy("После последней подписи в файл добавлены изменения"))
     return VerificationReport(signatures=checks, problems=tuple(problems), sha256=digest)
