@@ -183,8 +183,10 @@ def main() -> int:
         return 1
     n = max(sizes)
     first, q, anchor = results[n]
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"recompute_cycle: {first:.2f} s for {n} bodies ({q} queries); "
-          f"anchor engine_only {anchor:.2f} s; ratio {first / anchor:.2f}")  # fmt: skip
+          f"anchor engine_only {anchor:.2f} s; ratio {first / anchor:.2f}; "
+          f"load average {load}")  # fmt: skip
     return 0
 
 
