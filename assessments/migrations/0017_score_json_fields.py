@@ -31,7 +31,8 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='scoresheet',
             name='explain',
-            field=assessments.models.scores.TextJSONField(blank=True, default=dict, verbose_name='Обоснование'),
+            field=assessments.models.scores.TextJSONField(
+                blank=True, default=dict, verbose_name='Обоснование'),
         ),
         migrations.AlterField(
             model_name='scoringinput',
