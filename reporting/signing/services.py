@@ -735,7 +735,9 @@ def _verified(data: bytes, digest: str) -> VerificationReport:
     SHA-256 and ``verification_config_digest()``: the full validation with pyHanko runs again
     only when the bytes or the configuration change — or when a signer's certificate expires,
     since the check is "at the present moment" (a kept result is used only before the earliest
-    ``not_after`` of its signers). Without the cache (an error reaching it) it verifies."""
+    ``not_after`` of its signers). Without the cache (an error reaching it) it verifies.
+    The signatures' reasons are worded when read (in the reader's language), so a kept report
+    reads in every language."""
     from django.core.cache import cache
 
     key = f"signing:verified:{digest}:{verification_config_digest()}"
@@ -751,7 +753,10 @@ def _verified(data: bytes, digest: str) -> VerificationReport:
             return kept
     report = verify_pdf(data)
     ends = [c.not_after for c in report.signatures if c.not_after is not None]
-    timeout = VERIFICATION_CACHE_SECONDS
+    # A report with problems of its own (a file not readable as a PDF, revisions slipped in
+    # between signatures: a document altered) holds them in the language of this request: it
+    # is not kept (such a file is verified in full each time; a sound one is kept).
+    timeout = VERIFICATION_CACHE_SECONDS if not report.problems else 0
     if ends:
         timeout = int(min(timeout, (min(ends) - now).total_seconds()))
     if timeout > 0:

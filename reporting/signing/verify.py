@@ -298,7 +298,7 @@ def verify_pdf(data: bytes, trust_roots: trust.TrustRoots | None = None) -> Veri
         logger.info("verification: not readable as a PDF: %r", exc)
         return VerificationReport(
             signatures=(),
-            problems=(gettext_lazy("Файл не читается как PDF: он повреждён или это не PDF."),),
+            problems=(_("Файл не читается как PDF: он повреждён или это не PDF."),),
             sha256=digest,
         )
     embedded.sort(key=lambda e: (e.signed_revision is None, e.signed_revision or 0))
@@ -311,7 +311,7 @@ def verify_pdf(data: bytes, trust_roots: trust.TrustRoots | None = None) -> Veri
     revisions = [c.revision for c in checks]
     if checks and None not in revisions:
         if any(b != a + 1 for a, b in zip(revisions, revisions[1:], strict=False)):
-            problems.append(gettext_lazy("Между подписями добавлены изменения"))
+            problems.append(_("Между подписями добавлены изменения"))
         if revisions[-1] != total_revisions - 1:
-            problems.append(gettext_lazy("После последней подписи в файл добавлены изменения"))
+            problems.append(_("После последней подписи в файл добавлены изменения"))
     return VerificationReport(signatures=checks, problems=tuple(problems), sha256=digest)
