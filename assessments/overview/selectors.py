@@ -456,8 +456,10 @@ def ranking(user, cycle: Cycle, direction: str, group: str) -> Ranking:
             cycle=cycle, direction=direction, is_current=True, final__isnull=False,
             **_group_filter(group),
         )).order_by().values_list("body_id", flat=True))
+    in_kazakh = get_language() == "kk"
     rows = [
-        RankedRow(rank=ranks[b], body_id=b, name=_name(ru, kk), bin=bin_, kind=kind,
+        RankedRow(rank=ranks[b], body_id=b, name=kk if in_kazakh and kk else ru, bin=bin_,
+                  kind=kind,
                   level=level, score=final_score, band=band or "", final=b in final,
                   previous_rank=previous_ranks.get(b))
         for b, final_score, band, ru, kk, bin_, kind, level in scores if b in seen

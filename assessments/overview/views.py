@@ -28,7 +28,7 @@ from assessments.overview import charts, exports, report, selectors, services
 from assessments.overview.forms import OverviewFilterForm, RankingFilterForm
 
 PAGE_SIZE = 50
-RANKING_PAGE_SIZE = 100
+RANKING_PAGE_SIZE = 50
 
 
 def _cycle(request: HttpRequest) -> Cycle:
@@ -37,6 +37,11 @@ def _cycle(request: HttpRequest) -> Cycle:
     if cycle is None:
         raise Http404
     return cycle
+
+
+def _body_base() -> str:
+    """The body pages' path without the id (``reverse`` once, not once per row)."""
+    return reverse("overview:body", args=[0])[:-2]
 
 
 def _query(request: HttpRequest, *drop: str) -> str:
@@ -66,7 +71,7 @@ def overview_page(request: HttpRequest) -> HttpResponse:
         "cycle": cycle, "cycles": access.visible(request.user, Cycle).order_by("-year", "code"),
         "form": form, "data": data, "page": page, "query": _query(request),
         "stages": [(key, label, data.counts[key]) for key, label in selectors.STAGES.items()],
-        "stage_query": _query(request, "stage"),
+        "stage_query": _query(request, "stage"), "body_base": _body_base(),
     })
 
 
@@ -82,6 +87,7 @@ def rankings_page(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/overview/rankings.html", {
         "cycle": cycle, "cycles": access.visible(request.user, Cycle).order_by("-year", "code"),
         "form": form, "ranking": ranking, "page": page, "query": _query(request),
+        "body_base": _body_base(),
     })
 
 
