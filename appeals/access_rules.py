@@ -8,7 +8,9 @@ named a member of the objection's sitting.
 
 Who does what:
 * file objections, notify "no objections", acknowledge the completed table — the body's head
-  (its representative, p.109, p.112; annex 14's last line);
+  (its representative, p.109, p.112; annex 14's last line); sign the table drawn up (which files
+  it) — the head who drew it up; a table not filed yet is seen by the body's staff (and those
+  who see every body) only;
 * attach supporting documents while the objection is filed — the body's staff;
 * form the commission — the evaluating body's signatory, an administrator or the coordinator
   (and the chair or secretary named in it, to change it);
@@ -25,6 +27,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from appeals.models import (
+    LODGED_STATES,
     DisagreementRow,
     Handover,
     NoObjectionNotice,
@@ -51,17 +54,20 @@ BODY_SLOT_ROLE = "appeal_body_representative"
 
 
 def objections_q(p: Principal, prefix: str = "") -> Q:
-    """The objections ``p`` may see (through ``prefix`` from another model)."""
+    """The objections ``p`` may see (through ``prefix`` from another model). A table the body
+    has not filed (awaiting its head's signature, withdrawn, lapsed) is the body's own: the
+    evaluating body and its commission see only filed objections (p.109)."""
     if p.sees_every_body:
         return EVERYTHING
     q = subtree_q(p.body_ids, f"{prefix}body__")
+    outside = NOTHING
     for evaluator_id, direction in sorted(p.evaluator_scopes):
-        q |= Q(**{f"{prefix}evaluator_id": evaluator_id, f"{prefix}direction": direction})
+        outside |= Q(**{f"{prefix}evaluator_id": evaluator_id, f"{prefix}direction": direction})
     if p.commission_org_ids:
-        q |= Q(**{f"{prefix}evaluator_id__in": sorted(p.commission_org_ids)})
+        outside |= Q(**{f"{prefix}evaluator_id__in": sorted(p.commission_org_ids)})
     sat = SittingMember.objects.filter(user_id=p.user.pk).values("sitting__objection_id")
-    q |= Q(**{f"{prefix}pk__in": sat})
-    return q
+    outside |= Q(**{f"{prefix}pk__in": sat})
+    return q | (outside & Q(**{f"{prefix}state__in": LODGED_STATES}))
 
 
 @access.visibility(Objection)
@@ -176,7 +182,7 @@ def _file(p: Principal, c: Conclusion, **context) -> bool:
 
 
 def _hearing(p: Principal, c: Conclusion) -> bool:
-    objection = Objection.objects.filter(conclusion_id=c.pk).first()
+    objection = Objection.objects.lodged().filter(conclusion_id=c.pk).first()
     return objection is not None and runs_commission(p, objection)
 
 
@@ -197,6 +203,14 @@ def _conclusion_correct(p: Principal, c: Conclusion, **context) -> bool:
 @access.action(Objection, "documents")
 def _documents(p: Principal, o: Objection, **context) -> bool:
     return o.state == ObjectionState.FILED and is_body_staff(p, o.body_id)
+
+
+@access.action(Objection, "sign_filed")
+def _sign_filed(p: Principal, o: Objection, **context) -> bool:
+    """Sign (and so file) the table drawn up: the body's head who drew it up, while it awaits
+    the signature."""
+    return (o.state == ObjectionState.AWAITING_SIGNATURE and p.user.pk == o.filed_by_id
+            and is_body_head(p, o.body_id))
 
 
 @access.action(Objection, "convene")

@@ -4,8 +4,9 @@ signatures set off.
 Two versions of one objection's table are rendered with the annexes' template and builder
 (``reporting.annexes.disagreement_table_context``, kind ``annex14``):
 
-* version 1 — the table as the body filed it (no decisions), frozen and PAdES-signed by the
-  body's head who filed it (``Objection.filed_signed_document``);
+* version 1 — the table as the body filed it (no decisions), frozen for and PAdES-signed by the
+  body's head who drew it up (``Objection.filed_signed_document``); that signature, completed
+  within the window, files the objection (``appeals.services.objection_filed_signature_recorded``);
 * version 2 — the completed table: each row's decision and reasoning, "Общий балл с учетом
   итогов обжалования" (the direction's score after the appeal), the date of the decision. It is
   frozen for signature: the commission's chair, then the body's representative ("С итогами
@@ -107,9 +108,15 @@ def _provider(document) -> dict[str, Any]:
 
 
 def _signed(signed_document, signature, *, complete: bool) -> None:
-    from appeals.services import objection_signature_recorded
+    from appeals.services import (
+        objection_filed_signature_recorded,
+        objection_signature_recorded,
+    )
 
-    objection_signature_recorded(signed_document, signature, complete=complete)
+    if signed_document.version == FILED_VERSION:  # the head's signature files the objection
+        objection_filed_signature_recorded(signed_document, signature, complete=complete)
+    else:
+        objection_signature_recorded(signed_document, signature, complete=complete)
 
 
 def register() -> None:

@@ -3,7 +3,8 @@
 State machines (protected fields; every transition is fired by ``appeals.services`` and logged
 by django-fsm-log with who and why)::
 
-    Objection:    filed → under_consideration → decided → signed_by_chair → acknowledged
+    Objection:    awaiting_signature → filed → under_consideration → decided → signed_by_chair
+                  → acknowledged;  awaiting_signature → withdrawn | lapsed
     Sitting:      planned → held
     ResultCheck:  open → closed
 
@@ -15,6 +16,10 @@ by django-fsm-log with who and why)::
   (``input_path``).
 * The special commission is formed in the evaluating body, one per cycle (p.113); each objection
   gets one sitting whose members pass the composition rule (``appeals.composition``).
+* The table as filed (annex 14 version 1) is drawn up by the body's head and frozen for their
+  signature (``awaiting_signature``); only the completed signature files it (``filed``, within the
+  window, p.109). A table left unsigned is replaced by a later one (``withdrawn``) or, once the
+  window has closed, ``lapsed`` with the reason (p.111).
 * The completed table (annex 14) is frozen as a ``SignedDocument`` and signed by the chair, then
   by the body's representative ("С итогами обжалования ознакомлен").
 """
@@ -44,11 +49,34 @@ class AppealDirection(models.TextChoices):
 
 
 class ObjectionState(models.TextChoices):
+    AWAITING_SIGNATURE = "awaiting_signature", _("Составлены, ожидают подписи руководителя органа")
+    WITHDRAWN = "withdrawn", _("Не направлены: заменены другой таблицей разногласий")
+    LAPSED = "lapsed", _("Не направлены: срок для возражений истёк без подписи")
     FILED = "filed", _("Возражения поступили")
     UNDER_CONSIDERATION = "under_consideration", _("На рассмотрении специальной комиссии")
     DECIDED = "decided", _("Решение принято")
     SIGNED_BY_CHAIR = "signed_by_chair", _("Подписано председателем комиссии")
     ACKNOWLEDGED = "acknowledged", _("Орган ознакомлен с итогами")
+
+
+# The objections that were filed (signed by the body's head within the window, p.109): every
+# state from ``filed`` on. A table awaiting signature, withdrawn or lapsed was never filed.
+LODGED_STATES = (
+    ObjectionState.FILED, ObjectionState.UNDER_CONSIDERATION, ObjectionState.DECIDED,
+    ObjectionState.SIGNED_BY_CHAIR, ObjectionState.ACKNOWLEDGED,
+)
+# A table that may still be signed, or was filed: at most one per conclusion.
+UNFILED_ENDS = (ObjectionState.WITHDRAWN, ObjectionState.LAPSED)
+
+
+class ObjectionQuerySet(models.QuerySet):
+    def lodged(self):
+        """The objections filed: signed by the body's head within the window (p.109)."""
+        return self.filter(state__in=LODGED_STATES)
+
+    def awaiting(self):
+        """Tables drawn up and not signed yet (``awaiting_signature``)."""
+        return self.filter(state=ObjectionState.AWAITING_SIGNATURE)
 
 
 class ObjectionOutcome(models.TextChoices):
@@ -59,9 +87,13 @@ class ObjectionOutcome(models.TextChoices):
 class Objection(models.Model):
     """A body's objections to one direction conclusion (the disagreement table, annex 14).
 
-    * ``conclusion`` — the version appealed (version 1; unique: one objection per conclusion);
-    * ``filed_on`` — the day of arrival (Asia/Almaty), from which the commission's 15 calendar
-      days run: ``decision_due`` (p.114, our reading);
+    * ``conclusion`` — the version appealed (version 1): one objection per conclusion that is
+      awaiting signature or filed (withdrawn and lapsed tables stay beside it, as history);
+    * ``created_at`` — when the head drew the table up (it then awaits their signature);
+    * ``filed_at``/``filed_on`` — the moment and day of arrival (Asia/Almaty): the completed
+      signature of the table as filed (docs/appeals.md, "The window"), from which the
+      commission's 15 calendar days run: ``decision_due`` (p.114, our reading); empty until then;
+    * ``closed_reason`` — why a table was not filed (withdrawn, or lapsed with the window);
     * ``overall_after_appeal`` — the direction's score after the appeal (the corrected
       conclusion's, or the appealed one's when confirmed), printed in the completed table;
     * ``filed_document`` — the table as filed, rendered (annex 14 without decisions);
@@ -78,8 +110,8 @@ class Objection(models.Model):
                              related_name="objections", verbose_name=_("Оцениваемый орган"))
     direction = models.CharField(_("Направление"), max_length=20,
                                  choices=AppealDirection.choices)
-    conclusion = models.OneToOneField(
-        "assessments.Conclusion", on_delete=models.PROTECT, related_name="objection",
+    conclusion = models.ForeignKey(
+        "assessments.Conclusion", on_delete=models.PROTECT, related_name="objections",
         verbose_name=_("Обжалуемое заключение"),
     )
     evaluator = models.ForeignKey(
@@ -87,12 +119,14 @@ class Objection(models.Model):
         verbose_name=_("Уполномоченный на оценку орган"),
     )
     state = FSMField(_("Состояние"), max_length=30, choices=ObjectionState.choices,
-                     default=ObjectionState.FILED, protected=True)
-    filed_at = models.DateTimeField(_("Поступили"))
-    filed_on = models.DateField(_("Дата поступления"))
+                     default=ObjectionState.AWAITING_SIGNATURE, protected=True)
+    created_at = models.DateTimeField(_("Составлены"), null=True, blank=True)
+    filed_at = models.DateTimeField(_("Поступили"), null=True, blank=True)
+    filed_on = models.DateField(_("Дата поступления"), null=True, blank=True)
     filed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("Кем направлены"))
-    decision_due = models.DateField(_("Срок решения комиссии"))
+    decision_due = models.DateField(_("Срок решения комиссии"), null=True, blank=True)
+    closed_reason = models.TextField(_("Почему не направлены"), blank=True)
     decided_on = models.DateField(_("Дата решения"), null=True, blank=True)
     overall_after_appeal = models.CharField(_("Общий балл с учетом итогов обжалования"),
                                             max_length=20, blank=True)
@@ -120,11 +154,18 @@ class Objection(models.Model):
                                         related_name="+", verbose_name=_("Кем ознакомлен"))
     updated_at = models.DateTimeField(_("Изменено"), null=True, blank=True)
 
+    objects = ObjectionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-filed_at", "id"]
         verbose_name = _("возражения")
         verbose_name_plural = _("возражения")
         indexes = [models.Index(fields=["state", "decision_due"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conclusion"], condition=~models.Q(state__in=UNFILED_ENDS),
+                name="objection_one_per_conclusion"),
+        ]
 
     def __str__(self) -> str:
         return str(_("Возражения: %(body)s · %(direction)s · %(cycle)s")
@@ -136,7 +177,33 @@ class Objection(models.Model):
         """Not decided yet (the commission's 15 days run)."""
         return self.state in (ObjectionState.FILED, ObjectionState.UNDER_CONSIDERATION)
 
+    @property
+    def is_lodged(self) -> bool:
+        """Filed: signed by the body's head within the window (p.109)."""
+        return self.state in LODGED_STATES
+
     # --- Transitions: they only change the state; the services do the rest. ---
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=ObjectionState.AWAITING_SIGNATURE,
+                target=ObjectionState.FILED)
+    def file(self, *, by=None, description=None) -> None:
+        """The head's signature of the table as filed was completed within the window."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=ObjectionState.AWAITING_SIGNATURE,
+                target=ObjectionState.WITHDRAWN)
+    def withdraw(self, *, by=None, description=None) -> None:
+        """Replaced by another table drawn up before this one was signed."""
+
+    @fsm_log_by
+    @fsm_log_description
+    @transition(field=state, source=ObjectionState.AWAITING_SIGNATURE,
+                target=ObjectionState.LAPSED)
+    def lapse(self, *, by=None, description=None) -> None:
+        """The window closed before the table was signed: not filed (p.111)."""
 
     @fsm_log_by
     @fsm_log_description

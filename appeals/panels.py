@@ -18,12 +18,15 @@ def appeal_panel(request, conclusion) -> str:
     from appeals.views.filing import conclusion_appeal_actions, late_message, window_of
 
     user = request.user
-    objection = access.visible(user, Objection).filter(conclusion=conclusion).first()
+    objection = access.visible(user, Objection).lodged().filter(conclusion=conclusion).first()
+    # a table drawn up and not signed yet: the body sees it, with the way to sign it
+    unsigned = (access.visible(user, Objection).awaiting().filter(conclusion=conclusion).first()
+                if objection is None else None)
     actions = conclusion_appeal_actions(user, conclusion) if objection is None else frozenset()
     # A central body's annex 3 prints K3: the separate table on it goes to the digital
     # ministry (filed on annex 5), shown here too.
     annex5 = automation_conclusion_of(conclusion) if conclusion.annex == 3 else None
-    automation = (access.visible(user, Objection).filter(conclusion=annex5).first()
+    automation = (access.visible(user, Objection).lodged().filter(conclusion=annex5).first()
                   if annex5 is not None else None)
     if objection is not None and "object_automation" in offered(user, conclusion):
         actions = frozenset({"object_automation"})
@@ -33,6 +36,7 @@ def appeal_panel(request, conclusion) -> str:
         "panel": {
             "c": conclusion,
             "objection": objection,
+            "unsigned": unsigned,
             "automation_objection": automation,
             "annex5": annex5,
             "actions": actions,

@@ -7,12 +7,13 @@ from celery import shared_task
 
 @shared_task(name="appeals.tasks.objections_due")
 def objections_due() -> dict:
-    """Reminders before the commission's due date, escalation once it is overdue (p.114);
+    """Tables left unsigned past their window lapse (p.111); reminders before the commission's
+    due date, escalation once it is overdue (p.114);
     services conclusions whose window closed with every objection ruled are settled (the
     chain of annexes 5 and 3)."""
-    from appeals.services import objections_due_job, services_chains_job
+    from appeals.services import objections_due_job, objections_lapse_job, services_chains_job
 
-    return {**objections_due_job(), **services_chains_job()}
+    return {**objections_lapse_job(), **objections_due_job(), **services_chains_job()}
 
 
 @shared_task(name="appeals.tasks.handovers_due")

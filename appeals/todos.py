@@ -48,6 +48,12 @@ def _body_appeals(p: access.Principal, cycle: Cycle | None, today: date) -> list
         items.append(Todo(
             title=_("Направить возражения или уведомление об их отсутствии по заключениям"),
             url=reverse("appeals:appeal_list"), count=len(windows), due_on=windows[0]))
+    unsigned = _objections(p, cycle).filter(state="awaiting_signature",
+                                            filed_by_id=p.user.pk).count()
+    if unsigned:
+        items.append(Todo(title=_("Подписать таблицу разногласий: без подписи возражения не "
+                                  "направлены"),
+                          url=reverse("appeals:appeal_list"), count=unsigned))
     signed = _objections(p, cycle).filter(state="signed_by_chair",
                                           body_id__in=sorted(heads)).count()
     if signed:

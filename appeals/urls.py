@@ -14,6 +14,8 @@ urlpatterns = [
     path("conclusions/<int:pk>/evaluator-conclusion/", filing.evaluator_conclusion,
          name="evaluator_conclusion"),
     path("objections/<int:pk>/", objection.objection_detail, name="objection_detail"),
+    path("objections/<int:pk>/sign-filed/", filing.objection_file_sign,
+         name="objection_file_sign"),
     path("objections/<int:pk>/annex14.pdf", objection.annex14_pdf, name="annex14_pdf"),
     path("objections/<int:pk>/convene/", commission.sitting_convene, name="sitting_convene"),
     path("objections/<int:pk>/attendance/", commission.sitting_attendance,

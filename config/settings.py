@@ -288,7 +288,7 @@ SECURITY_HEADERS = env_bool("SECURITY_HEADERS", PRODUCTION)
 CSP_NCALAYER_VIEWS = frozenset({
     "reporting:signed_document_sign", "conclusions:conclusion_sign",
     "conclusions:conclusion_signing_queue", "reverification:reverification_act",
-    "appeals:objection_sign", "appeals:objection_acknowledge",
+    "appeals:objection_sign", "appeals:objection_acknowledge", "appeals:objection_file_sign",
 })
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:

@@ -5,7 +5,10 @@
     services_conclusion_of(c) / automation_conclusion_of(c) -> Conclusion | None
     objection_window(conclusion, moment=None) -> dict
     evaluator_conclusion_for(conclusion, subject_or_path) -> str
-    objection_file(*, conclusion, actor, rows, passphrase, documents=None) -> Objection
+    objection_file(*, conclusion, actor, rows, passphrase=None, documents=None) -> Objection
+    objection_filed_sign(*, objection, user, passphrase) -> preparation | signature
+    objection_filed_signature_recorded(signed_document, signature, complete)  (annex 14 v1)
+    objection_lapse_if_due(objection, actor=None) -> Objection; objections_lapse_job() -> dict
     objection_late_refuse(*, conclusion, actor) -> str              (a POST after the window)
     row_document_add(*, row, actor, upload, original_name, classification) -> RowDocument
     no_objection_notify(*, conclusion, actor) -> NoObjectionNotice
@@ -67,8 +70,12 @@ from appeals.services.filing import (
     evaluator_conclusion_for,
     no_objection_notify,
     objection_file,
+    objection_filed_sign,
+    objection_filed_signature_recorded,
+    objection_lapse_if_due,
     objection_late_refuse,
     objection_window,
+    objections_lapse_job,
     row_document_add,
     services_conclusion_of,
     window_carrier,
@@ -103,10 +110,14 @@ __all__ = [
     "objection_chair_sign",
     "objection_decide",
     "objection_file",
+    "objection_filed_sign",
+    "objection_filed_signature_recorded",
+    "objection_lapse_if_due",
     "objection_late_refuse",
     "objection_signature_recorded",
     "objection_window",
     "objections_due_job",
+    "objections_lapse_job",
     "result_check_close",
     "result_check_open",
     "row_document_add",

@@ -449,8 +449,8 @@ def services_chain_settle(*, cycle, body) -> Conclusion | None:
     existing = Conclusion.objects.filter(supersedes=v1).order_by("-version").first()
     if existing is not None or v1.state != ConclusionState.UNDER_APPEAL or window_is_open(v1):
         return existing
-    services = Objection.objects.filter(conclusion=v1).first()
-    automation = (Objection.objects.select_related("correction")
+    services = Objection.objects.lodged().filter(conclusion=v1).first()
+    automation = (Objection.objects.lodged().select_related("correction")
                   .filter(cycle=cycle, body=body, direction=AppealDirection.AUTOMATION).first())
     if (services is not None and services.is_open) or _automation_pending(automation):
         return None
@@ -622,7 +622,7 @@ def correction_issue_blocker(correction: Conclusion) -> str:
     ``assessments.conclusions.signals.correction_issue_check`` (``appeals.receivers``)."""
     if not correction.supersedes_id:
         return ""
-    o = Objection.objects.filter(conclusion_id=correction.supersedes_id).first()
+    o = Objection.objects.lodged().filter(conclusion_id=correction.supersedes_id).first()
     if o is None or o.state in (ObjectionState.SIGNED_BY_CHAIR, ObjectionState.ACKNOWLEDGED):
         return ""
     return str(_("Скорректированное заключение направляется органу вместе с таблицей "
@@ -636,7 +636,7 @@ def correction_issued(*, correction: Conclusion, actor) -> None:
     transaction (``signals.correction_issued``, through ``appeals.receivers``):
     the body receives the completed disagreement table with it (p.115) — a notification linking
     the objection's table — and the corrected conclusion's hand-over is scheduled."""
-    o = (Objection.objects.select_for_update(of=("self",)).select_related("correction")
+    o = (Objection.objects.lodged().select_for_update(of=("self",)).select_related("correction")
          .filter(conclusion_id=correction.supersedes_id).first())
     if o is None:  # annex 3's next version after an automation objection alone
         _after_final(correction)
@@ -663,11 +663,14 @@ def correction_issued(*, correction: Conclusion, actor) -> None:
 
 def objection_actions(user, objection: Objection) -> frozenset[str]:
     """The actions ``user`` may take on ``objection`` now, among ``"documents"`` (attach to rows),
-    ``"convene"``, ``"attendance"``, ``"decide"``, ``"chair_sign"``, ``"acknowledge"``."""
+    ``"convene"``, ``"attendance"``, ``"decide"``, ``"chair_sign"``, ``"acknowledge"``, and
+    ``"sign_filed"`` (the head signs — and so files — the table they drew up)."""
     from reporting.signing.services import signing_turn
 
     o = objection
     out = set()
+    if access.can(user, "sign_filed", o):
+        out.add("sign_filed")
     if access.can(user, "documents", o):
         out.add("documents")
     sitting = _sitting(o) if o.state != ObjectionState.FILED else None

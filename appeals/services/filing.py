@@ -19,6 +19,7 @@ from appeals.models import (
     NoObjectionNotice,
     Objection,
     ObjectionRefusal,
+    ObjectionState,
     RowDocument,
 )
 from appeals.services.common import (
@@ -41,6 +42,8 @@ from assessments.kernel.errors import DomainError
 from assessments.kernel.notifications import notify
 from assessments.kernel.transitions import lock
 from assessments.models import Conclusion, ConclusionDirection, ConclusionState
+from reporting.signing.errors import SigningRefused
+from reporting.signing.services import Complete, SigningStep
 
 # --- The window (p.109, p.111, p.112) ---------------------------------------------------------
 
@@ -287,71 +290,216 @@ def _store_document(row: DisagreementRow, checked, *, actor, original_name: str,
     return document
 
 
-def _sign_filed_table(objection: Objection, actor, passphrase: str):
-    """Annex 14 version 1 as filed: rendered, frozen with the filing head's slot and
-    PAdES-signed by them (the body's head signs and files the objections); the
-    signature must verify as intact and trusted."""
-    from appeals.documents import DOCUMENT_KIND, FILED_VERSION
-    from reporting.services import document_request
-    from reporting.signing.roles import Signatory
-    from reporting.signing.services import (
-        signed_document_freeze,
-        signed_document_sign,
-        signed_document_verify,
-    )
-
-    rendered = document_request(kind=DOCUMENT_KIND, subject=objection, version=FILED_VERSION,
-                                requested_by=actor, render_now=True)
-    document = signed_document_freeze(
-        rendered_document=rendered,
-        signatories=[Signatory(user=actor, role="", position=HEAD_POSITION)],
-        title=str(_("Таблица разногласий (как направлена органом): %(o)s") % {"o": objection}),
-        created_by=actor,
-    )
-    signed_document_sign(signed_document=document, user=actor, passphrase=passphrase,
-                         reason=str(_("Возражения на заключение (п.109)")))
-    document.refresh_from_db()
-    report = signed_document_verify(document)
-    if not report.is_valid_trusted:
-        raise DomainError(
-            _("Подписанная таблица разногласий не прошла проверку (%(status)s): возражения не "
-              "направлены.") % {"status": report.status_text}, code="not_verified")
-    return rendered, document
+# --- The table as filed: drawn up, signed in two phases, filed by the completed signature ----
+#
+# The window is judged at the moment the head's signature of the table is *completed* (p.109:
+# the body "направляет" its objections within five working days — an unsigned table is not
+# sent). A table drawn up awaits its head's signature (``awaiting_signature``); a later table
+# replaces it (``withdrawn``); once the window has closed, an unsigned table ``lapsed`` with the
+# reason, recorded as a refused filing (p.111). docs/appeals.md, "The window".
 
 
-def objection_file(*, conclusion: Conclusion, actor, rows: list[dict], passphrase: str,
-                   documents: list[dict] | None = None) -> Objection:
-    """The body's head files objections to version 1 of a direction conclusion within its window
-    (p.109): the disagreement table's ``rows`` (``subject``, ``objection_text``, optional
-    ``input_path``, ``proposed_value``, ``evaluator_conclusion`` — prefilled from the conclusion
-    when not given) and supporting ``documents`` (``[{"row": number, "upload": bytes | file,
-    "original_name", "classification"}]``, each checked like evidence). The conclusion goes
-    under appeal (``conclusion_open_appeal``); the evaluating body is notified; the decision is
-    due 15 calendar days after the day of arrival. The table as filed (annex 14, version 1) is
-    frozen and PAdES-signed by the filing head with ``passphrase`` (their signing credential);
-    a wrong passphrase or a missing credential refuses the filing (``SigningError``), nothing
-    is kept.
+class FilingLate(SigningRefused):
+    """The head's signature completed after the window: refused (the signing hook raises it, so
+    the signature is undone); the service then lapses the table and records the refusal."""
 
-    After the window (p.111) the filing is refused with the closing date in the message, and the
-    refusal is recorded (``ObjectionRefusal`` and an audit entry) in its own transaction, so it
-    stays although the filing failed."""
-    from assessments.conclusions.services import conclusion_open_appeal
+    def __init__(self, deadline: date | None) -> None:
+        super().__init__(_late_message(deadline))
+        self.deadline = deadline
 
-    c = Conclusion.objects.select_related("cycle", "body", "evaluator").get(pk=conclusion.pk)
-    _require(actor, "file_objection", c)
-    automation = c.direction == ConclusionDirection.AUTOMATION
+
+def _lapse_message(deadline: date | None) -> str:
+    return _("Таблица разногласий не подписана руководителем органа до окончания срока для "
+             "возражений (последний день — %(day)s): возражения не направлены и не "
+             "рассматриваются (п.111).") % {"day": _date(deadline)}
+
+
+def _carrier_or_refuse(c: Conclusion) -> Conclusion:
+    """The conclusion whose window ``c``'s objections are filed in, or the refusal."""
     carrier = window_carrier(c)
-    if automation and (carrier is None or not carrier.has_window
-                       or carrier.objection_deadline is None):
+    if c.direction == ConclusionDirection.AUTOMATION and (
+            carrier is None or not carrier.has_window or carrier.objection_deadline is None):
         raise DomainError(
             _("Возражения по критерию «Автоматизация государственных услуг» подаются в срок для "
               "возражений на первую версию заключения по направлению «Качество оказания "
               "государственных услуг» (приложение 3), в котором выставлен этот балл (п.109)."),
             code="no_window")
-    if not carrier.has_window:
+    if carrier is None or not carrier.has_window:
         raise DomainError(
             _("На это заключение возражения не подаются: окно для возражений есть только у "
               "первой версии заключения по направлению (п.109, п.115)."), code="no_window")
+    return carrier
+
+
+def _lock_pair(c: Conclusion) -> tuple[Conclusion, Conclusion]:
+    """Lock the window's conclusion and ``c`` (annex 3 before annex 5: the issue's order)."""
+    if c.direction == ConclusionDirection.AUTOMATION:
+        carrier = lock(window_carrier(c))
+        return lock(c), carrier
+    c = lock(c)
+    return c, c
+
+
+def _filing_checks(c: Conclusion, carrier: Conclusion) -> None:
+    """Under the locks of ``_lock_pair``: may an objection to ``c`` be filed now? ``_Late``
+    after the window."""
+    if Objection.objects.lodged().filter(conclusion=c).exists():
+        raise DomainError(_("Возражения на это заключение уже поданы."), code="exists")
+    if NoObjectionNotice.objects.filter(conclusion=carrier).exists():
+        raise DomainError(
+            _("Орган уже уведомил об отсутствии возражений: заключение окончательное."),
+            code="no_objection")
+    if c.direction == ConclusionDirection.AUTOMATION and c.state != ConclusionState.FINAL:
+        raise DomainError(
+            _("Возражения подаются на подписанное и направленное заключение по критерию "
+              "«Автоматизация государственных услуг» (приложение 5)."), code="state")
+    if carrier.state not in (ConclusionState.ISSUED, ConclusionState.UNDER_APPEAL,
+                             ConclusionState.FINAL) or carrier.objection_deadline is None:
+        raise DomainError(_("Возражения подаются на направленное органу заключение."),
+                          code="state")
+    if not rules.is_open(carrier.objection_deadline):
+        raise _Late(carrier.objection_deadline)
+
+
+def _withdraw_unsigned(c: Conclusion, actor, reason: str) -> None:
+    """Tables of ``c`` drawn up and never signed are withdrawn (a later filing or the notice
+    replaces them): logged with who and why; their preparations can no longer complete."""
+    for o in Objection.objects.select_for_update().awaiting().filter(conclusion=c):
+        o.withdraw(by=actor, description=reason)
+        o.closed_reason = reason
+        o.updated_at = clock.now()
+        o.save()
+        audit_record(actor=actor, obj=o, action="objection_withdraw",
+                     changes={"state": ("awaiting_signature", "withdrawn")}, reason=reason)
+
+
+def _draw_up(c: Conclusion, carrier: Conclusion, actor, cleaned: list[dict],
+             checked: list) -> Objection:
+    """Under the locks: the table drawn up and awaiting its head's signature — rows, documents,
+    annex 14 version 1 rendered and frozen with the head's slot."""
+    from appeals.documents import DOCUMENT_KIND, FILED_VERSION
+    from reporting.services import document_request
+    from reporting.signing.roles import Signatory
+    from reporting.signing.services import signed_document_freeze
+
+    _filing_checks(c, carrier)
+    now = clock.now()
+    objection = Objection(
+        cycle=c.cycle, body=c.body, direction=c.direction, conclusion=c, evaluator=c.evaluator,
+        created_at=now, filed_by=actor, updated_at=now,
+    )
+    _withdraw_unsigned(c, actor, str(_("Заменены новой таблицей разногласий, составленной "
+                                       "%(when)s.") % {"when": _date(now)}))
+    objection.save()
+    made = {}
+    for row in cleaned:
+        made[row["number"]] = DisagreementRow.objects.create(objection=objection, **row)
+    for doc, check in checked:
+        _store_document(made[int(doc["row"])], check, actor=actor,
+                        original_name=doc.get("original_name", ""),
+                        classification=doc["classification"])
+    audit_record(actor=actor, obj=objection, action="objection_draw_up",
+                 changes={"rows": (None, len(cleaned)), "documents": (None, len(checked))},
+                 reason=_("Таблица разногласий составлена и ожидает подписи руководителя "
+                          "органа"))
+    rendered = document_request(kind=DOCUMENT_KIND, subject=objection, version=FILED_VERSION,
+                                requested_by=actor, render_now=True)
+    objection.filed_document = rendered
+    objection.filed_signed_document = signed_document_freeze(
+        rendered_document=rendered,
+        signatories=[Signatory(user=actor, role="", position=HEAD_POSITION)],
+        title=str(_("Таблица разногласий (как направлена органом): %(o)s") % {"o": objection}),
+        created_by=actor,
+    )
+    objection.save(update_fields=["filed_document", "filed_signed_document"])
+    return objection
+
+
+FILING_REASON = "Возражения на заключение (п.109)"
+
+
+def _sign(o: Objection, user, passphrase: SigningStep):
+    from reporting.signing.services import signed_document_sign
+
+    return signed_document_sign(signed_document=o.filed_signed_document, user=user,
+                                passphrase=passphrase, reason=str(_(FILING_REASON)))
+
+
+def _record_lapse(objection_id: int, actor, deadline: date | None) -> Objection:
+    """Its own transaction: an unsigned table whose window has closed ``lapsed`` (logged with
+    the reason), and the refused filing recorded on its conclusion (p.111). Idempotent."""
+    message = _lapse_message(deadline)
+    with transaction.atomic():
+        o = _lock(Objection(pk=objection_id))
+        if o.state != ObjectionState.AWAITING_SIGNATURE:
+            return o
+        o.lapse(by=actor if getattr(actor, "pk", None) else None, description=message)
+        o.closed_reason = message
+        o.updated_at = clock.now()
+        o.save()
+        refusal = ObjectionRefusal.objects.create(
+            conclusion=o.conclusion, attempted_by=o.filed_by, attempted_at=clock.now(),
+            deadline=deadline, message=message,
+        )
+        audit_record(actor=actor, obj=o, action="objection_lapse",
+                     changes={"state": ("awaiting_signature", "lapsed")}, reason=message)
+        audit_record(actor=actor, obj=o.conclusion, action="objection_refused",
+                     changes={"refusal": (None, refusal.pk)}, reason=message)
+        notify([o.filed_by], message, _link(o), key=f"appeals:lapsed:{o.pk}")
+    return o
+
+
+def objection_lapse_if_due(objection: Objection, *, actor=None) -> Objection:
+    """An unsigned table whose window has closed lapses (``_record_lapse``); any other is
+    returned as it is. The pages call it before showing the table, the hourly job for all."""
+    o = Objection.objects.select_related("conclusion").get(pk=objection.pk)
+    if o.state != ObjectionState.AWAITING_SIGNATURE:
+        return o
+    carrier = window_carrier(o.conclusion)
+    deadline = carrier.objection_deadline if carrier is not None else None
+    if deadline is not None and rules.is_open(deadline):
+        return o
+    return _record_lapse(o.pk, actor, deadline)
+
+
+def objections_lapse_job() -> dict:
+    """Beat (with the reminders): every table still awaiting signature after its window lapses
+    with the reason, so none hangs. Returns ``{"lapsed": n}``."""
+    lapsed = 0
+    for pk in Objection.objects.awaiting().values_list("pk", flat=True):
+        o = objection_lapse_if_due(Objection(pk=pk))
+        lapsed += o.state == ObjectionState.LAPSED
+    return {"lapsed": lapsed}
+
+
+def objection_file(*, conclusion: Conclusion, actor, rows: list[dict],
+                   passphrase: SigningStep | None = None,
+                   documents: list[dict] | None = None) -> Objection:
+    """The body's head draws up and signs the disagreement table (annex 14, version 1) to version
+    1 of a direction conclusion within its window (p.109): the table's ``rows`` (``subject``,
+    ``objection_text``, optional ``input_path``, ``proposed_value``, ``evaluator_conclusion`` —
+    prefilled from the conclusion when not given) and supporting ``documents`` (``[{"row":
+    number, "upload": bytes | file, "original_name", "classification"}]``, each checked like
+    evidence). The table is rendered and frozen for the head's signature (``awaiting_signature``;
+    an earlier unsigned table of the conclusion is withdrawn). ``passphrase`` says how it is
+    signed (``reporting.signing.services.signed_document_sign``):
+
+    * a string — the demo signer: both phases in this transaction, so the objection is filed
+      on return, and a wrong passphrase or a missing credential (``SigningError``) keeps nothing;
+    * ``Prepare()`` — phase one (NCALayer): the table and the preparation are kept, the
+      browser completes with ``objection_filed_sign``;
+    * ``None`` — drawn up only: signed later on its sign page (``objection_filed_sign``).
+
+    Only the completed signature files it (``objection_filed_signature_recorded``): the
+    conclusion goes under appeal, the evaluating body is notified, the decision is due 15
+    calendar days after the day of arrival. After the window (p.111) the filing is refused with
+    the closing date in the message, and the refusal is recorded (``ObjectionRefusal`` and an
+    audit entry) in its own transaction, so it stays although the filing failed."""
+    if isinstance(passphrase, Complete):
+        raise ValueError("complete a drawn-up table with objection_filed_sign")
+    c = Conclusion.objects.select_related("cycle", "body", "evaluator").get(pk=conclusion.pk)
+    _require(actor, "file_objection", c)
+    carrier = _carrier_or_refuse(c)
     cleaned = _clean_rows(c, rows)
     documents = list(documents or [])
     for doc in documents:
@@ -369,65 +517,98 @@ def objection_file(*, conclusion: Conclusion, actor, rows: list[dict], passphras
             for doc in documents
         ]
         with transaction.atomic():
-            if automation:  # the lock order of the issue: annex 3, then annex 5
-                carrier = lock(carrier)
-            c = lock(c)
-            if not automation:
-                carrier = c
-            if Objection.objects.filter(conclusion=c).exists():
-                raise DomainError(_("Возражения на это заключение уже поданы."), code="exists")
-            if NoObjectionNotice.objects.filter(conclusion=carrier).exists():
-                raise DomainError(
-                    _("Орган уже уведомил об отсутствии возражений: заключение окончательное."),
-                    code="no_objection")
-            if automation and c.state != ConclusionState.FINAL:
-                raise DomainError(
-                    _("Возражения подаются на подписанное и направленное заключение по критерию "
-                      "«Автоматизация государственных услуг» (приложение 5)."), code="state")
-            if carrier.state not in (ConclusionState.ISSUED, ConclusionState.UNDER_APPEAL,
-                                     ConclusionState.FINAL) or carrier.objection_deadline is None:
-                raise DomainError(
-                    _("Возражения подаются на направленное органу заключение."), code="state")
-            if not rules.is_open(carrier.objection_deadline):
-                raise _Late(carrier.objection_deadline)
-            # The services conclusion goes under appeal with the first table filed in its
-            # window — its own or the automation criterion's (annex 3 prints K3); the second
-            # finds it under appeal already.
-            if carrier.state != ConclusionState.UNDER_APPEAL:
-                conclusion_open_appeal(conclusion=carrier, actor=actor)
-            now = clock.now()
-            today = clock.today()
-            objection = Objection.objects.create(
-                cycle=c.cycle, body=c.body, direction=c.direction, conclusion=c,
-                evaluator=c.evaluator, filed_at=now, filed_on=today, filed_by=actor,
-                decision_due=rules.decision_due(today), updated_at=now,
-            )
-            made = {}
-            for row in cleaned:
-                made[row["number"]] = DisagreementRow.objects.create(objection=objection, **row)
-            for doc, check in checked:
-                _store_document(made[int(doc["row"])], check, actor=actor,
-                                original_name=doc.get("original_name", ""),
-                                classification=doc["classification"])
-            audit_record(actor=actor, obj=objection, action="objection_file",
-                         changes={"rows": (None, len(cleaned)),
-                                  "documents": (None, len(checked))},
-                         reason=_("Возражения поступили; решение — до %(day)s (п.114)")
-                         % {"day": _date(objection.decision_due)})
-            objection.filed_document, objection.filed_signed_document = _sign_filed_table(
-                objection, actor, passphrase)
-            objection.save(update_fields=["filed_document", "filed_signed_document"])
-            text = _("Поступили возражения на заключение: %(c)s. Решение специальной комиссии — "
-                     "до %(day)s (п.114).") % {"c": c, "day": _date(objection.decision_due)}
-            notify(_evaluator_people(c.evaluator_id, c.direction) + _commission_people(objection),
-                   text, _link(objection))
-            notify(_body_staff(c.body_id),
-                   _("Возражения приняты к рассмотрению: %(c)s.") % {"c": c}, _link(objection))
-            return objection
-    except _Late as late:
+            c, carrier = _lock_pair(c)
+            objection = _draw_up(c, carrier, actor, cleaned, checked)
+            if passphrase is not None:
+                _sign(objection, actor, passphrase)
+    except (_Late, FilingLate) as late:
         message = _late_message(late.deadline)
         _record_refusal(Conclusion.objects.get(pk=c.pk), actor, late.deadline, message)
         raise DomainError(message, code="window_closed")
+    return Objection.objects.get(pk=objection.pk)
+
+
+def objection_filed_sign(*, objection: Objection, user, passphrase: SigningStep):
+    """The head signs the table they drew up (``awaiting_signature``), in two phases like every
+    signature: ``Prepare()`` (refused once the window has closed), then ``Complete(...)``, whose
+    verified signature files the objection if the window is still open at that moment; or the
+    demo passphrase (both phases). A table whose window has closed lapses instead, with the
+    reason, and the refused filing is recorded (``DomainError`` ``window_closed``). Returns what
+    ``signed_document_sign`` returns (the preparation or the signature)."""
+    o = Objection.objects.select_related("conclusion").get(pk=objection.pk)
+    c = Conclusion.objects.select_related("cycle", "body", "evaluator").get(pk=o.conclusion_id)
+    _require(user, "file_objection", c)
+    carrier = window_carrier(c)
+    deadline = carrier.objection_deadline if carrier is not None else None
+    if o.state == ObjectionState.AWAITING_SIGNATURE and (
+            deadline is None or not rules.is_open(deadline)):
+        _record_lapse(o.pk, user, deadline)
+        raise DomainError(_lapse_message(deadline), code="window_closed")
+    try:
+        with transaction.atomic():
+            c, carrier = _lock_pair(c)
+            o = _lock(o)
+            if o.state != ObjectionState.AWAITING_SIGNATURE:
+                raise DomainError(o.closed_reason or str(
+                    _("Эта таблица разногласий не ожидает подписи: «%(state)s».")
+                    % {"state": o.get_state_display()}), code="state")
+            return _sign(o, user, passphrase)
+    except FilingLate as late:
+        _record_lapse(o.pk, user, late.deadline)
+        raise DomainError(_lapse_message(late.deadline), code="window_closed")
+
+
+def objection_filed_signature_recorded(signed_document, signature, *, complete: bool) -> bool:
+    """The signing hook of annex 14 version 1 (the table as filed), in the signature's
+    transaction however it was signed: the completed, verified signature of the table's head
+    files the objection — if the window is open at this moment (else ``FilingLate``: the
+    signature is undone) and nothing has filed or closed it meanwhile — ``awaiting_signature →
+    filed`` (logged), the conclusion under appeal, the decision due in 15 calendar days (p.114),
+    the evaluating body and the body's staff notified. False when it is not such a table."""
+    from assessments.conclusions.services import conclusion_open_appeal
+
+    o = (Objection.objects.select_for_update(of=("self",))
+         .filter(filed_signed_document_id=signed_document.pk).first())
+    if o is None:
+        return False
+    if o.state != ObjectionState.AWAITING_SIGNATURE:
+        raise SigningRefused(o.closed_reason or str(
+            _("Эта таблица разногласий не ожидает подписи: «%(state)s».")
+            % {"state": o.get_state_display()}))
+    signer = signature.signer
+    c, carrier = _lock_pair(Conclusion.objects.select_related("cycle", "body").get(
+        pk=o.conclusion_id))
+    if not access.can(signer, "file_objection", c):
+        raise SigningRefused(_("У вас нет права на это действие с возражениями."))
+    try:
+        _filing_checks(c, carrier)
+    except _Late as late:
+        raise FilingLate(late.deadline)
+    except DomainError as refused:
+        raise SigningRefused(refused.message)
+    # The services conclusion goes under appeal with the first table filed in its window — its
+    # own or the automation criterion's (annex 3 prints K3); the second finds it under appeal.
+    if carrier.state != ConclusionState.UNDER_APPEAL:
+        conclusion_open_appeal(conclusion=carrier, actor=signer)
+    now, today = clock.now(), clock.today()
+    o.filed_at, o.filed_on, o.decision_due = now, today, rules.decision_due(today)
+    o.updated_at = now
+    o.file(by=signer, description=_("Таблица разногласий подписана руководителем органа и "
+                                    "направлена (п.109)"))
+    o.save()
+    audit_record(actor=signer, obj=o, action="objection_file",
+                 changes={"rows": (None, o.rows.count()),
+                          "documents": (None, RowDocument.objects.filter(
+                              row__objection=o).count())},
+                 reason=_("Возражения поступили; решение — до %(day)s (п.114)")
+                 % {"day": _date(o.decision_due)})
+    text = _("Поступили возражения на заключение: %(c)s. Решение специальной комиссии — "
+             "до %(day)s (п.114).") % {"c": c, "day": _date(o.decision_due)}
+    notify(_evaluator_people(c.evaluator_id, c.direction) + _commission_people(o), text,
+           _link(o))
+    notify(_body_staff(c.body_id), _("Возражения приняты к рассмотрению: %(c)s.") % {"c": c},
+           _link(o))
+    return True
 
 
 def row_document_add(*, row: DisagreementRow, actor, upload, original_name: str,
@@ -474,6 +655,14 @@ def no_objection_notify(*, conclusion: Conclusion, actor) -> NoObjectionNotice:
             raise DomainError(_late_message(c.objection_deadline), code="window_closed")
         notice = NoObjectionNotice.objects.create(conclusion=c, body=c.body, sent_by=actor,
                                                   sent_at=clock.now())
+        # Tables drawn up and never signed are not sent: the notice closes them (and annex 5's,
+        # whose objections are filed in this window).
+        reason = str(_("Не направлены: орган уведомил об отсутствии возражений (п.112)."))
+        _withdraw_unsigned(c, actor, reason)
+        annex5 = (automation_conclusion_of(c)
+                  if c.direction == ConclusionDirection.SERVICES else None)
+        if annex5 is not None:
+            _withdraw_unsigned(annex5, actor, reason)
         conclusion_finalise(conclusion=c, actor=actor,
                             reason=_("Орган уведомил об отсутствии возражений (п.112)"))
         audit_record(actor=actor, obj=c, action="no_objection_notice",
@@ -506,7 +695,7 @@ def conclusion_appeal_actions(user, conclusion: Conclusion) -> frozenset[str]:
     automation = c.direction == ConclusionDirection.AUTOMATION
     is_open = rules.is_open(carrier.objection_deadline)
     out = set()
-    if not Objection.objects.filter(conclusion=c).exists():
+    if not Objection.objects.lodged().filter(conclusion=c).exists():
         if automation and c.state != ConclusionState.FINAL:
             return frozenset()
         if is_open and carrier.state in (ConclusionState.ISSUED, ConclusionState.UNDER_APPEAL):
@@ -520,6 +709,6 @@ def conclusion_appeal_actions(user, conclusion: Conclusion) -> frozenset[str]:
             ConclusionState.ISSUED, ConclusionState.UNDER_APPEAL):
         annex5 = automation_conclusion_of(c)
         if annex5 is not None and annex5.state == ConclusionState.FINAL and (
-                not Objection.objects.filter(conclusion=annex5).exists()):
+                not Objection.objects.lodged().filter(conclusion=annex5).exists()):
             out.add("object_automation")
     return frozenset(out)

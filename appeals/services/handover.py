@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from appeals import rules
 from appeals.models import (
+    LODGED_STATES,
     Handover,
     Objection,
     ObjectionState,
@@ -72,7 +73,8 @@ def handover_route(conclusion: Conclusion) -> tuple[str, bool] | None:
 
 def _sitting_day(conclusion: Conclusion) -> date | None:
     original = conclusion.supersedes_id or conclusion.pk
-    return (Sitting.objects.filter(objection__conclusion_id=original)
+    return (Sitting.objects.filter(objection__conclusion_id=original,
+                                   objection__state__in=LODGED_STATES)
             .values_list("held_on", flat=True).first())
 
 

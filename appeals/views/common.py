@@ -18,7 +18,9 @@ def _date(day: date | None) -> str:
 
 
 def _objections(user, cycle):
-    qs = access.visible(user, Objection).select_related("body", "evaluator", "conclusion")
+    """The filed objections ``user`` sees (a table not filed shows on its conclusion's row)."""
+    qs = (access.visible(user, Objection).lodged()
+          .select_related("body", "evaluator", "conclusion"))
     if cycle is not None:
         qs = qs.filter(cycle=cycle)
     return list(qs.order_by("decision_due", "pk"))

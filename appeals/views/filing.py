@@ -11,14 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from appeals import rules
 from appeals import services as svc
 from appeals.forms import DisagreementFormSet, StagedDocument, show_value
-from appeals.models import NoObjectionNotice, Objection
-from appeals.views.common import _date, _objections, _require_action
+from appeals.models import NoObjectionNotice, Objection, ObjectionState
+from appeals.views.common import _date, _objection, _objections, _require_action
 from assessments.conclusions import selectors
 from assessments.kernel import access, clock
 from assessments.kernel.errors import DomainError
@@ -28,6 +29,8 @@ from assessments.registry.services.cycles import current_cycle
 from assessments.submission.services.evidence import DocumentRefused, document_check
 from reporting.forms import SignForm
 from reporting.signing.errors import CredentialRefused, SigningError
+from reporting.signing.services import METHOD_NCALAYER, signing_method
+from reporting.signing.web import ncalayer_page, phase_response
 
 # --- Windows ---------------------------------------------------------------------------------
 
@@ -63,7 +66,7 @@ def conclusion_appeal_actions(user, c: Conclusion) -> frozenset[str]:
     """What the body's pages offer on a delivered conclusion: ``objection`` once one was filed
     (its page), otherwise the service's answer — ``object`` and ``no_objection`` (the body's
     head, within the window), ``late`` (the window closed with neither: the refusal)."""
-    if Objection.objects.filter(conclusion=c).exists():
+    if Objection.objects.lodged().filter(conclusion=c).exists():
         return frozenset({"objection"})
     return svc.conclusion_appeal_actions(user, c)
 
@@ -88,6 +91,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
         objections = {
             o.conclusion_id: o
             for o in Objection.objects.filter(conclusion__in=qs.values("pk"))
+            .exclude(state=ObjectionState.WITHDRAWN).order_by("created_at", "pk")
         }
         notices = set(
             NoObjectionNotice.objects.filter(conclusion__in=qs.values("pk"))
@@ -232,7 +236,7 @@ def objection_file(request: HttpRequest, pk: int) -> HttpResponse:
     c = _conclusion(request, pk)
     actions = conclusion_appeal_actions(request.user, c)
     if "objection" in actions:
-        objection = Objection.objects.get(conclusion=c)
+        objection = Objection.objects.lodged().get(conclusion=c)
         return redirect("appeals:objection_detail", pk=objection.pk)
     if "late" in actions and request.method == "GET":
         return render(request, "appeals/refusal.html", {
@@ -246,7 +250,10 @@ def objection_file(request: HttpRequest, pk: int) -> HttpResponse:
             "c": c, "message": message, "window": window_of(c),
         }, status=403)
     status = 200
-    sign_form = SignForm(request.POST if request.method == "POST" else None)
+    # NCALayer: the table is drawn up here and signed on its own sign page (two phases in the
+    # browser); the demo signs it here with the passphrase (both phases on the server).
+    ncalayer = signing_method() == METHOD_NCALAYER
+    sign_form = SignForm(request.POST if request.method == "POST" and not ncalayer else None)
     if request.method == "POST":
         adding = "add_row" in request.POST
         data = _grow(request.POST) if adding else request.POST
@@ -255,16 +262,16 @@ def objection_file(request: HttpRequest, pk: int) -> HttpResponse:
         valid = formset.is_valid()
         _stage_uploads(request, formset)
         valid = valid and not any(f.errors for f in formset.forms)
-        if adding:
+        if adding or ncalayer:
             sign_form = SignForm()  # "Добавить строку" is not a signature: no error shown
-        signable = adding or sign_form.is_valid()
+        signable = adding or ncalayer or sign_form.is_valid()
         if not adding and valid and signable:
             rows = formset.rows()
             try:
                 objection = svc.objection_file(
                     conclusion=c, actor=request.user, rows=[f.row() for f in rows],
                     documents=_documents_for(rows),
-                    passphrase=sign_form.cleaned_data["passphrase"],
+                    passphrase=None if ncalayer else sign_form.cleaned_data["passphrase"],
                 )
             except svc.ProposedValueError as exc:  # next to the row's value, all kept
                 kept = rows[exc.row - 1] if 0 < exc.row <= len(rows) else None
@@ -285,6 +292,10 @@ def objection_file(request: HttpRequest, pk: int) -> HttpResponse:
                 formset._non_form_errors = formset.error_class([exc.message])
             else:
                 _discard_staged(rows)
+                if objection.state == ObjectionState.AWAITING_SIGNATURE:
+                    messages.info(request, _("Таблица разногласий составлена: подпишите её, "
+                                             "чтобы направить возражения."))
+                    return redirect("appeals:objection_file_sign", pk=objection.pk)
                 messages.success(request, _("Возражения направлены."))
                 return redirect("appeals:objection_detail", pk=objection.pk)
         status = 200 if adding else 400
@@ -297,10 +308,62 @@ def objection_file(request: HttpRequest, pk: int) -> HttpResponse:
                      "staged": [(d, d.token(request.user.pk)) for d in form.staged]})
     from reporting.signing.services import active_credential
 
+    unsigned = (access.visible(request.user, Objection).awaiting()
+                .filter(conclusion=c, filed_by=request.user).first())
     return render(request, "appeals/objection_form.html", {
         "c": c, "formset": formset, "rows": rows, "window": window_of(c),
         "sign_form": sign_form, "credential": active_credential(request.user),
+        "ncalayer": ncalayer, "unsigned": unsigned,
     }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objection_file_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The head signs the table they drew up — and so files the objections (p.109): NCALayer's
+    two phases in the browser (JSON), or the demo passphrase. The window is judged when the
+    signature completes; a table whose window has closed lapses with the reason (p.111)."""
+    objection = _objection(request, pk)
+    if objection.state == ObjectionState.AWAITING_SIGNATURE:
+        svc.objection_lapse_if_due(objection)
+        objection = _objection(request, pk)
+    detail = reverse("appeals:objection_detail", args=[objection.pk])
+    if objection.state != ObjectionState.AWAITING_SIGNATURE and request.method == "GET":
+        return redirect(detail)
+    c = objection.conclusion
+    answer = phase_response(  # the two phases of NCALayer answer JSON
+        request,
+        lambda step: svc.objection_filed_sign(objection=objection, user=request.user,
+                                              passphrase=step),
+        redirect_url=detail,
+    )
+    if answer is not None:
+        return answer
+    _require_action(request, objection, "sign_filed")
+    form = SignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.objection_filed_sign(objection=objection, user=request.user,
+                                     passphrase=form.cleaned_data["passphrase"])
+        except DomainError as exc:
+            if exc.code == "window_closed":  # lapsed and recorded by the service (p.111)
+                return render(request, "appeals/refusal.html", {
+                    "c": c, "message": exc.message, "window": window_of(c),
+                }, status=403)
+            form.add_error(None, exc.message)
+        except SigningError as exc:
+            form.add_error("passphrase" if isinstance(exc, CredentialRefused) else None, str(exc))
+        else:
+            messages.success(request, _("Возражения направлены."))
+            return redirect(detail)
+    from reporting.signing.services import active_credential, credential_expiry_warning
+
+    return ncalayer_page(render(request, "appeals/objection_file_sign.html", {
+        "o": objection, "c": c, "form": form, "window": window_of(c),
+        "rows": list(objection.rows.order_by("number")),
+        "credential": active_credential(request.user),
+        "expiry_warning": credential_expiry_warning(request.user),
+    }, status=400 if request.method == "POST" else 200))
 
 
 @login_required

@@ -11,8 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from appeals import services as svc
-from appeals.models import Objection, RowDocument
+from appeals.models import Objection, ObjectionState, RowDocument
 from appeals.views.common import _commission, _objection, _sitting
+from appeals.views.filing import window_of
 from assessments.kernel import access, clock
 from assessments.kernel.audit import object_history
 
@@ -20,6 +21,10 @@ from assessments.kernel.audit import object_history
 @login_required
 def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     objection = _objection(request, pk)
+    if objection.state == ObjectionState.AWAITING_SIGNATURE:
+        # a table left unsigned past its window lapses now, with the reason (p.111)
+        svc.objection_lapse_if_due(objection)
+        objection = _objection(request, pk)
     actions = svc.objection_actions(request.user, objection)
     rows = list(objection.rows.order_by("number").prefetch_related("documents"))
     sitting = _sitting(objection)
@@ -46,6 +51,7 @@ def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "overdue": objection.decided_on is None and objection.decision_due
         and objection.decision_due < today,
         "days_left": (objection.decision_due - today).days if objection.decision_due else None,
+        "window": window_of(objection.conclusion),
     })
 
 
@@ -76,12 +82,16 @@ def row_document(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def annex14_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The annex 14 PDF: the signed table (verified at download) once the chair signed, before
-    that the table as it stands, marked "ПРОЕКТ"."""
+    that the table as it stands, marked "ПРОЕКТ"; a table not filed, as frozen for (or signed
+    by) its head."""
     objection = _objection(request, pk)
-    if objection.table_document_id:
+    document = objection.table_document
+    if document is None and not objection.is_lodged:
+        document = objection.filed_signed_document  # the table as drawn up for the signature
+    if document is not None:
         from reporting.signing.services import signed_document_download
 
-        download = signed_document_download(signed_document=objection.table_document)
+        download = signed_document_download(signed_document=document)
         response = HttpResponse(download.data, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
         response["X-Signature-Status"] = download.report.status.value

@@ -46,3 +46,27 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def simulator(tmp_path_factory):
+    """The NCALayer simulator on 127.0.0.1:13579 (tests/worlds/ncalayer.py)."""
+    from tests.worlds.ncalayer import NCALayerSimulator
+
+    sim = NCALayerSimulator().start(tmp_path_factory.mktemp("ncalayer"))
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def signer_page(browser, live_server):
+    """Chromium told to accept NCALayer's own (self-signed) certificate, as the real
+    application's users install it; every request the page sends is kept."""
+    context = browser.new_context(locale="ru-RU", base_url=live_server.url,
+                                  ignore_https_errors=True)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.sent = []
+    page.on("request", lambda r: page.sent.append((r.method, r.url, r.post_data or "")))
+    yield page
+    context.close()

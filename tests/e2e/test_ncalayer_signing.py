@@ -21,7 +21,7 @@ from reporting.signing import ca
 from reporting.signing.services import signed_document_verify
 from tests.worlds.conclusion_steps import approved, draft
 from tests.worlds.conclusions import build_world, org, reports_accepted
-from tests.worlds.ncalayer import NCALayerSimulator, kazakh_certificate
+from tests.worlds.ncalayer import kazakh_certificate
 from tests.worlds.pdfcheck import pdfsig_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.pdfsig, pytest.mark.django_db(transaction=True)]
@@ -71,27 +71,6 @@ def conclusions(world, clock):
     w.assessor.__dict__.pop("_access_principal", None)
     result = [approved(w, draft(w, body, "services")) for body in bodies]
     return result
-
-
-@pytest.fixture
-def simulator(tmp_path_factory):
-    sim = NCALayerSimulator().start(tmp_path_factory.mktemp("ncalayer"))
-    yield sim
-    sim.stop()
-
-
-@pytest.fixture
-def signer_page(browser, live_server):
-    """Chromium told to accept NCALayer's own (self-signed) certificate, as the real
-    application's users install it; every request the page sends is kept."""
-    context = browser.new_context(locale="ru-RU", base_url=live_server.url,
-                                  ignore_https_errors=True)
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.sent = []
-    page.on("request", lambda r: page.sent.append((r.method, r.url, r.post_data or "")))
-    yield page
-    context.close()
 
 
 def login(page, user) -> None:

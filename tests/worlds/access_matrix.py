@@ -706,6 +706,19 @@ def _signed_objection(w: World):
                                     passphrase=DEMO_PASSWORD)
 
 
+def _unsigned_objection(w: World):
+    """The ministry's table drawn up by its head within the window and not signed yet
+    (``awaiting_signature``): its sign page is the head's; the body's staff and those who see
+    every body see it, the Agency does not (nothing was filed)."""
+    from appeals import services as svc
+    from appeals.models import Objection
+
+    c = _window_open(w)
+    existing = Objection.objects.awaiting().filter(conclusion=c).first()
+    return existing or svc.objection_file(conclusion=c, actor=w.user("cgo-head"), rows=[
+        {"subject": "K2", "objection_text": "Сроки соблюдены."}])
+
+
 def _row_document(w: World):
     from django.core.files.base import ContentFile
 
@@ -764,6 +777,9 @@ register("appeals:evaluator_conclusion", "the prefill of a row (htmx), for the f
 register("appeals:objection_detail", "an akimat's objection, its table signed by the chair",
          build=lambda w: {"pk": _signed_objection(w).pk},
          allowed=SEES_AKMOLA_OBJECTION)
+register("appeals:objection_file_sign", "the head signs (and so files) the table they drew up",
+         build=lambda w: {"pk": _unsigned_objection(w).pk}, allowed=frozenset({"cgo-head"}),
+         forbidden=GLOBAL | CGO_STAFF - {"cgo-head"})
 register("appeals:annex14_pdf", "its annex 14 PDF",
          build=lambda w: {"pk": _signed_objection(w).pk},
          allowed=SEES_AKMOLA_OBJECTION)

@@ -284,7 +284,8 @@ def test_accepted_by_the_ministry_gives_annex_5_v2_then_annex_3_v2_with_both_dec
     table_text = flat(pdf_text(table.data))
     assert "Автоматизация государственных услуг" in table_text
     assert printed(k3_after) in table_text
-    assert transitions(automation) == ["start_consideration", "decide", "sign_by_chair",
+    # filed by the head's completed signature, then heard, decided, signed, acknowledged
+    assert transitions(automation) == ["file", "start_consideration", "decide", "sign_by_chair",
                                        "acknowledge"]
 
 

@@ -194,8 +194,8 @@ def test_the_beat_task_runs_the_job(aw, objection):
     from appeals.tasks import objections_due
 
     app_clock.set_now("2026-04-10T08:00:00")
-    assert objections_due() == {"reminded": 0, "escalated": 1, "settled": 0}
-    assert objections_due() == {"reminded": 0, "escalated": 0, "settled": 0}
+    assert objections_due() == {"lapsed": 0, "reminded": 0, "escalated": 1, "settled": 0}
+    assert objections_due() == {"lapsed": 0, "reminded": 0, "escalated": 0, "settled": 0}
 
 
 def test_an_applied_value_the_engine_refuses_is_translated_on_decide(aw, objection):

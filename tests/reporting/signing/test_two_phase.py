@@ -344,7 +344,8 @@ def test_every_signing_page_may_reach_ncalayer_under_the_production_policy(setti
              reverse("conclusions:conclusion_signing_queue"),
              reverse("reverification:reverification_act", args=[1]),
              reverse("appeals:objection_sign", args=[1]),
-             reverse("appeals:objection_acknowledge", args=[1])]
+             reverse("appeals:objection_acknowledge", args=[1]),
+             reverse("appeals:objection_file_sign", args=[1])]
 
     def policy(path):
         request = RequestFactory().get(path)
