@@ -41,7 +41,7 @@ def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = filed_report = None
     if objection.table_document_id:
         report = signed_document_verify(objection.table_document)
-    if objection.filed_signed_document_id:
+    if objection.filed_signed_document_id and objection.is_lodged:  # signed, so filed
         filed_report = signed_document_verify(objection.filed_signed_document)
     today = clock.today()
     return render(request, "appeals/objection_detail.html", {

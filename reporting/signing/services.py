@@ -438,10 +438,22 @@ def _check_signing_certificate(certificate: x509.Certificate, moment: datetime) 
         )
 
 
+def _organisation_bins(user) -> set[str]:
+    """The BINs of the organisations ``user`` works in today (active memberships) and of the
+    organisations directly above them."""
+    from assessments.kernel.people import memberships_active
+
+    rows = memberships_active().filter(user_id=user.pk).values_list(
+        "organisation__bin", "organisation__parent__bin")
+    return {value for row in rows for value in row if value}
+
+
 def _ncalayer_credential(user, certificate: x509.Certificate, moment: datetime):
     """The person's NCALayer credential for ``certificate``: the certificate alone, bound to the
-    account by the IIN in its subject (a certificate with another IIN is refused), chaining to the
-    trust roots; the first signature with a new certificate records it (and makes it active)."""
+    account by the IIN in its subject (a certificate with another IIN is refused) and, for an
+    organisation's key, by the BIN in it (it must be the BIN of an organisation the person works
+    in: ``_organisation_bins``), chaining to the trust roots; the first signature with a new
+    certificate records it (and makes it active)."""
     user_iin = (getattr(user, "iin", "") or "").strip()
     if not user_iin:
         raise CredentialRefused(
@@ -453,6 +465,11 @@ def _ncalayer_credential(user, certificate: x509.Certificate, moment: datetime):
         raise CredentialRefused(
             _("Сертификат выдан другому лицу (ИИН %(iin)s), а не вам: подпись не принята.")
             % {"iin": cert_iin or "—"}
+        )
+    if cert_bin and cert_bin not in _organisation_bins(user):
+        raise CredentialRefused(
+            _("Сертификат выдан сотруднику другой организации (БИН %(bin)s), а не организации, "
+              "в которой вы работаете: подпись не принята.") % {"bin": cert_bin}
         )
     _check_signing_certificate(certificate, moment)
     fingerprint = certificate_fingerprint(certificate)

@@ -109,7 +109,7 @@ def test_one_conclusion_on_its_sign_page(signer_page, world, conclusions, simula
                                          tmp_path):
     page, w, c = signer_page, world, conclusions[0]
     simulator.key = kazakh_certificate(w.authority, iin=DEPUTY_IIN, surname="Нұрғалиева",
-                                       given="Гүлнара", bin_="000740000728",
+                                       given="Гүлнара", bin_=w.agency.bin,
                                        organisation="АГЕНТСТВО")
     login(page, w.deputy)
 

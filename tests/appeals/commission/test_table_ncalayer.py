@@ -42,7 +42,7 @@ def test_chair_and_body_sign_the_completed_table_through_ncalayer(aw, signing_de
         user.iin = iin
         user.save(update_fields=["iin"])
     chair_key = kazakh_certificate(authority, iin=CHAIR_IIN, surname="Төрағаев", given="Асхат",
-                                   bin_="000740000728", organisation="АГЕНТСТВО")
+                                   bin_=aw.agency.bin, organisation="АГЕНТСТВО")
     head_key = kazakh_certificate(authority, iin=HEAD_IIN, surname="Сейтқали",
                                   given="Ерболат", organisation="АКИМАТ")
 

@@ -46,7 +46,7 @@ def head_key(aw, c, signing_demo_ca, settings):
     aw.local_head.iin = HEAD_IIN
     aw.local_head.save(update_fields=["iin"])
     return kazakh_certificate(ca.demo_ca(signing_demo_ca), iin=HEAD_IIN, surname="Сейтқали",
-                              given="Ерболат", bin_="000740000728", organisation="АКИМАТ")
+                              given="Ерболат", bin_=aw.akimat.bin, organisation="АКИМАТ")
 
 
 def _cms(key, preparation, extra: bytes = b"") -> str:

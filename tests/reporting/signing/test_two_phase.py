@@ -50,10 +50,20 @@ def annex15_pdf():
     return render_pdf("pdf/annex_15.html", conclusion_contexts(body, case)["annex15"])
 
 
+AGENCY_BIN = "000740000728"
+
+
 @pytest.fixture
 def deputy(evaluator_rep):
+    """The Agency's deputy chair: an IIN, and a signatory's membership in the Agency (its BIN
+    is in an employee's certificate)."""
+    from assessments.models import Membership, Organisation
+
     evaluator_rep.iin = IIN_DEPUTY
     evaluator_rep.save(update_fields=["iin"])
+    agency = Organisation.objects.create(name_ru="Агентство", name_kk="Агенттік", bin=AGENCY_BIN,
+                                         kind="central", central_type="agency")
+    Membership.objects.create(user=evaluator_rep, organisation=agency, role="signatory")
     return evaluator_rep
 
 
@@ -167,6 +177,19 @@ def test_ncalayer_two_phases_bind_the_certificate_by_iin(block, deputy, deputy_k
     assert "Signature1" in _widgets(_read(block.current_file))
     with pytest.raises(SigningRefused, match="уже получена|уже подписали"):
         signed_document_sign(signed_document=block, user=deputy, passphrase=done)
+
+
+def test_an_organisations_key_of_another_organisation_is_refused(block, deputy, session_ca):
+    """An employee's key names its organisation's BIN: it must be one the signer works in."""
+    elsewhere = kazakh_certificate(session_ca, iin=IIN_DEPUTY, surname="Иванов", given="Иван",
+                                   bin_="990340001234", organisation="ДРУГОЕ ТОО")
+    step = Prepare()
+    signed_document_sign(signed_document=block, user=deputy, passphrase=step)
+    data = preparation_data(step.preparation)
+    with pytest.raises(CredentialRefused, match="другой организации \\(БИН 990340001234\\)"):
+        signed_document_sign(signed_document=block, user=deputy, passphrase=Complete(
+            step.preparation.pk, detached_cms(elsewhere, data)))
+    _nothing_stored(block)
 
 
 def test_another_persons_certificate_is_refused(block, deputy, session_ca):
