@@ -50,8 +50,9 @@ def appeal_panel(request, conclusion) -> str:
 @panels.panel("overview_conclusion")
 def objection_outcome_panel(request, conclusion) -> str:
     """A body's page across cycles (the overview): the objection to this conclusion version, its
-    state and outcome, for whoever sees it."""
-    objection = access.visible(request.user, Objection).filter(conclusion=conclusion).first()
+    state and outcome, for whoever sees it (a table never filed is not an objection)."""
+    objection = (access.visible(request.user, Objection).lodged()
+                 .filter(conclusion=conclusion).first())
     if objection is None:
         return ""
     return render_to_string("appeals/partials/overview_objection.html",
