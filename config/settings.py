@@ -1,17 +1,19 @@
 """The project's one settings module, driven by environment variables (see README, Configuration).
 
 With no environment at all it runs the embedded default: SQLite under ``var/``, Celery tasks
-in-process, e-mail to the console, media on local disk. ``DJANGO_ENV=production`` turns debug off
-and demands a real secret key; everything else is read through ``config.env`` helpers that refuse
-bad values at start-up.
+in-process, e-mail to files under ``var/mail/``, media on local disk. ``DJANGO_ENV=production``
+turns debug off and demands a real secret key; everything else is read through ``config.env``
+helpers that refuse bad values at start-up.
 """
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from cryptography.utils import CryptographyDeprecationWarning
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -186,7 +188,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # --- E-mail ---------------------------------------------------------------------------------------
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Development writes each e-mail to a file under var/mail/ (the demo's notifications also reach the
+# in-app list), so `make run` does not print screens of e-mails; elsewhere the console by default.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend" if DJANGO_ENV == "development"
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -319,8 +328,25 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own "django" logger has a console handler in DEBUG and also propagates to the
+        # root: without this every django.* line (runserver's request log aside) printed twice.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "weasyprint": {"level": "ERROR"},
+        # "FFTM NOT subset; don't know how to subset; dropped" for each PDF: not ours.
+        "fontTools": {"level": "ERROR"},
+        # In-process tasks (no REDIS_URL) connect to no broker: kombu's "No hostname" is noise.
+        "kombu.connection": {"level": "ERROR"},
+    },
 }
+
+# pyhanko imports cryptography's DSA key type, which warns "DSA is deprecated" on every start: a
+# third-party import, not our use (we sign with RSA/ECDSA). Filtered narrowly: that category and
+# message, raised from pyhanko's modules only (pytest has the same filter in pyproject.toml).
+warnings.filterwarnings(
+    "ignore", message="DSA is deprecated", category=CryptographyDeprecationWarning,
+    module=r"pyhanko(\.|$)",
+)
 
 # --- Signing (reporting.signing): PAdES B-B, offline; see README, "Signing" -----------------------
 # The demo certification authority (root key, issued PKCS#12 files) lives here, never in git.
