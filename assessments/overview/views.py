@@ -104,7 +104,30 @@ def body_page(request: HttpRequest, pk: int) -> HttpResponse:
         "body": body, "history": history,
         "directions": (*selectors.DIRECTIONS, "overall"),
         "chart": charts.body_history_chart(body, history),
+        "criteria_charts": _criteria_charts(body, history),
     })
+
+
+def _criteria_charts(body: Organisation, history) -> list:
+    """The latest scored cycle's criteria of each direction against the edition's maxima."""
+    from reporting.annexes.common import complaints_maxima, openness_maxima, services_maxima
+
+    entry = next((e for e in history if e.sheets), None)
+    if entry is None:
+        return []
+    edition, labels = entry.cycle.edition, _labels()
+    maxima = {"services": lambda: services_maxima(edition, body.kind),
+              "openness": lambda: openness_maxima(edition, body.kind),
+              "complaints": lambda: complaints_maxima(edition)}
+    out = []
+    for direction in selectors.DIRECTIONS:
+        sheet = entry.sheets.get(direction)
+        if sheet is None or sheet.final is None:
+            continue
+        tops = {code: float(top) for code, top in maxima[direction]().items()
+                if code not in ("penalty", "total") and top > 0}
+        out.append(charts.body_criteria(sheet, tops, labels.get(direction, {})))
+    return out
 
 
 # --- Exports -----------------------------------------------------------------------------------

@@ -203,3 +203,14 @@ def test_a_final_conclusion_handed_over_says_so(scene, personas):
     Handover.objects.filter(pk=handover.pk).update(handed_at=clock.now())
     row = _rows(personas.coordinator, scene)[(r.other_ministry.pk, "services")]
     assert (row.stage, row.deadline) == ("handed_over", None)
+
+
+def test_a_body_page_across_cycles_with_its_charts(scene, personas, client):
+    r = personas.registry
+    client.force_login(personas.submitter)
+    html = client.get(reverse("overview:body", args=[r.ministry.pk])).content.decode()
+    assert "Оценки по циклам" in html and "Критерии против максимума" in html
+    assert html.count('data-testid="body-cycle"') == 2  # 2025 and 2024
+    assert reverse("scores:body_scores", args=["2025", r.ministry.pk]) + "#services-K1" in html
+    assert "<svg" in html and "<table" in html  # each chart with its table
+    assert client.get(reverse("overview:body", args=[r.other_ministry.pk])).status_code == 404
