@@ -99,6 +99,43 @@ def _commission_work(p: access.Principal, cycle: Cycle | None, today: date) -> l
 
 
 @todo_provider
+def _commission_to_form(p: access.Principal, cycle: Cycle | None, today: date) -> list[Todo]:
+    """Objections have arrived before an evaluating body with no special commission in the
+    cycle yet (issue 21: the secretary saw "no urgent tasks"): whoever may form it (the body's
+    signatory, the coordinator, an administrator) is asked to; its chair, secretary and members
+    are told that it is the next step and who takes it."""
+    from appeals.models import SpecialCommission
+
+    if cycle is None:
+        return []
+    signatory_of = p.org_ids(Role.SIGNATORY)
+    forms_any = p.is_admin or p.is_coordinator
+    if not (forms_any or signatory_of or p.commission_org_ids):
+        return []
+    formed = SpecialCommission.objects.filter(cycle=cycle).values("evaluator_id")
+    waiting = list(
+        _objections(p, cycle).filter(state="filed").exclude(evaluator_id__in=formed)
+        .values("evaluator_id").annotate(n=Count("pk"), due=Min("decision_due"))
+    )
+    url = reverse("appeals:commission_list")
+    to_form = [w for w in waiting if forms_any or w["evaluator_id"] in signatory_of]
+    informed = [w for w in waiting if w["evaluator_id"] in p.commission_org_ids
+                and w not in to_form]
+    items = []
+    if to_form:
+        dues = [w["due"] for w in to_form if w["due"]]
+        items.append(Todo(title=_("Сформировать специальную комиссию: поступили возражения"),
+                          url=url, count=sum(w["n"] for w in to_form),
+                          due_on=min(dues) if dues else None))
+    if informed:
+        items.append(Todo(
+            title=_("Поступили возражения: следующий шаг — сформировать специальную комиссию "
+                    "(её формирует подписант оценивающего органа или координатор Агентства)"),
+            url=url, count=sum(w["n"] for w in informed)))
+    return items
+
+
+@todo_provider
 def _coordinator(p: access.Principal, cycle: Cycle | None, today: date) -> list[Todo]:
     """The coordinator and the working body: overdue decisions, hand-overs, result checks."""
     if cycle is None or not (p.is_coordinator or Role.WORKING_BODY_REP in p.roles):

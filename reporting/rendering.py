@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -78,9 +79,19 @@ def _release_fonts() -> None:
     font_configuration.cache_clear()
 
 
+# A year's abbreviation ending a sentence keeps one dot: "2026 г.." (a date that ends in "г."
+# put before a sentence's full stop) → "2026 г."; Kazakh "2026 ж.." likewise. Ellipses stay.
+_DOUBLE_DOT = re.compile(r"(\d[\s\u00a0]*(?:г|гг|ж))\.\.(?!\.)")
+
+
+def tidy_punctuation(text: str) -> str:
+    return _DOUBLE_DOT.sub(r"\1.", text)
+
+
 def render_html(template_name: str, context: dict[str, Any], *, language: str = "ru") -> str:
     with translation.override(language):
-        return render_to_string(template_name, {**context, "language": language})
+        return tidy_punctuation(render_to_string(template_name, {**context,
+                                                                 "language": language}))
 
 
 def html_to_pdf(html: str, *, draft: bool = False) -> bytes:

@@ -21,6 +21,7 @@ from reporting.models import RenderedDocument, SignedDocument
 from reporting.signing import selectors
 from reporting.signing.errors import CredentialRefused, SigningError
 from reporting.signing.services import (
+    active_credential,
     credential_expiry_warning,
     signed_document_download,
     signed_document_sign,
@@ -120,6 +121,7 @@ def signed_document_sign_page(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "turn": signing_turn(signed_document=document, user=request.user),
         "expiry_warning": credential_expiry_warning(request.user),
+        "credential": active_credential(request.user),
     }))
 
 

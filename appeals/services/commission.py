@@ -661,6 +661,22 @@ def correction_issued(*, correction: Conclusion, actor) -> None:
 # --- What the objection's page offers -----------------------------------------------------------
 
 
+def objection_action_waits(user, objection: Objection) -> dict[str, str]:
+    """The actions ``user`` will be able to take on ``objection`` but not yet, each with when
+    (issue 21: recording the decision for a sitting set tomorrow answered a bare 403)."""
+    o = objection
+    waits: dict[str, str] = {}
+    if o.state != ObjectionState.UNDER_CONSIDERATION or not access.can(user, "decide", o):
+        return waits
+    sitting = _sitting(o)
+    if sitting is not None and sitting.state == SittingState.PLANNED and (
+            sitting.held_on > clock.today()):
+        waits["decide"] = str(_(
+            "Решение комиссии оформляется в день заседания или после него: заседание назначено "
+            "на %(day)s.") % {"day": sitting.held_on.strftime("%d.%m.%Y")})
+    return waits
+
+
 def objection_actions(user, objection: Objection) -> frozenset[str]:
     """The actions ``user`` may take on ``objection`` now, among ``"documents"`` (attach to rows),
     ``"convene"``, ``"attendance"``, ``"decide"``, ``"chair_sign"``, ``"acknowledge"``, and

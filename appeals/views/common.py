@@ -51,5 +51,6 @@ def _commission(objection: Objection) -> SpecialCommission | None:
 def _require_action(request, objection: Objection, action: str) -> frozenset[str]:
     actions = svc.objection_actions(request.user, objection)
     if action not in actions:
-        raise PermissionDenied
+        # Not yet possible: say when it will be (shown on the 403 page).
+        raise PermissionDenied(svc.objection_action_waits(request.user, objection).get(action, ""))
     return actions

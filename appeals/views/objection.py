@@ -45,13 +45,19 @@ def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         filed_report = signed_document_verify(objection.filed_signed_document)
     today = clock.today()
     return render(request, "appeals/objection_detail.html", {
-        "o": objection, "actions": actions, "rows": [(r, votes.get(r.pk, [])) for r in rows],
+        "o": objection, "actions": actions,
+        "waits": svc.objection_action_waits(request.user, objection),
+        "rows": [(r, votes.get(r.pk, [])) for r in rows],
         "sitting": sitting, "members": members, "commission": _commission(objection),
         "report": report, "filed_report": filed_report, "history": object_history(objection),
         "overdue": objection.decided_on is None and objection.decision_due
         and objection.decision_due < today,
         "days_left": (objection.decision_due - today).days if objection.decision_due else None,
         "window": window_of(objection.conclusion),
+        # The corrected conclusion is linked only for those who may open it: the body sees it
+        # once issued (with the signed table, p.115), not while the evaluator drafts it.
+        "correction_visible": bool(objection.correction_id)
+        and access.can(request.user, "view", objection.correction),
     })
 
 

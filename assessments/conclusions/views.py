@@ -40,7 +40,7 @@ from assessments.registry.services.cycles import current_cycle
 from reporting.forms import SignForm
 from reporting.models import RenderedDocument
 from reporting.signing.errors import CredentialRefused, SigningError
-from reporting.signing.services import credential_expiry_warning
+from reporting.signing.services import active_credential, credential_expiry_warning
 from reporting.signing.web import ncalayer_page, phase_response
 
 PAGE_SIZE = 50
@@ -397,6 +397,7 @@ def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     response = render(request, "assessments/conclusions/conclusion_confirm.html", {
         "c": c, "action": action, "title": title, "explanation": explanation, "form": form,
         "expiry_warning": credential_expiry_warning(request.user) if action == "sign" else "",
+        "credential": active_credential(request.user) if action == "sign" else None,
     }, status=400 if request.method == "POST" else 200)
     return ncalayer_page(response) if action == "sign" else response
 

@@ -83,6 +83,31 @@ class SectionForm(forms.Form):
                 initial[spec.key] = value
         return initial
 
+    def clean(self):
+        """Link fields hold links (issue 21): each line an http(s) address, else the field says
+        which line is not one (nothing typed is lost: the form comes back with it)."""
+        from django.core.exceptions import ValidationError
+        from django.core.validators import URLValidator
+
+        cleaned = super().clean()
+        check = URLValidator(schemes=["http", "https"])
+        for key in self.link_keys:
+            for column in COLUMNS:
+                name = f"{key}__{column}"
+                for number, line in enumerate((cleaned.get(name) or "").splitlines(), start=1):
+                    line = line.strip()
+                    if not line:
+                        continue
+                    try:
+                        check(line)
+                    except ValidationError:
+                        self.add_error(name, _(
+                            "Строка %(n)s: «%(text)s» — не ссылка. Введите адрес, который "
+                            "начинается с http:// или https://.") % {"n": number,
+                                                                     "text": line[:80]})
+                        break
+        return cleaned
+
     def values(self) -> dict:
         result = {}
         for spec in self.section.fields_for(self.kind):

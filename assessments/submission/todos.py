@@ -46,10 +46,23 @@ def _body_submission(p: access.Principal, cycle: Cycle | None, today: date) -> l
     milestone = cycle_milestone(cycle, Milestone.Code.SUBMISSION)
     if milestone is None or milestone.due_on < today:
         return []
+    # The reports still to submit (drafts; returned ones have their own to-do), and where: the
+    # report itself when there is one, the body's reports when several (issue 21: the to-do
+    # opened the cycle's schedule).
+    drafts = list(access.visible(p, Report).filter(
+        cycle=cycle, state=Report.State.DRAFT, body_id__in=sorted(p.body_ids),
+    ).values_list("pk", "body_id")[:50])
+    if not drafts:
+        return []
+    if len(drafts) == 1:
+        url = reverse("submission:report_detail", args=[drafts[0][0]])
+    elif len({body for _pk, body in drafts}) == 1:
+        url = reverse("submission:body_reports", args=[cycle.code, drafts[0][1]])
+    else:
+        url = reverse("submission:report_queue") + "?state=draft"
     return [
         Todo(
             title=_("Представить отчётную информацию по направлениям оценки"),
-            url=reverse("registry:cycle_detail", args=[cycle.code]),
-            due_on=milestone.due_on,
+            url=url, count=len(drafts), due_on=milestone.due_on,
         )
     ]

@@ -1,4 +1,4 @@
-/* The main menu's button below ~768 px (no framework, no inline script: the CSP allows 'self'
+/* The main menu's button below ~768 px, and wide tables reachable by keyboard (no framework, no inline script: the CSP allows 'self'
    scripts only). Loaded in <head> without defer so the page is marked "js" before it paints: the
    menu collapses only where this script runs; without it the menu stays open. */
 (function () {
@@ -23,9 +23,24 @@
       }
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setup);
-  } else {
+  /* A table wider than its container scrolls inside it: let the keyboard reach it. */
+  function scrollables() {
+    var boxes = document.querySelectorAll("table.data, .table-scroll");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+      }
+    }
+  }
+  function ready() {
     setup();
+    scrollables();
+    window.addEventListener("resize", scrollables);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 })();

@@ -124,6 +124,23 @@ def _report(request, pk) -> Report:
                                                     "accepted_by", "reviewer"), pk=pk)
 
 
+def _who_submits(user, report: Report) -> list | None:
+    """For the body's staff who may not submit a report still to submit: the people who may
+    (the head, and the submitters where the body allows it), so they know whom to hand it to."""
+    from assessments.kernel.people import people
+    from assessments.models import Role, SubmissionPolicy
+
+    if not report.is_editable_by_body or access.can(user, "submit", report):
+        return None
+    p = access.principal(user)
+    if not any(m.organisation_id == report.body_id for m in p.memberships):
+        return None
+    roles = [Role.BODY_HEAD]
+    if SubmissionPolicy.objects.filter(body_id=report.body_id, submitters_may_submit=True).exists():
+        roles.append(Role.BODY_SUBMITTER)
+    return [u for u in people(report.body_id, roles) if u.pk != user.pk]
+
+
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
@@ -164,6 +181,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": access.can(request.user, "edit", report),
         "can_attach": access.can(request.user, "attach", report),
         "can_submit": access.can(request.user, "submit", report),
+        "submitters": _who_submits(request.user, report),
         "can_review": access.can(request.user, "review", report),
         "history": object_history(report),
     })
