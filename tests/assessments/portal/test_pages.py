@@ -31,9 +31,15 @@ def test_home_to_dos_for_the_coordinator_and_a_body(personas, client, current_cy
     client.force_login(personas.coordinator)
     todos = client.get(reverse("portal:home")).context["todos"]
     assert todos and todos[0].count > 0 and todos[0].days_left == 10
+    from assessments.models import Report
+
     client.force_login(personas.submitter)
+    assert client.get(reverse("portal:home")).context["todos"] == []  # nothing to submit
+    report = Report.objects.create(cycle=current_cycle, body=personas.registry.ministry,
+                                   direction="services")
     todos = client.get(reverse("portal:home")).context["todos"]
     assert [t.due_on for t in todos] == [date(2026, 1, 20)]
+    assert todos[0].url == reverse("submission:report_detail", args=[report.pk])
     content = client.get(reverse("portal:home")).content.decode()
     assert "осталось 10 дн." in content
 
