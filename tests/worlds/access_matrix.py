@@ -273,6 +273,16 @@ register("submission:report_section_edit", "a section of an akimat's draft openn
          build=lambda w: {"pk": _report(w, "akimat-akmola", "openness").pk,
                           "key": "t1_open_data"},
          allowed=MIO_STAFF, forbidden=GLOBAL | MIOD)
+register("submission:report_table_import",
+         "filling a table of the akimat's draft openness report from a spreadsheet",
+         build=lambda w: {"pk": _report(w, "akimat-akmola", "openness").pk,
+                          "key": "t1_open_data"},
+         allowed=MIO_STAFF, forbidden=GLOBAL | MIOD)
+register("submission:report_table_template",
+         "the XLSX template of a table of the akimat's draft openness report",
+         build=lambda w: {"pk": _report(w, "akimat-akmola", "openness").pk,
+                          "key": "t1_open_data"},
+         allowed=MIO_STAFF, forbidden=GLOBAL | MIOD)
 register("submission:evidence_add", "attaching a document to the akimat's draft openness report",
          build=lambda w: {"pk": _report(w, "akimat-akmola", "openness").pk,
                           "key": "t1_open_data"},

@@ -481,3 +481,83 @@ def report_annex9(request: HttpRequest, pk: int) -> HttpResponse:
         filename=f"annex9-report-{report.pk}-v{document.version}.pdf",
         back_url=reverse("submission:report_detail", args=[report.pk]), back_label=str(report),
     )
+
+
+def _table_section(request, pk: int, key: str):
+    report = _report(request, pk)
+    section = SECTIONS_BY_KEY.get(key)
+    kind = body_kind(report.body)
+    if (section is None or section.table is None or section.direction != report.direction
+            or not section.applies_to(kind)):
+        raise Http404
+    access.require(request.user, "edit", report)
+    return report, section, kind, ReportSection.objects.filter(report=report, key=key).first()
+
+
+@login_required
+def report_table_template(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """The section's table as an XLSX template: the rows saved so far, or none."""
+    from assessments.submission.services.table_import import table_template
+
+    report, section, _kind, row = _table_section(request, pk, key)
+    response = HttpResponse(
+        table_template(section, (row.data.get("rows") or []) if row else []),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = (
+        f'attachment; filename="report-{report.pk}-{section.key}.xlsx"')
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_table_import(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """Upload → preview (rows, row errors) → confirm: the rows replace the section's table."""
+    from assessments.kernel.uploads import UploadRefused
+    from assessments.submission.services.table_import import table_read
+
+    report, section, kind, row = _table_section(request, pk, key)
+    session_key = f"table-import:{report.pk}:{section.key}"
+    data = row.data if row else {}
+    version = row.version if row else 0
+    context = {"report": report, "section": section, "preview": None, "error": None}
+    if request.method == "POST" and "confirm" in request.POST:
+        pending = request.session.pop(session_key, None)
+        if not pending:
+            context["error"] = _("Файл для загрузки не найден или уже загружен: выберите его "
+                                 "снова.")
+        else:
+            new = {"fields": data.get("fields") or {}, "rows": pending["rows"]}
+            try:
+                from assessments.submission.services.reports import report_section_save
+
+                report_section_save(actor=request.user, report=report, key=section.key,
+                                    data=new, expected_version=pending["version"])
+            except (EditConflict, SectionInvalid, DomainError) as error:
+                context["error"] = getattr(error, "message", None) or _(
+                    "Таблица не сохранена: проверьте файл и загрузите его снова.")
+            else:
+                messages.success(request, _("Таблица раздела «%(s)s» заполнена из файла, "
+                                            "строк: %(n)s.") % {"s": section.title,
+                                                               "n": len(pending["rows"])})
+                return redirect("submission:report_detail", pk=report.pk)
+    elif request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["error"] = _("Выберите файл XLSX.")
+        else:
+            try:
+                preview = table_read(section, kind, upload, data.get("fields") or {})
+            except UploadRefused as refusal:
+                context["error"] = refusal.message
+            except DomainError as error:
+                context["error"] = error.message
+            else:
+                context["preview"] = preview
+                context["shown"] = preview.rows[:50]
+                if preview.errors:
+                    request.session.pop(session_key, None)
+                else:
+                    request.session[session_key] = {"rows": preview.rows, "version": version}
+    context["columns"] = section.table.columns
+    return render(request, "assessments/submission/table_import.html", context, status=(
+        400 if context["error"] or (context["preview"] and context["preview"].errors) else 200))
