@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 # menu.py (main-menu entries and the sections they open), documents.py (PDF context providers)
 # and signing.py (signature-slot resolvers).
 FEATURES = ("kernel", "registry", "portal", "submission", "scores", "reverification", "conclusions",
-            "overview")
+            "overview", "api")
 REGISTERING_MODULES = ("access", "todos", "menu", "documents", "signing")
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("assessments.portal.auth_urls")),
     path("documents/", include("reporting.urls")),
     path("appeals/", include("appeals.urls")),
+    path("api/v1/", include("assessments.api.urls")),
     path("", include("assessments.urls")),
 ]
 

@@ -29,7 +29,7 @@ from tests.worlds.imports_scan import targets
 
 ROOT = Path(__file__).resolve().parents[1]
 FEATURES = ("kernel", "portal", "registry", "submission", "scores", "reverification",
-            "conclusions", "overview")
+            "conclusions", "overview", "api")
 PUBLIC = {"services", "selectors", "tasks", "signals"}
 SHARED = {("submission", "report_schema"), ("submission", "imports"), ("scores", "fields")}
 PRODUCTION = ("assessments", "appeals", "reporting", "config")

@@ -1,5 +1,6 @@
 """Models of the assessment cycle, one module per concept (see README, Architecture)."""
 
+from .api import ApiScope, ApiToken, ApiTokenUse, IdempotencyRecord, ServiceAccount
 from .audit import AuditEntry
 from .calendar import WorkingDayOverride
 from .conclusions import Conclusion, ConclusionDirection, ConclusionState, WindowOutcome
@@ -28,6 +29,11 @@ from .scores import SOURCE_KINDS, EnteredInput, ScoreSheet, ScoringInput
 from .uploads import RefusedUpload
 
 __all__ = [
+    "ApiScope",
+    "ApiToken",
+    "ApiTokenUse",
+    "IdempotencyRecord",
+    "ServiceAccount",
     "ConfirmingDocument",
     "DocumentRequest",
     "Finding",

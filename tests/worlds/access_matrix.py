@@ -143,6 +143,13 @@ CASES: list[Case] = []
 EXEMPT: dict[str, str] = {
     "admin:": "Django admin: staff only, with its own permission checks (tested separately)",
     "password_reset_confirm": "a one-time token from the reset e-mail, not an object",
+    "api:report_section": "a write-only API endpoint (PUT): replayed with every persona's token "
+                          "by tests/worlds/api_replay.py (called by the access matrix test)",
+    "api:report_submit": "a write-only API endpoint (POST): replayed with every persona's token "
+                         "by tests/worlds/api_replay.py (called by the access matrix test)",
+    "api:import_confirm": "a write-only API endpoint (POST): replayed with every persona's token "
+                          "by tests/worlds/api_replay.py (called by the access matrix test)",
+    "api:not_found": "the API's catch-all: any unknown path under api/v1/ answers a 404 problem",
     "portal:job_action": "a POST action (retry, cancel) of the operators' jobs page, not an object "
                          "page; who may use it: tests/assessments/kernel/test_leases.py",
 }
@@ -823,3 +830,61 @@ register("appeals:handover_record", "recording the hand-over of a final openness
          build=lambda w: {"pk": _handover(w).pk},
          allowed=frozenset({"admin", "coordinator"}) | MIOD,
          forbidden=frozenset({"working-body"}))
+
+
+# --- the REST API (issue 19): the same access registry as the pages' -------------------------
+# Signed in (the documentation page's session) and with each persona's token alike
+# (tests/worlds/api_replay.py replays these cases with tokens): the API's object endpoints
+# answer exactly whom the corresponding pages answer.
+
+
+def _sheet(w: World, body_key: str, direction: str):
+    from assessments.models import ScoreSheet
+
+    return ScoreSheet.objects.filter(cycle=w.cycle, body=w.body(body_key), direction=direction,
+                                     is_current=True).first()
+
+
+def _signed_conclusion(w: World):
+    """The akimat's delivered services conclusion (annex 4, the demo's) with a frozen PDF as its
+    signed document where it has none."""
+    from assessments.models import Conclusion
+
+    c = Conclusion.objects.filter(cycle=w.cycle, body=w.body("akimat-akmola"),
+                                  direction="services").order_by("-version").first()
+    assert c is not None and c.state in ("issued", "final"), c
+    if c.signed_document_id is None:
+        c.signed_document = w.signed_document()
+        c.save(update_fields=["signed_document"])
+    return c
+
+
+register("api:cycle_detail", "the current cycle", build=lambda w: {"code": w.cycle.code},
+         allowed=everyone)
+register("api:body_detail", "a ministry (central body)", build=lambda w: {"pk": w.body("mf").pk},
+         allowed=GLOBAL | CGO_STAFF | AGENCY_EVALUATORS | MIOD | COMMITTEE | DIGITAL)
+register("api:body_detail", "another oblast's akimat",
+         build=lambda w: {"pk": w.body("akimat-ulytau").pk},
+         allowed=GLOBAL | AGENCY_EVALUATORS | MIOD | COMMITTEE)
+register("api:score_detail", "a ministry's services score sheet, explained",
+         build=lambda w: {"pk": _sheet(w, "mf", "services").pk},
+         allowed=GLOBAL | CGO_STAFF | AGENCY_EVALUATORS | DIGITAL)
+register("api:score_detail", "an akimat's openness score sheet, explained",
+         build=lambda w: {"pk": _sheet(w, "akimat-akmola", "openness").pk},
+         allowed=GLOBAL | MIO_STAFF | MIOD)
+register("api:conclusion_detail", "a ministry's issued services conclusion (annex 3)",
+         build=ISSUED_SERVICES, allowed=GLOBAL | CGO_STAFF | AGENCY_ALL)
+register("api:conclusion_detail", "a ministry's openness conclusion in draft (not the body's)",
+         build=DRAFT_OPENNESS, allowed=GLOBAL | MIOD)
+register("api:conclusion_pdf", "an akimat's issued services conclusion's signed PDF",
+         build=lambda w: {"pk": _signed_conclusion(w).pk}, allowed=GLOBAL | MIO_STAFF | AGENCY_ALL)
+register("api:report_detail", "a ministry's accepted services report",
+         build=lambda w: {"pk": _report(w, "mf", "services").pk},
+         allowed=GLOBAL | CGO_STAFF | AGENCY_EVALUATORS)
+register("api:report_detail", "an akimat's draft openness report",
+         build=lambda w: {"pk": _report(w, "akimat-akmola", "openness").pk},
+         allowed=GLOBAL | MIO_STAFF | MIOD)
+register("api:import_detail", "the Agency's applied 'Мониторинг' import",
+         build=lambda w: {"pk": _import(w).pk}, allowed=GLOBAL | AGENCY_EVALUATORS)
+register("api:import_errors", "its row errors",
+         build=lambda w: {"pk": _import(w).pk}, allowed=GLOBAL | AGENCY_EVALUATORS)

@@ -133,6 +133,14 @@ def test_each_demo_persona_sees_exactly_what_it_may(demo_world, client):
     assert not dead, "Menu entries that do not open for the persona shown them:\n" + "\n".join(
         dead)
 
+    # The REST API's cases again, with each persona's token instead of the session (issue 19;
+    # tests/worlds/api_replay.py), the write-only endpoints included.
+    from tests.worlds.api_replay import replay
+
+    api_checked, api_wrong = replay(demo_world, users)
+    assert api_checked > len(personas) * 10
+    assert not api_wrong, "API access matrix mismatches:\n" + "\n".join(api_wrong)
+
     # The admin is for staff only.
     for username in personas:
         client.force_login(users[username])
