@@ -21,6 +21,23 @@ class TokenIssueForm(forms.ModelForm):
         model = ApiToken
         fields = ["user", "name", "scopes", "expires_at"]
 
+    def clean(self):
+        """The service's own refusals, shown on the form (nothing is issued)."""
+        from datetime import timedelta
+
+        from assessments.api.services import MAX_DAYS
+        from assessments.kernel import clock
+
+        data = super().clean()
+        expires_at, user = data.get("expires_at"), data.get("user")
+        now = clock.now()
+        if expires_at and not now < expires_at <= now + timedelta(days=MAX_DAYS):
+            self.add_error("expires_at", _("Срок действия токена — от завтрашнего дня до двух "
+                                           "лет."))
+        if user is not None and not user.is_active:
+            self.add_error("user", _("Учётная запись отключена: токен ей не выдаётся."))
+        return data
+
 
 class TokenUseInline(admin.TabularInline):
     model = ApiTokenUse
@@ -69,7 +86,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
                                  name=form.cleaned_data["name"],
                                  scopes=form.cleaned_data["scopes"],
                                  expires_at=form.cleaned_data["expires_at"])
-        except DomainError as error:
+        except DomainError as error:  # the form checked what the service refuses
             messages.error(request, error.message)
             raise
         obj.pk = issued.token.pk

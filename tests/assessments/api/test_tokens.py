@@ -146,3 +146,21 @@ def test_the_command_issues_lists_and_revokes(personas, clock):
     call_command("api_token", "revoke", "--admin", "root", "--prefix", key[:10], stdout=out)
     token.refresh_from_db()
     assert token.revoked_at == clock.now() and token.revoked_by == personas.admin
+
+
+def test_the_admin_issues_a_token_shows_its_key_once_and_revokes_it(personas, clock, client):
+    client.force_login(personas.admin)
+    response = client.post(reverse("admin:assessments_apitoken_add"), {
+        "user": personas.head.pk, "name": "ИС министерства", "scopes": ["scores:read"],
+        "expires_at_0": "2026-12-31", "expires_at_1": "00:00:00"}, follow=True)
+    assert response.status_code == 200
+    token = ApiToken.objects.get()
+    shown = re.search(r"(oa_[A-Za-z0-9_-]{40,})", response.content.decode())
+    assert shown and hashlib.sha256(shown.group(1).encode()).hexdigest() == token.key_hash
+    assert token.created_by == personas.admin and token.scopes == ["scores:read"]
+    page = client.get(reverse("admin:assessments_apitoken_change", args=[token.pk]))
+    assert shown.group(1) not in page.content.decode()  # never shown again
+    client.post(reverse("admin:assessments_apitoken_changelist"), {
+        "action": "revoke", "_selected_action": [token.pk]})
+    token.refresh_from_db()
+    assert token.revoked_at == clock.now() and token.revoked_by == personas.admin
