@@ -59,6 +59,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
     inlines = [TokenUseInline]
     autocomplete_fields = ["user"]
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []  # uses exist once it is issued
+
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = TokenIssueForm

@@ -154,8 +154,9 @@ def test_the_admin_issues_a_token_shows_its_key_once_and_revokes_it(personas, cl
         "user": personas.head.pk, "name": "ИС министерства", "scopes": ["scores:read"],
         "expires_at_0": "2026-12-31", "expires_at_1": "00:00:00"}, follow=True)
     assert response.status_code == 200
-    token = ApiToken.objects.get()
+    assert ApiToken.objects.exists(), response.context["adminform"].form.errors
     shown = re.search(r"(oa_[A-Za-z0-9_-]{40,})", response.content.decode())
+    token = ApiToken.objects.get()
     assert shown and hashlib.sha256(shown.group(1).encode()).hexdigest() == token.key_hash
     assert token.created_by == personas.admin and token.scopes == ["scores:read"]
     page = client.get(reverse("admin:assessments_apitoken_change", args=[token.pk]))
