@@ -6,7 +6,8 @@
   removed from the selection. Document requests, the body's documents and the acts follow it.
 * Findings and checks of information systems are the evaluator's working papers (the body reads
   the facts in the act); the risk method and random samples are the evaluating body's.
-* The evaluator's people do the work (requests, checks, findings, the act); the body's staff
+* The evaluator's assessors assigned to the body and the direction's unit head do the work
+  (requests, checks, findings, the act; issue 16), its other people read it; the body's staff
   answer requests; the act is signed by an evaluator's person on the direction, then by the
   body's head (annex 1), in the signing service's order.
 """
@@ -101,7 +102,14 @@ def _risk_samples(p: Principal) -> Q:
 
 @access.action(Reverification, "work")
 def _work(p: Principal, rv: Reverification, **context) -> bool:
-    return rv.state != CANCELLED and services.works_on(p, rv)
+    """Requests, checks of information systems, the act (annex 1), closing and reopening: the
+    assessors assigned to the body on the direction, the direction's unit head and
+    administrators (issue 16, the rule of findings and drafts); the other people of the
+    evaluating body read the work."""
+    if rv.state == CANCELLED:
+        return False
+    return p.is_admin or p.changes_assessment(evaluator_id=rv.evaluator_id, cycle_id=rv.cycle_id,
+                                              body_id=rv.body_id, direction=rv.direction)
 
 
 @access.action(Reverification, "change_findings")

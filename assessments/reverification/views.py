@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assessments.kernel import access, calendar, clock
 from assessments.kernel.audit import object_history
 from assessments.kernel.errors import DomainError
+from assessments.kernel.people import assigned_assessors
 from assessments.models import (
     MAIN_DIRECTIONS,
     ConfirmingDocument,
@@ -253,6 +254,8 @@ def _workspace_context(request, rv: Reverification, forms: dict) -> dict:
     context = {
         "rv": rv,
         "can_work": can_work,
+        "assigned": [] if can_work else assigned_assessors(
+            cycle_id=rv.cycle_id, body_id=rv.body_id, directions=[rv.direction]),
         "editable": editable,
         "gathering": gathering,
         "cancellable": can_select and gathering,

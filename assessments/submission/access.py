@@ -3,7 +3,8 @@
 * A report is seen by its body's staff (all directions) and by the evaluating body's people on
   that direction (``access.body_direction_q``); the same for its documents.
 * The body's submitter and head edit a draft or returned report; the evaluator of the automation
-  criterion (the Ministry) completes the automation data while reviewing it (annex 5).
+  criterion (the Ministry) completes the automation data while reviewing it (annex 5) — only its
+  assessors assigned to the body and their unit head (issue 16).
 * Submitting is the head's, or a submitter's where the body allows it (SubmissionPolicy).
 * Reviewing (start, return, accept) is for the evaluating body's assessors and unit heads on the
   direction (p.12).
@@ -79,8 +80,20 @@ def _report_edit(p: Principal, report: Report, **context) -> bool:
     if report.state in (Report.State.DRAFT, Report.State.RETURNED):
         return _is_body_staff(p, report.body_id)
     if report.state == Report.State.UNDER_REVIEW and report.direction == Direction.AUTOMATION:
-        return _reviews(p, report)
+        return _changes(p, report)
     return False
+
+
+def _changes(p: Principal, report: Report) -> bool:
+    """The automation data completed while the report is reviewed (annex 5) is the body's
+    assessment: only the assessors assigned to the body on the direction, their unit head and
+    administrators change it (issue 16); the other reviewers read it."""
+    if p.is_admin:
+        return True
+    evaluator_id = p.rules.evaluator_id(chain(report.body), report.direction)
+    return evaluator_id is not None and p.changes_assessment(
+        evaluator_id=evaluator_id, cycle_id=report.cycle_id, body_id=report.body_id,
+        direction=report.direction)
 
 
 @access.action(Report, "attach")

@@ -290,6 +290,24 @@ register("submission:report_table_template",
          build=lambda w: {"pk": _report(w, "akimat-akmola", "openness").pk,
                           "key": "t1_open_data"},
          allowed=MIO_STAFF, forbidden=GLOBAL | MIOD)
+
+
+def _automation_under_review(w: World):
+    """The ministry's automation report, under review by the digital-government ministry."""
+    from assessments.models import Report
+
+    report = _report(w, "mf", "automation")
+    if report.state != Report.State.UNDER_REVIEW:
+        Report.objects.filter(pk=report.pk).update(state=Report.State.UNDER_REVIEW)
+    return report
+
+
+register("submission:report_section_edit",
+         "completing a ministry's automation data under review (annex 5): the assigned "
+         "assessor and the unit head, not the ministry's signatory (issue 16)",
+         build=lambda w: {"pk": _automation_under_review(w).pk, "key": "automation"},
+         allowed=frozenset({"admin", "mdd-assessor", "mdd-unit-head"}),
+         forbidden=frozenset({"coordinator", "working-body", "mdd-head"}) | CGO_STAFF)
 register("submission:evidence_add", "attaching a document to the akimat's draft openness report",
          build=lambda w: {"pk": _report(w, "akimat-akmola", "openness").pk,
                           "key": "t1_open_data"},
@@ -363,6 +381,9 @@ register("reporting:reference_annex_file", "a reference form of the current cycl
 # --- re-verification: the demo's ministry re-verified by the Agency on services ------
 
 AGENCY_WORKERS = frozenset({"admin"}) | AGENCY_EVALUATORS
+# who does the re-verification's work (requests, checks, findings, the act): the assessor
+# assigned to the body and the unit head (issue 16); the deputy (a signatory) reads it
+AGENCY_DOERS = frozenset({"admin", "agency-assessor", "agency-unit-head"})
 SEES_REVERIFICATION = GLOBAL | CGO_STAFF | AGENCY_EVALUATORS
 
 
@@ -415,16 +436,17 @@ register("reverification:reverification_detail",
          build=lambda w: {"pk": _demo_reverification(w).pk}, allowed=SEES_REVERIFICATION)
 register("reverification:reverification_action", "reopening its act for a new version",
          build=lambda w: {"pk": _demo_reverification(w).pk, "action": "reopen"},
-         allowed=AGENCY_WORKERS,
-         forbidden=frozenset({"coordinator", "working-body"}) | CGO_STAFF)
+         allowed=AGENCY_DOERS,
+         forbidden=frozenset({"coordinator", "working-body", "agency-deputy"}) | CGO_STAFF)
 register("reverification:reverification_request", "withdrawing a document request",
-         build=lambda w: {"pk": _demo_request(w).pk}, allowed=AGENCY_WORKERS,
-         forbidden=frozenset({"coordinator", "working-body"}) | CGO_STAFF)
+         build=lambda w: {"pk": _demo_request(w).pk}, allowed=AGENCY_DOERS,
+         forbidden=frozenset({"coordinator", "working-body", "agency-deputy"}) | CGO_STAFF)
 register("reverification:reverification_document_file", "a document the ministry uploaded",
          build=lambda w: {"pk": _demo_document(w).pk}, allowed=SEES_REVERIFICATION)
 register("reverification:reverification_finding", "a finding (the evaluator's working paper)",
          build=lambda w: {"pk": _demo_reverification(w).findings.first().pk},
-         allowed=AGENCY_WORKERS, forbidden=frozenset({"coordinator", "working-body"}))
+         allowed=AGENCY_DOERS,
+         forbidden=frozenset({"coordinator", "working-body", "agency-deputy"}))
 register("reverification:reverification_act", "the reconciliation act with its signatures' status",
          build=lambda w: {"pk": _demo_reverification(w).acts.first().pk},
          allowed=SEES_REVERIFICATION)

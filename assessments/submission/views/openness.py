@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.kernel import access
 from assessments.kernel.errors import DomainError
+from assessments.kernel.people import assigned_assessors
 from assessments.models import (
     Cycle,
     Direction,
@@ -141,6 +142,11 @@ def openness_workspace(request: HttpRequest, code: str, pk: int) -> HttpResponse
     body = access.get_visible_or_404(request.user, Organisation, pk=pk, is_evaluated=True)
     if not access.can(request.user, "score_openness", body):
         raise PermissionDenied
+    # Only the assessors assigned to the body in the cycle and the unit head change its scores
+    # (issue 16): the others see the workspace read-only, and a save from them is refused.
+    editable = access.can(request.user, "score_openness", body, cycle=cycle)
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
     kind = body_kind(body)
     scores = {(s.criterion, s.indicator, s.column): s for s in OpennessScore.objects.filter(
         cycle=cycle, body=body).select_related("scored_by")}
@@ -241,4 +247,7 @@ def openness_workspace(request: HttpRequest, code: str, pk: int) -> HttpResponse
         if kind == "central" else [],
         "set_penalties": (assessment.subordinate_penalties if assessment else {}) or {},
         "computed": computed, "report": report, "errors": errors, "columns": COLUMNS,
+        "editable": editable,
+        "assigned": [] if editable else assigned_assessors(
+            cycle_id=cycle.pk, body_id=body.pk, directions=[Direction.OPENNESS]),
     })

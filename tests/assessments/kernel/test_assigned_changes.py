@@ -75,3 +75,84 @@ def test_only_assigned_assessors_and_the_unit_head_change_findings(personas, cyc
     access.forget(personas.assessor)
     assert access.can(personas.assessor, "change_findings", rv)
     assert access.visible(personas.assessor, type(rv)).filter(pk=rv.pk).exists()
+
+
+def test_automation_data_under_review_is_changed_only_by_assigned_assessors(world, client):
+    """The automation data the digital-government ministry completes while reviewing the
+    report (annex 5) is the body's assessment: the assigned assessor and the unit head change
+    it, another automation assessor of that ministry reads it (403 on the section's form)."""
+    from django.urls import reverse
+
+    from assessments.models import Report
+    from assessments.submission.services.reports import report_get_or_create
+
+    report = report_get_or_create(cycle=world.cycle, body=world.ministry, direction="automation")
+    Report.objects.filter(pk=report.pk).update(state=Report.State.UNDER_REVIEW)
+    report.refresh_from_db()
+    colleague = person("automation_colleague", world.digital, "assessor", direction="automation")
+    assert access.visible(colleague, Report).filter(pk=report.pk).exists()
+    assert not access.can(colleague, "edit", report)
+    assert access.can(world.digital_assessor, "edit", report)
+    assert access.can(world.digital_unit_head, "edit", report)
+    url = reverse("submission:report_section_edit", args=[report.pk, "automation"])
+    client.force_login(colleague)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"kinds_total": "1"}).status_code == 403
+    client.force_login(world.digital_assessor)
+    assert client.get(url).status_code == 200
+
+
+def test_reverification_work_is_done_only_by_assigned_assessors(personas, cycle2025):
+    """Requests, checks of information systems and the act (annex 1): the rule of findings —
+    the assessor assigned to the body, the unit head; an unassigned assessor and the signatory
+    read the work but do none of it."""
+    from assessments.kernel import clock
+    from assessments.reverification.services import (
+        document_request_create,
+        reverification_select,
+        system_check_record,
+    )
+
+    r = personas.registry
+    rv = reverification_select(actor=personas.unit_head, cycle=cycle2025, body=r.ministry,
+                               direction="services", evaluator=r.agency)
+    assert access.visible(personas.assessor, type(rv)).filter(pk=rv.pk).exists()
+    assert not access.can(personas.assessor, "work", rv)  # not assigned in this cycle
+    with pytest.raises(PermissionDenied):
+        document_request_create(actor=personas.assessor, reverification=rv,
+                                document_kind="letter", title="Письма", classification="open")
+    with pytest.raises(PermissionDenied):
+        system_check_record(actor=personas.assessor, reverification=rv, system="ИС",
+                            subject="Сроки", result="confirmed")
+    assert document_request_create(actor=personas.unit_head, reverification=rv,
+                                   document_kind="letter", title="Письма",
+                                   classification="open").pk
+    AssessorAssignment.objects.create(cycle=cycle2025, body=r.ministry, direction="services",
+                                      assessor=personas.assessor, assigned_at=clock.now())
+    access.forget(personas.assessor)
+    assert system_check_record(actor=personas.assessor, reverification=rv, system="ИС",
+                               subject="Сроки", result="confirmed").pk
+
+
+def test_the_openness_workspace_is_read_only_to_an_unassigned_assessor(world, client):
+    """An openness assessor not assigned to the body sees the scores without any input and is
+    told who is assigned; a save from them is still refused by the server (403)."""
+    from django.urls import reverse
+
+    from assessments.kernel.people import assigned_assessors
+
+    colleague = person("openness_reader", world.miod, "assessor", direction="openness")
+    url = reverse("submission:openness_workspace", args=[world.cycle.code, world.ministry.pk])
+    client.force_login(colleague)
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<input" not in html.split('<main', 1)[-1] and 'data-testid="save-scores"' not in html
+    assert 'data-testid="read-only"' in html
+    names = [u.get_full_name() or u.username for u in assigned_assessors(
+        cycle_id=world.cycle.pk, body_id=world.ministry.pk, directions=["openness"])]
+    assert names and all(name in html for name in names)
+    assert client.post(url, {"open_data.published.kk": "1"}).status_code == 403
+    client.force_login(world.miod_assessor)
+    html = client.get(url).content.decode()
+    assert 'data-testid="save-scores"' in html and 'data-testid="read-only"' not in html
