@@ -82,7 +82,19 @@ def _rows(p: Principal) -> Q:
 
 @access.visibility(RowDocument)
 def _row_documents(p: Principal) -> Q:
-    return objections_q(p, "row__objection__")
+    """A document in quarantine is seen by its uploader only — a held picture also by the
+    body's head who confirms it (issue 16); once accepted, wherever the objection is."""
+    from assessments.submission.services.quarantine import visible_q
+
+    return objections_q(p, "row__objection__") & visible_q(
+        p, body_head_of="row__objection__body_id")
+
+
+@access.action(RowDocument, "confirm_classification")
+def _row_document_confirm(p: Principal, document: RowDocument, **context) -> bool:
+    """A held picture or scan: the body's head confirms it carries no restrictive stamp."""
+    return document.check_state == RowDocument.CheckState.HELD and p.has_role(
+        Role.BODY_HEAD, organisation=document.row.objection.body_id)
 
 
 @access.visibility(Sitting)

@@ -33,6 +33,7 @@ from django_fsm import FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from assessments.models import Classification
+from assessments.models.uploads import CheckState, QuarantinedUpload
 
 USER = settings.AUTH_USER_MODEL
 
@@ -282,9 +283,12 @@ def row_document_upload_to(instance: RowDocument, filename: str) -> str:
     return f"appeals/{instance.sha256[:2]}/{instance.sha256}.{extension}"
 
 
-class RowDocument(models.Model):
+class RowDocument(QuarantinedUpload):
     """A confirming document attached to a row (checked like evidence: type by content, size,
-    classification and stamps; "ДСП"/secret refused, p.16)."""
+    classification and stamps; "ДСП"/secret refused, p.16): in quarantine — seen by its
+    uploader only — until the check accepts it (issue 16)."""
+
+    CheckState = CheckState
 
     row = models.ForeignKey(DisagreementRow, on_delete=models.CASCADE, related_name="documents",
                             verbose_name=_("Строка"))

@@ -4,6 +4,22 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from assessments.submission.tasks import QuarantineCheckJob
+
+
+class _RowDocumentCheckJob(QuarantineCheckJob):
+    registers = "appeals.services.filing"
+
+
+@shared_task(name="appeals.tasks.row_document_check", base=_RowDocumentCheckJob)
+def row_document_check(kind: str, pk: int) -> dict:
+    """Check a document of an objection's row in quarantine (issue 16): accept it (the
+    commission reads it), hold a picture for the body's head, or refuse and delete it."""
+    import appeals.services.filing  # noqa: F401  (registers the kind)
+    from assessments.submission.services.quarantine import quarantine_check
+
+    return {"state": quarantine_check(kind, pk)}
+
 
 @shared_task(name="appeals.tasks.objections_due")
 def objections_due() -> dict:

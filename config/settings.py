@@ -226,6 +226,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # heartbeat every JOBS_HEARTBEAT_SECONDS; one silent for JOBS_LEASE_SECONDS is resumed or failed
 # by the sweep (beat, every JOBS_SWEEP_SECONDS); a message sent and not started after
 # JOBS_RESEND_AFTER_SECONDS is sent again; finished task rows are kept JOBS_KEEP_DAYS.
+# The check of an uploaded file's content runs in a subprocess under this address-space cap and
+# hard timeout (assessments.kernel.uploads.probe): a bomb costs that process, and is refused.
+UPLOAD_PROBE_MEMORY_MB = env_int("UPLOAD_PROBE_MEMORY_MB", 1024, minimum=128)
+UPLOAD_PROBE_TIMEOUT_SECONDS = env_int("UPLOAD_PROBE_TIMEOUT_SECONDS", 300, minimum=5)
 JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 15, minimum=1)
 JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", 90, minimum=1)
 JOBS_SWEEP_SECONDS = env_int("JOBS_SWEEP_SECONDS", 60, minimum=1)

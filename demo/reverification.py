@@ -62,6 +62,12 @@ def seed_reverification() -> None:
             actor=submitter, request=request, upload=data, original_name="otchet-sroki.pdf",
             classification="open",
         )
+        # the quarantine's check (the task queued after the commit), run at once: the demo's
+        # finding cites the document, which only an accepted one may be (issue 16)
+        from assessments.submission.services.quarantine import quarantine_check
+
+        quarantine_check("confirming", document.pk)
+        document.refresh_from_db()
     check = rv_services.system_check_record(
         actor=assessor, reverification=rv, system="ИС «Мониторинг»",
         subject="Сроки оказания услуг за отчётный период", result="discrepancy",

@@ -23,6 +23,7 @@ from appeals.models import (
     ObjectionOutcome,
     ObjectionState,
     RowDecision,
+    RowDocument,
     Sitting,
     SittingMember,
     SittingState,
@@ -258,6 +259,14 @@ def objection_decide(*, objection: Objection, actor, rulings: dict, votes: dict)
             objection=o)
         if sitting.state != SittingState.PLANNED:
             raise DomainError(_("Заседание уже проведено."), code="state")
+        checking = RowDocument.objects.filter(
+            row__objection=o, check_state=RowDocument.CheckState.QUARANTINE).count()
+        if checking:
+            # the body's documents filed in time are read before the decision (issue 16): their
+            # check ends (accepted, refused or failed) within the probe's timeout
+            raise DomainError(
+                _("Документы органа к возражению ещё проверяются (%(n)s): решение принимается "
+                  "после проверки.") % {"n": checking}, code="documents_checking")
         if clock.today() < sitting.held_on:
             raise DomainError(_("Решение принимается на заседании %(day)s.")
                               % {"day": _date(sitting.held_on)}, code="early")

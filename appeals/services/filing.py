@@ -9,7 +9,6 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -41,7 +40,8 @@ from assessments.kernel.audit import audit_record
 from assessments.kernel.errors import DomainError
 from assessments.kernel.notifications import notify
 from assessments.kernel.transitions import lock
-from assessments.models import Conclusion, ConclusionDirection, ConclusionState
+from assessments.models import Conclusion, ConclusionDirection, ConclusionState, RefusedUpload
+from assessments.submission.services import quarantine
 from reporting.signing.errors import SigningRefused
 from reporting.signing.services import Complete, SigningStep
 
@@ -255,39 +255,49 @@ def _clean_rows(conclusion: Conclusion, rows: list[dict]) -> list[dict]:
 
 
 def _check_document(*, actor, obj, upload, original_name: str, classification: str):
-    """The evidence rules (p.16); a refusal is audited on ``obj`` and raised."""
-    from assessments.kernel.uploads import refusal_record
-    from assessments.models import RefusedUpload
-    from assessments.submission.services.evidence import DocumentRefused, document_check
-
-    try:
-        # the upload as it came (real size, never cut), checked in a capped subprocess
-        return document_check(upload, classification=classification)
-    except DocumentRefused as refusal:
-        with transaction.atomic():
-            audit_record(actor=actor, obj=obj, action="appeal_document_refused",
-                         changes={"file": (None, (original_name or "")[:255])},
-                         reason=refusal.message)
-            refusal_record(purpose=RefusedUpload.Purpose.APPEAL, actor=actor,
-                           original_name=original_name, code=refusal.reason,
-                           params=refusal.params)
-        raise
+    """The checks that are safe in the web request (classification, real size, type by
+    content, an archive's directory): a refusal is recorded on ``obj`` (audit, the list for
+    administrators) and raised. The content is read later, in quarantine (issue 16)."""
+    return quarantine.spool_checked(ROW_DOCUMENTS, actor=actor, subject=obj, upload=upload,
+                                    original_name=original_name, classification=classification)
 
 
-def _store_document(row: DisagreementRow, checked, *, actor, original_name: str,
+def _store_document(row: DisagreementRow, spooled, *, actor, original_name: str,
                     classification: str) -> RowDocument:
+    """Stored in quarantine (seen by its uploader only) and queued for its check."""
+    spooled, file_type = spooled
     document = RowDocument(
-        row=row, original_name=(original_name or "document")[:255],
-        file_type=checked.file_type, size=checked.size, sha256=checked.sha256,
+        row=row, original_name=(original_name or "document")[:255], file_type=file_type,
         classification=classification, uploaded_by=actor, uploaded_at=clock.now(),
     )
-    name = document.file.field.upload_to(document, original_name)
-    if document.file.storage.exists(name):
-        document.file.name = name  # the same bytes are stored already: never rewrite them
-    else:
-        document.file.save(name, ContentFile(checked.content), save=False)
-    document.save()
-    return document
+    return quarantine.store(ROW_DOCUMENTS, document, spooled, actor=actor)
+
+
+def _row_document_link(document: RowDocument) -> str:
+    return _link(document.row.objection)
+
+
+def _row_document_file(document: RowDocument) -> str:
+    from django.urls import reverse
+
+    return reverse("appeals:row_document", args=[document.pk])
+
+
+def _row_document_accepted(document: RowDocument, actor) -> None:
+    """A document left quarantine: the commission and the evaluator may read it now."""
+    o = document.row.objection
+    notify(_evaluator_people(o.evaluator_id, o.direction) + _commission_people(o),
+           _("К возражению приложен документ (строка %(n)s): %(name)s.")
+           % {"n": document.row.number, "name": document.original_name}, _link(o))
+
+
+ROW_DOCUMENTS = quarantine.register(quarantine.Kind(
+    key="appeal", model=RowDocument, purpose=RefusedUpload.Purpose.APPEAL,
+    task="appeals.tasks.row_document_check", subject=lambda d: d.row.objection,
+    body_id=lambda d: d.row.objection.body_id, link=_row_document_link,
+    lock=lambda d: _lock(d.row.objection), download=_row_document_file,
+    accepted=_row_document_accepted, action="appeal_document",
+))
 
 
 # --- The table as filed: drawn up, signed in two phases, filed by the completed signature ----
@@ -509,18 +519,24 @@ def objection_file(*, conclusion: Conclusion, actor, rows: list[dict],
         if carrier.objection_deadline is not None and not rules.is_open(
                 carrier.objection_deadline):
             raise _Late(carrier.objection_deadline)
-        # Documents are checked before the transaction: a refusal is audited and stays.
-        checked = [
-            (doc, _check_document(actor=actor, obj=c, upload=doc["upload"],
-                                  original_name=doc.get("original_name", ""),
-                                  classification=doc.get("classification", "")))
-            for doc in documents
-        ]
-        with transaction.atomic():
-            c, carrier = _lock_pair(c)
-            objection = _draw_up(c, carrier, actor, cleaned, checked)
-            if passphrase is not None:
-                _sign(objection, actor, passphrase)
+        # Documents get their cheap checks before the transaction (a refusal is recorded and
+        # stays, nothing is filed); their content is checked in quarantine after the table is
+        # drawn up, which never waits for it: the window is the law's (p.111).
+        checked = []
+        try:
+            for doc in documents:
+                checked.append((doc, _check_document(
+                    actor=actor, obj=c, upload=doc["upload"],
+                    original_name=doc.get("original_name", ""),
+                    classification=doc.get("classification", ""))))
+            with transaction.atomic():
+                c, carrier = _lock_pair(c)
+                objection = _draw_up(c, carrier, actor, cleaned, checked)
+                if passphrase is not None:
+                    _sign(objection, actor, passphrase)
+        finally:
+            for _doc, (spooled, _type) in checked:
+                spooled.discard()
     except (_Late, FilingLate) as late:
         message = _late_message(late.deadline)
         _record_refusal(Conclusion.objects.get(pk=c.pk), actor, late.deadline, message)
@@ -614,21 +630,24 @@ def objection_filed_signature_recorded(signed_document, signature, *, complete: 
 def row_document_add(*, row: DisagreementRow, actor, upload, original_name: str,
                      classification: str) -> RowDocument:
     """Attach a supporting document to a row while the objection is ``filed`` (the body's
-    staff). Checked by ``assessments.submission.services.evidence.document_check``: type by
-    content, size, declared classification and stamps ("ДСП"/secret refused, p.16); a refusal is
-    audited."""
+    staff). The cheap checks here (type by content, real size, declared classification; a
+    refusal audited and listed); the document then waits in quarantine — seen by its uploader
+    only — for ``appeals.tasks.row_document_check`` (its stamps, p.16; issue 16)."""
     row = DisagreementRow.objects.select_related("objection").get(pk=row.pk)
     _require(actor, "documents", row.objection)
     checked = _check_document(actor=actor, obj=row.objection, upload=upload,
                               original_name=original_name, classification=classification)
-    with transaction.atomic():
-        o = _lock(row.objection)
-        _require(actor, "documents", o)
-        document = _store_document(row, checked, actor=actor, original_name=original_name,
-                                   classification=classification)
-        audit_record(actor=actor, obj=o, action="objection_document",
-                     changes={f"row.{row.number}": (None, f"{document.original_name} "
-                                                          f"{checked.sha256[:12]}")})
+    try:
+        with transaction.atomic():
+            o = _lock(row.objection)
+            _require(actor, "documents", o)
+            document = _store_document(row, checked, actor=actor, original_name=original_name,
+                                       classification=classification)
+            audit_record(actor=actor, obj=o, action="objection_document",
+                         changes={f"row.{row.number}": (None, f"{document.original_name} "
+                                                              f"{document.sha256[:12]}")})
+    finally:
+        checked[0].discard()
     return document
 
 

@@ -428,7 +428,8 @@ def row_document_add(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             form.add_error("file", exc.message)
         else:
-            messages.success(request, _("Документ приложен."))
+            messages.success(request, _("Документ приложен и проверяется; комиссия увидит его, "
+                                        "когда проверка его примет."))
             return redirect("appeals:objection_detail", pk=objection.pk)
     return render(request, "appeals/row_document_add.html", {
         "o": objection, "row": row, "form": form,

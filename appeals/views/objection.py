@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from appeals import services as svc
@@ -16,6 +17,7 @@ from appeals.views.common import _commission, _objection, _sitting
 from appeals.views.filing import window_of
 from assessments.kernel import access, clock
 from assessments.kernel.audit import object_history
+from assessments.kernel.uploads import refusals_for
 
 
 @login_required
@@ -26,7 +28,12 @@ def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         svc.objection_lapse_if_due(objection)
         objection = _objection(request, pk)
     actions = svc.objection_actions(request.user, objection)
-    rows = list(objection.rows.order_by("number").prefetch_related("documents"))
+    # the documents the user may see: accepted ones, and their own still in quarantine
+    documents = access.visible(request.user, RowDocument).select_related("uploaded_by")
+    rows = list(objection.rows.order_by("number").prefetch_related(
+        Prefetch("documents", queryset=documents.order_by("uploaded_at", "pk"))))
+    checking = RowDocument.objects.filter(
+        row__objection=objection, check_state=RowDocument.CheckState.QUARANTINE).count()
     sitting = _sitting(objection)
     members, votes = [], defaultdict(list)
     if sitting is not None:
@@ -58,16 +65,18 @@ def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # once issued (with the signed table, p.115), not while the evaluator drafts it.
         "correction_visible": bool(objection.correction_id)
         and access.can(request.user, "view", objection.correction),
+        "documents_checking": checking, "refused": refusals_for(objection, request.user),
+        "polling": any(d.check_state == RowDocument.CheckState.QUARANTINE
+                       for r in rows for d in r.documents.all()),
     })
 
 
 @login_required
 def row_document(request: HttpRequest, pk: int) -> HttpResponse:
-    """A supporting document of a row: to whoever sees the objection."""
-    document = RowDocument.objects.select_related("row__objection").filter(pk=pk).first()
-    if document is None:
-        raise Http404
-    access.get_visible_or_404(request.user, Objection, pk=document.row.objection_id)
+    """A supporting document of a row: to whoever sees the objection once accepted; in
+    quarantine, to its uploader only (issue 16)."""
+    document = access.get_visible_or_404(
+        request.user, RowDocument.objects.select_related("row__objection"), pk=pk)
     with document.file.open("rb") as handle:
         data = handle.read()
     from django.http import HttpResponse as Response

@@ -143,8 +143,4 @@ class RefusedUploadAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("Причина"))
     def reason(self, obj: RefusedUpload) -> str:
-        from assessments.kernel.uploads import REASONS, reason_text
-
-        if obj.code in REASONS:
-            return reason_text(obj.code, obj.params)
-        return f"{obj.code} {obj.params.get('stamp', '')}".strip()
+        return obj.reason_text

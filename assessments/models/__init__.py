@@ -26,7 +26,7 @@ from .reverification import (
     SystemCheck,
 )
 from .scores import SOURCE_KINDS, EnteredInput, ScoreSheet, ScoringInput
-from .uploads import RefusedUpload
+from .uploads import CheckState, RefusedUpload
 
 __all__ = [
     "ApiScope",
@@ -73,6 +73,7 @@ __all__ = [
     "OrganisationName",
     "Region",
     "RefusedUpload",
+    "CheckState",
     "Role",
     "SOURCE_KINDS",
     "ScoreSheet",

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .uploads import CheckState, QuarantinedUpload
+
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
     # Content-addressed path: the same bytes land on the same name; a name is never reused for
@@ -33,14 +35,10 @@ class Classification(models.TextChoices):
 REFUSED_CLASSIFICATIONS = frozenset({Classification.DSP, Classification.SECRET})
 
 
-class Evidence(models.Model):
-    class CheckState(models.TextChoices):
-        """Issue 16: a file waits in quarantine (invisible to evaluators) until its content is
-        checked; a picture or a scan is held until the body's head confirms its classification."""
-
-        QUARANTINE = "quarantine", _("Проверяется")
-        HELD = "held", _("Ждёт подтверждения руководителем: нет ли пометки «ДСП»")
-        ACCEPTED = "accepted", _("Принят")
+class Evidence(QuarantinedUpload):
+    # Issue 16: a file waits in quarantine (invisible to evaluators) until its content is
+    # checked; a picture or a scan is held until the body's head confirms its classification.
+    CheckState = CheckState
 
     report = models.ForeignKey(
         "assessments.Report", on_delete=models.PROTECT, related_name="evidence",
@@ -72,10 +70,6 @@ class Evidence(models.Model):
         verbose_name=_("Заменяет версию"),
     )
     is_current = models.BooleanField(_("Действующая версия"), default=True)
-    check_state = models.CharField(_("Проверка файла"), max_length=20,
-                                   choices=CheckState.choices, default=CheckState.QUARANTINE)
-    checked_at = models.DateTimeField(_("Когда проверен"), null=True, blank=True)
-
     class Meta:
         ordering = ["report", "section_key", "indicator", "title", "-version"]
         verbose_name = _("подтверждающий документ")

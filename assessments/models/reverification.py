@@ -33,6 +33,7 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from .directions import Direction
 from .evidence import Classification
+from .uploads import CheckState, QuarantinedUpload
 
 
 class RiskMethod(models.Model):
@@ -331,8 +332,11 @@ def confirming_document_upload_to(instance: ConfirmingDocument, filename: str) -
     return f"reverification/{instance.sha256[:2]}/{instance.sha256}.{extension}"
 
 
-class ConfirmingDocument(models.Model):
-    """A file the body uploaded in answer to a request (checked like evidence, p.16)."""
+class ConfirmingDocument(QuarantinedUpload):
+    """A file the body uploaded in answer to a request (checked like evidence, p.16): in
+    quarantine — seen by its uploader only — until the check accepts it (issue 16)."""
+
+    CheckState = CheckState
 
     request = models.ForeignKey(
         DocumentRequest, on_delete=models.PROTECT, related_name="documents",

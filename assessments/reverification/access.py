@@ -72,7 +72,19 @@ def _requests(p: Principal) -> Q:
 
 @access.visibility(ConfirmingDocument)
 def _documents(p: Principal) -> Q:
-    return reverifications_q(p, "request__reverification__")
+    """A document in quarantine is seen by its uploader only — a held picture also by the
+    body's head who confirms it (issue 16); once accepted, wherever the request is."""
+    from assessments.submission.services.quarantine import visible_q
+
+    return reverifications_q(p, "request__reverification__") & visible_q(
+        p, body_head_of="request__reverification__body_id")
+
+
+@access.action(ConfirmingDocument, "confirm_classification")
+def _document_confirm(p: Principal, document: ConfirmingDocument, **context) -> bool:
+    """A held picture or scan: the body's head confirms it carries no restrictive stamp."""
+    return document.check_state == ConfirmingDocument.CheckState.HELD and p.has_role(
+        Role.BODY_HEAD, organisation=document.request.reverification.body_id)
 
 
 @access.visibility(ReconciliationAct)

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from assessments.kernel import access, calendar, clock
 from assessments.kernel.audit import object_history
 from assessments.kernel.errors import DomainError
 from assessments.kernel.people import assigned_assessors
+from assessments.kernel.uploads import refusals_for
 from assessments.models import (
     MAIN_DIRECTIONS,
     ConfirmingDocument,
@@ -230,10 +231,13 @@ def _reverification(request: HttpRequest, pk: int) -> Reverification:
     )
 
 
-def _requests(rv: Reverification):
+def _requests(rv: Reverification, user):
+    """The requests with the documents ``user`` may see: accepted ones, and their own uploads
+    still in quarantine (issue 16)."""
+    documents = access.visible(user, ConfirmingDocument).order_by("uploaded_at")
     return list(
         rv.requests.select_related("requested_by").prefetch_related(
-            Prefetch("documents", queryset=ConfirmingDocument.objects.order_by("uploaded_at"))
+            Prefetch("documents", queryset=documents.select_related("uploaded_by"))
         )
     )
 
@@ -243,8 +247,16 @@ def _workspace_context(request, rv: Reverification, forms: dict) -> dict:
     can_work = access.can(user, "work", rv)
     findings = list(rv.findings.select_related("document", "system_check", "recorded_by"))
     checks = list(rv.system_checks.select_related("recorded_by"))
-    requests = _requests(rv)
-    documents = [d for r in requests for d in r.documents.all()]
+    requests = _requests(rv, request.user)
+    documents = [d for r in requests for d in r.documents.all()
+                 if d.check_state == ConfirmingDocument.CheckState.ACCEPTED]
+    # documents the body sent that are still being checked (issue 16): their number only
+    checking = dict(ConfirmingDocument.objects.filter(
+        request__reverification=rv, check_state__in=[
+            ConfirmingDocument.CheckState.QUARANTINE, ConfirmingDocument.CheckState.HELD],
+    ).values_list("request_id").annotate(n=Count("pk")))
+    for r in requests:
+        r.checking = checking.get(r.pk, 0)
     editable = can_work and rv.is_open
     gathering = rv.state in (Reverification.State.SELECTED,
                              Reverification.State.DOCUMENTS_REQUESTED,
@@ -275,7 +287,7 @@ def _workspace_context(request, rv: Reverification, forms: dict) -> dict:
 
 
 def _body_context(request, rv: Reverification, forms: dict) -> dict:
-    requests = _requests(rv)
+    requests = _requests(rv, request.user)
     upload_forms = {}
     failed = forms.get("upload")
     for r in requests:
@@ -289,6 +301,9 @@ def _body_context(request, rv: Reverification, forms: dict) -> dict:
         "can_respond": access.can(request.user, "respond", rv) and rv.is_open,
         "requests": [(r, upload_forms[r.pk]) for r in requests],
         "acts": list(rv.acts.select_related("signed_document")),
+        "refused": refusals_for(rv, request.user),
+        "checking": any(d.check_state == ConfirmingDocument.CheckState.QUARANTINE
+                        for r in requests for d in r.documents.all()),
     }
 
 
@@ -318,8 +333,9 @@ def reverification_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("Просмотр информационной системы записан."))
                     return redirect("reverification:reverification_detail", pk=rv.pk)
             elif name == "finding":
-                requests = _requests(rv)
-                documents = [d for r in requests for d in r.documents.all()]
+                requests = _requests(rv, request.user)
+                documents = [d for r in requests for d in r.documents.all()
+                             if d.check_state == ConfirmingDocument.CheckState.ACCEPTED]
                 checks = list(rv.system_checks.all())
                 forms["finding"] = form = FindingForm(request.POST, documents=documents,
                                                       checks=checks)
@@ -344,7 +360,9 @@ def reverification_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         original_name=upload.name,
                         classification=form.cleaned_data["classification"],
                     )
-                    messages.success(request, _("Документ принят."))
+                    messages.success(request, _(
+                        "Документ загружен и проверяется; уполномоченный орган увидит его, "
+                        "когда проверка его примет."))
                     return redirect("reverification:reverification_detail", pk=rv.pk)
             else:
                 raise PermissionDenied

@@ -149,6 +149,13 @@ def _evidence_confirm(p: Principal, evidence: Evidence, **context) -> bool:
     return p.is_admin or p.has_role(Role.BODY_HEAD, organisation=evidence.report.body_id)
 
 
+@access.action(Evidence, "remove_unaccepted")
+def _evidence_remove(p: Principal, evidence: Evidence, **context) -> bool:
+    """A document not accepted (its check failed, or it waits): its body's staff remove it."""
+    return evidence.check_state != Evidence.CheckState.ACCEPTED and _is_body_staff(
+        p, evidence.report.body_id)
+
+
 def _openness_q(p: Principal) -> Q:
     if p.sees_every_body:
         return EVERYTHING

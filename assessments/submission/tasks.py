@@ -39,6 +39,29 @@ def import_validate(batch_id: int) -> dict:
     return {"state": batch.state, "valid": batch.rows_valid, "invalid": batch.rows_invalid}
 
 
+class QuarantineCheckJob(LeasedTask):
+    """The check of a document in quarantine (issue 16): a job that ends without finishing —
+    its worker lost past the last attempt, an error, cancelled — leaves the document *failed*
+    with the reason (never "Проверяется" for good) and tells its uploader.
+    ``registers``: the module that registers the kind (imported first: the sweep may run this
+    in a process that has not). The task's arguments are ``(kind, pk)``."""
+
+    registers = ""
+
+    def job_ended(self, job, reason: dict) -> None:
+        from importlib import import_module
+
+        from assessments.submission.services.quarantine import quarantine_failed
+
+        if self.registers:
+            import_module(self.registers)
+        key, pk = self.kind_and_pk(job.task_args)
+        quarantine_failed(key, pk, reason)
+
+    def kind_and_pk(self, args) -> tuple[str, int]:
+        return args[0], args[1]
+
+
 class _EvidenceJob(LeasedTask):
     """A document's quarantine check whose job ends without finishing (its worker lost past the
     last attempt, cancelled, an unexpected error): the document, still in quarantine, is

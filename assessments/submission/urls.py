@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessments.submission.views import imports, openness, reports
+from assessments.submission.views import imports, openness, quarantine, reports
 
 app_name = "submission"
 urlpatterns = [
@@ -27,6 +27,10 @@ urlpatterns = [
     path("reports/<int:pk>/reopen/", reports.report_reopen_view, name="report_reopen"),
     path("evidence/<int:pk>/", reports.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/confirm/", reports.evidence_confirm, name="evidence_confirm"),
+    path("quarantine/<slug:kind>/<int:pk>/confirm/", quarantine.document_confirm,
+         name="document_confirm"),
+    path("quarantine/<slug:kind>/<int:pk>/remove/", quarantine.document_remove,
+         name="document_remove"),
     path("cycles/<slug:code>/bodies/<int:pk>/openness/", openness.openness_workspace,
          name="openness_workspace"),
     path("imports/", imports.import_list, name="import_list"),

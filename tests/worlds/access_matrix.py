@@ -421,11 +421,71 @@ def _demo_document(w: World):
         document = ConfirmingDocument(
             request=request, original_name="letter.pdf", file_type="pdf", size=9,
             sha256="0" * 64, classification="open", uploaded_by=w.user("cgo-submitter"),
-            uploaded_at=clock.now(),
+            uploaded_at=clock.now(), check_state="accepted",
         )
         document.file.save("letter.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
         document.save()
     return document
+
+
+def _quarantined_document(w: World, state: str):
+    """A document the ministry's submitter sent for the demo's request, left ``state`` by its
+    check: "held" (a picture for the head) or "failed" (the check's job failed for good)."""
+    from django.core.files.base import ContentFile
+
+    from assessments.kernel import clock
+    from assessments.models import ConfirmingDocument
+
+    request = _demo_request(w)
+    name = f"{state}.png"
+    document = ConfirmingDocument.objects.filter(request=request, original_name=name).first()
+    if document is None:
+        document = ConfirmingDocument(
+            request=request, original_name=name, file_type="png", size=8,
+            sha256=(state[0] * 64), classification="open", uploaded_by=w.user("cgo-submitter"),
+            uploaded_at=clock.now(), check_state=state,
+            check_reason={"code": "error"} if state == "failed" else {},
+        )
+        document.file.save(name, ContentFile(b"\x89PNG\r\n\x1a\n"), save=False)
+        document.save()
+    return document
+
+
+def _failed_evidence(w: World):
+    """A document of the akimat's openness report whose check failed for good."""
+    from assessments.models import Evidence
+    from assessments.submission.services.evidence import evidence_upload
+    from assessments.submission.services.quarantine import quarantine_failed
+    from tests.worlds.samples import pdf_bytes
+
+    report = _report(w, "akimat-akmola", "openness")
+    existing = Evidence.objects.filter(report=report, indicator="failed").first()
+    if existing:
+        return existing
+    evidence = evidence_upload(actor=w.user("mio-submitter"), report=report,
+                               section_key="t1_open_data", indicator="failed",
+                               title="Протокол (проверка не завершена)",
+                               upload=pdf_bytes("Протокол, проверка сорвалась"),
+                               original_name="failed.pdf", classification="open")
+    quarantine_failed("evidence", evidence.pk, {"code": "lease_lapsed_final",
+                                                "params": {"attempts": 3}})
+    return evidence
+
+
+register("submission:document_confirm",
+         "confirming a held picture the ministry sent for a re-verification request (its head; "
+         "the uploader sees it but does not confirm it; nobody else sees it)",
+         build=lambda w: {"kind": "confirming", "pk": _quarantined_document(w, "held").pk},
+         allowed=frozenset({"cgo-head"}), forbidden=frozenset({"cgo-submitter"}))
+register("submission:document_remove",
+         "removing a document whose check failed: its uploader only (nobody else sees it)",
+         build=lambda w: {"kind": "confirming", "pk": _quarantined_document(w, "failed").pk},
+         allowed=frozenset({"cgo-submitter"}))
+register("submission:document_remove",
+         "removing an evidence document whose check failed: its body's staff (the "
+         "administrator sees it but does not remove it)",
+         build=lambda w: {"kind": "evidence", "pk": _failed_evidence(w).pk},
+         allowed=MIO_STAFF, forbidden=frozenset({"admin"}))
 
 
 register("reverification:reverification_selection", "the Agency's risk-based selection on services",
@@ -769,7 +829,8 @@ def _row_document(w: World):
     if document is None:
         document = RowDocument(row=row, original_name="letter.pdf", file_type="pdf", size=9,
                                sha256="1" * 64, classification="open",
-                               uploaded_by=w.user("mio-head"), uploaded_at=clock.now())
+                               uploaded_by=w.user("mio-head"), uploaded_at=clock.now(),
+                               check_state="accepted")
         document.file.save("letter.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
         document.save()
     return document

@@ -34,3 +34,15 @@ def record(rv, actor, kind="unreliable", n=1, section="Таблица 1"):
                                    f"документам", report_section=section)
         for i in range(n)
     ]
+
+
+def confirming_upload_checked(**kwargs):
+    """Upload a document answering a request and run its quarantine check at once (the body of
+    the task ``confirming_document_check``, which the upload queues for after its commit)."""
+    from assessments.reverification.services import confirming_document_upload
+    from assessments.submission.services.quarantine import quarantine_check
+
+    document = confirming_document_upload(**kwargs)
+    quarantine_check("confirming", document.pk)
+    document.refresh_from_db()
+    return document

@@ -51,6 +51,9 @@ def _finding_errors(rv: Reverification, *, kind, description, report_section, or
         errors["source_url"] = _("Для размещённой органом информации укажите ссылку (п.17).")
     if document is not None and document.request.reverification_id != rv.pk:
         errors["document"] = _("Документ относится к другой перепроверке.")
+    elif document is not None and document.check_state != ConfirmingDocument.CheckState.ACCEPTED:
+        errors["document"] = _("Документ ещё проверяется или не принят: сослаться можно только "
+                               "на принятый документ.")
     if system_check is not None and system_check.reverification_id != rv.pk:
         errors["system_check"] = _("Просмотр относится к другой перепроверке.")
     return errors

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -18,6 +17,7 @@ from assessments.models import (
     Classification,
     ConfirmingDocument,
     DocumentRequest,
+    RefusedUpload,
     Reverification,
     SystemCheck,
 )
@@ -31,6 +31,7 @@ from assessments.reverification.services.common import (
     _require_open,
     _require_work,
 )
+from assessments.submission.services import quarantine
 
 DEFAULT_REQUEST_WORKING_DAYS = 5
 MAX_REQUEST_WORKING_DAYS = 30
@@ -41,13 +42,6 @@ MAX_REQUEST_WORKING_DAYS = 30
 
 def _classification_refused(classification: str) -> bool:
     return classification in REFUSED_CLASSIFICATIONS
-
-
-def _document_check(content, classification: str):
-    """The same classification and stamp check as the report's evidence (p.16)."""
-    from assessments.submission.services.evidence import document_check
-
-    return document_check(content, classification=classification)
 
 
 def _stamp_in(text: str) -> str | None:
@@ -165,60 +159,77 @@ def document_request_withdraw(*, actor, request: DocumentRequest, reason: str) -
 def confirming_document_upload(
     *, actor, request: DocumentRequest, upload, original_name: str, classification: str,
 ) -> ConfirmingDocument:
-    """The body uploads a document in answer to a request. Checked like evidence (p.16): the
-    declared classification must be open, the type is read from the content, and a text
-    carrying a "ДСП"/secret stamp is refused; a refusal is logged with its reason. The first
-    upload answers the request; when no request is left open, the documents are received."""
-    from assessments.submission.services.evidence import DocumentRefused
-
+    """The body uploads a document in answer to a request. Checked like evidence (p.16, issue
+    16): the cheap checks here (the declared classification, the real size, the type by content,
+    an archive's directory; a refusal recorded with its reason), then the document waits in
+    quarantine — seen by its uploader only — for the task ``confirming_document_check`` (every
+    text read for stamps in a capped subprocess). The request is answered when a document is
+    accepted, as of the upload's time; when no request is left open, the documents are
+    received."""
     rv = request.reverification
     access.require(actor, "respond", rv)
+    spooled, file_type = quarantine.spool_checked(
+        CONFIRMING, actor=actor, subject=rv, upload=upload, original_name=original_name,
+        classification=classification)
     try:
-        # the real size (never cut), the type, archive bounds and every text's stamps, read in
-        # a capped subprocess (assessments.kernel.uploads)
-        checked = _document_check(upload, classification)
-    except DocumentRefused as refusal:
-        from assessments.kernel.uploads import refusal_record
-        from assessments.models import RefusedUpload
-
         with transaction.atomic():
-            audit_record(actor=actor, obj=rv, action="confirming_document_refused",
-                         changes={"file": (None, original_name[:255])}, reason=refusal.message)
-            refusal_record(purpose=RefusedUpload.Purpose.CONFIRMING, actor=actor,
-                           original_name=original_name, code=refusal.reason,
-                           params=refusal.params)
-        raise
-    with transaction.atomic():
-        request = lock(request)
-        rv = _lock(request.reverification)
-        access.require(actor, "respond", rv)
-        if request.state == DocumentRequest.State.WITHDRAWN:
-            raise DomainError(_("Запрос отозван: документы по нему не принимаются."),
-                              code="state")
-        if not rv.is_open:
-            raise DomainError(_("Перепроверка завершена: документы не принимаются."),
-                              code="state")
-        document = ConfirmingDocument(
-            request=request, original_name=original_name[:255], file_type=checked.file_type,
-            size=checked.size, sha256=checked.sha256, classification=classification,
-            uploaded_by=actor, uploaded_at=clock.now(),
-        )
-        name = document.file.field.upload_to(document, original_name)
-        storage = document.file.storage
-        if storage.exists(name):
-            document.file.name = name  # the same bytes are stored already: never rewrite them
-        else:
-            document.file.save(name, ContentFile(checked.content), save=False)
-        document.save()
-        if request.state == DocumentRequest.State.OPEN:
-            request.state = DocumentRequest.State.ANSWERED
-            request.answered_at = document.uploaded_at
-            request.save(update_fields=["state", "answered_at"])
-        audit_record(actor=actor, obj=rv, action="confirming_document_upload",
-                     changes={"document": (None, f"{original_name[:120]} "
-                                                 f"{checked.sha256[:12]}")})
-        _maybe_received(rv, actor)
-        return document
+            request = lock(request)
+            rv = _lock(request.reverification)
+            access.require(actor, "respond", rv)
+            if request.state == DocumentRequest.State.WITHDRAWN:
+                raise DomainError(_("Запрос отозван: документы по нему не принимаются."),
+                                  code="state")
+            if not rv.is_open:
+                raise DomainError(_("Перепроверка завершена: документы не принимаются."),
+                                  code="state")
+            document = ConfirmingDocument(
+                request=request, original_name=original_name[:255], file_type=file_type,
+                classification=classification, uploaded_by=actor, uploaded_at=clock.now(),
+            )
+            quarantine.store(CONFIRMING, document, spooled, actor=actor)
+            audit_record(actor=actor, obj=rv, action="confirming_document_upload",
+                         changes={"document": (None, f"{original_name[:120]} "
+                                                     f"{spooled.sha256[:12]}")})
+            return document
+    finally:
+        spooled.discard()
+
+
+def _confirming_accepted(document: ConfirmingDocument, actor) -> None:
+    """A document left quarantine: its request is answered (as of the upload) and, once no
+    request is open, the documents are received."""
+    request = DocumentRequest.objects.select_for_update().get(pk=document.request_id)
+    rv = _lock(request.reverification)
+    if request.state == DocumentRequest.State.OPEN:
+        request.state = DocumentRequest.State.ANSWERED
+        request.answered_at = document.uploaded_at
+        request.save(update_fields=["state", "answered_at"])
+    if rv.is_open:
+        _maybe_received(rv, actor or document.uploaded_by)
+
+
+def _lock_document(document: ConfirmingDocument) -> None:
+    lock(document.request)
+    _lock(document.request.reverification)
+
+
+def _rv_link(document: ConfirmingDocument) -> str:
+    return _link(document.request.reverification)
+
+
+def _file_link(document: ConfirmingDocument) -> str:
+    from django.urls import reverse
+
+    return reverse("reverification:reverification_document_file", args=[document.pk])
+
+
+CONFIRMING = quarantine.register(quarantine.Kind(
+    key="confirming", model=ConfirmingDocument, purpose=RefusedUpload.Purpose.CONFIRMING,
+    task="assessments.tasks.confirming_document_check",
+    subject=lambda d: d.request.reverification,
+    body_id=lambda d: d.request.reverification.body_id, link=_rv_link, lock=_lock_document,
+    download=_file_link, accepted=_confirming_accepted, action="confirming_document",
+))
 
 
 @transaction.atomic

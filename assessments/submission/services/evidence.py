@@ -180,7 +180,15 @@ def _store(*, actor, report, section_key, indicator, title, original_name, class
         if not replaces.is_current:
             raise DomainError(_("Этот документ уже заменён более новой версией."),
                               code="conflict")
-        if Evidence.objects.filter(replaces=replaces).exists():
+        pending = Evidence.objects.filter(replaces=replaces).first()
+        if pending is not None and pending.check_state == Evidence.CheckState.FAILED:
+            # a new version whose check failed is superseded by this one
+            audit_record(actor=actor, obj=report, action="evidence:removed",
+                         changes={"evidence": (f"{pending.title} v{pending.version}", None)})
+            failed_name = pending.file.name
+            pending.delete()
+            _delete_unused(failed_name)
+        elif pending is not None:
             raise DomainError(_("Новая версия этого документа ещё проверяется."),
                               code="conflict")
         version = replaces.version + 1
@@ -293,12 +301,16 @@ def _refuse(evidence_id: int, refusal: DocumentRefused, *, actor=None) -> None:
                  size=evidence.size, sha256=evidence.sha256, file_type=evidence.file_type,
                  recorded_actor=evidence.uploaded_by)
     evidence.delete()
-    if not Evidence.objects.filter(file=name).exists():
-        storage = Evidence._meta.get_field("file").storage
-        transaction.on_commit(lambda: storage.delete(name))
+    _delete_unused(name)
     notify([evidence.uploaded_by], _("Документ «%(t)s» не принят: %(why)s")
            % {"t": evidence.title, "why": refusal.message},
            _report_link(report))
+
+
+def _delete_unused(name: str) -> None:
+    if name and not Evidence.objects.filter(file=name).exists():
+        storage = Evidence._meta.get_field("file").storage
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def _report_link(report) -> str:
@@ -330,4 +342,33 @@ def _log_refusal(actor, report: Report, name: str, refusal: DocumentRefused, *, 
     uploads.refusal_record(purpose=RefusedUpload.Purpose.EVIDENCE,
                            actor=recorded_actor or actor, original_name=name,
                            code=refusal.reason, params=refusal.params, size=size or 0,
-                           sha256=sha256, file_type=file_type)
+                           sha256=sha256, file_type=file_type, subject=report)
+
+
+def evidence_remove(*, actor, evidence: Evidence) -> None:
+    """Remove a document whose check failed (or that still waits): the body's staff or its
+    uploader; the same file may then be attached again (issue 16)."""
+    from assessments.submission.services.quarantine import quarantine_remove
+
+    quarantine_remove("evidence", actor=actor, row=evidence)
+
+
+def _register_kind() -> None:
+    from assessments.submission.services.quarantine import Kind, register
+
+    register(Kind(
+        key="evidence", model=Evidence, purpose=RefusedUpload.Purpose.EVIDENCE,
+        task="assessments.tasks.evidence_check", subject=lambda e: e.report,
+        body_id=lambda e: e.report.body_id, link=lambda e: _report_link(e.report),
+        lock=lambda e: lock(e.report), action="evidence",
+        download=lambda e: _reverse("submission:evidence_download", e.pk),
+    ))
+
+
+def _reverse(name: str, pk: int) -> str:
+    from django.urls import reverse
+
+    return reverse(name, args=[pk])
+
+
+_register_kind()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from assessments.kernel import access, clock
 from assessments.kernel.audit import object_history
 from assessments.kernel.errors import DomainError
+from assessments.kernel.uploads import refusals_for
 from assessments.models import Cycle, Direction, Evidence, Organisation, Report, ReportSection
 from assessments.registry.services.cycles import current_cycle
 from assessments.submission.forms import (
@@ -183,6 +184,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_submit": access.can(request.user, "submit", report),
         "submitters": _who_submits(request.user, report),
         "can_review": access.can(request.user, "review", report),
+        "refused": refusals_for(report, request.user),
         "history": object_history(report),
     })
 

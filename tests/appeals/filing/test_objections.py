@@ -91,6 +91,7 @@ def test_filing_within_the_window(aw):
     assert rows[1].evaluator_conclusion.startswith("K1.")
     document = rows[0].documents.get()
     assert (document.file_type, document.classification) == ("pdf", "open")
+    assert document.check_state == "quarantine"  # its check runs after the filing commits
     assert len(document.sha256) == 64
     assert Notification.objects.filter(user=aw.assessor, text__contains="Поступили возражения")
     with pytest.raises(DomainError, match="уже поданы"):
@@ -136,27 +137,50 @@ def test_the_filed_table_is_signed_by_the_filing_head(aw):
     assert fresh(o).state == "filed" and o.table_document is None
 
 
-def test_documents_follow_the_evidence_rules(aw):
+def test_documents_follow_the_evidence_rules(aw, django_capture_on_commit_callbacks):
+    from appeals.models import RowDocument
+    from assessments.kernel import access
+    from assessments.models import RefusedUpload
+
     c = aw.issued()
-    stamped = pdf_bytes("ДСП Для служебного пользования")
-    with pytest.raises(DocumentRefused, match="Для служебного пользования"):
-        file(aw, c, documents=[{"row": 1, "upload": stamped, "original_name": "dsp.pdf",
-                                "classification": "open"}])
+    # a declared "ДСП" is refused in the request, and nothing is filed
     with pytest.raises(DocumentRefused, match="п.16"):
         file(aw, c, documents=[{"row": 1, "upload": pdf_bytes("Справка"),
                                 "original_name": "s.pdf", "classification": "dsp"}])
     assert not Objection.objects.exists() and fresh(c).state == "issued"
-    refused = AuditEntry.objects.filter(action="appeal_document_refused")
+    assert AuditEntry.objects.filter(action="appeal_document:refused").count() == 1
+    # a stamp in the text is found by the quarantine's check: the filing never waits for it
+    # (the window is the law's), the document waits unseen by anyone but its uploader
+    stamped = pdf_bytes("ДСП Для служебного пользования")
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        o = file(aw, c, documents=[{"row": 1, "upload": stamped, "original_name": "dsp.pdf",
+                                    "classification": "open"}])
+    document = RowDocument.objects.get(row__objection=o)
+    assert document.check_state == "quarantine" and o.state == "filed"
+    assert not access.visible(aw.assessor, RowDocument).filter(pk=document.pk).exists()
+    assert access.visible(aw.local_head, RowDocument).filter(pk=document.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in queued:
+            callback()
+    assert not RowDocument.objects.filter(pk=document.pk).exists()
+    refused = AuditEntry.objects.filter(action="appeal_document:refused")
     assert refused.count() == 2  # each refusal is logged
-    o = file(aw, c)
+    listed = RefusedUpload.objects.get(code="stamp")
+    assert (listed.purpose, listed.user, listed.subject_id) == ("appeal", aw.local_head, o.pk)
+    assert Notification.objects.filter(user=aw.local_head, text__contains="dsp.pdf").exists()
     row = o.rows.get(number=2)
     with pytest.raises(DocumentRefused):
         appeals.row_document_add(row=row, actor=aw.akimat_staff[0], upload=b"not a file",
                                  original_name="x.exe", classification="open")
-    document = appeals.row_document_add(row=row, actor=aw.akimat_staff[0],
-                                        upload=pdf_bytes("Протокол опроса"),
-                                        original_name="protocol.pdf", classification="internal")
-    assert document.row == row and "documents" in appeals.objection_actions(aw.akimat_staff[0], o)
+    with django_capture_on_commit_callbacks(execute=True):
+        document = appeals.row_document_add(row=row, actor=aw.akimat_staff[0],
+                                            upload=pdf_bytes("Протокол опроса"),
+                                            original_name="protocol.pdf",
+                                            classification="internal")
+    document.refresh_from_db()
+    assert document.row == row and document.check_state == "accepted"
+    assert access.visible(aw.assessor, RowDocument).filter(pk=document.pk).exists()
+    assert "documents" in appeals.objection_actions(aw.akimat_staff[0], o)
     with pytest.raises(PermissionDenied):
         appeals.row_document_add(row=row, actor=aw.assessor, upload=pdf_bytes("x"),
                                  original_name="x.pdf", classification="open")

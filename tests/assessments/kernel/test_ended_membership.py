@@ -19,7 +19,7 @@ from assessments.kernel import clock as app_clock
 from assessments.models import AssessorAssignment, Notification, Role, User
 from tests.worlds.appeal_steps import attend, convene, decide, everyone, file
 from tests.worlds.factories import MembershipFactory, MilestoneFactory, UserFactory
-from tests.worlds.reverification import record, upload
+from tests.worlds.reverification import confirming_upload_checked, record, upload
 
 # The worlds' fixtures (aw, cycle2025, clean_pdf …) are tests/worlds/fixtures.py's.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signing_demo_ca", "tasks_in_process")]
@@ -124,7 +124,6 @@ def test_report_notices_skip_ended_memberships(clock, personas, cycle):
 
 def test_reverification_notices_skip_ended_memberships(personas, request):
     from assessments.reverification.services import (
-        confirming_document_upload,
         document_request_create,
         findings_complete,
         reconciliation_act_issue,
@@ -158,8 +157,8 @@ def test_reverification_notices_skip_ended_memberships(personas, request):
     if got & FORMER:
         failures.append(f"document request reached {sorted(got & FORMER)}")
 
-    confirming_document_upload(actor=p.submitter, request=request, upload=upload(pdf),
-                               original_name="akty.pdf", classification="open")
+    confirming_upload_checked(actor=p.submitter, request=request, upload=upload(pdf),
+                              original_name="akty.pdf", classification="open")
     got = inbox.new()
     assert "assessor" in got
     if got & FORMER:

@@ -24,3 +24,9 @@ def _assessors_assigned(request):
             AssessorAssignment.objects.get_or_create(
                 cycle=cycle, body=body, direction=direction, assessor=assessor,
                 defaults={"assigned_at": clock.now()})
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(tasks_in_process):
+    """The tasks these tests queue (a document's quarantine check, e-mails) run in this process
+    when their transaction commits, even where Redis is configured."""

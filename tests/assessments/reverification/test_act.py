@@ -17,7 +17,6 @@ from assessments.kernel.errors import DomainError
 from assessments.models import Notification, ReconciliationAct, Reverification, ScoringInput
 from assessments.reverification.services import (
     act_signing_status,
-    confirming_document_upload,
     document_request_create,
     findings_complete,
     findings_for,
@@ -41,7 +40,7 @@ from reporting.signing.pkcs12 import Pkcs12Signer
 from reporting.signing.services import signed_document_download, signed_document_verify
 from reporting.signing.verify import Status, verify_pdf
 from tests.worlds.pdfcheck import pdf_text
-from tests.worlds.reverification import PASSPHRASE, record, upload
+from tests.worlds.reverification import PASSPHRASE, confirming_upload_checked, record, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -91,8 +90,8 @@ def test_a_selected_body_walks_to_an_act_signed_by_both_and_the_capped_deduction
         title="Акты проверок территориальных подразделений", classification="open",
         report_section="Таблица T1",
     )
-    confirming_document_upload(actor=p.submitter, request=request, upload=upload(clean_pdf),
-                               original_name="akty.pdf", classification="open")
+    confirming_upload_checked(actor=p.submitter, request=request, upload=upload(clean_pdf),
+                              original_name="akty.pdf", classification="open")
     assert _fresh(rv).state == "documents_received"
     system_check_record(actor=p.assessor, reverification=rv, system="ИС «Мониторинг»",
                         subject="Сроки", result="discrepancy")

@@ -20,7 +20,7 @@ from assessments.reverification.services import (
     reverification_select,
 )
 from tests.worlds.factories import LocalBodyFactory
-from tests.worlds.reverification import PASSPHRASE, record, upload
+from tests.worlds.reverification import PASSPHRASE, confirming_upload_checked, record, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -141,8 +141,11 @@ def test_the_body_cannot_post_the_evaluators_forms(personas, selected, client):
 # --- the body's page -----------------------------------------------------------------------------
 
 def test_the_body_uploads_on_its_page_and_a_stamped_file_is_refused(
-    personas, selected, client, clean_pdf, stamped_pdf
+    personas, selected, client, clean_pdf, stamped_pdf, django_capture_on_commit_callbacks
 ):
+    """The body's uploads wait in quarantine (issue 16): the uploader sees "Проверяется", the
+    assessor only that a document is being checked; a stamped one is refused by the check and
+    shown to the uploader with the reason; a clean one reaches the assessor."""
     request = document_request_create(
         actor=personas.assessor, reverification=selected, document_kind="letter",
         title="Письма в адрес услугополучателей", classification="open")
@@ -152,15 +155,26 @@ def test_the_body_uploads_on_its_page_and_a_stamped_file_is_refused(
     assert page.status_code == 200
     assert "Письма в адрес услугополучателей" in page.content.decode()
     assert "Выявленные факты" not in page.content.decode()  # the evaluator's working papers
-    response = client.post(url, {"form": "upload", "request": request.pk,
-                                 "classification": "open", "file": upload(stamped_pdf)})
-    assert response.status_code == 200
-    assert "Для служебного пользования" in response.content.decode()
-    assert not ConfirmingDocument.objects.exists()
-    response = client.post(url, {"form": "upload", "request": request.pk,
-                                 "classification": "open", "file": upload(clean_pdf)})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"form": "upload", "request": request.pk,
+                                     "classification": "open", "file": upload(stamped_pdf)})
+    assert response.status_code == 302
+    assert not ConfirmingDocument.objects.exists()  # refused by its check, deleted
+    page = client.get(url).content.decode()
+    assert 'data-testid="refused-upload"' in page and "Для служебного пользования" in page
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(url, {"form": "upload", "request": request.pk,
+                                     "classification": "open", "file": upload(clean_pdf)})
     assert response.status_code == 302
     document = ConfirmingDocument.objects.get()
+    assert 'data-state="quarantine"' in client.get(url).content.decode()
+    client.force_login(personas.assessor)
+    assert client.get(_url("reverification:reverification_document_file",
+                           document.pk)).status_code == 404  # nobody but the uploader
+    assert 'data-testid="documents-checking"' in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in queued:
+            callback()
     download = client.get(_url("reverification:reverification_document_file", document.pk))
     assert download.status_code == 200 and download.content == clean_pdf
 
@@ -270,11 +284,10 @@ def test_home_page_to_dos_follow_the_reverification(personas, selected, credenti
     item = todos(personas.submitter)["Представить документы по запросам перепроверки"]
     assert (item.count, item.due_on) == (1, request.due_on)
     assert "Представить документы по запросам перепроверки" not in todos(personas.other_submitter)
-    from assessments.reverification.services import confirming_document_upload
 
-    confirming_document_upload(actor=personas.submitter, request=request,
-                               upload=upload(clean_pdf), original_name="p.pdf",
-                               classification="open")
+    confirming_upload_checked(actor=personas.submitter, request=request,
+                              upload=upload(clean_pdf), original_name="p.pdf",
+                              classification="open")
     received = todos(personas.assessor)["Рассмотреть документы, представленные на перепроверку"]
     assert received.count == 1
     findings_complete(actor=personas.assessor, reverification=selected)

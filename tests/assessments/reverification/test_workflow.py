@@ -11,10 +11,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django_fsm_log.models import StateLog
 
-from assessments.kernel import calendar
+from assessments.kernel import access, calendar
 from assessments.kernel.errors import DomainError
 from assessments.models import (
     AuditEntry,
+    ConfirmingDocument,
     DocumentRequest,
     Finding,
     Notification,
@@ -104,16 +105,28 @@ def test_requests_are_the_evaluators_and_only_within_the_schedule(personas, sele
 
 # --- uploads -------------------------------------------------------------------------------------
 
-def test_a_stamped_upload_is_refused_and_the_refusal_logged(personas, selected, stamped_pdf):
+def test_a_stamped_upload_is_refused_and_the_refusal_logged(
+        personas, selected, stamped_pdf, django_capture_on_commit_callbacks):
+    """The stamp is found by the quarantine's check, after the request answered (issue 16):
+    the document is deleted, the refusal audited, listed for administrators and shown to the
+    uploader; the request stays open."""
+    from assessments.models import RefusedUpload
+
     request = _request(selected, personas.assessor)
-    with pytest.raises(DocumentRefused) as error:
-        confirming_document_upload(actor=personas.submitter, request=request,
-                                   upload=upload(stamped_pdf), original_name="report.pdf",
-                                   classification="open")
-    assert error.value.reason == "stamp"
-    assert "Для служебного пользования" in error.value.message
-    entry = AuditEntry.objects.for_object(selected).get(action="confirming_document_refused")
-    assert entry.actor == personas.submitter and entry.reason == error.value.message
+    with django_capture_on_commit_callbacks(execute=True):
+        document = confirming_document_upload(actor=personas.submitter, request=request,
+                                              upload=upload(stamped_pdf),
+                                              original_name="report.pdf",
+                                              classification="open")
+    assert not ConfirmingDocument.objects.filter(pk=document.pk).exists()
+    entry = AuditEntry.objects.for_object(selected).get(action="confirming_document:refused")
+    assert entry.actor == personas.submitter and "Для служебного пользования" in entry.reason
+    refused = RefusedUpload.objects.get()
+    assert (refused.code, refused.purpose, refused.user) == ("stamp", "confirming",
+                                                             personas.submitter)
+    assert refused.subject_id == selected.pk and "п.16" in refused.reason_text
+    assert Notification.objects.filter(user=personas.submitter,
+                                       text__contains="не принят").exists()
     assert DocumentRequest.objects.get(pk=request.pk).state == "open"
     assert _fresh(selected).state == "documents_requested"
 
@@ -127,15 +140,31 @@ def test_a_document_declared_dsp_is_refused(personas, selected, clean_pdf):
     assert error.value.reason == "classified"
 
 
-def test_answering_every_request_receives_the_documents(personas, selected, clean_pdf):
+def test_answering_every_request_receives_the_documents(
+        personas, selected, clean_pdf, django_capture_on_commit_callbacks):
     first = _request(selected, personas.assessor)
     second = _request(selected, personas.assessor, document_kind="letter", title="Письма")
     Notification.objects.all().delete()
-    document = confirming_document_upload(actor=personas.submitter, request=first,
-                                          upload=upload(clean_pdf), original_name="p.pdf",
-                                          classification="open")
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        document = confirming_document_upload(actor=personas.submitter, request=first,
+                                              upload=upload(clean_pdf), original_name="p.pdf",
+                                              classification="open")
+    # in quarantine: seen by its uploader only, the request still waits for an answer
     assert document.file_type == "pdf" and len(document.sha256) == 64
-    assert DocumentRequest.objects.get(pk=first.pk).state == "answered"
+    assert document.check_state == "quarantine"
+    assert DocumentRequest.objects.get(pk=first.pk).state == "open"
+    assert not access.visible(personas.assessor, ConfirmingDocument).filter(
+        pk=document.pk).exists()
+    assert not access.visible(personas.head, ConfirmingDocument).filter(pk=document.pk).exists()
+    assert access.visible(personas.submitter, ConfirmingDocument).filter(pk=document.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in queued:
+            callback()  # the check, queued when the upload committed
+    document.refresh_from_db()
+    assert document.check_state == "accepted"
+    assert access.visible(personas.assessor, ConfirmingDocument).filter(pk=document.pk).exists()
+    answered = DocumentRequest.objects.get(pk=first.pk)
+    assert answered.state == "answered" and answered.answered_at == document.uploaded_at
     assert _fresh(selected).state == "documents_requested"  # the letters are still due
     document_request_withdraw(actor=personas.assessor, request=second,
                               reason="Письма получены по СЭД")
@@ -239,13 +268,22 @@ def test_findings_are_the_evaluators_on_the_direction(personas, selected):
             record(selected, actor)
 
 
-def test_findings_cannot_be_completed_while_a_request_is_open(personas, selected, clean_pdf):
+def test_findings_cannot_be_completed_while_a_request_is_open(
+        personas, selected, clean_pdf, django_capture_on_commit_callbacks):
     request = _request(selected, personas.assessor)
     with pytest.raises(DomainError) as error:
         findings_complete(actor=personas.assessor, reverification=selected)
     assert error.value.code == "open_requests"
-    confirming_document_upload(actor=personas.head, request=request, upload=upload(clean_pdf),
-                               original_name="p.pdf", classification="internal")
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        confirming_document_upload(actor=personas.head, request=request,
+                                   upload=upload(clean_pdf), original_name="p.pdf",
+                                   classification="internal")
+    with pytest.raises(DomainError) as error:  # the answer is still being checked
+        findings_complete(actor=personas.assessor, reverification=selected)
+    assert error.value.code == "open_requests"
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in queued:
+            callback()
     record(selected, personas.assessor, "incomplete")
     rv = findings_complete(actor=personas.assessor, reverification=selected)
     assert rv.state == "findings_recorded"
