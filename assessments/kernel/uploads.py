@@ -117,7 +117,10 @@ def check_failure_text(reason: dict | None) -> str:
 
 
 def refusal_text(code: str, params: dict | None = None) -> str:
-    """Why a file was refused, in words (the pages' and the admin list's)."""
+    """Why a file was refused, in words (the pages' and the admin list's); a code without words
+    here (another check's) is shown as it is."""
+    if code not in REASONS:
+        return f"{code} {(params or {}).get('stamp', '')}".strip()
     return reason_text(code, params)
 
 
