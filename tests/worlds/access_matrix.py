@@ -451,27 +451,6 @@ def _quarantined_document(w: World, state: str):
     return document
 
 
-def _failed_evidence(w: World):
-    """A document of the akimat's openness report whose check failed for good."""
-    from assessments.models import Evidence
-    from assessments.submission.services.evidence import evidence_upload
-    from assessments.submission.services.quarantine import quarantine_failed
-    from tests.worlds.samples import pdf_bytes
-
-    report = _report(w, "akimat-akmola", "openness")
-    existing = Evidence.objects.filter(report=report, indicator="failed").first()
-    if existing:
-        return existing
-    evidence = evidence_upload(actor=w.user("mio-submitter"), report=report,
-                               section_key="t1_open_data", indicator="failed",
-                               title="Протокол (проверка не завершена)",
-                               upload=pdf_bytes("Протокол, проверка сорвалась"),
-                               original_name="failed.pdf", classification="open")
-    quarantine_failed("evidence", evidence.pk, {"code": "lease_lapsed_final",
-                                                "params": {"attempts": 3}})
-    return evidence
-
-
 register("submission:document_confirm",
          "confirming a held picture the ministry sent for a re-verification request (its head; "
          "the uploader sees it but does not confirm it; nobody else sees it)",
@@ -481,12 +460,6 @@ register("submission:document_remove",
          "removing a document whose check failed: its uploader only (nobody else sees it)",
          build=lambda w: {"kind": "confirming", "pk": _quarantined_document(w, "failed").pk},
          allowed=frozenset({"cgo-submitter"}))
-register("submission:document_remove",
-         "removing an evidence document whose check failed: its body's staff (the "
-         "administrator sees it but does not remove it)",
-         build=lambda w: {"kind": "evidence", "pk": _failed_evidence(w).pk},
-         allowed=MIO_STAFF, forbidden=frozenset({"admin"}))
-
 
 register("reverification:reverification_selection", "the Agency's risk-based selection on services",
          build=lambda w: {"code": w.cycle.code, "direction": "services"},

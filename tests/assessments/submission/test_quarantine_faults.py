@@ -105,64 +105,60 @@ def _lost_worker(job, *, attempts: int) -> None:
 
 
 def test_a_check_lost_past_its_last_attempt_leaves_the_file_failed_visible_and_removable(
-        assigned, cycle, schedule, client, django_capture_on_commit_callbacks):
-    report = report_get_or_create(cycle=cycle, body=assigned.registry.ministry,
-                                  direction="complaints")
-    evidence = _upload(assigned, report, django_capture_on_commit_callbacks)
-    job = BackgroundJob.objects.get(kind="evidence_check", object_id=evidence.pk)
+        personas, cycle2025, client, tasks_in_process, django_capture_on_commit_callbacks):
+    """A document answering a re-verification request whose check's job is lost on its last
+    attempt: failed with the reason (never "Проверяется" for good), its uploader told, the
+    request still open; the uploader removes it and sends it again, which answers the request.
+    (A report's evidence is refused instead — ``probe`` — by ``evidence_check_abandoned``.)"""
+    from assessments.kernel import clock
+    from assessments.models import AssessorAssignment, ConfirmingDocument, DocumentRequest
+    from assessments.reverification.services import (
+        confirming_document_upload,
+        document_request_create,
+        reverification_select,
+    )
+    from tests.worlds.reverification import upload
+
+    r = personas.registry
+    AssessorAssignment.objects.create(cycle=cycle2025, body=r.ministry, direction="services",
+                                      assessor=personas.assessor, assigned_at=clock.now())
+    rv = reverification_select(actor=personas.assessor, cycle=cycle2025, body=r.ministry,
+                               direction="services", evaluator=r.agency)
+    request = document_request_create(actor=personas.assessor, reverification=rv,
+                                      document_kind="letter", title="Письма",
+                                      classification="open")
+    with django_capture_on_commit_callbacks(execute=False):  # the check never runs
+        document = confirming_document_upload(actor=personas.submitter, request=request,
+                                              upload=upload(pdf_bytes("Письмо № 5")),
+                                              original_name="letter.pdf",
+                                              classification="open")
+    job = BackgroundJob.objects.get(kind="confirming_check", object_id=document.pk)
     _lost_worker(job, attempts=3)  # its worker killed on the last attempt
     with django_capture_on_commit_callbacks(execute=True):
         assert leases.jobs_sweep()["failed"] == [job.pk]
-    evidence.refresh_from_db()
-    assert evidence.check_state == "failed" and evidence.check_reason == {
+    document.refresh_from_db()
+    assert document.check_state == "failed" and document.check_reason == {
         "code": "lease_lapsed_final", "params": {"attempts": 3}}
-    assert "пропадал 3 раз(а)" in evidence.check_reason_text
-    assert Notification.objects.filter(user=assigned.submitter,
+    assert "пропадал 3 раз(а)" in document.check_reason_text
+    assert Notification.objects.filter(user=personas.submitter,
                                        text__contains="не завершена").exists()
-    # never accepted: the evaluators do not see it; the body's page says why and offers removal
-    client.force_login(assigned.assessor_other_direction)
-    assert client.get(reverse("submission:evidence_download",
-                              args=[evidence.pk])).status_code == 404
-    client.force_login(assigned.submitter)
-    page = client.get(reverse("submission:report_detail", args=[report.pk])).content.decode()
-    assert 'data-testid="evidence-failed-reason"' in page and "пропадал 3 раз(а)" in page
-    remove = reverse("submission:document_remove", args=["evidence", evidence.pk])
+    assert DocumentRequest.objects.get(pk=request.pk).state == "open"
+    url = reverse("reverification:reverification_detail", args=[rv.pk])
+    client.force_login(personas.submitter)
+    page = client.get(url).content.decode()
+    assert 'data-testid="document-failed-reason"' in page and "пропадал 3 раз(а)" in page
+    remove = reverse("submission:document_remove", args=["confirming", document.pk])
     assert remove in page
-    client.force_login(assigned.assessor)  # an evaluator: 404, nothing learnt
+    client.force_login(personas.assessor)  # never accepted: nobody else sees it
     assert client.get(remove).status_code == 404
-    client.force_login(assigned.head)  # the body's staff remove it
+    client.force_login(personas.submitter)
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(remove).status_code == 302
-    assert not Evidence.objects.filter(pk=evidence.pk).exists()
+    assert not ConfirmingDocument.objects.filter(pk=document.pk).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        again = evidence_upload(actor=assigned.submitter, report=report,
-                                section_key="complaints", indicator="court_decisions",
-                                title="Протокол", upload=pdf_bytes("Протокол публичного "
-                                                                   "обсуждения"),
-                                original_name="protocol.pdf", classification="open")
+        again = confirming_document_upload(actor=personas.submitter, request=request,
+                                           upload=upload(pdf_bytes("Письмо № 5")),
+                                           original_name="letter.pdf", classification="open")
     again.refresh_from_db()
     assert again.check_state == "accepted"
-
-
-def test_a_failed_new_version_gives_way_to_the_next_one(
-        assigned, cycle, schedule, django_capture_on_commit_callbacks):
-    from assessments.submission.services.quarantine import quarantine_failed
-
-    report = report_get_or_create(cycle=cycle, body=assigned.registry.ministry,
-                                  direction="complaints")
-    with django_capture_on_commit_callbacks(execute=True):
-        first = evidence_upload(actor=assigned.submitter, report=report,
-                                section_key="complaints", indicator="court_decisions",
-                                title="Решение", upload=pdf_bytes("Решение суда"),
-                                original_name="a.pdf", classification="open")
-    second = _upload(assigned, report, django_capture_on_commit_callbacks,
-                     text="Решение суда, исправлено", replaces=first)
-    quarantine_failed("evidence", second.pk, {"code": "error"})
-    with django_capture_on_commit_callbacks(execute=True):
-        third = evidence_upload(actor=assigned.submitter, report=report,
-                                section_key="complaints", indicator="", title="Решение",
-                                upload=pdf_bytes("Решение суда, исправлено ещё раз"),
-                                original_name="c.pdf", classification="open", replaces=first)
-    third.refresh_from_db()
-    assert not Evidence.objects.filter(pk=second.pk).exists()
-    assert third.check_state == "accepted" and third.is_current and third.version == 2
+    assert DocumentRequest.objects.get(pk=request.pk).state == "answered"
