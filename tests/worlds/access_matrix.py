@@ -416,7 +416,7 @@ def _demo_document(w: World):
     from assessments.models import ConfirmingDocument
 
     request = _demo_request(w)
-    document = request.documents.first()
+    document = request.documents.filter(check_state="accepted").first()
     if document is None:
         document = ConfirmingDocument(
             request=request, original_name="letter.pdf", file_type="pdf", size=9,

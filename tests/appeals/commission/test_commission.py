@@ -230,3 +230,26 @@ def test_an_accepted_row_changes_a_number_or_says_it_changes_none(aw, objection)
     assert fresh(o.conclusion).state == "final"
     assert not Conclusion.objects.filter(supersedes=o.conclusion).exists()
     assert o.overall_after_appeal == fresh(o.conclusion).values["final"]
+
+
+def test_the_commission_does_not_decide_while_a_rows_document_is_being_checked(
+        aw, django_capture_on_commit_callbacks):
+    """The body's documents filed in time are read before the decision (issue 16): while one is
+    in quarantine the decision is refused in words; once its check ends, the decision goes on."""
+    from tests.worlds.samples import pdf_bytes
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        o = file(aw, aw.issued(), documents=[{"row": 1, "upload": pdf_bytes("Приказ"),
+                                              "original_name": "prikaz.pdf",
+                                              "classification": "open"}])
+    attend(aw, convene(aw, o))
+    people = aw.sitting_people()
+    choices = {1: everyone(people, "reject"), 2: everyone(people, "reject")}
+    with pytest.raises(DomainError) as refused:
+        decide(aw, o, choices)
+    assert refused.value.code == "documents_checking" and "проверяются" in refused.value.message
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in queued:
+            callback()  # the check, queued when the filing committed
+    assert o.rows.get(number=1).documents.get().check_state == "accepted"
+    assert decide(aw, fresh(o), choices).state == "decided"
