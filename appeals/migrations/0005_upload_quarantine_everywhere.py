@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0003_objection_direction_automation'),
+        ('appeals', '0004_objection_awaiting_signature'),
     ]
 
     operations = [
