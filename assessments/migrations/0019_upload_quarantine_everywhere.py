@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0017_score_json_fields'),
+        ('assessments', '0018_api_tokens'),
         ('contenttypes', '0002_remove_content_type_name'),
     ]
 
