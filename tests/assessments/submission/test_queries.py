@@ -121,7 +121,9 @@ def test_report_detail_with_a_long_services_table(clock, assigned, current, sche
     assert f"{n - 1:08d}" in text
 
 
-QUERIES_REPORT_DETAIL = 13  # … and the incompleteness facts of its version; the menu's unread count
+# … and the incompleteness facts of its version; the menu's unread count; the viewer's refused
+# uploads (the quarantine's list)
+QUERIES_REPORT_DETAIL = 14
 
 
 @pytest.mark.parametrize("n", SIZES)
