@@ -51,7 +51,7 @@ def login(page, user) -> None:
     page.wait_for_load_state()
 
 
-def test_an_objection_from_filing_to_the_chairs_signature(page, pw, tmp_path):
+def test_an_objection_from_filing_to_the_chairs_signature(page, pw, tmp_path, tasks_in_process):
     c = pw.conclusion
     # The ministry's head sees the window on the "Обжалование" page and starts the table.
     login(page, pw.head)
