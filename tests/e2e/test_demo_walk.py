@@ -22,7 +22,6 @@ from django.test.utils import override_settings
 
 from demo.seed import DEMO_LOGINS, DEMO_PASSWORD
 from tests.e2e import axe
-from tests.e2e.conftest import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser]
 
@@ -64,14 +63,10 @@ def _site_media(settings, site):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                     args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def chromium(browser):
+    """The session's one browser (tests/e2e/conftest.py): a second ``sync_playwright()`` in the
+    same process fails ("Sync API inside the asyncio loop") once another module has started it."""
+    return browser
 
 
 def new_page(chromium, site, *, width=1366, lang="ru", with_axe=True):
