@@ -33,6 +33,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks._common import ensure_database  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_imports"
 HEADER = ["bin", "service_code", "date", "rendered", "late", "unjustified_refusals",
           "incomplete_package", "extra_documents"]
@@ -49,21 +52,6 @@ def _rss_now_mb() -> float:
 
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _ensure_database(url: str) -> bool:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    try:
-        with psycopg.connect(base + "/postgres", autocommit=True, connect_timeout=5) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                [name]).fetchone():
-                conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError as error:
-        print(f"import_monitoring: skipped (no PostgreSQL at {base}: {error})")
-        return False
-    return True
 
 
 def _setup(url: str, media: str) -> None:
@@ -262,7 +250,7 @@ def main() -> int:
             path, cycle_code, *profile = rest
             print(json.dumps(child_import(path, cycle_code, profile[0] if profile else None)))
         return 0
-    if not _ensure_database(url):
+    if not ensure_database(url, "import_monitoring"):
         return 0
     work = Path(tempfile.mkdtemp(prefix="bench-import-"))
     _setup(url, str(work / "media"))

@@ -42,7 +42,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -54,6 +53,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks._common import stop_group  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_load"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
 VENV = ROOT / "var" / "bench-venv"
@@ -338,12 +340,8 @@ def main() -> int:
               f"average {load_before:.1f}–{load_after:.1f}")
         return 0 if failures == 0 else 1
     finally:
-        if server is not None and server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
+        if server is not None:
+            stop_group(server)
         try:
             redis.Redis.from_url(redis_url, socket_connect_timeout=2).flushdb()
         except Exception:

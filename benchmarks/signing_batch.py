@@ -37,7 +37,6 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -46,27 +45,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks._common import ensure_database, stop_group  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_signing"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
 NATIONAL_BATCH = 13_500
 WORKERS = 2
 QUEUE = "bench-signing"
 PASSPHRASE = "bench-signing"
-
-
-def _ensure_database(url: str) -> bool:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    try:
-        with psycopg.connect(base + "/postgres", autocommit=True, connect_timeout=5) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                [name]).fetchone():
-                conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError as error:
-        print(f"signing_batch: skipped (no PostgreSQL at {base}: {error})")
-        return False
-    return True
 
 
 def _redis_ok(url: str) -> bool:
@@ -153,7 +140,7 @@ def main() -> int:
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
-    if not _ensure_database(url) or not _redis_ok(redis_url):
+    if not ensure_database(url, "signing_batch") or not _redis_ok(redis_url):
         return 0
     work = Path(tempfile.mkdtemp(prefix="bench-signing-"))
     workers: list[subprocess.Popen] = []
@@ -224,12 +211,7 @@ def main() -> int:
         return 0 if signed == len(results) else 1
     finally:
         for worker in workers:
-            if worker.poll() is None:
-                os.killpg(worker.pid, signal.SIGTERM)
-                try:
-                    worker.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(worker.pid, signal.SIGKILL)
+            stop_group(worker)
         try:
             import redis
 
